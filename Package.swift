@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+// WorkshopLedger: per-fund project books, compliance checks and audit packages for
+// Ziyang's skill master studios (技能大师工作室). See README.md and docs/.
+import PackageDescription
+
+// Our own targets treat warnings as errors; dependencies keep their own settings.
+let strict: [SwiftSetting] = [
+    .unsafeFlags(["-warnings-as-errors"]),
+]
+
+let package = Package(
+    name: "WorkshopLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "workshop-ledger", targets: ["workshop-ledger"]),
+        .executable(name: "ledger-bench", targets: ["ledger-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(name: "FundCore", swiftSettings: strict),
+        .target(
+            name: "FundStore",
+            dependencies: [
+                "FundCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .target(name: "FundExchange", dependencies: ["FundCore"], swiftSettings: strict),
+        // Fixtures/ (default chart, sample studios) ships inside the binary as resources; the
+        // one Swift file there only exposes their location. Tests read Fixtures/bad directly.
+        .target(
+            name: "FundFixtures",
+            path: "Fixtures",
+            exclude: ["bad"],
+            resources: [.copy("chart"), .copy("demo")],
+            swiftSettings: strict),
+        .target(
+            name: "FundApp",
+            dependencies: ["FundCore", "FundStore", "FundExchange", "FundFixtures"],
+            swiftSettings: strict),
+        .target(
+            name: "FundTestSupport",
+            dependencies: ["FundCore", "FundStore", "FundApp"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "workshop-ledger",
+            dependencies: [
+                "FundApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "ledger-bench",
+            dependencies: [
+                "FundApp", "FundStore", "FundCore",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "FundCoreTests", dependencies: ["FundCore", "FundTestSupport"]),
+        .testTarget(
+            name: "FundStoreTests",
+            dependencies: ["FundStore", "FundCore", "FundTestSupport", "FundApp"]),
+        .testTarget(
+            name: "FundAppTests",
+            dependencies: ["FundApp", "FundExchange", "FundCore", "FundTestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["workshop-ledger", "FundTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

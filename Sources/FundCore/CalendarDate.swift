@@ -1,0 +1,209 @@
+/// A calendar date (year, month, day) in the proleptic Gregorian calendar. Accounting dates are
+/// dates, not instants: no time zone, no clock. Day arithmetic uses days since 1970-01-01
+/// (Howard Hinnant's civil-from-days algorithm), which is exact for every date we accept.
+public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Years we accept: wide enough for any book, narrow enough that nothing overflows.
+    public static let yearRange = 1900...2999
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard Self.yearRange.contains(year), (1...12).contains(month) else { return nil }
+        guard (1...Self.daysIn(year: year, month: month)).contains(day) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public static func isLeap(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    public static func daysIn(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// "2025-10-29"
+    public var iso: String {
+        "\(year)-\(Self.pad(month))-\(Self.pad(day))"
+    }
+
+    /// "20251029", the form GB/T 24589 uses.
+    public var compact: String {
+        "\(year)\(Self.pad(month))\(Self.pad(day))"
+    }
+
+    /// "2025年10月29日"
+    public var chinese: String {
+        "\(year)年\(month)月\(day)日"
+    }
+
+    public var description: String { iso }
+
+    public var period: Period { Period(year: year, month: month)! }
+
+    static func pad(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : "\(value)"
+    }
+
+    /// Parses "2025-10-29", "2025/10/29", "2025.10.29", "20251029" and "2025年10月29日";
+    /// one-digit months and days are accepted in the separated forms.
+    public static func parse(_ text: String) throws(Rejection) -> CalendarDate {
+        let trimmed = text.trimmingSpaces
+        var numbers: [Int] = []
+        if trimmed.count == 8, trimmed.allSatisfy(\.isASCIIDigit) {
+            let digits = Array(trimmed)
+            numbers = [String(digits[0..<4]), String(digits[4..<6]), String(digits[6..<8])]
+                .map { Int($0)! }
+        } else {
+            var normalized = trimmed
+            if normalized.hasSuffix("日") { normalized.removeLast() }
+            let parts = normalized.split(
+                omittingEmptySubsequences: false,
+                whereSeparator: { "-/.年月".contains($0) })
+            let valid = parts.count == 3 && parts.allSatisfy {
+                !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigit)
+            }
+            if valid { numbers = parts.map { Int($0)! } }
+        }
+        guard numbers.count == 3, numbers[0] >= 1000,
+            let date = CalendarDate(year: numbers[0], month: numbers[1], day: numbers[2])
+        else {
+            throw Rejection(.dateInvalid, "日期“\(text)”无效（应为 YYYY-MM-DD 格式的实际日期）")
+        }
+        return date
+    }
+
+    /// Days since 1970-01-01.
+    public var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    public init(dayNumber: Int) {
+        let z = dayNumber + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        year = y
+        month = m
+        day = d
+        precondition(Self.yearRange.contains(y), "date arithmetic left the supported years")
+    }
+
+    public func adding(days: Int) -> CalendarDate {
+        CalendarDate(dayNumber: dayNumber + days)
+    }
+
+    /// Same day `count` months later; a day that does not exist in the target month is clamped
+    /// to its last day (2024-01-31 + 1 month = 2024-02-29; 2024-02-29 + 12 months = 2025-02-28).
+    public func adding(months count: Int) -> CalendarDate {
+        let index = year * 12 + (month - 1) + count
+        let newYear = index / 12
+        let newMonth = index % 12 + 1
+        let newDay = min(day, Self.daysIn(year: newYear, month: newMonth))
+        return CalendarDate(year: newYear, month: newMonth, day: newDay)!
+    }
+
+    public func adding(years count: Int) -> CalendarDate {
+        adding(months: count * 12)
+    }
+
+    /// ISO weekday: 1 Monday … 7 Sunday. 1970-01-01 was a Thursday.
+    public var weekday: Int {
+        let offset = ((dayNumber % 7) + 7) % 7  // 0 = Thursday
+        return (offset + 3) % 7 + 1
+    }
+
+    public func days(until other: CalendarDate) -> Int {
+        other.dayNumber - dayNumber
+    }
+}
+
+/// An accounting period: one calendar month.
+public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+
+    public init?(year: Int, month: Int) {
+        guard CalendarDate.yearRange.contains(year), (1...12).contains(month) else { return nil }
+        self.year = year
+        self.month = month
+    }
+
+    public static func < (lhs: Period, rhs: Period) -> Bool {
+        (lhs.year, lhs.month) < (rhs.year, rhs.month)
+    }
+
+    /// 202510: the integer key the store indexes.
+    public var key: Int { year * 100 + month }
+
+    public init?(key: Int) {
+        self.init(year: key / 100, month: key % 100)
+    }
+
+    /// "2025-10"
+    public var iso: String { "\(year)-\(CalendarDate.pad(month))" }
+    public var chinese: String { "\(year)年\(month)月" }
+    public var description: String { iso }
+
+    public var firstDay: CalendarDate { CalendarDate(year: year, month: month, day: 1)! }
+    public var lastDay: CalendarDate {
+        CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!
+    }
+
+    public var next: Period { month == 12 ? Period(year: year + 1, month: 1)! : Period(year: year, month: month + 1)! }
+    public var previous: Period { month == 1 ? Period(year: year - 1, month: 12)! : Period(year: year, month: month - 1)! }
+
+    /// Parses "2025-10", "2025/10", "202510", "2025年10月".
+    public static func parse(_ text: String) throws(Rejection) -> Period {
+        let trimmed = text.trimmingSpaces
+        var numbers: [Int] = []
+        if trimmed.count == 6, trimmed.allSatisfy(\.isASCIIDigit) {
+            let digits = Array(trimmed)
+            numbers = [Int(String(digits[0..<4]))!, Int(String(digits[4..<6]))!]
+        } else {
+            var normalized = trimmed
+            if normalized.hasSuffix("月") { normalized.removeLast() }
+            let parts = normalized.split(
+                omittingEmptySubsequences: false, whereSeparator: { "-/.年".contains($0) })
+            if parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigit) }) {
+                numbers = parts.map { Int($0)! }
+            }
+        }
+        guard numbers.count == 2, numbers[0] >= 1000, let period = Period(year: numbers[0], month: numbers[1]) else {
+            throw Rejection(.periodInvalid, "会计期间“\(text)”无效（应为 YYYY-MM）")
+        }
+        return period
+    }
+}
+
+extension String {
+    /// The string without leading and trailing white space (ASCII and ideographic spaces).
+    public var trimmingSpaces: String {
+        var scalars = Substring(self).unicodeScalars
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,277 @@
+/// 借 / 贷
+public enum Side: String, CaseIterable, Sendable, Codable {
+    case debit = "debit"
+    case credit = "credit"
+
+    public var chinese: String { self == .debit ? "借" : "贷" }
+    public var opposite: Side { self == .debit ? .credit : .debit }
+
+    public static func parse(_ text: String) throws(Rejection) -> Side {
+        switch text.trimmingSpaces.lowercased() {
+        case "debit", "d", "dr", "借", "借方": return .debit
+        case "credit", "c", "cr", "贷", "贷方": return .credit
+        default:
+            throw Rejection(.sideUnknown, field: "side", "借贷方向“\(text)”无效（应为 借/贷 或 debit/credit）")
+        }
+    }
+}
+
+/// Account classes, numbered by first digit as in 政府会计制度 (1 assets, 2 liabilities,
+/// 3 net assets, 4 revenue, 5 expenses), which suits project books of colleges and training
+/// bases and reads naturally to enterprise accountants.
+public enum AccountType: String, CaseIterable, Sendable, Codable {
+    case asset, liability, netAssets = "net-assets", revenue, expense
+
+    public var chineseName: String {
+        switch self {
+        case .asset: return "资产"
+        case .liability: return "负债"
+        case .netAssets: return "净资产"
+        case .revenue: return "收入"
+        case .expense: return "支出"
+        }
+    }
+
+    /// The first digit of every code of this class.
+    public var leadingDigit: Character {
+        switch self {
+        case .asset: return "1"
+        case .liability: return "2"
+        case .netAssets: return "3"
+        case .revenue: return "4"
+        case .expense: return "5"
+        }
+    }
+}
+
+/// What a balance-sheet or receipt account is for; rules key on roles, not on codes.
+public enum AccountRole: String, CaseIterable, Sendable, Codable {
+    case cash, bank, advances, receivables
+    case fixedAssets = "fixed-assets"
+    case payables
+    case refundDue = "refund-due"
+    case clearing
+    case fundReceipts = "fund-receipts"
+    case fundBalance = "fund-balance"
+    case otherIncome = "other-income"
+}
+
+/// Spending lines of a studio's project (资金使用计划 lines); the eligibility policy maps each
+/// to allowed / needs-justification / forbidden per fund.
+public enum SpendingCategory: String, CaseIterable, Sendable, Codable {
+    case equipment, rnd
+    case exchangePromotion = "exchange-promotion"
+    case apprenticeTraining = "apprentice-training"
+    case materialsIP = "materials-ip"
+    case travel, wages, entertainment, office, vehicles, fines
+    case debtRepayment = "debt-repayment"
+    case investment
+    case other
+
+    public var chineseName: String {
+        switch self {
+        case .equipment: return "培训设施设备"
+        case .rnd: return "技术研发"
+        case .exchangePromotion: return "技能交流推广"
+        case .apprenticeTraining: return "带徒传技培训"
+        case .materialsIP: return "材料及知识产权"
+        case .travel: return "差旅"
+        case .wages: return "工资奖金"
+        case .entertainment: return "业务招待"
+        case .office: return "办公经费"
+        case .vehicles: return "车辆费用"
+        case .fines: return "罚款滞纳金"
+        case .debtRepayment: return "偿还债务"
+        case .investment: return "对外投资"
+        case .other: return "其他"
+        }
+    }
+}
+
+/// One account of the chart. Codes follow 4-2-2 (1002 → 100201 → 10020101).
+public struct Account: Hashable, Sendable, Codable {
+    public let code: String
+    public let name: String
+    public let type: AccountType
+    public let normalSide: Side
+    public let role: AccountRole?
+    public let category: SpendingCategory?
+    /// Funds that may post to this account; empty means all funds.
+    public let funds: [Fund]
+    /// Set by the chart: only leaf accounts take postings.
+    public internal(set) var isLeaf: Bool
+
+    public init(
+        code: String, name: String, type: AccountType, normalSide: Side,
+        role: AccountRole?, category: SpendingCategory?, funds: [Fund], isLeaf: Bool = true
+    ) {
+        self.code = code
+        self.name = name
+        self.type = type
+        self.normalSide = normalSide
+        self.role = role
+        self.category = category
+        self.funds = funds
+        self.isLeaf = isLeaf
+    }
+
+    /// The parent's code under 4-2-2, or nil for a first-level account.
+    public var parentCode: String? {
+        code.count > 4 ? String(code.dropLast(2)) : nil
+    }
+
+    public var level: Int { (code.count - 4) / 2 + 1 }
+
+    public func accepts(_ fund: Fund) -> Bool { funds.isEmpty || funds.contains(fund) }
+}
+
+/// The chart of accounts: validated on construction so every consumer can trust it.
+public struct ChartOfAccounts: Sendable, Equatable {
+    public let accounts: [Account]
+    private let index: [String: Int]
+
+    public init(_ input: [Account]) throws(Rejection) {
+        if input.isEmpty { throw Rejection(.chartEmpty, "科目表为空") }
+        var accounts = input.sorted { $0.code < $1.code }
+        var index: [String: Int] = [:]
+        for (position, account) in accounts.enumerated() {
+            try Self.checkFormat(account)
+            if index[account.code] != nil {
+                throw Rejection(.accountDuplicate, field: "code", "科目编码 \(account.code) 重复")
+            }
+            index[account.code] = position
+        }
+        for account in accounts {
+            guard let parent = account.parentCode else { continue }
+            guard let parentPosition = index[parent] else {
+                throw Rejection(
+                    .accountParentMissing, field: "code",
+                    "科目 \(account.code) \(account.name) 的上级科目 \(parent) 不存在")
+            }
+            accounts[parentPosition].isLeaf = false
+        }
+        for account in accounts where account.isLeaf {
+            try Self.checkClassification(account)
+        }
+        self.accounts = accounts
+        self.index = index
+    }
+
+    public subscript(code: String) -> Account? {
+        index[code].map { accounts[$0] }
+    }
+
+    public var leaves: [Account] { accounts.filter(\.isLeaf) }
+
+    public func leaves(withRole role: AccountRole) -> [Account] {
+        leaves.filter { $0.role == role }
+    }
+
+    public static func == (lhs: ChartOfAccounts, rhs: ChartOfAccounts) -> Bool {
+        lhs.accounts == rhs.accounts
+    }
+
+    static func checkFormat(_ account: Account) throws(Rejection) {
+        let code = account.code
+        let shapeOK = [4, 6, 8].contains(code.count) && code.allSatisfy(\.isASCIIDigit)
+        guard shapeOK else {
+            throw Rejection(.accountCodeFormat, field: "code", "科目编码“\(code)”不符合 4-2-2 编码规则")
+        }
+        guard code.first == account.type.leadingDigit else {
+            throw Rejection(
+                .accountCodeFormat, field: "code",
+                "科目编码 \(code) 的首位应为 \(account.type.leadingDigit)（\(account.type.chineseName)类）")
+        }
+        guard !account.name.trimmingSpaces.isEmpty else {
+            throw Rejection(.fieldEmpty, field: "name", "科目 \(code) 缺少名称")
+        }
+    }
+
+    /// Every leaf carries a role or, for expense accounts, a spending category, so rules and
+    /// reports never guess from names or codes.
+    static func checkClassification(_ account: Account) throws(Rejection) {
+        if account.type == .expense {
+            guard account.category != nil, account.role == nil else {
+                throw Rejection(
+                    .accountClassification, field: "category",
+                    "支出类末级科目 \(account.code) \(account.name) 必须有支出类别（且不带科目用途）")
+            }
+        } else {
+            guard account.role != nil, account.category == nil else {
+                throw Rejection(
+                    .accountClassification, field: "role",
+                    "末级科目 \(account.code) \(account.name) 必须有科目用途（role），非支出类科目不带支出类别")
+            }
+        }
+    }
+}
+
+extension ChartOfAccounts {
+    /// The chart file's header, in order.
+    public static let csvColumns = ["code", "name", "type", "side", "role", "category", "funds"]
+
+    /// Reads a chart from CSV text with the columns in `csvColumns`; `funds` is a list
+    /// separated by `|` (empty = all funds). Errors name the line.
+    public static func parseCSV(_ text: String, file: String) throws(LocatedRejection) -> ChartOfAccounts {
+        let records: [CSVRecord]
+        do { records = try CSVText.parse(text.strippingBOM) } catch {
+            throw LocatedRejection(file: file, line: nil, rejection: error)
+        }
+        guard let header = records.first, header.fields.map(\.trimmingSpaces) == csvColumns else {
+            throw LocatedRejection(
+                file: file, line: 1,
+                rejection: Rejection(.importColumnMissing, "科目表表头应为 \(csvColumns.joined(separator: ","))"))
+        }
+        var accounts: [Account] = []
+        for record in records.dropFirst() {
+            do { accounts.append(try parseAccount(record)) } catch {
+                throw LocatedRejection(file: file, line: record.line, rejection: error)
+            }
+        }
+        do { return try ChartOfAccounts(accounts) } catch {
+            throw LocatedRejection(file: file, line: nil, rejection: error)
+        }
+    }
+
+    static func parseAccount(_ record: CSVRecord) throws(Rejection) -> Account {
+        guard record.fields.count == csvColumns.count else {
+            throw Rejection(.importFieldCount, "应有 \(csvColumns.count) 列，实际 \(record.fields.count) 列")
+        }
+        let f = record.fields.map(\.trimmingSpaces)
+        guard let type = AccountType(rawValue: f[2]) else {
+            throw Rejection(.accountAttributeUnknown, field: "type", "科目类别“\(f[2])”无效")
+        }
+        let side = try Side.parse(f[3])
+        var role: AccountRole? = nil
+        if !f[4].isEmpty {
+            guard let parsed = AccountRole(rawValue: f[4]) else {
+                throw Rejection(.accountAttributeUnknown, field: "role", "科目用途“\(f[4])”无效")
+            }
+            role = parsed
+        }
+        var category: SpendingCategory? = nil
+        if !f[5].isEmpty {
+            guard let parsed = SpendingCategory(rawValue: f[5]) else {
+                throw Rejection(.accountAttributeUnknown, field: "category", "支出类别“\(f[5])”无效")
+            }
+            category = parsed
+        }
+        var funds: [Fund] = []
+        for piece in f[6].split(separator: "|") {
+            guard let fund = Fund(rawValue: String(piece).trimmingSpaces) else {
+                throw Rejection(.accountFundsInvalid, field: "funds", "适用资金“\(piece)”无效")
+            }
+            funds.append(fund)
+        }
+        return Account(
+            code: f[0], name: f[1], type: type, normalSide: side, role: role, category: category,
+            funds: funds)
+    }
+}
+
+extension String {
+    /// The text without a leading UTF-8 byte-order mark.
+    public var strippingBOM: String {
+        hasPrefix("\u{FEFF}") ? String(dropFirst()) : self
+    }
+}

@@ -1,0 +1,147 @@
+/// A stable code for each way input can be rejected. Codes are never reused; each is listed in
+/// docs/rejections.md with its meaning and tested for uniqueness.
+public enum RejectionCode: String, CaseIterable, Sendable, Codable {
+    // Money
+    case moneyEmpty = "M001"
+    case moneyInvalidCharacter = "M002"
+    case moneyTooManyDecimals = "M003"
+    case moneyOverflow = "M004"
+    case moneyBadGrouping = "M005"
+    // Dates and periods
+    case dateInvalid = "D001"
+    case periodInvalid = "D002"
+    // Host units (统一社会信用代码) and studios
+    case creditCodeLength = "U001"
+    case creditCodeCharacter = "U002"
+    case creditCodeCheck = "U003"
+    case hostUnitUnknown = "S001"
+    case hostUnitDuplicate = "S002"
+    case studioUnknown = "S003"
+    case studioDuplicate = "S004"
+    case studioCodeInvalid = "S005"
+    case fieldEmpty = "S006"
+    case fieldTooLong = "S007"
+    case subsidyOutOfRange = "S008"
+    case hostUnitKindUnknown = "S009"
+    // Chart of accounts
+    case accountCodeFormat = "A001"
+    case accountParentMissing = "A002"
+    case accountDuplicate = "A003"
+    case accountAttributeUnknown = "A004"
+    case accountClassification = "A005"
+    case accountFundsInvalid = "A006"
+    case chartEmpty = "A007"
+    // Vouchers
+    case voucherNoLines = "V001"
+    case voucherTooManyLines = "V002"
+    case amountZero = "V003"
+    case amountNegative = "V004"
+    case amountTooLarge = "V005"
+    case fundUnbalanced = "V006"
+    case clearingNotNetted = "V007"
+    case accountUnknown = "V008"
+    case accountNotLeaf = "V009"
+    case accountFundRestricted = "V010"
+    case memoEmpty = "V011"
+    case memoTooLong = "V012"
+    case attachmentsOutOfRange = "V013"
+    case invoiceKeyInvalid = "V014"
+    case preparerMissing = "V015"
+    case voucherClassUnknown = "V016"
+    case settlementUnknown = "V017"
+    case fundUnknown = "V018"
+    case sideUnknown = "V019"
+    case voucherUnknown = "V020"
+    case voucherAlreadyReversed = "V021"
+    case reversalOfReversal = "V022"
+    case reversalMismatch = "V023"
+    case reasonMissing = "V024"
+    case voucherNumberingFull = "V025"
+    case voucherSingleLine = "V026"
+    case redLinesOutsideReversal = "V027"
+    case voucherJSONInvalid = "V028"
+    // Periods
+    case periodClosed = "P001"
+    case periodCloseOutOfOrder = "P002"
+    case periodNotEnded = "P003"
+    case periodReopenNotLatest = "P004"
+    case periodNotClosed = "P005"
+    // Imports
+    case importEncoding = "I001"
+    case importColumnMissing = "I002"
+    case importColumnDuplicate = "I003"
+    case importFieldCount = "I004"
+    case importVoucherConflict = "I005"
+    case importDebitCredit = "I006"
+    case importDirection = "I007"
+    case importEmpty = "I008"
+    case importTooManyRows = "I009"
+    case importQuoting = "I010"
+    case importNumber = "I011"
+
+    /// A short English name for logs and JSON, stable like the code.
+    public var name: String {
+        String(describing: self)
+    }
+}
+
+/// Input that the ledger refuses. `field` names the offending field (a JSON key, a CSV column);
+/// `message` is the user-facing explanation in Simplified Chinese.
+public struct Rejection: Error, Equatable, Sendable, CustomStringConvertible {
+    public let code: RejectionCode
+    public let field: String?
+    public let message: String
+    /// The 0-based voucher line the rejection is about, when it is about one line; importers
+    /// map it back to the row of their file.
+    public let lineIndex: Int?
+
+    public init(_ code: RejectionCode, field: String? = nil, line lineIndex: Int? = nil, _ message: String) {
+        self.code = code
+        self.field = field
+        self.message = message
+        self.lineIndex = lineIndex
+    }
+
+    public var description: String {
+        if let field { return "[\(code.rawValue)] 字段 \(field)：\(message)" }
+        return "[\(code.rawValue)] \(message)"
+    }
+}
+
+/// A rejection located in an input file: the file, the 1-based line and the column or field.
+public struct LocatedRejection: Error, Equatable, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    public let rejection: Rejection
+
+    public init(file: String, line: Int?, rejection: Rejection) {
+        self.file = file
+        self.line = line
+        self.rejection = rejection
+    }
+
+    public var description: String {
+        var location = file
+        if let line { location += ":\(line)" }
+        return "\(location): \(rejection)"
+    }
+}
+
+/// Several located rejections from one input; nothing of that input was written.
+public struct RejectionList: Error, Equatable, Sendable, CustomStringConvertible {
+    public let items: [LocatedRejection]
+    /// True when more errors existed than `Limits.importErrorsMax`.
+    public let truncated: Bool
+
+    public init(items: [LocatedRejection], truncated: Bool = false) {
+        precondition(!items.isEmpty, "a rejection list holds at least one rejection")
+        self.items = items
+        self.truncated = truncated
+    }
+
+    public var description: String {
+        var lines = items.map(\.description)
+        if truncated { lines.append("…（错误过多，仅列出前 \(items.count) 条）") }
+        return lines.joined(separator: "\n")
+    }
+}

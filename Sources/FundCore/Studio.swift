@@ -1,0 +1,128 @@
+/// The three fund sources of a studio's project (第二条). Each is a self-balancing book.
+public enum Fund: String, CaseIterable, Sendable, Codable, Comparable {
+    case subsidy = "subsidy"
+    case enterprise = "enterprise"
+    case selfRaised = "self-raised"
+
+    /// 补助资金 / 企业支持资金 / 自筹资金
+    public var chineseName: String {
+        switch self {
+        case .subsidy: return "补助资金"
+        case .enterprise: return "企业支持资金"
+        case .selfRaised: return "自筹资金"
+        }
+    }
+
+    public static func < (lhs: Fund, rhs: Fund) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// Accepts the English code or the Chinese name (also 补助/企业/自筹 and 财政补助资金).
+    public static func parse(_ text: String) throws(Rejection) -> Fund {
+        let trimmed = text.trimmingSpaces
+        if let fund = Fund(rawValue: trimmed.lowercased()) { return fund }
+        switch trimmed {
+        case "补助资金", "补助", "财政补助资金", "市级补助资金": return .subsidy
+        case "企业支持资金", "企业支持", "企业": return .enterprise
+        case "自筹资金", "自筹": return .selfRaised
+        default: break
+        }
+        if trimmed.lowercased() == "self_raised" || trimmed.lowercased() == "selfraised" {
+            return .selfRaised
+        }
+        throw Rejection(
+            .fundUnknown, field: "fund",
+            "资金来源“\(text)”无效（应为 补助资金/企业支持资金/自筹资金 或 subsidy/enterprise/self-raised）")
+    }
+}
+
+/// 依托单位 kinds named by the measures: enterprises, public training bases, vocational colleges.
+public enum HostUnitKind: String, CaseIterable, Sendable, Codable {
+    case enterprise = "enterprise"
+    case trainingBase = "training-base"
+    case college = "college"
+
+    public var chineseName: String {
+        switch self {
+        case .enterprise: return "企业"
+        case .trainingBase: return "公共实训基地"
+        case .college: return "职业院校"
+        }
+    }
+
+    public static func parse(_ text: String) throws(Rejection) -> HostUnitKind {
+        let trimmed = text.trimmingSpaces
+        if let kind = HostUnitKind(rawValue: trimmed.lowercased()) { return kind }
+        if let kind = allCases.first(where: { $0.chineseName == trimmed }) { return kind }
+        throw Rejection(
+            .hostUnitKindUnknown, field: "kind",
+            "依托单位类型“\(text)”无效（应为 enterprise/training-base/college）")
+    }
+}
+
+/// A host unit (依托单位 / 建设单位).
+public struct HostUnit: Hashable, Sendable, Codable {
+    public let creditCode: CreditCode
+    public let name: String
+    public let kind: HostUnitKind
+    public let county: String
+
+    public init(creditCode: CreditCode, name: String, kind: HostUnitKind, county: String) throws(Rejection) {
+        self.creditCode = creditCode
+        self.name = try requireName(name, field: "name", label: "依托单位名称")
+        self.kind = kind
+        self.county = try requireName(county, field: "county", label: "所在县（区）")
+    }
+}
+
+/// A skill master studio (技能大师工作室) and its one set of project books.
+public struct Studio: Hashable, Sendable, Codable {
+    public let code: String
+    public let name: String
+    public let hostUnit: CreditCode
+    public let leader: String
+    public let field: String
+    public let recognized: CalendarDate
+    public let approvedSubsidy: Money
+
+    public init(
+        code: String, name: String, hostUnit: CreditCode, leader: String, field: String,
+        recognized: CalendarDate, approvedSubsidy: Money
+    ) throws(Rejection) {
+        let trimmedCode = code.trimmingSpaces
+        let codeOK = !trimmedCode.isEmpty && trimmedCode.count <= 32
+            && trimmedCode.allSatisfy { $0.isASCIIDigit || ($0.isASCII && ($0.isLetter || $0 == "-" || $0 == "_")) }
+        guard codeOK else {
+            throw Rejection(
+                .studioCodeInvalid, field: "code",
+                "工作室编号“\(code)”无效（1–32 位字母、数字、- 或 _）")
+        }
+        guard approvedSubsidy.fen >= 0, approvedSubsidy.fen <= Limits.approvedSubsidyFenMax else {
+            throw Rejection(
+                .subsidyOutOfRange, field: "subsidy",
+                "核定补助资金 \(approvedSubsidy.plainString) 元超出范围（0 至 \(Money(fen: Limits.approvedSubsidyFenMax).plainString) 元）")
+        }
+        self.code = trimmedCode
+        self.name = try requireName(name, field: "name", label: "工作室名称")
+        self.hostUnit = hostUnit
+        self.leader = try requireName(leader, field: "leader", label: "领办人")
+        self.field = field.trimmingSpaces
+        self.recognized = recognized
+        self.approvedSubsidy = approvedSubsidy
+    }
+
+    /// The construction window (第四条: 2 years from recognition): the first and last day,
+    /// inclusive. Recognised 2025-12-15 → 2025-12-15 … 2027-12-14.
+    public var constructionWindow: ClosedRange<CalendarDate> {
+        recognized...recognized.adding(years: Limits.constructionYears).adding(days: -1)
+    }
+}
+
+func requireName(_ value: String, field: String, label: String) throws(Rejection) -> String {
+    let trimmed = value.trimmingSpaces
+    if trimmed.isEmpty { throw Rejection(.fieldEmpty, field: field, "\(label)不能为空") }
+    if trimmed.count > Limits.nameLengthMax {
+        throw Rejection(.fieldTooLong, field: field, "\(label)超过 \(Limits.nameLengthMax) 个字符")
+    }
+    return trimmed
+}

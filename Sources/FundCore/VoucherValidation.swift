@@ -1,0 +1,159 @@
+/// The voucher invariants (ARCHITECTURE.md, invariants 1–3), as one ordered list of small
+/// checks. Each throws the first rejection it finds; `validate` runs them in order. The store
+/// runs the same function inside its write transaction and `verify` runs it again on what it
+/// reads back.
+public enum VoucherValidation {
+    /// Validates a normal or correcting voucher against the chart.
+    public static func validate(_ draft: VoucherDraft, chart: ChartOfAccounts) throws(Rejection) {
+        try checkHeader(draft)
+        try checkLineCount(draft)
+        for (index, line) in draft.lines.enumerated() {
+            try checkLine(line, index: index, chart: chart, allowNegative: false)
+        }
+        try checkBalancedPerFund(draft)
+        try checkClearingNetted(draft, chart: chart)
+    }
+
+    /// Validates a red reversal: its lines must be the exact negatives of the original's, on
+    /// the same accounts, funds and sides, in the same order.
+    public static func validateReversal(
+        _ reversal: VoucherDraft, of original: VoucherDraft, chart: ChartOfAccounts
+    ) throws(Rejection) {
+        try checkHeader(reversal)
+        try checkLineCount(reversal)
+        guard reversal.lines.count == original.lines.count else {
+            throw Rejection(.reversalMismatch, "红字冲销凭证应有 \(original.lines.count) 行，与原凭证一致")
+        }
+        for (index, (red, blue)) in zip(reversal.lines, original.lines).enumerated() {
+            try checkLine(red, index: index, chart: chart, allowNegative: true)
+            let mirrors = red.account == blue.account && red.fund == blue.fund && red.side == blue.side
+                && red.amount.fen == -blue.amount.fen && blue.amount.fen > 0
+            guard mirrors else {
+                throw Rejection(
+                    .reversalMismatch, line: index,
+                    "第 \(index + 1) 行不是原凭证对应行的红字（科目、资金来源、方向相同，金额取负）")
+            }
+        }
+        try checkBalancedPerFund(reversal)
+        try checkClearingNetted(reversal, chart: chart)
+    }
+
+    static func checkHeader(_ draft: VoucherDraft) throws(Rejection) {
+        if draft.preparer.trimmingSpaces.isEmpty {
+            throw Rejection(.preparerMissing, field: "preparer", "凭证缺少制单人")
+        }
+        for (name, value) in [("preparer", draft.preparer), ("reviewer", draft.reviewer), ("poster", draft.poster), ("counterparty", draft.counterparty)]
+        where value.count > Limits.nameLengthMax {
+            throw Rejection(.fieldTooLong, field: name, "\(name) 超过 \(Limits.nameLengthMax) 个字符")
+        }
+        guard (0...Limits.attachmentsPerVoucherMax).contains(draft.attachments) else {
+            throw Rejection(
+                .attachmentsOutOfRange, field: "attachments",
+                "附单据张数 \(draft.attachments) 超出范围（0–\(Limits.attachmentsPerVoucherMax)）")
+        }
+    }
+
+    static func checkLineCount(_ draft: VoucherDraft) throws(Rejection) {
+        if draft.lines.isEmpty { throw Rejection(.voucherNoLines, field: "lines", "凭证没有分录") }
+        if draft.lines.count == 1 {
+            throw Rejection(.voucherSingleLine, field: "lines", "凭证只有一行分录，有借必有贷")
+        }
+        if draft.lines.count > Limits.linesPerVoucherMax {
+            throw Rejection(
+                .voucherTooManyLines, field: "lines",
+                "凭证有 \(draft.lines.count) 行分录，超过上限 \(Limits.linesPerVoucherMax)")
+        }
+    }
+
+    static func checkLine(_ line: VoucherLine, index: Int, chart: ChartOfAccounts, allowNegative: Bool) throws(Rejection) {
+        let number = index + 1
+        let memo = line.memo.trimmingSpaces
+        if memo.isEmpty { throw Rejection(.memoEmpty, field: "memo", line: index, "第 \(number) 行缺少摘要") }
+        if memo.count > Limits.memoLengthMax {
+            throw Rejection(.memoTooLong, field: "memo", line: index, "第 \(number) 行摘要超过 \(Limits.memoLengthMax) 个字符")
+        }
+        guard let account = chart[line.account] else {
+            throw Rejection(.accountUnknown, field: "account", line: index, "第 \(number) 行科目编码 \(line.account) 不存在")
+        }
+        guard account.isLeaf else {
+            throw Rejection(
+                .accountNotLeaf, field: "account", line: index,
+                "第 \(number) 行科目 \(account.code) \(account.name) 不是末级科目，只有末级科目可以记账")
+        }
+        guard account.accepts(line.fund) else {
+            let allowed = account.funds.map(\.chineseName).joined(separator: "、")
+            throw Rejection(
+                .accountFundRestricted, field: "fund", line: index,
+                "第 \(number) 行科目 \(account.code) \(account.name) 只用于\(allowed)，不能记入\(line.fund.chineseName)")
+        }
+        if line.amount.isZero {
+            throw Rejection(.amountZero, field: "amount", line: index, "第 \(number) 行金额为零")
+        }
+        if line.amount.isNegative && !allowNegative {
+            throw Rejection(
+                .redLinesOutsideReversal, field: "amount", line: index,
+                "第 \(number) 行金额为负：红字金额只能由冲销（voucher reverse）生成")
+        }
+        guard line.amount.fen >= -Limits.lineAmountFenMax, line.amount.fen <= Limits.lineAmountFenMax else {
+            throw Rejection(
+                .amountTooLarge, field: "amount", line: index,
+                "第 \(number) 行金额 \(line.amount.plainString) 超过单行上限 \(Money(fen: Limits.lineAmountFenMax).plainString)")
+        }
+    }
+
+    /// Invariant 2: every fund's book balances on its own.
+    static func checkBalancedPerFund(_ draft: VoucherDraft) throws(Rejection) {
+        var debit: [Fund: Money] = [:]
+        var credit: [Fund: Money] = [:]
+        for line in draft.lines {
+            if line.side == .debit {
+                debit[line.fund] = try (debit[line.fund] ?? .zero).adding(line.amount)
+            } else {
+                credit[line.fund] = try (credit[line.fund] ?? .zero).adding(line.amount)
+            }
+        }
+        for fund in Fund.allCases {
+            let d = debit[fund] ?? .zero
+            let c = credit[fund] ?? .zero
+            if d != c {
+                throw Rejection(
+                    .fundUnbalanced, field: "lines",
+                    "\(fund.chineseName)借贷不平衡：借方 \(d.plainString)，贷方 \(c.plainString)，差额 \((try d.subtracting(c)).plainString)")
+            }
+        }
+    }
+
+    /// Invariant 2, second half: money moves between funds only through the clearing account,
+    /// and the clearing legs of one voucher net to zero across funds.
+    static func checkClearingNetted(_ draft: VoucherDraft, chart: ChartOfAccounts) throws(Rejection) {
+        var net = Money.zero
+        var touched = false
+        for line in draft.lines where chart[line.account]?.role == .clearing {
+            net = try net.adding(line.signedAmount)
+            touched = true
+        }
+        guard touched else { return }
+        if !net.isZero {
+            throw Rejection(
+                .clearingNotNetted, field: "lines",
+                "内部往来各资金之间未对冲为零（净额 \(net.plainString)）：资金之间划转须在两个资金账中各记一笔")
+        }
+    }
+}
+
+extension VoucherDraft {
+    /// The red reversal (红字冲销) of `original`: same accounts, funds and sides, amounts
+    /// negated, memo "注销 2025年11月3日 记-0003 号凭证".
+    public static func redReversal(
+        of original: PostedVoucher, date: CalendarDate, preparer: String, reason: String
+    ) -> VoucherDraft {
+        let memo = "注销 \(original.draft.date.chinese) \(original.ref.label) 号凭证"
+        let lines = original.draft.lines.map {
+            VoucherLine(memo: memo, account: $0.account, fund: $0.fund, side: $0.side, amount: $0.amount.negated, invoice: nil)
+        }
+        return VoucherDraft(
+            studio: original.draft.studio, date: date, voucherClass: original.ref.voucherClass, lines: lines,
+            attachments: 0, settlement: original.draft.settlement, counterparty: original.draft.counterparty,
+            preparer: preparer, reviewer: "", poster: "", sourceRef: "冲销原因：" + reason)
+    }
+}

@@ -1,0 +1,142 @@
+import FundCore
+import Foundation
+
+/// A voucher read from a file, with the file line of each of its lines.
+public struct ImportedVoucher: Sendable, Equatable {
+    public let draft: VoucherDraft
+    public let fileLines: [Int]
+}
+
+/// Reads 序时账 / voucher-import CSV files as accountants export them from 用友 and 金蝶.
+/// Columns are found by header name (Chinese names, English aliases and the ERP names of
+/// DOMAIN.md §8); rows with the same date, class and number that follow one another form one
+/// voucher. Every problem in the file is collected (up to `Limits.importErrorsMax`) with its
+/// line and column; a file with any problem yields no vouchers at all.
+public struct VoucherCSVReader {
+    public enum Column: String, CaseIterable, Sendable {
+        case date, voucherClass = "class", number, classNumber = "class_number", memo, account, fund
+        case debit, credit, amount, direction, attachments, settlement
+        case invoiceCode = "invoice_code", invoiceNumber = "invoice_number"
+        case counterparty, preparer, reviewer, poster
+
+        /// Header names accepted for this column (compared after trimming, case-insensitively).
+        public var aliases: [String] {
+            switch self {
+            case .date: return ["日期", "凭证日期", "制单日期", "date", "fdate"]
+            case .voucherClass: return ["凭证字", "凭证类别字", "凭证类别", "class", "fgroup"]
+            case .number: return ["凭证号", "凭证编号", "业务号", "number", "fnum"]
+            case .classNumber: return ["凭证字号", "class_number"]
+            case .memo: return ["摘要", "memo", "fexp"]
+            case .account: return ["科目编码", "科目代码", "科目编号", "account", "facctid"]
+            case .fund: return ["资金来源", "资金性质", "fund"]
+            case .debit: return ["借方金额", "借方", "金额借方", "debit"]
+            case .credit: return ["贷方金额", "贷方", "金额贷方", "credit"]
+            case .amount: return ["金额", "amount", "famount"]
+            case .direction: return ["方向", "借贷方向", "借贷", "direction", "fdc"]
+            case .attachments: return ["附单据数", "附单据张数", "附件数", "attachments", "fattachments"]
+            case .settlement: return ["结算方式", "settlement"]
+            case .invoiceCode: return ["发票代码", "invoice_code"]
+            case .invoiceNumber: return ["发票号码", "invoice_number"]
+            case .counterparty: return ["往来单位", "对方单位", "收款单位", "counterparty"]
+            case .preparer: return ["制单人", "制单", "preparer", "fprepare"]
+            case .reviewer: return ["审核人", "审核", "reviewer", "fchecker"]
+            case .poster: return ["记账人", "记账", "poster", "fposter"]
+            }
+        }
+
+        public var chineseName: String { aliases[0] }
+    }
+
+    public let file: String
+    public let studio: String
+    public let chart: ChartOfAccounts
+    /// The fund for every line when the file has no 资金来源 column.
+    public let defaultFund: Fund?
+
+    public init(file: String, studio: String, chart: ChartOfAccounts, defaultFund: Fund? = nil) {
+        self.file = file
+        self.studio = studio
+        self.chart = chart
+        self.defaultFund = defaultFund
+    }
+
+    /// Decodes and parses file bytes.
+    public func read(_ data: Data) throws(RejectionList) -> [ImportedVoucher] {
+        guard let (text, _) = TextEncoding.decode(data) else {
+            throw list(nil, Rejection(.importEncoding, "文件既不是 UTF-8 也不是 GB18030 编码的文本"))
+        }
+        return try read(text: text)
+    }
+
+    public func read(text: String) throws(RejectionList) -> [ImportedVoucher] {
+        let records: [CSVRecord]
+        do { records = try CSVText.parse(text.strippingBOM) } catch { throw list(nil, error) }
+        guard let header = records.first else {
+            throw list(nil, Rejection(.importEmpty, "文件为空，没有表头"))
+        }
+        if records.count - 1 > Limits.importRowsMax {
+            throw list(nil, Rejection(.importTooManyRows, "文件超过 \(Limits.importRowsMax) 行，请分批导入"))
+        }
+        let columns: [Column: Int]
+        do { columns = try mapHeader(header) } catch { throw list(header.line, error) }
+        var collector = ErrorCollector(file: file)
+        var rows: [ParsedRow] = []
+        for record in records.dropFirst() {
+            if let row = parseRow(record, columns: columns, collector: &collector) { rows.append(row) }
+            if collector.full { break }
+        }
+        if records.count == 1 {
+            collector.add(header.line, Rejection(.importEmpty, "文件只有表头，没有凭证行"))
+        }
+        let vouchers = group(rows, collector: &collector)
+        if let errors = collector.result { throw errors }
+        return vouchers
+    }
+
+    func list(_ line: Int?, _ rejection: Rejection) -> RejectionList {
+        RejectionList(items: [LocatedRejection(file: file, line: line, rejection: rejection)])
+    }
+
+    func mapHeader(_ header: CSVRecord) throws(Rejection) -> [Column: Int] {
+        var columns: [Column: Int] = [:]
+        for (position, name) in header.fields.enumerated() {
+            let key = name.trimmingSpaces.lowercased()
+            guard let column = Column.allCases.first(where: { $0.aliases.contains(key) }) else { continue }
+            if columns[column] != nil {
+                throw Rejection(.importColumnDuplicate, field: name, "列“\(name)”重复出现（与其他同义列名冲突）")
+            }
+            columns[column] = position
+        }
+        var missing: [String] = []
+        for column in [Column.date, .memo, .account] where columns[column] == nil { missing.append(column.chineseName) }
+        if columns[.classNumber] == nil && columns[.number] == nil { missing.append("凭证号（或 凭证字号）") }
+        if columns[.fund] == nil && defaultFund == nil { missing.append("资金来源（或在命令中用 --fund 指定）") }
+        let split = columns[.debit] != nil && columns[.credit] != nil
+        let single = columns[.amount] != nil && columns[.direction] != nil
+        if !split && !single { missing.append("借方金额 和 贷方金额（或 金额 和 方向）") }
+        if !missing.isEmpty {
+            throw Rejection(.importColumnMissing, "缺少必需的列：\(missing.joined(separator: "、"))")
+        }
+        return columns
+    }
+}
+
+/// Collects located rejections up to the limit.
+struct ErrorCollector {
+    let file: String
+    var items: [LocatedRejection] = []
+    var truncated = false
+
+    init(file: String) { self.file = file }
+
+    var full: Bool { items.count >= Limits.importErrorsMax }
+
+    mutating func add(_ line: Int?, _ rejection: Rejection) {
+        if full { truncated = true; return }
+        items.append(LocatedRejection(file: file, line: line, rejection: rejection))
+    }
+
+    var result: RejectionList? {
+        items.isEmpty ? nil : RejectionList(items: items, truncated: truncated)
+    }
+}

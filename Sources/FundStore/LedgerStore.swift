@@ -1,0 +1,230 @@
+import FundCore
+import Foundation
+internal import GRDB
+import Crypto
+
+/// Who does a write and when: the operation log records both, and voucher hashes cover them.
+public struct Stamp: Sendable, Equatable {
+    public let user: String
+    /// ISO 8601 UTC instant, e.g. "2026-11-25T13:20:04Z".
+    public let at: String
+    /// The calendar day of `at` in China (UTC+8), which period closing compares against.
+    public let today: CalendarDate
+
+    public init(user: String, at: String, today: CalendarDate) {
+        precondition(!user.isEmpty, "every write names its user")
+        self.user = user
+        self.at = at
+        self.today = today
+    }
+}
+
+/// The one database type that owns every write (GRDB's advice): a `DatabaseQueue` over a
+/// file, or in memory for tests.
+public final class LedgerStore: Sendable {
+    let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Schema.migrator.migrate(queue)
+    }
+
+    /// A fresh private in-memory database.
+    public init() throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        queue = try DatabaseQueue(configuration: configuration)
+        try Schema.migrator.migrate(queue)
+    }
+
+    /// Runs raw SQL with no safety net. Only tests use it, to play an attacker who edits the
+    /// file behind the ledger's back.
+    public func unsafeExecuteForTesting(_ sql: String) throws {
+        try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+    }
+
+    /// The value of one integer SQL expression; benchmarks and tests compare our sums with it.
+    public func unsafeScalarForTesting(_ sql: String) throws -> Int64? {
+        try queue.read { db in try Int64.fetchOne(db, sql: sql) }
+    }
+
+    static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
+
+// MARK: - Operation log
+
+/// One entry of the operation log (操作日志): who did what, when, to which studio.
+public struct LogEntry: Sendable, Equatable, Codable {
+    public let sequence: Int
+    public let at: String
+    public let user: String
+    public let action: String
+    public let studio: String
+    public let detail: String
+    public let hash: String
+}
+
+extension LedgerStore {
+    /// Appends to the log inside the caller's transaction, chaining to the previous entry.
+    static func appendLog(_ db: Database, stamp: Stamp, action: String, studio: String, detail: String) throws {
+        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM op_log ORDER BY seq DESC LIMIT 1")
+        let sequence = (head?["seq"] as Int? ?? 0) + 1
+        let previous = head?["hash"] as String? ?? Canonical.genesis
+        let text = Canonical.logText(
+            sequence: sequence, at: stamp.at, user: stamp.user, action: action, studio: studio,
+            detail: detail, previousHash: previous)
+        try db.execute(
+            sql: "INSERT INTO op_log (seq, at, user, action, studio, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)",
+            arguments: [sequence, stamp.at, stamp.user, action, studio, detail, previous, sha256Hex(text)])
+    }
+
+    /// The log, oldest first, optionally only one studio's, one user's or one action's entries.
+    public func log(studio: String? = nil, user: String? = nil, action: String? = nil) throws -> [LogEntry] {
+        try queue.read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let studio { clauses.append("studio = ?"); arguments += [studio] }
+            if let user { clauses.append("user = ?"); arguments += [user] }
+            if let action { clauses.append("action LIKE ?"); arguments += [action + "%"] }
+            let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM op_log\(filter) ORDER BY seq", arguments: arguments).map {
+                LogEntry(
+                    sequence: $0["seq"], at: $0["at"], user: $0["user"], action: $0["action"],
+                    studio: $0["studio"], detail: $0["detail"], hash: $0["hash"])
+            }
+        }
+    }
+}
+
+// MARK: - Chart, host units, studios
+
+extension LedgerStore {
+    /// Installs the chart once, into an empty database.
+    public func installChart(_ chart: ChartOfAccounts, source: String, stamp: Stamp) throws {
+        try queue.write { db in
+            let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM account") ?? 0
+            guard existing == 0 else {
+                throw Rejection(.accountDuplicate, "数据库已有科目表，不能重复初始化")
+            }
+            for account in chart.accounts {
+                try db.execute(
+                    sql: """
+                        INSERT INTO account (code, name, type, normal_side, role, category, funds, is_leaf, parent)
+                        VALUES (?,?,?,?,?,?,?,?,?)
+                        """,
+                    arguments: [
+                        account.code, account.name, account.type.rawValue, account.normalSide.rawValue,
+                        account.role?.rawValue, account.category?.rawValue,
+                        account.funds.map(\.rawValue).joined(separator: "|"), account.isLeaf, account.parentCode,
+                    ])
+            }
+            try Self.appendLog(
+                db, stamp: stamp, action: "chart.install", studio: "",
+                detail: "安装科目表 \(source)，共 \(chart.accounts.count) 个科目")
+        }
+    }
+
+    public func chart() throws -> ChartOfAccounts {
+        try queue.read { db in try Self.loadChart(db) }
+    }
+
+    static func loadChart(_ db: Database) throws -> ChartOfAccounts {
+        let accounts = try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY code").map { row in
+            Account(
+                code: row["code"], name: row["name"],
+                type: AccountType(rawValue: row["type"])!, normalSide: Side(rawValue: row["normal_side"])!,
+                role: (row["role"] as String?).flatMap(AccountRole.init(rawValue:)),
+                category: (row["category"] as String?).flatMap(SpendingCategory.init(rawValue:)),
+                funds: (row["funds"] as String).split(separator: "|").compactMap { Fund(rawValue: String($0)) })
+        }
+        if accounts.isEmpty {
+            throw Rejection(.chartEmpty, "数据库尚未初始化科目表：请先运行 workshop-ledger init")
+        }
+        return try ChartOfAccounts(accounts)
+    }
+
+    public func addHostUnit(_ unit: HostUnit, stamp: Stamp) throws {
+        try queue.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM host_unit WHERE credit_code = ?", arguments: [unit.creditCode.text]) != nil {
+                throw Rejection(.hostUnitDuplicate, field: "credit-code", "依托单位 \(unit.creditCode) 已登记")
+            }
+            try db.execute(
+                sql: "INSERT INTO host_unit (credit_code, name, kind, county) VALUES (?,?,?,?)",
+                arguments: [unit.creditCode.text, unit.name, unit.kind.rawValue, unit.county])
+            try Self.appendLog(
+                db, stamp: stamp, action: "host-unit.add", studio: "",
+                detail: "登记依托单位 \(unit.name)（\(unit.creditCode)，\(unit.kind.chineseName)，\(unit.county)）")
+        }
+    }
+
+    public func hostUnits() throws -> [HostUnit] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM host_unit ORDER BY credit_code").map { row in
+                try HostUnit(
+                    creditCode: CreditCode(row["credit_code"] as String), name: row["name"],
+                    kind: HostUnitKind(rawValue: row["kind"])!, county: row["county"])
+            }
+        }
+    }
+
+    public func addStudio(_ studio: Studio, stamp: Stamp) throws {
+        try queue.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM host_unit WHERE credit_code = ?", arguments: [studio.hostUnit.text]) == nil {
+                throw Rejection(
+                    .hostUnitUnknown, field: "host-unit",
+                    "依托单位 \(studio.hostUnit) 未登记：请先运行 workshop-ledger host-unit add")
+            }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM studio WHERE code = ?", arguments: [studio.code]) != nil {
+                throw Rejection(.studioDuplicate, field: "code", "工作室编号 \(studio.code) 已存在")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO studio (code, name, host_unit, leader, field, recognized, approved_subsidy_fen)
+                    VALUES (?,?,?,?,?,?,?)
+                    """,
+                arguments: [
+                    studio.code, studio.name, studio.hostUnit.text, studio.leader, studio.field,
+                    studio.recognized.iso, studio.approvedSubsidy.fen,
+                ])
+            try Self.appendLog(
+                db, stamp: stamp, action: "studio.add", studio: studio.code,
+                detail: "登记工作室 \(studio.name)，领办人 \(studio.leader)，认定日期 \(studio.recognized.iso)，核定补助 \(studio.approvedSubsidy.plainString) 元")
+        }
+    }
+
+    public func studios() throws -> [Studio] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM studio ORDER BY code").map(Self.studio(from:))
+        }
+    }
+
+    public func studio(code: String) throws -> Studio {
+        try queue.read { db in try Self.studioRow(db, code: code).studio }
+    }
+
+    static func studio(from row: Row) throws -> Studio {
+        try Studio(
+            code: row["code"], name: row["name"], hostUnit: CreditCode(row["host_unit"] as String),
+            leader: row["leader"], field: row["field"], recognized: CalendarDate.parse(row["recognized"]),
+            approvedSubsidy: Money(fen: row["approved_subsidy_fen"]))
+    }
+
+    static func studioRow(_ db: Database, code: String) throws -> (id: Int64, studio: Studio) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM studio WHERE code = ?", arguments: [code]) else {
+            throw Rejection(.studioUnknown, field: "studio", "工作室 \(code) 不存在")
+        }
+        return (row["id"], try studio(from: row))
+    }
+}

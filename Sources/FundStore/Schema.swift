@@ -1,0 +1,162 @@
+// FundStore: SQLite through GRDB. Owns every SQL statement, the migrations, the append-only
+// journal, the hash chains, the operation log and the balance queries. Its public API speaks
+// FundCore types; GRDB stays an internal import.
+//
+// It must never offer a way to change or remove a posted voucher: the tables of posted data
+// have triggers that abort any UPDATE or DELETE, and this target contains no such statement.
+internal import GRDB
+
+enum Schema {
+    /// Migrations are never edited once shipped; a change is a new migration.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger") { db in
+            for statement in v1 { try db.execute(sql: statement) }
+        }
+        return migrator
+    }
+
+    static let fundList = "'subsidy','enterprise','self-raised'"
+
+    static let v1: [String] = [
+        """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT
+        """,
+        """
+        CREATE TABLE host_unit (
+            credit_code TEXT PRIMARY KEY CHECK (length(credit_code) = 18),
+            name TEXT NOT NULL CHECK (name <> ''),
+            kind TEXT NOT NULL CHECK (kind IN ('enterprise','training-base','college')),
+            county TEXT NOT NULL CHECK (county <> '')
+        ) STRICT
+        """,
+        """
+        CREATE TABLE studio (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE CHECK (code <> ''),
+            name TEXT NOT NULL CHECK (name <> ''),
+            host_unit TEXT NOT NULL REFERENCES host_unit(credit_code),
+            leader TEXT NOT NULL CHECK (leader <> ''),
+            field TEXT NOT NULL,
+            recognized TEXT NOT NULL CHECK (date(recognized) IS recognized),
+            approved_subsidy_fen INTEGER NOT NULL CHECK (approved_subsidy_fen >= 0)
+        ) STRICT
+        """,
+        """
+        CREATE TABLE account (
+            code TEXT PRIMARY KEY CHECK (length(code) IN (4, 6, 8)),
+            name TEXT NOT NULL CHECK (name <> ''),
+            type TEXT NOT NULL CHECK (type IN ('asset','liability','net-assets','revenue','expense')),
+            normal_side TEXT NOT NULL CHECK (normal_side IN ('debit','credit')),
+            role TEXT,
+            category TEXT,
+            funds TEXT NOT NULL,
+            is_leaf INTEGER NOT NULL CHECK (is_leaf IN (0, 1)),
+            parent TEXT REFERENCES account(code)
+        ) STRICT
+        """,
+        """
+        CREATE TABLE voucher (
+            id INTEGER PRIMARY KEY,
+            studio_id INTEGER NOT NULL REFERENCES studio(id),
+            seq INTEGER NOT NULL CHECK (seq >= 1),
+            period INTEGER NOT NULL CHECK (period % 100 BETWEEN 1 AND 12),
+            class TEXT NOT NULL CHECK (class IN ('记','收','付','转')),
+            number INTEGER NOT NULL CHECK (number >= 1),
+            date TEXT NOT NULL CHECK (date(date) IS date),
+            kind TEXT NOT NULL CHECK (kind IN ('normal','reversal','correction')),
+            link_id INTEGER REFERENCES voucher(id),
+            attachments INTEGER NOT NULL CHECK (attachments BETWEEN 0 AND 9999),
+            settlement TEXT CHECK (settlement IN ('cash','bank-transfer','official-card','other')),
+            counterparty TEXT NOT NULL,
+            preparer TEXT NOT NULL CHECK (preparer <> ''),
+            reviewer TEXT NOT NULL,
+            poster TEXT NOT NULL,
+            source_ref TEXT,
+            posted_by TEXT NOT NULL,
+            posted_at TEXT NOT NULL,
+            prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+            hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),
+            UNIQUE (studio_id, seq),
+            UNIQUE (studio_id, period, class, number),
+            CHECK ((kind = 'normal') = (link_id IS NULL)),
+            CHECK (substr(date, 1, 4) * 100 + substr(date, 6, 2) = period)
+        ) STRICT
+        """,
+        // A voucher is reversed at most once.
+        "CREATE UNIQUE INDEX voucher_reversed_once ON voucher(link_id) WHERE kind = 'reversal'",
+        """
+        CREATE TABLE posting (
+            voucher_id INTEGER NOT NULL REFERENCES voucher(id),
+            line_no INTEGER NOT NULL CHECK (line_no >= 1),
+            studio_id INTEGER NOT NULL REFERENCES studio(id),
+            period INTEGER NOT NULL,
+            account TEXT NOT NULL REFERENCES account(code),
+            fund TEXT NOT NULL CHECK (fund IN (\(fundList))),
+            side TEXT NOT NULL CHECK (side IN ('debit','credit')),
+            amount_fen INTEGER NOT NULL
+                CHECK (amount_fen <> 0 AND amount_fen BETWEEN -99999999999999 AND 99999999999999),
+            memo TEXT NOT NULL CHECK (memo <> ''),
+            invoice_code TEXT,
+            invoice_number TEXT,
+            PRIMARY KEY (voucher_id, line_no)
+        ) STRICT, WITHOUT ROWID
+        """,
+        // 明细账 and per-account queries stay inside one studio.
+        "CREATE INDEX posting_by_account ON posting(studio_id, account, fund, period)",
+        "CREATE INDEX posting_by_invoice ON posting(invoice_number) WHERE invoice_number IS NOT NULL",
+        // Materialised turnover per studio, fund, account and month: balances never rescan
+        // postings. `verify` re-derives it from the postings.
+        """
+        CREATE TABLE month_balance (
+            studio_id INTEGER NOT NULL REFERENCES studio(id),
+            fund TEXT NOT NULL CHECK (fund IN (\(fundList))),
+            account TEXT NOT NULL REFERENCES account(code),
+            period INTEGER NOT NULL,
+            debit_fen INTEGER NOT NULL,
+            credit_fen INTEGER NOT NULL,
+            PRIMARY KEY (studio_id, fund, account, period)
+        ) STRICT, WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE period_event (
+            id INTEGER PRIMARY KEY,
+            studio_id INTEGER NOT NULL REFERENCES studio(id),
+            period INTEGER NOT NULL CHECK (period % 100 BETWEEN 1 AND 12),
+            action TEXT NOT NULL CHECK (action IN ('close','reopen')),
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            CHECK (action = 'close' OR reason <> '')
+        ) STRICT
+        """,
+        "CREATE INDEX period_event_by_studio ON period_event(studio_id, id)",
+        """
+        CREATE TABLE op_log (
+            seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            action TEXT NOT NULL,
+            studio TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+            hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+        ) STRICT
+        """,
+    ] + appendOnlyTriggers(["voucher", "posting", "period_event", "op_log", "host_unit", "account"])
+
+    /// Posted data, closing events and the log can be inserted, never changed or removed.
+    static func appendOnlyTriggers(_ tables: [String]) -> [String] {
+        tables.flatMap { table in
+            ["UPDATE", "DELETE"].map { operation in
+                """
+                CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table)
+                BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
+                """
+            }
+        }
+    }
+}

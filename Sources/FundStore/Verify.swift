@@ -1,0 +1,231 @@
+import FundCore
+internal import GRDB
+
+/// One thing `verify` found wrong in the stored data.
+public struct VerificationProblem: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        case hashMismatch = "X001"
+        case chainBroken = "X002"
+        case sequenceGap = "X003"
+        case invariantBroken = "X004"
+        case numberingGap = "X005"
+        case balanceMismatch = "X006"
+        case logChainBroken = "X007"
+        case periodEventsInconsistent = "X008"
+        case unreadableRow = "X009"
+        case postingMisfiled = "X010"
+        case chartInvalid = "X011"
+    }
+
+    public let code: Code
+    public let studio: String
+    /// "2025-11 记-0003" when the problem is one voucher's.
+    public let voucher: String?
+    public let message: String
+
+    public var description: String {
+        let location = [studio, voucher].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        return "[\(code.rawValue)] \(location.isEmpty ? "" : location + "：")\(message)"
+    }
+}
+
+public struct VerificationReport: Sendable, Codable {
+    public var studios = 0
+    public var vouchers = 0
+    public var postings = 0
+    public var logEntries = 0
+    public var problems: [VerificationProblem] = []
+    public var isClean: Bool { problems.isEmpty }
+}
+
+extension LedgerStore {
+    /// Re-checks every invariant from the stored data: each voucher against the chart and its
+    /// hash, each studio's chain and numbering, the materialised balances against the postings,
+    /// the period events and the operation log's chain. Never throws for bad data; it reports it.
+    public func verify() throws -> VerificationReport {
+        try queue.read { db in
+            var report = VerificationReport()
+            let chart: ChartOfAccounts
+            do { chart = try Self.loadChart(db) } catch {
+                report.problems.append(VerificationProblem(code: .chartInvalid, studio: "", voucher: nil, message: "科目表无法通过校验：\(error)"))
+                return report
+            }
+            let studios = try Row.fetchAll(db, sql: "SELECT id, code FROM studio ORDER BY code")
+            report.studios = studios.count
+            for studio in studios {
+                try Self.verifyChain(db, studioID: studio["id"], code: studio["code"], chart: chart, report: &report)
+                try Self.verifyPeriods(db, studioID: studio["id"], code: studio["code"], report: &report)
+            }
+            try Self.verifyNumbering(db, report: &report)
+            try Self.verifyMisfiled(db, report: &report)
+            try Self.verifyBalances(db, report: &report)
+            try Self.verifyLog(db, report: &report)
+            report.postings = try Int.fetchOne(db, sql: "SELECT count(*) FROM posting") ?? 0
+            return report
+        }
+    }
+
+    static let verifyChunk = 5_000
+
+    static func verifyChain(_ db: Database, studioID: Int64, code: String, chart: ChartOfAccounts, report: inout VerificationReport) throws {
+        var expectedSequence = 1
+        var previous = Canonical.genesis
+        let count = try Int.fetchOne(db, sql: "SELECT max(seq) FROM voucher WHERE studio_id = ?", arguments: [studioID]) ?? 0
+        var low = 1
+        while low <= count {
+            let high = low + verifyChunk - 1
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT id, seq, period, class, number, prev_hash, hash FROM voucher WHERE studio_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+                arguments: [studioID, low, high])
+            for row in rows {
+                let label = "\(Period(key: row["period"]).map(\.iso) ?? "?") \(row["class"] as String)-\(row["number"] as Int)"
+                func problem(_ kind: VerificationProblem.Code, _ message: String) {
+                    report.problems.append(VerificationProblem(code: kind, studio: code, voucher: label, message: message))
+                }
+                let sequence: Int = row["seq"]
+                if sequence != expectedSequence {
+                    problem(.sequenceGap, "哈希链序号应为 \(expectedSequence)，实际为 \(sequence)（凭证被删除或插入）")
+                    expectedSequence = sequence
+                }
+                expectedSequence += 1
+                report.vouchers += 1
+                let voucher: PostedVoucher
+                do {
+                    voucher = try loadVouchers(db, whereSQL: "v.id = ?", arguments: [row["id"] as Int64])[0]
+                } catch {
+                    problem(.unreadableRow, "存储的凭证数据无法解读：\(error)")
+                    previous = row["hash"]
+                    continue
+                }
+                if voucher.previousHash != previous {
+                    problem(.chainBroken, "前序哈希不符：记录为 \(voucher.previousHash.prefix(12))…，前一张凭证的哈希为 \(previous.prefix(12))…")
+                }
+                let text = Canonical.voucherText(
+                    ref: voucher.ref, draft: voucher.draft, kind: voucher.kind, postedBy: voucher.postedBy,
+                    postedAt: voucher.postedAt, sequence: voucher.sequence, previousHash: voucher.previousHash)
+                if sha256Hex(text) != voucher.hash {
+                    problem(.hashMismatch, "凭证内容与其哈希不符：记账后数据被改动")
+                }
+                do {
+                    try revalidate(db, voucher, chart: chart)
+                } catch let rejection as Rejection {
+                    problem(.invariantBroken, "凭证不再满足记账规则：\(rejection)")
+                }
+                previous = voucher.hash
+            }
+            low = high + 1
+        }
+    }
+
+    static func revalidate(_ db: Database, _ voucher: PostedVoucher, chart: ChartOfAccounts) throws {
+        guard case .reversal(let originalRef) = voucher.kind else {
+            try VoucherValidation.validate(voucher.draft, chart: chart)
+            return
+        }
+        let original = try loadVouchers(db, whereSQL: "v.id = ?", arguments: [try voucherID(db, ref: originalRef)])[0]
+        try VoucherValidation.validateReversal(voucher.draft, of: original.draft, chart: chart)
+    }
+
+    static func verifyPeriods(_ db: Database, studioID: Int64, code: String, report: inout VerificationReport) throws {
+        let events = try periodEvents(db, studioID: studioID)
+        for index in PeriodBook.replay(events).inconsistent {
+            let (period, action) = events[index]
+            report.problems.append(VerificationProblem(
+                code: .periodEventsInconsistent, studio: code, voucher: nil,
+                message: "结账记录第 \(index + 1) 条（\(action == .close ? "结账" : "反结账") \(period.chinese)）与此前记录不连续"))
+        }
+    }
+
+    static func verifyNumbering(_ db: Database, report: inout VerificationReport) throws {
+        let groups = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.code, v.studio_id, v.period, v.class, count(*) AS n, max(v.number) AS top, min(v.number) AS bottom
+                FROM voucher v JOIN studio s ON s.id = v.studio_id
+                GROUP BY v.studio_id, v.period, v.class HAVING n <> top OR bottom <> 1
+                """)
+        for group in groups {
+            let numbers = Set(try Int.fetchAll(
+                db, sql: "SELECT number FROM voucher WHERE studio_id = ? AND period = ? AND class = ?",
+                arguments: [group["studio_id"] as Int64, group["period"] as Int, group["class"] as String]))
+            let top: Int = group["top"]
+            let missing = (1...max(top, 1)).filter { !numbers.contains($0) }.prefix(10).map(String.init)
+            let periodText = Period(key: group["period"]).map(\.iso) ?? "?"
+            report.problems.append(VerificationProblem(
+                code: .numberingGap, studio: group["code"], voucher: "\(periodText) \(group["class"] as String)",
+                message: "凭证编号不连续：共 \(group["n"] as Int) 张，最大号 \(top)，缺号 \(missing.joined(separator: "、"))"))
+        }
+    }
+
+    static func verifyMisfiled(_ db: Database, report: inout VerificationReport) throws {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.code, v.period, v.class, v.number, p.line_no FROM posting p
+                JOIN voucher v ON v.id = p.voucher_id JOIN studio s ON s.id = v.studio_id
+                WHERE p.studio_id <> v.studio_id OR p.period <> v.period LIMIT 100
+                """)
+        for row in rows {
+            report.problems.append(VerificationProblem(
+                code: .postingMisfiled, studio: row["code"],
+                voucher: "\(Period(key: row["period"]).map(\.iso) ?? "?") \(row["class"] as String)-\(row["number"] as Int)",
+                message: "第 \(row["line_no"] as Int) 行分录记录的工作室或期间与凭证不一致"))
+        }
+    }
+
+    static func verifyBalances(_ db: Database, report: inout VerificationReport) throws {
+        struct Key: Hashable { let studio: Int64; let fund: String; let account: String; let period: Int }
+        var derived: [Key: (Int64, Int64)] = [:]
+        let cursor = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT studio_id, fund, account, period,
+                    sum(CASE WHEN side = 'debit' THEN amount_fen ELSE 0 END),
+                    sum(CASE WHEN side = 'credit' THEN amount_fen ELSE 0 END)
+                FROM posting GROUP BY studio_id, fund, account, period
+                """)
+        while let row = try cursor.next() {
+            derived[Key(studio: row[0], fund: row[1], account: row[2], period: row[3])] = (row[4], row[5])
+        }
+        let codes = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, code FROM studio").map { ($0[0] as Int64, $0[1] as String) })
+        let stored = try Row.fetchCursor(db, sql: "SELECT studio_id, fund, account, period, debit_fen, credit_fen FROM month_balance")
+        func mismatch(_ key: Key, _ message: String) {
+            report.problems.append(VerificationProblem(
+                code: .balanceMismatch, studio: codes[key.studio] ?? "?", voucher: nil,
+                message: "\(Fund(rawValue: key.fund)?.chineseName ?? key.fund) 科目 \(key.account) \(Period(key: key.period)?.iso ?? "?")：\(message)"))
+        }
+        while let row = try stored.next() {
+            let key = Key(studio: row[0], fund: row[1], account: row[2], period: row[3])
+            let storedPair: (Int64, Int64) = (row[4], row[5])
+            let fromPostings = derived.removeValue(forKey: key) ?? (0, 0)
+            if storedPair != fromPostings {
+                mismatch(key, "余额表记录借 \(Money(fen: storedPair.0).plainString) 贷 \(Money(fen: storedPair.1).plainString)，分录合计借 \(Money(fen: fromPostings.0).plainString) 贷 \(Money(fen: fromPostings.1).plainString)")
+            }
+        }
+        for (key, pair) in derived {
+            mismatch(key, "分录合计借 \(Money(fen: pair.0).plainString) 贷 \(Money(fen: pair.1).plainString)，余额表中没有记录")
+        }
+    }
+
+    static func verifyLog(_ db: Database, report: inout VerificationReport) throws {
+        var previous = Canonical.genesis
+        var expected = 1
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM op_log ORDER BY seq")
+        while let row = try cursor.next() {
+            let sequence: Int = row["seq"]
+            report.logEntries += 1
+            func problem(_ message: String) {
+                report.problems.append(VerificationProblem(code: .logChainBroken, studio: row["studio"], voucher: nil, message: "操作日志第 \(sequence) 条：\(message)"))
+            }
+            if sequence != expected { problem("序号应为 \(expected)（日志被删除或插入）") }
+            expected = sequence + 1
+            let stored: String = row["prev_hash"]
+            if stored != previous { problem("前序哈希不符") }
+            let text = Canonical.logText(
+                sequence: sequence, at: row["at"], user: row["user"], action: row["action"], studio: row["studio"],
+                detail: row["detail"], previousHash: stored)
+            if sha256Hex(text) != (row["hash"] as String) { problem("内容与其哈希不符：日志被改动") }
+            previous = row["hash"]
+        }
+    }
+}
