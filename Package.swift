@@ -31,6 +31,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "FundExchange", dependencies: ["FundCore"], swiftSettings: strict),
+        .target(name: "FundRender", dependencies: ["FundCore"], swiftSettings: strict),
         // Fixtures/ (default chart, sample studios) ships inside the binary as resources; the
         // one Swift file there only exposes their location. Tests read Fixtures/bad directly.
         .target(
@@ -50,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "workshop-ledger",
             dependencies: [
-                "FundApp",
+                "FundApp", "FundRender", "FundCore", "FundStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -62,6 +63,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "FundCoreTests", dependencies: ["FundCore", "FundTestSupport"]),
+        .testTarget(name: "FundExchangeTests", dependencies: ["FundExchange", "FundCore"]),
         .testTarget(
             name: "FundStoreTests",
             dependencies: ["FundStore", "FundCore", "FundTestSupport", "FundApp"]),

@@ -54,6 +54,7 @@ public struct AccountLedger: Sendable, Hashable {
         var balance = opening
         var month = (debit: Money.zero, credit: Money.zero)
         var year = openingYearTurnover
+        var yearOfTotals = from.year
         var current: Period? = nil
         func closeMonth(_ period: Period) {
             rows.append(AccountLedgerRow(kind: .monthTotal, date: period.lastDay, ref: nil, memo: "本月合计", fund: nil, debit: month.debit, credit: month.credit, balance: balance))
@@ -65,7 +66,12 @@ public struct AccountLedger: Sendable, Hashable {
             if let open = current, open != period {
                 closeMonth(open)
                 month = (.zero, .zero)
-                if period.year != open.year { year = (.zero, .zero) }
+            }
+            // 本年累计 restarts with each new year, including when the range's first entry
+            // falls in a later year than `from`.
+            if period.year != yearOfTotals {
+                year = (.zero, .zero)
+                yearOfTotals = period.year
             }
             current = period
             let debit = entry.line.side == .debit ? entry.line.amount : .zero

@@ -59,6 +59,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// Parses "2025-10-29", "2025/10/29", "2025.10.29", "20251029" and "2025年10月29日";
     /// one-digit months and days are accepted in the separated forms.
     public static func parse(_ text: String) throws(Rejection) -> CalendarDate {
+        if let date = parseISO(text) { return date }
         let trimmed = text.trimmingSpaces
         var numbers: [Int] = []
         if trimmed.count == 8, trimmed.allSatisfy(\.isASCIIDigit) {
@@ -82,6 +83,27 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
             throw Rejection(.dateInvalid, "日期“\(text)”无效（应为 YYYY-MM-DD 格式的实际日期）")
         }
         return date
+    }
+
+    /// Fast path for the common "YYYY-MM-DD" form (imports parse millions of these).
+    static func parseISO(_ text: String) -> CalendarDate? {
+        guard text.utf8.count == 10 else { return nil }
+        var fields = (0, 0, 0)
+        for (index, byte) in text.utf8.enumerated() {
+            if index == 4 || index == 7 {
+                guard byte == 45 else { return nil }  // "-"
+                continue
+            }
+            guard byte >= 48 && byte <= 57 else { return nil }
+            let digit = Int(byte - 48)
+            switch index {
+            case 0..<4: fields.0 = fields.0 * 10 + digit
+            case 5..<7: fields.1 = fields.1 * 10 + digit
+            default: fields.2 = fields.2 * 10 + digit
+            }
+        }
+        guard fields.0 >= 1000 else { return nil }
+        return CalendarDate(year: fields.0, month: fields.1, day: fields.2)
     }
 
     /// Days since 1970-01-01.
@@ -201,6 +223,10 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
 extension String {
     /// The string without leading and trailing white space (ASCII and ideographic spaces).
     public var trimmingSpaces: String {
+        if let first = utf8.first, let last = utf8.last, first > 32, first < 128, last > 32, last < 128 {
+            return self
+        }
+        if isEmpty { return self }
         var scalars = Substring(self).unicodeScalars
         while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }

@@ -7,6 +7,7 @@ public enum Side: String, CaseIterable, Sendable, Codable {
     public var opposite: Side { self == .debit ? .credit : .debit }
 
     public static func parse(_ text: String) throws(Rejection) -> Side {
+        if let side = Side(rawValue: text) { return side }
         switch text.trimmingSpaces.lowercased() {
         case "debit", "d", "dr", "借", "借方": return .debit
         case "credit", "c", "cr", "贷", "贷方": return .credit

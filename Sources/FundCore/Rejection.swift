@@ -35,7 +35,6 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case voucherNoLines = "V001"
     case voucherTooManyLines = "V002"
     case amountZero = "V003"
-    case amountNegative = "V004"
     case amountTooLarge = "V005"
     case fundUnbalanced = "V006"
     case clearingNotNetted = "V007"

@@ -20,16 +20,16 @@ public enum Fund: String, CaseIterable, Sendable, Codable, Comparable {
     /// Accepts the English code or the Chinese name (also 补助/企业/自筹 and 财政补助资金).
     public static func parse(_ text: String) throws(Rejection) -> Fund {
         let trimmed = text.trimmingSpaces
-        if let fund = Fund(rawValue: trimmed.lowercased()) { return fund }
+        if let fund = Fund(rawValue: trimmed) { return fund }
         switch trimmed {
         case "补助资金", "补助", "财政补助资金", "市级补助资金": return .subsidy
         case "企业支持资金", "企业支持", "企业": return .enterprise
         case "自筹资金", "自筹": return .selfRaised
         default: break
         }
-        if trimmed.lowercased() == "self_raised" || trimmed.lowercased() == "selfraised" {
-            return .selfRaised
-        }
+        let lowered = trimmed.lowercased()
+        if let fund = Fund(rawValue: lowered) { return fund }
+        if lowered == "self_raised" || lowered == "selfraised" { return .selfRaised }
         throw Rejection(
             .fundUnknown, field: "fund",
             "资金来源“\(text)”无效（应为 补助资金/企业支持资金/自筹资金 或 subsidy/enterprise/self-raised）")

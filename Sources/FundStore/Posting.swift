@@ -4,13 +4,22 @@ internal import GRDB
 /// The state one write transaction keeps per studio while it posts vouchers: numbering
 /// counters, the chain head and the period book, read once and advanced in memory.
 final class PostingSession {
-    struct StudioState {
+    /// A class, so advancing counters mutates in place instead of copying the dictionary.
+    final class StudioState {
         let id: Int64
         let studio: Studio
         var headSequence: Int
         var headHash: String
         let periods: PeriodBook
         var nextNumber: [String: Int] = [:]
+
+        init(id: Int64, studio: Studio, headSequence: Int, headHash: String, periods: PeriodBook) {
+            self.id = id
+            self.studio = studio
+            self.headSequence = headSequence
+            self.headHash = headHash
+            self.periods = periods
+        }
     }
 
     struct BalanceKey: Hashable {
@@ -33,8 +42,8 @@ final class PostingSession {
         self.chart = try LedgerStore.loadChart(db)
     }
 
-    func state(for code: String) throws -> StudioState {
-        if let state = studios[code] { return state }
+    func loadState(for code: String) throws {
+        if studios[code] != nil { return }
         let (id, studio) = try LedgerStore.studioRow(db, code: code)
         let head = try Row.fetchOne(
             db, sql: "SELECT seq, hash FROM voucher WHERE studio_id = ? ORDER BY seq DESC LIMIT 1", arguments: [id])
@@ -42,13 +51,13 @@ final class PostingSession {
             id: id, studio: studio, headSequence: head?["seq"] ?? 0, headHash: head?["hash"] ?? Canonical.genesis,
             periods: try LedgerStore.periodBook(db, studioID: id))
         studios[code] = state
-        return state
     }
 
     /// Validates and appends one voucher. `original` is the voucher a red reversal reverses.
     @discardableResult
     func post(_ draft: VoucherDraft, kind: VoucherKind, original: (id: Int64, voucher: PostedVoucher)? = nil) throws -> PostedVoucher {
-        var state = try state(for: draft.studio)
+        try loadState(for: draft.studio)
+        let state = studios[draft.studio]!
         if case .reversal = kind {
             precondition(original != nil, "a reversal names its original")
             try VoucherValidation.validateReversal(draft, of: original!.voucher.draft, chart: chart)
@@ -88,7 +97,6 @@ final class PostingSession {
         state.nextNumber[counterKey] = number + 1
         state.headSequence = sequence
         state.headHash = hash
-        studios[draft.studio] = state
         let voucher = PostedVoucher(
             ref: ref, draft: draft, kind: kind, postedBy: stamp.user, postedAt: stamp.at, sequence: sequence,
             previousHash: previous, hash: hash)

@@ -77,6 +77,9 @@ extension LedgerStore {
             let rows = try Row.fetchAll(
                 db, sql: "SELECT id, seq, period, class, number, prev_hash, hash FROM voucher WHERE studio_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
                 arguments: [studioID, low, high])
+            // One query for the chunk; if any row no longer decodes, fall back to one by one.
+            let loaded = try? loadVouchers(db, whereSQL: "v.studio_id = ? AND v.seq BETWEEN ? AND ?", arguments: [studioID, low, high])
+            let bySequence = Dictionary(loaded?.map { ($0.sequence, $0) } ?? [], uniquingKeysWith: { first, _ in first })
             for row in rows {
                 let label = "\(Period(key: row["period"]).map(\.iso) ?? "?") \(row["class"] as String)-\(row["number"] as Int)"
                 func problem(_ kind: VerificationProblem.Code, _ message: String) {
@@ -91,7 +94,7 @@ extension LedgerStore {
                 report.vouchers += 1
                 let voucher: PostedVoucher
                 do {
-                    voucher = try loadVouchers(db, whereSQL: "v.id = ?", arguments: [row["id"] as Int64])[0]
+                    voucher = try bySequence[sequence] ?? loadVouchers(db, whereSQL: "v.id = ?", arguments: [row["id"] as Int64])[0]
                 } catch {
                     problem(.unreadableRow, "存储的凭证数据无法解读：\(error)")
                     previous = row["hash"]

@@ -1,1 +1,71 @@
-print("hi")
+// ledger-bench: measures WorkshopLedger against a baseline taken in the same run. Not a test:
+// it prints a table of figures; nothing here asserts a time.
+//
+//   swift run -c release ledger-bench [--studios N] [--vouchers M] [--dir PATH]
+//
+// Stages: CSV import through FundApp (parse, validate, hash, post) against raw SQLite inserts of
+// the same posting rows through the C API; one studio's trial balance; every studio's trial
+// balance (run in a child process so its peak memory is its own).
+import FundApp
+import FundCore
+import FundStore
+import Foundation
+import GRDBSQLite
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Options {
+    var studios = 10
+    var vouchers = 10_000
+    var directory = "/tmp/ledger-bench"
+    var mode = "run"
+    var database = ""
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--studios": studios = Int(iterator.next() ?? "") ?? studios
+            case "--vouchers": vouchers = Int(iterator.next() ?? "") ?? vouchers
+            case "--dir": directory = iterator.next() ?? directory
+            case "tb-all": mode = "tb-all"; database = iterator.next() ?? ""
+            default:
+                FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
+                exit(2)
+            }
+        }
+    }
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func peakMemoryMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
+}
+
+func format(_ value: Double, _ digits: Int = 1) -> String {
+    String(format: "%.\(digits)f", value)
+}
+
+let options = Options(CommandLine.arguments)
+let clock = FixedClock(instant: "2026-11-20T01:00:00Z", today: CalendarDate(year: 2026, month: 11, day: 20)!)
+
+if options.mode == "tb-all" {
+    // Child process: open the database, build every studio's trial balance, report time and memory.
+    let app = try LedgerApp(path: options.database, clock: clock, user: "bench")
+    var balances: [TrialBalance] = []
+    let elapsed = try seconds { balances = try app.trialBalancesAllStudios() }
+    let balanced = balances.allSatisfy { $0.sections.allSatisfy(\.totals.isBalanced) }
+    print("\(balances.count) \(format(elapsed, 4)) \(format(peakMemoryMB())) \(balanced)")
+    exit(0)
+}
+
+try Bench(options: options, clock: clock).run()

@@ -1,0 +1,121 @@
+import FundApp
+import FundCore
+import FundStore
+import Foundation
+import GRDBSQLite
+
+/// The main benchmark run.
+struct Bench {
+    let options: Options
+    let clock: FixedClock
+    var rows: [[String]] = []
+
+    init(options: Options, clock: FixedClock) {
+        self.options = options
+        self.clock = clock
+    }
+
+    static let creditCode = CreditCode.completing("91512002MA62K3B01")!
+
+    func run() throws {
+        let directory = URL(fileURLWithPath: options.directory, isDirectory: true)
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        print("ledger-bench: \(options.studios) studios × \(options.vouchers) vouchers, in \(directory.path)")
+
+        let generator = VoucherFileGenerator(vouchers: options.vouchers)
+        var files: [URL] = []
+        var lineCount = 0
+        let generation = try seconds {
+            for index in 0..<options.studios {
+                let url = directory.appendingPathComponent("studio-\(index).csv")
+                let (text, lines) = generator.file(seed: UInt64(index + 1))
+                try Data(text.utf8).write(to: url)
+                files.append(url)
+                lineCount += lines
+            }
+        }
+        print("generated \(lineCount) posting lines in \(format(generation, 2)) s")
+
+        let path = directory.appendingPathComponent("bench.sqlite").path
+        let app = try LedgerApp(path: path, clock: clock, user: "bench")
+        _ = try app.initialize()
+        _ = try app.addHostUnit(creditCode: Self.creditCode, name: "基准测试单位", kind: "enterprise", county: "雁江区")
+        for index in 0..<options.studios {
+            _ = try app.addStudio(
+                code: "B\(index)", name: "基准工作室\(index)", hostUnit: Self.creditCode, leader: "张师傅", field: "数控",
+                recognized: "2020-01-01", subsidy: "30000")
+        }
+        var imported = 0
+        let importTime = try seconds {
+            for (index, url) in files.enumerated() {
+                imported += try app.importVouchers(csv: Data(contentsOf: url), file: url.path, studio: "B\(index)").lines
+            }
+        }
+        precondition(imported == lineCount, "every generated line is imported")
+
+        let baselinePath = directory.appendingPathComponent("baseline.sqlite").path
+        let baselineTime = try RawSQLiteBaseline.insert(rows: lineCount, path: baselinePath)
+
+        var table: [[String]] = [["stage", "items", "seconds", "rate (items/s)", "baseline (items/s)", "ratio", "target"]]
+        let importRate = Double(lineCount) / importTime
+        let baselineRate = Double(lineCount) / baselineTime
+        table.append([
+            "CSV import (postings)", "\(lineCount)", format(importTime, 2), format(importRate, 0), format(baselineRate, 0),
+            format(importRate / baselineRate * 100, 1) + " %", "≥ 50 % of raw SQLite",
+        ])
+
+        // One studio's trial balance: median of 21 runs, first studio and last studio.
+        var samples: [Double] = []
+        for run in 0..<21 {
+            let studio = run % 2 == 0 ? "B0" : "B\(options.studios - 1)"
+            samples.append(try seconds { _ = try app.trialBalance(studio: studio) })
+        }
+        samples.sort()
+        let groupBy = try RawSQLiteBaseline.groupBy(path: path, studioID: 1)
+        table.append([
+            "trial balance, one studio (median of 21)", "1", format(samples[10], 4), format(1 / samples[10], 0),
+            "GROUP BY postings " + format(groupBy, 4) + " s", format(groupBy / samples[10], 0) + "× faster", "< 0.020 s",
+        ])
+
+        let child = try runChild(database: path)
+        let allGroupBy = try RawSQLiteBaseline.groupBy(path: path, studioID: nil)
+        table.append([
+            "trial balance, all \(options.studios) studios", "\(options.studios)", child.seconds,
+            format(Double(options.studios) / (Double(child.seconds) ?? 1), 0),
+            "GROUP BY postings " + format(allGroupBy, 2) + " s", "peak \(child.memory) MB", "< 0.5 s, < 100 MB",
+        ])
+        var clean = false
+        let verifyTime = try seconds { clean = try app.verify().isClean }
+        precondition(clean, "the benchmark ledger verifies")
+        table.append(["verify (all invariants, hash chains)", "\(lineCount)", format(verifyTime, 2), format(Double(lineCount) / verifyTime, 0), "", "", ""])
+        printTable(table)
+        print("database size: \(format(Double(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0) / 1e6)) MB; balanced: \(child.balanced)")
+    }
+
+    func runChild(database: String) throws -> (seconds: String, memory: String, balanced: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = ["tb-all", database]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let fields = output.split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard fields.count == 4 else { return ("?", "?", "?") }
+        return (fields[1], fields[2], fields[3])
+    }
+
+    func printTable(_ table: [[String]]) {
+        var widths = Array(repeating: 0, count: table[0].count)
+        for row in table { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        for (number, row) in table.enumerated() {
+            let cells = row.enumerated().map { index, cell in
+                "| " + cell + String(repeating: " ", count: widths[index] - cell.count) + " "
+            }
+            print(cells.joined() + "|")
+            if number == 0 { print(widths.map { "|" + String(repeating: "-", count: $0 + 2) }.joined() + "|") }
+        }
+    }
+}

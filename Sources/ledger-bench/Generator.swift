@@ -1,0 +1,63 @@
+import FundCore
+
+/// Deterministic voucher files: per studio a subsidy receipt, then alternating two-line
+/// payments and four-line purchases split across two funds (3 lines a voucher on average),
+/// spread over five years from 2020-01.
+struct VoucherFileGenerator {
+    let vouchers: Int
+
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+    }
+
+    static let header = "日期,凭证字,凭证号,摘要,科目编码,资金来源,借方金额,贷方金额,附单据数,结算方式,发票代码,发票号码,往来单位,制单人,审核人\n"
+    static let expenseAccounts = ["500101", "500102", "500103", "500104", "500105", "500106"]
+
+    func file(seed: UInt64) -> (String, Int) {
+        var random = Random(state: seed)
+        var text = Self.header
+        var lines = 0
+        var numbers: [Int: Int] = [:]
+        let perMonth = max(1, vouchers / 60 + 1)
+        for index in 0..<vouchers {
+            let month = min(index / perMonth, 59)
+            let year = 2020 + month / 12
+            let monthOfYear = month % 12 + 1
+            let day = 1 + Int(random.next() % 28)
+            let date = "\(year)-\(monthOfYear < 10 ? "0" : "")\(monthOfYear)-\(day < 10 ? "0" : "")\(day)"
+            let number = (numbers[month] ?? 0) + 1
+            numbers[month] = number
+            let head = "\(date),记,\(number),"
+            if index % 60 == 0 {
+                let fen = 3_000_000
+                text += head + "收到补助资金,100201,补助资金,\(money(fen)),,1,银行转账,,,资阳市财政局,李会计,王主管\n"
+                text += head + "收到补助资金,400101,补助资金,,\(money(fen)),,,,,,,\n"
+                lines += 2
+            } else if index % 2 == 0 {
+                let account = Self.expenseAccounts[Int(random.next() % 6)]
+                let fen = 100 + Int(random.next() % 500_000)
+                text += head + "支付项目费用,\(account),企业支持资金,\(money(fen)),,1,银行转账,,,资阳某供应商,李会计,王主管\n"
+                text += head + "支付项目费用,100201,企业支持资金,,\(money(fen)),,,,,,,\n"
+                lines += 2
+            } else {
+                let a = 100 + Int(random.next() % 300_000)
+                let b = 100 + Int(random.next() % 300_000)
+                text += head + "购置设备（分资金列支）,500101,补助资金,\(money(a)),,2,银行转账,,,资阳机床厂,李会计,王主管\n"
+                text += head + "购置设备（分资金列支）,500101,自筹资金,\(money(b)),,,,,,,,\n"
+                text += head + "支付设备款,100201,补助资金,,\(money(a)),,,,,,,\n"
+                text += head + "支付设备款,100201,自筹资金,,\(money(b)),,,,,,,\n"
+                lines += 4
+            }
+        }
+        return (text, lines)
+    }
+
+    func money(_ fen: Int) -> String {
+        let cents = fen % 100
+        return "\(fen / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+}

@@ -1,0 +1,215 @@
+import ArgumentParser
+import FundApp
+import FundCore
+import FundRender
+import Foundation
+
+/// Identifies a posted voucher: NUM ("3", "记-3", "记-0003"), studio, period and class.
+struct VoucherLocator: ParsableArguments {
+    @Argument(help: "凭证号，如 3 或 记-0003") var number: String
+    @Option(help: "工作室编号") var studio: String
+    @Option(help: "会计期间 YYYY-MM") var period: Period
+    @Option(name: .customLong("class"), help: "凭证字：记、收、付、转（凭证号里已带时可省略）") var voucherClass: String?
+
+    func ref() throws -> VoucherRef {
+        var classText = voucherClass ?? "记"
+        var numberText = number
+        if let dash = number.firstIndex(where: { $0 == "-" }) {
+            classText = String(number[..<dash])
+            numberText = String(number[number.index(after: dash)...])
+        }
+        guard let value = Int(numberText), value > 0 else {
+            throw Rejection(.voucherUnknown, field: "number", "凭证号“\(number)”无效")
+        }
+        return VoucherRef(studio: studio, period: period, voucherClass: try VoucherClass.parse(classText), number: value)
+    }
+}
+
+struct VoucherCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "voucher", abstract: "记账凭证", subcommands: [Post.self, Show.self, Reverse.self])
+
+    struct Post: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "记账：从 JSON 文件（或 - 表示标准输入）登记一张或多张凭证，全部成功或全部不记")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "凭证 JSON 文件，或 -") var file: String
+
+        func run() throws {
+            try FundLedger.run {
+                let app = try global.open()
+                let (data, name) = try readInput(file)
+                for voucher in try app.postVouchers(json: data, file: name) {
+                    emit("已记账 \(voucher.ref.studio) \(voucher.ref.period.iso) \(voucher.ref.label)\n")
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "显示一张凭证")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var locator: VoucherLocator
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            try FundLedger.run {
+                let app = try global.open()
+                let voucher = try app.store.voucher(try locator.ref())
+                emit(LedgerViews.voucher(voucher, chart: try app.store.chart(), format: output.format))
+                for followUp in try app.store.followUps(of: voucher.ref) where output.format == .table {
+                    emit("已被 \(followUp.ref.period.iso) \(followUp.ref.label) \(followUp.kind.code == "reversal" ? "红字冲销" : "订正")\n")
+                }
+            }
+        }
+    }
+
+    struct Reverse: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "红字冲销一张凭证，可同时登记订正凭证")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var locator: VoucherLocator
+        @Option(help: "冲销原因（必填，记入操作日志）") var reason: String
+        @Option(help: "冲销凭证日期（默认今天）") var date: CalendarDate?
+        @Option(help: "订正凭证 JSON 文件") var correct: String?
+
+        func run() throws {
+            try FundLedger.run {
+                let app = try global.open()
+                let correction = try correct.map(readInput)
+                let posted = try app.reverse(try locator.ref(), date: date, reason: reason, correction: correction.map { ($0.0, $0.1) })
+                for voucher in posted {
+                    let what = voucher.kind.code == "reversal" ? "红字冲销凭证" : "订正凭证"
+                    emit("已记账\(what) \(voucher.ref.period.iso) \(voucher.ref.label)\n")
+                }
+            }
+        }
+    }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "导入", subcommands: [Vouchers.self])
+
+    struct Vouchers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "导入凭证 CSV（用友/金蝶导出的序时账格式，UTF-8 或 GB18030），全部成功或全部不导入")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "CSV 文件") var file: String
+        @Option(help: "工作室编号") var studio: String
+        @Option(help: "文件没有“资金来源”列时，全部分录记入此资金") var fund: Fund?
+
+        func run() throws {
+            try FundLedger.run {
+                let app = try global.open()
+                let (data, name) = try readInput(file)
+                let result = try app.importVouchers(csv: data, file: name, studio: studio, defaultFund: fund)
+                emit("已导入 \(result.vouchers.count) 张凭证、\(result.lines) 行分录到工作室 \(studio)\n")
+            }
+        }
+    }
+}
+
+struct PeriodCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "period", abstract: "结账与反结账", subcommands: [Close.self, Reopen.self, Status.self])
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "结账（按月顺序，月末之后）")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "会计期间 YYYY-MM") var period: Period
+        @Option(help: "工作室编号") var studio: String
+
+        func run() throws {
+            try FundLedger.run {
+                try global.open().closePeriod(period, studio: studio)
+                emit("已结账 \(studio) \(period.chinese)\n")
+            }
+        }
+    }
+
+    struct Reopen: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "反结账最近一个已结账期间（须说明原因，记入日志）")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "会计期间 YYYY-MM") var period: Period
+        @Option(help: "工作室编号") var studio: String
+        @Option(help: "反结账原因") var reason: String
+
+        func run() throws {
+            try FundLedger.run {
+                try global.open().reopenPeriod(period, studio: studio, reason: reason)
+                emit("已反结账 \(studio) \(period.chinese)\n")
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "显示结账状态")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "工作室编号") var studio: String
+
+        func run() throws {
+            try FundLedger.run {
+                let book = try global.open().store.periodBook(studio: studio)
+                if let last = book.closedThrough {
+                    emit("\(studio) 已结账至 \(last.chinese)；\(last.next.chinese) 起可记账\n")
+                } else {
+                    emit("\(studio) 尚未结账，所有期间均可记账\n")
+                }
+            }
+        }
+    }
+}
+
+/// --from/--to options of the book views.
+struct RangeOptions: ParsableArguments {
+    @Option(help: "起始期间 YYYY-MM（默认账簿第一个有发生额的月份）") var from: Period?
+    @Option(help: "截止期间 YYYY-MM（默认最后一个有发生额的月份）") var to: Period?
+}
+
+struct Balance: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "科目余额表（按资金分列，并给出合并数）")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "工作室编号") var studio: String
+    @Option(help: "只看一个资金：subsidy、enterprise、self-raised") var fund: Fund?
+    @OptionGroup var range: RangeOptions
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        try FundLedger.run {
+            let balance = try global.open().trialBalance(studio: studio, fund: fund, from: range.from, to: range.to)
+            emit(LedgerViews.trialBalance(balance, format: output.format))
+        }
+    }
+}
+
+struct Journal: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "序时账：按凭证顺序列出全部分录")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "工作室编号") var studio: String
+    @OptionGroup var range: RangeOptions
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        try FundLedger.run {
+            let app = try global.open()
+            let vouchers = try app.journal(studio: studio, from: range.from, to: range.to)
+            emit(LedgerViews.journal(vouchers, chart: try app.store.chart(), format: output.format))
+        }
+    }
+}
+
+struct Ledger: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "明细账：一个科目的逐笔发生额与余额")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "工作室编号") var studio: String
+    @Option(help: "科目编码（上级科目汇总其全部末级科目）") var account: String
+    @Option(help: "只看一个资金") var fund: Fund?
+    @OptionGroup var range: RangeOptions
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        try FundLedger.run {
+            let ledger = try global.open().accountLedger(studio: studio, account: account, fund: fund, from: range.from, to: range.to)
+            emit(LedgerViews.accountLedger(ledger, studio: studio, format: output.format))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import FundApp
+import FundCore
+import FundRender
+import FundStore
+import Foundation
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "校验全部账簿：记账规则、凭证编号、哈希链、余额与操作日志；全部通过才返回 0")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        try FundLedger.run {
+            let report = try global.open().verify()
+            if output.format == .json {
+                emit(LedgerViews.json(report))
+            } else {
+                emit("校验 \(report.studios) 个工作室、\(report.vouchers) 张凭证、\(report.postings) 行分录、\(report.logEntries) 条操作日志\n")
+                for problem in report.problems { emit(problem.description + "\n") }
+                emit(report.isClean ? "全部通过\n" : "发现 \(report.problems.count) 个问题\n")
+            }
+            if !report.isClean { throw CLIError.failed("校验未通过") }
+        }
+    }
+}
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "操作日志（谁、何时、做了什么）")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "只看一个工作室") var studio: String?
+    @Option(help: "只看一个操作人") var by: String?
+    @Option(help: "只看某类操作，如 voucher、period.reopen") var action: String?
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        try FundLedger.run {
+            let entries = try global.open().log(studio: studio, user: by, action: action)
+            switch output.format {
+            case .json: emit(LedgerViews.json(entries))
+            case .csv:
+                var table = CSVTable(headers: ["序号", "时间", "操作人", "操作", "工作室", "内容", "哈希"])
+                for entry in entries {
+                    table.add([String(entry.sequence), entry.at, entry.user, entry.action, entry.studio, entry.detail, entry.hash])
+                }
+                emit(table.render())
+            case .table:
+                var table = TextTable(headers: ["序号", "时间", "操作人", "操作", "工作室", "内容"], alignments: [.right, .left, .left, .left, .left, .left])
+                for entry in entries {
+                    table.add([String(entry.sequence), entry.at, entry.user, entry.action, entry.studio, entry.detail])
+                }
+                emit(table.render())
+            }
+        }
+    }
+}
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "用内置样例（3 个工作室、一年凭证）新建演示账套，并打印各资金科目余额表")
+    @Option(help: "输出目录（默认 ./demo）") var out: String = "demo"
+
+    func run() throws {
+        try FundLedger.run {
+            let result = try Demo.build(in: URL(fileURLWithPath: out, isDirectory: true))
+            emit("演示账套：\(result.databasePath)（\(result.studios.count) 个工作室，\(result.vouchers) 张凭证）\n")
+            for studio in result.studios {
+                let studioValue = try result.app.store.studio(code: studio)
+                emit("\n======== \(studio) \(studioValue.name) ========\n")
+                emit(LedgerViews.trialBalance(try result.app.trialBalance(studio: studio), format: .table))
+            }
+            let report = try result.app.verify()
+            emit("\n校验：\(report.isClean ? "全部通过" : "发现 \(report.problems.count) 个问题")\n")
+            if !report.isClean {
+                for problem in report.problems { emit(problem.description + "\n") }
+                throw CLIError.failed("演示账套校验未通过")
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import FundApp
+import FundCore
+import FundRender
+import Foundation
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "新建账套数据库并安装科目表")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "科目表 CSV（默认为内置的项目资金科目表）")
+    var chart: String?
+
+    func run() throws {
+        try FundLedger.run {
+            let app = try global.open(creating: true)
+            let installed = try app.initialize(chartFile: chart.map { URL(fileURLWithPath: $0) })
+            emit("已初始化 \(global.databasePath)：\(installed.accounts.count) 个科目（末级 \(installed.leaves.count) 个）\n")
+        }
+    }
+}
+
+struct Accounts: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "列出科目表")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: FormatOption
+
+    struct AccountJSON: Encodable {
+        let code, name, type, normalSide: String
+        let role, category: String?
+        let funds: [String]
+        let leaf: Bool
+    }
+
+    func run() throws {
+        try FundLedger.run {
+            let chart = try global.open().store.chart()
+            switch output.format {
+            case .json:
+                emit(LedgerViews.json(chart.accounts.map {
+                    AccountJSON(
+                        code: $0.code, name: $0.name, type: $0.type.rawValue, normalSide: $0.normalSide.rawValue,
+                        role: $0.role?.rawValue, category: $0.category?.rawValue, funds: $0.funds.map(\.rawValue), leaf: $0.isLeaf)
+                }))
+            case .csv, .table:
+                var table = TextTable(
+                    headers: ["科目编码", "科目名称", "类别", "方向", "用途/支出类别", "适用资金", "末级"],
+                    alignments: [.left, .left, .left, .left, .left, .left, .left])
+                for account in chart.accounts {
+                    table.add([
+                        account.code, String(repeating: "  ", count: account.level - 1) + account.name, account.type.chineseName,
+                        account.normalSide.chinese, account.role?.rawValue ?? account.category?.rawValue ?? "",
+                        account.funds.map(\.chineseName).joined(separator: "、"), account.isLeaf ? "是" : "",
+                    ])
+                }
+                emit(table.render())
+            }
+        }
+    }
+}
+
+struct HostUnitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "host-unit", abstract: "依托单位", subcommands: [Add.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "登记依托单位")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("credit-code"), help: "统一社会信用代码（18 位）") var creditCode: String
+        @Option(help: "单位名称") var name: String
+        @Option(help: "类型：enterprise（企业）、training-base（公共实训基地）、college（职业院校）") var kind: String
+        @Option(help: "所在县（区）") var county: String
+
+        func run() throws {
+            try FundLedger.run {
+                let unit = try global.open().addHostUnit(creditCode: creditCode, name: name, kind: kind, county: county)
+                emit("已登记依托单位 \(unit.name)（\(unit.creditCode)）\n")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "列出依托单位")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try FundLedger.run {
+                var table = TextTable(headers: ["统一社会信用代码", "名称", "类型", "县（区）"], alignments: [.left, .left, .left, .left])
+                for unit in try global.open().store.hostUnits() {
+                    table.add([unit.creditCode.text, unit.name, unit.kind.chineseName, unit.county])
+                }
+                emit(table.render())
+            }
+        }
+    }
+}
+
+struct StudioCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "studio", abstract: "技能大师工作室", subcommands: [Add.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "登记工作室（建立其项目账簿）")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "工作室编号") var code: String
+        @Option(help: "工作室名称") var name: String
+        @Option(name: .customLong("host-unit"), help: "依托单位统一社会信用代码") var hostUnit: String
+        @Option(help: "领办人") var leader: String
+        @Option(help: "技能领域") var field: String = ""
+        @Option(help: "认定日期 YYYY-MM-DD（建设期自此起 2 年）") var recognized: String
+        @Option(help: "核定补助资金（元），如 30000") var subsidy: String
+
+        func run() throws {
+            try FundLedger.run {
+                let studio = try global.open().addStudio(
+                    code: code, name: name, hostUnit: hostUnit, leader: leader, field: field, recognized: recognized,
+                    subsidy: subsidy)
+                let window = studio.constructionWindow
+                emit("已登记工作室 \(studio.code) \(studio.name)，建设期 \(window.lowerBound.iso) 至 \(window.upperBound.iso)\n")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "列出工作室")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try FundLedger.run {
+                var table = TextTable(
+                    headers: ["编号", "名称", "领办人", "认定日期", "建设期止", "核定补助"],
+                    alignments: [.left, .left, .left, .left, .left, .right])
+                for studio in try global.open().store.studios() {
+                    table.add([
+                        studio.code, studio.name, studio.leader, studio.recognized.iso,
+                        studio.constructionWindow.upperBound.iso, studio.approvedSubsidy.groupedString,
+                    ])
+                }
+                emit(table.render())
+            }
+        }
+    }
+}

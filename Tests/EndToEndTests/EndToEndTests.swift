@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// Runs the built `workshop-ledger` binary as a user would: the demo, a bad import, tampering.
+@Suite("end to end: the built binary")
+struct EndToEndTests {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static var binary: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
+        return directory.appendingPathComponent("workshop-ledger")
+    }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env["WORKSHOP_LEDGER_DB"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wl-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func demoBuildsVerifiesAndPrintsTrialBalances() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "built binary at \(Self.binary.path)")
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let demo = try run(["demo", "--out", "out"], in: directory)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("科目余额表"))
+        #expect(demo.stdout.contains("【补助资金】"))
+        #expect(demo.stdout.contains("【合并（全部资金）】"))
+        #expect(demo.stdout.contains("校验：全部通过"))
+        let database = directory.appendingPathComponent("out/workshop-ledger.sqlite").path
+        #expect(FileManager.default.fileExists(atPath: database))
+
+        let verify = try run(["verify", "--db", database], in: directory)
+        #expect(verify.status == 0)
+        #expect(verify.stdout.contains("全部通过"))
+
+        let json = try run(["balance", "--db", database, "--studio", "ZY2025-003", "--format", "json"], in: directory)
+        #expect(json.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let sections = object?["sections"] as? [[String: Any]] ?? []
+        #expect(sections.map { $0["fund"] as? String } == ["subsidy", "enterprise", "self-raised", "combined"])
+        for section in sections {
+            #expect(section["balanced"] as? Bool == true)
+            let rows = section["rows"] as? [[String: Any]] ?? []
+            #expect(rows.allSatisfy { $0["openingFen"] is Int && $0["closingFen"] is Int && $0["account"] is String })
+        }
+
+        // Demo runs twice to the same books: it starts from a fresh database each time.
+        let again = try run(["demo", "--out", "out"], in: directory)
+        #expect(again.status == 0)
+        #expect(again.stdout == demo.stdout)
+    }
+
+    @Test func badImportNamesFileLineAndFieldAndWritesNothing() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let env = ["WORKSHOP_LEDGER_DB": directory.appendingPathComponent("l.sqlite").path]
+        #expect(try run(["init"], in: directory, environment: env).status == 0)
+        #expect(try run(["host-unit", "add", "--credit-code", "91512002MA62K3B01N", "--name", "测试单位", "--kind", "enterprise", "--county", "雁江区"], in: directory, environment: env).status == 0)
+        #expect(try run(["studio", "add", "--code", "S1", "--name", "测试工作室", "--host-unit", "91512002MA62K3B01N", "--leader", "张三", "--recognized", "2025-12-15", "--subsidy", "30000"], in: directory, environment: env).status == 0)
+        let csv = """
+            日期,凭证字,凭证号,摘要,科目编码,资金来源,借方金额,贷方金额,制单人
+            2026-01-05,记,1,收到补助资金,100201,补助资金,30000.00,,李会计
+            2026-01-05,记,1,收到补助资金,400101,补助资金,,30000.00,李会计
+            2026-01-06,记,2,购置设备,500101,补助资金,12.345,,李会计
+            2026-01-06,记,2,购置设备,100201,补助资金,,12.35,李会计
+
+            """
+        try Data(csv.utf8).write(to: directory.appendingPathComponent("bad.csv"))
+        let result = try run(["import", "vouchers", "bad.csv", "--studio", "S1"], in: directory, environment: env)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("bad.csv:4: [M003] 字段 借方金额"))
+        #expect(try run(["journal", "--studio", "S1", "--format", "csv"], in: directory, environment: env).stdout.split(separator: "\n").count == 1)
+        let missing = try run(["balance", "--studio", "S1", "--db", "nope.sqlite"], in: directory)
+        #expect(missing.status == 3)
+    }
+
+    @Test func helpIsChinese() throws {
+        let help = try run(["--help"], in: FileManager.default.temporaryDirectory)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("技能大师工作室"))
+        for command in ["init", "voucher", "import", "period", "balance", "journal", "ledger", "verify", "log", "demo"] {
+            #expect(help.stdout.contains(command))
+        }
+    }
+}
