@@ -60,7 +60,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// one-digit months and days are accepted in the separated forms.
     public static func parse(_ text: String) throws(Rejection) -> CalendarDate {
         if let date = parseISO(text) { return date }
-        let trimmed = text.trimmingSpaces
+        var trimmed = text.trimmingSpaces
+        // ERP and Excel exports often write midnight after the date: "2025-11-03 00:00:00".
+        if let space = trimmed.firstIndex(of: " "), isTimeOfDay(trimmed[trimmed.index(after: space)...]) {
+            trimmed = String(trimmed[..<space])
+            if let date = parseISO(trimmed) { return date }
+        }
         var numbers: [Int] = []
         if trimmed.count == 8, trimmed.allSatisfy(\.isASCIIDigit) {
             let digits = Array(trimmed)
@@ -83,6 +88,19 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
             throw Rejection(.dateInvalid, "日期“\(text)”无效（应为 YYYY-MM-DD 格式的实际日期）")
         }
         return date
+    }
+
+    /// "HH:MM" or "HH:MM:SS" (a valid time of day), as exports append to dates.
+    static func isTimeOfDay(_ text: Substring) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3 else { return false }
+        let limits = [23, 59, 59]
+        for (index, part) in parts.enumerated() {
+            guard part.count == 2, part.allSatisfy(\.isASCIIDigit), let value = Int(part), value <= limits[index] else {
+                return false
+            }
+        }
+        return true
     }
 
     /// Fast path for the common "YYYY-MM-DD" form (imports parse millions of these).

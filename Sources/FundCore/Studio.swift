@@ -102,6 +102,11 @@ public struct Studio: Hashable, Sendable, Codable {
                 .subsidyOutOfRange, field: "subsidy",
                 "核定补助资金 \(approvedSubsidy.plainString) 元超出范围（0 至 \(Money(fen: Limits.approvedSubsidyFenMax).plainString) 元）")
         }
+        guard Studio.recognitionYears.contains(recognized.year) else {
+            throw Rejection(
+                .dateInvalid, field: "recognized",
+                "认定日期 \(recognized.iso) 超出范围（\(Studio.recognitionYears.lowerBound)–\(Studio.recognitionYears.upperBound) 年）")
+        }
         self.code = trimmedCode
         self.name = try requireName(name, field: "name", label: "工作室名称")
         self.hostUnit = hostUnit
@@ -110,6 +115,10 @@ public struct Studio: Hashable, Sendable, Codable {
         self.recognized = recognized
         self.approvedSubsidy = approvedSubsidy
     }
+
+    /// Years a recognition date may fall in: any real studio, and far enough from the end of
+    /// the calendar we support that its window (and later deadlines) stay representable.
+    public static let recognitionYears = 1990...2900
 
     /// The construction window (第四条: 2 years from recognition): the first and last day,
     /// inclusive. Recognised 2025-12-15 → 2025-12-15 … 2027-12-14.

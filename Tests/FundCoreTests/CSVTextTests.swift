@@ -20,7 +20,10 @@ struct CSVTextTests {
             ("a,b", [(1, ["a", "b"])]),
             ("a,\"b,c\",d\n", [(1, ["a", "b,c", "d"])]),
             ("\"He said \"\"hi\"\"\",x\n", [(1, ["He said \"hi\"", "x"])]),
-            ("h1,h2\n\"line1\nline2\",x\nnext,y\n", [(1, ["h1", "h2"]), (2, ["line1\nline2", "x"]), (4, ["next", "y"])]),
+            (
+                "h1,h2\n\"line1\nline2\",x\nnext,y\n",
+                [(1, ["h1", "h2"]), (2, ["line1\nline2", "x"]), (4, ["next", "y"])]
+            ),
             ("\"a\n\nb\",1\nc,2", [(1, ["a\n\nb", "1"]), (4, ["c", "2"])]),
             ("a,b\r\nc,d\r\n", [(1, ["a", "b"]), (2, ["c", "d"])]),
             ("\"x\r\ny\",z\r\nnext,1", [(1, ["x\r\ny", "z"]), (3, ["next", "1"])]),

@@ -33,12 +33,15 @@ struct CalendarTests {
             "25-10-29",
         ])
     func rejects(text: String) {
-        #expect(rejectionCode { () throws(Rejection) in try CalendarDate.parse(text) } == .dateInvalid)
+        #expect(
+            rejectionCode { () throws(Rejection) in try CalendarDate.parse(text) } == .dateInvalid)
     }
 
     @Test(
         "leap years",
-        arguments: [(2000, true), (1900, false), (2024, true), (2025, false), (2100, false), (2400, true)])
+        arguments: [
+            (2000, true), (1900, false), (2024, true), (2025, false), (2100, false), (2400, true),
+        ])
     func leapYears(year: Int, leap: Bool) {
         #expect(CalendarDate.isLeap(year) == leap)
         #expect(CalendarDate.daysIn(year: year, month: 2) == (leap ? 29 : 28))
@@ -69,7 +72,9 @@ struct CalendarTests {
         var expected = date.dayNumber
         var mismatches = 0
         while true {
-            if date.dayNumber != expected || CalendarDate(dayNumber: expected) != date { mismatches += 1 }
+            if date.dayNumber != expected || CalendarDate(dayNumber: expected) != date {
+                mismatches += 1
+            }
             let next =
                 CalendarDate(year: date.year, month: date.month, day: date.day + 1)
                 ?? CalendarDate(year: date.year, month: date.month + 1, day: 1)
@@ -132,6 +137,21 @@ struct CalendarTests {
         #expect(studio.constructionWindow.upperBound == lastDay)
     }
 
+    /// A recognition date the initialiser accepts must not crash the window computation: either
+    /// `Studio.init` refuses a date whose window leaves the supported years, or the window is
+    /// computed. Runs in a child process because the failure mode is a trap.
+    @Test func lateRecognitionDateDoesNotTrap() async {
+        await #expect(processExitsWith: .success) {
+            guard let host = try? CreditCode("91350100M000100Y43"),
+                let recognized = CalendarDate(year: 2999, month: 6, day: 1),
+                let studio = try? Studio(
+                    code: "ZY2999-001", name: "工作室", hostUnit: host, leader: "张师傅", field: "",
+                    recognized: recognized, approvedSubsidy: Money(fen: 3_000_000))
+            else { return }
+            _ = studio.constructionWindow
+        }
+    }
+
     @Test func textForms() {
         let date = day(2025, 1, 5)
         #expect(date.iso == "2025-01-05")
@@ -142,12 +162,24 @@ struct CalendarTests {
         #expect(day(2025, 1, 31) < day(2025, 2, 1))
     }
 
+    @Test(
+        "trimmingSpaces removes ASCII and Unicode white space at both ends only",
+        arguments: [
+            ("abc", "abc"), (" abc ", "abc"), ("\tabc\r\n", "abc"), ("\u{3000}资金\u{3000}", "资金"),
+            ("abc\u{3000}", "abc"), ("\u{3000}abc", "abc"), ("\u{A0}x\u{A0}", "x"), ("a b", "a b"),
+            ("", ""), ("   ", ""), ("\u{3000}", ""), ("资金", "资金"), ("x", "x"),
+        ])
+    func trimming(text: String, trimmed: String) {
+        #expect(text.trimmingSpaces == trimmed)
+    }
+
     // MARK: Period
 
     @Test(
         "period parse forms",
         arguments: [
-            ("2025-10", 2025, 10), ("2025/10", 2025, 10), ("202510", 2025, 10), ("2025年10月", 2025, 10),
+            ("2025-10", 2025, 10), ("2025/10", 2025, 10), ("202510", 2025, 10),
+            ("2025年10月", 2025, 10),
             ("2025-1", 2025, 1), ("2025.12", 2025, 12), (" 2025-10 ", 2025, 10),
         ])
     func periodParses(text: String, year: Int, monthOfYear: Int) throws {
@@ -156,7 +188,9 @@ struct CalendarTests {
 
     @Test(
         "malformed periods are D002",
-        arguments: ["2025-13", "2025-00", "2025", "abc", "", "202513", "2025-10-01", "1899-12", "25-10"])
+        arguments: [
+            "2025-13", "2025-00", "2025", "abc", "", "202513", "2025-10-01", "1899-12", "25-10",
+        ])
     func periodRejects(text: String) {
         #expect(rejectionCode { () throws(Rejection) in try Period.parse(text) } == .periodInvalid)
     }

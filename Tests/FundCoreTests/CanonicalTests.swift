@@ -5,7 +5,8 @@ import Testing
 
 /// Everything `Canonical.voucherText` takes, as one value that tests can edit field by field.
 struct CanonicalInput: Sendable {
-    var ref = VoucherRef(studio: Fixture.studio, period: month(2025, 11), voucherClass: .ji, number: 3)
+    var ref = VoucherRef(
+        studio: Fixture.studio, period: month(2025, 11), voucherClass: .ji, number: 3)
     var draft = VoucherDraft(
         studio: Fixture.studio, date: day(2025, 11, 3),
         lines: [
@@ -22,7 +23,8 @@ struct CanonicalInput: Sendable {
 
     var text: String {
         Canonical.voucherText(
-            ref: ref, draft: draft, kind: kind, postedBy: postedBy, postedAt: postedAt, sequence: sequence,
+            ref: ref, draft: draft, kind: kind, postedBy: postedBy, postedAt: postedAt,
+            sequence: sequence,
             previousHash: previousHash)
     }
 }
@@ -52,20 +54,25 @@ enum CanonicalEdit: String, CaseIterable, Sendable {
         case .sourceRef: input.draft.sourceRef = nil
         case .invoice:
             lines[0] = VoucherLine(
-                memo: first.memo, account: first.account, fund: first.fund, side: first.side, amount: first.amount,
+                memo: first.memo, account: first.account, fund: first.fund, side: first.side,
+                amount: first.amount,
                 invoice: .digital(number: "25322000000000000001"))
         case .postedBy: input.postedBy = "王主管"
         case .postedAt: input.postedAt = "2025-11-03T08:15:01Z"
         case .previousHash: input.previousHash = String(repeating: "ab", count: 31) + "ac"
         case .sequence: input.sequence = 4
         case .studio:
-            input.ref = VoucherRef(studio: "ZY2025-002", period: input.ref.period, voucherClass: .ji, number: 3)
+            input.ref = VoucherRef(
+                studio: "ZY2025-002", period: input.ref.period, voucherClass: .ji, number: 3)
         case .number:
-            input.ref = VoucherRef(studio: input.ref.studio, period: input.ref.period, voucherClass: .ji, number: 30)
+            input.ref = VoucherRef(
+                studio: input.ref.studio, period: input.ref.period, voucherClass: .ji, number: 30)
         case .voucherClass:
-            input.ref = VoucherRef(studio: input.ref.studio, period: input.ref.period, voucherClass: .fu, number: 3)
+            input.ref = VoucherRef(
+                studio: input.ref.studio, period: input.ref.period, voucherClass: .fu, number: 3)
         case .period:
-            input.ref = VoucherRef(studio: input.ref.studio, period: month(2025, 12), voucherClass: .ji, number: 3)
+            input.ref = VoucherRef(
+                studio: input.ref.studio, period: month(2025, 12), voucherClass: .ji, number: 3)
         case .kindReversal: input.kind = .reversal(of: input.ref)
         case .kindCorrection: input.kind = .correction(of: input.ref)
         case .lineOrder: lines.swapAt(0, 1)
@@ -99,14 +106,18 @@ struct CanonicalTests {
         #expect(text == CanonicalInput().text)
         #expect(text.hasPrefix(Canonical.voucherTag + "\n"))
         #expect(text.hasSuffix("prev=" + String(repeating: "ab", count: 32) + "\n"))
-        #expect(text.contains("line=1 account=500101 fund=subsidy side=debit fen=3000000 invoice=\"\" memo=\"购置数控机床\"\n"))
+        let firstLine =
+            #"line=1 account=500101 fund=subsidy side=debit fen=3000000 invoice="" "#
+            + #"memo="购置数控机床""# + "\n"
+        #expect(text.contains(firstLine))
     }
 
     /// A memo that imitates a second line must not be mistaken for one: the text of a voucher
     /// with such a memo differs from every voucher with real extra lines, and stays on one line.
     @Test func memoCannotForgeALine() {
         var forged = CanonicalInput()
-        let trick = "购置数控机床\"\nline=3 account=500109 fund=subsidy side=debit fen=1 invoice=\"\" memo=\"x"
+        let trick =
+            "购置数控机床\"\nline=3 account=500109 fund=subsidy side=debit fen=1 invoice=\"\" memo=\"x"
         let first = forged.draft.lines[0]
         forged.draft.lines[0] = line(first.account, first.side, first.amount.fen, memo: trick)
         let lineCount = forged.text.split(separator: "\n").count
@@ -145,24 +156,33 @@ struct CanonicalTests {
 
     @Test func logTextCoversEveryField() {
         let base = Canonical.logText(
-            sequence: 1, at: "2025-11-03T08:15:00Z", user: "李会计", action: "voucher.post", studio: Fixture.studio,
+            sequence: 1, at: "2025-11-03T08:15:00Z", user: "李会计", action: "voucher.post",
+            studio: Fixture.studio,
             detail: "记-0003", previousHash: Canonical.genesis)
         #expect(base.hasPrefix(Canonical.logTag + "\n"))
         let variants = [
-            Canonical.logText(sequence: 2, at: "2025-11-03T08:15:00Z", user: "李会计", action: "voucher.post",
-                              studio: Fixture.studio, detail: "记-0003", previousHash: Canonical.genesis),
-            Canonical.logText(sequence: 1, at: "2025-11-03T08:15:01Z", user: "李会计", action: "voucher.post",
-                              studio: Fixture.studio, detail: "记-0003", previousHash: Canonical.genesis),
-            Canonical.logText(sequence: 1, at: "2025-11-03T08:15:00Z", user: "王会计", action: "voucher.post",
-                              studio: Fixture.studio, detail: "记-0003", previousHash: Canonical.genesis),
-            Canonical.logText(sequence: 1, at: "2025-11-03T08:15:00Z", user: "李会计", action: "period.close",
-                              studio: Fixture.studio, detail: "记-0003", previousHash: Canonical.genesis),
-            Canonical.logText(sequence: 1, at: "2025-11-03T08:15:00Z", user: "李会计", action: "voucher.post",
-                              studio: "ZY2025-002", detail: "记-0003", previousHash: Canonical.genesis),
-            Canonical.logText(sequence: 1, at: "2025-11-03T08:15:00Z", user: "李会计", action: "voucher.post",
-                              studio: Fixture.studio, detail: "记-0004", previousHash: Canonical.genesis),
-            Canonical.logText(sequence: 1, at: "2025-11-03T08:15:00Z", user: "李会计", action: "voucher.post",
-                              studio: Fixture.studio, detail: "记-0003", previousHash: String(repeating: "1", count: 64)),
+            Canonical.logText(
+                sequence: 2, at: "2025-11-03T08:15:00Z", user: "李会计", action: "voucher.post",
+                studio: Fixture.studio, detail: "记-0003", previousHash: Canonical.genesis),
+            Canonical.logText(
+                sequence: 1, at: "2025-11-03T08:15:01Z", user: "李会计", action: "voucher.post",
+                studio: Fixture.studio, detail: "记-0003", previousHash: Canonical.genesis),
+            Canonical.logText(
+                sequence: 1, at: "2025-11-03T08:15:00Z", user: "王会计", action: "voucher.post",
+                studio: Fixture.studio, detail: "记-0003", previousHash: Canonical.genesis),
+            Canonical.logText(
+                sequence: 1, at: "2025-11-03T08:15:00Z", user: "李会计", action: "period.close",
+                studio: Fixture.studio, detail: "记-0003", previousHash: Canonical.genesis),
+            Canonical.logText(
+                sequence: 1, at: "2025-11-03T08:15:00Z", user: "李会计", action: "voucher.post",
+                studio: "ZY2025-002", detail: "记-0003", previousHash: Canonical.genesis),
+            Canonical.logText(
+                sequence: 1, at: "2025-11-03T08:15:00Z", user: "李会计", action: "voucher.post",
+                studio: Fixture.studio, detail: "记-0004", previousHash: Canonical.genesis),
+            Canonical.logText(
+                sequence: 1, at: "2025-11-03T08:15:00Z", user: "李会计", action: "voucher.post",
+                studio: Fixture.studio, detail: "记-0003",
+                previousHash: String(repeating: "1", count: 64)),
         ]
         #expect(Set(variants + [base]).count == variants.count + 1)
         #expect(Canonical.genesis.count == 64 && Canonical.genesis.allSatisfy { $0 == "0" })

@@ -78,14 +78,20 @@ struct ChartTests {
     }
 
     @Test func headerWithBOMAndSpacesIsAccepted() throws {
-        let text = "\u{FEFF}code, name ,type,side,role,category,funds\r\n" + bank.joined(separator: "\r\n")
+        let text =
+            "\u{FEFF}code, name ,type,side,role,category,funds\r\n" + bank.joined(separator: "\r\n")
         let chart = try ChartOfAccounts.parseCSV(text, file: "chart.csv")
         #expect(chart.accounts.map(\.code) == ["1002", "100201"])
     }
 
     @Test(
         "three-level codes roll up",
-        arguments: [["1002,银行存款,asset,debit,,,", "100201,专户,asset,debit,,,", "10020101,专户一,asset,debit,bank,,"]])
+        arguments: [
+            [
+                "1002,银行存款,asset,debit,,,", "100201,专户,asset,debit,,,",
+                "10020101,专户一,asset,debit,bank,,",
+            ]
+        ])
     func threeLevels(rows: [String]) throws {
         let chart = try ChartOfAccounts.parseCSV(chartCSV(rows), file: "chart.csv")
         #expect(chart["100201"]?.isLeaf == false)
@@ -104,7 +110,10 @@ struct ChartTests {
             (["2001,现金,asset,debit,cash,,"], .accountCodeFormat, nil, "code"),
             (["1001,应付,liability,credit,payables,,"], .accountCodeFormat, nil, "code"),
             (["100201,专户,asset,debit,bank,,"], .accountParentMissing, nil, "code"),
-            (["1002,银行存款,asset,debit,,,", "10020101,专户,asset,debit,bank,,"], .accountParentMissing, nil, "code"),
+            (
+                ["1002,银行存款,asset,debit,,,", "10020101,专户,asset,debit,bank,,"],
+                .accountParentMissing, nil, "code"
+            ),
             (bank + ["100201,重复,asset,debit,bank,,"], .accountDuplicate, nil, "code"),
             (["1001,现金,assets,debit,cash,,"], .accountAttributeUnknown, 2, "type"),
             (bank + ["1001,现金,asset,debit,wallet,,"], .accountAttributeUnknown, 4, "role"),

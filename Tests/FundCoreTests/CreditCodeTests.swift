@@ -49,7 +49,9 @@ struct CreditCodeTests {
     func everyWrongCheckCharacter(text: String) {
         let body = String(text.prefix(17))
         for character in CreditCode.alphabet where character != text.last {
-            let code = rejectionCode { () throws(Rejection) in try CreditCode(body + String(character)) }
+            let code = rejectionCode { () throws(Rejection) in
+                try CreditCode(body + String(character))
+            }
             #expect(code == .creditCodeCheck, "check character \(character)")
         }
     }
@@ -91,6 +93,8 @@ struct CreditCodeTests {
         #expect(String(decoding: json, as: UTF8.self) == #"["91350100M000100Y43"]"#)
         #expect(try JSONDecoder().decode([CreditCode].self, from: json) == [code])
         let tampered = Data(#"["91350100M000100Y44"]"#.utf8)
-        #expect(throws: Rejection.self) { try JSONDecoder().decode([CreditCode].self, from: tampered) }
+        #expect(throws: Rejection.self) {
+            try JSONDecoder().decode([CreditCode].self, from: tampered)
+        }
     }
 }

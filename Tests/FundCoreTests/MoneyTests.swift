@@ -66,7 +66,8 @@ struct MoneyTests {
             (-5, 3, false),
         ] as [(Int64, Int64, Bool)])
     func addingOverflow(lhs: Int64, rhs: Int64, overflows: Bool) throws {
-        let result = rejection { () throws(Rejection) in try Money(fen: lhs).adding(Money(fen: rhs)) }
+        let result = rejection { () throws(Rejection) in try Money(fen: lhs).adding(Money(fen: rhs))
+        }
         #expect(result?.code == (overflows ? .moneyOverflow : nil))
         if !overflows {
             #expect(try Money(fen: lhs).adding(Money(fen: rhs)).fen == lhs + rhs)
@@ -83,7 +84,9 @@ struct MoneyTests {
             (100, 250, false),
         ] as [(Int64, Int64, Bool)])
     func subtractingOverflow(lhs: Int64, rhs: Int64, overflows: Bool) throws {
-        let result = rejection { () throws(Rejection) in try Money(fen: lhs).subtracting(Money(fen: rhs)) }
+        let result = rejection { () throws(Rejection) in
+            try Money(fen: lhs).subtracting(Money(fen: rhs))
+        }
         #expect(result?.code == (overflows ? .moneyOverflow : nil))
         if !overflows {
             #expect(try Money(fen: lhs).subtracting(Money(fen: rhs)).fen == lhs - rhs)

@@ -69,7 +69,9 @@ struct PeriodBookTests {
     @Test func reopensTheLatestOnly() throws {
         var book = try closedBook(through: month(2025, 11))
         for period in [month(2025, 10), month(2025, 12)] {
-            let code = rejectionCode { () throws(Rejection) in try book.reopen(period, reason: "补记凭证") }
+            let code = rejectionCode { () throws(Rejection) in
+                try book.reopen(period, reason: "补记凭证")
+            }
             #expect(code == .periodReopenNotLatest, "\(period)")
         }
         #expect(book.closedThrough == month(2025, 11))
@@ -85,14 +87,18 @@ struct PeriodBookTests {
     @Test("reopening needs a reason (V024)", arguments: ["", "   ", "\u{3000}"])
     func reopenNeedsReason(reason: String) throws {
         var book = try closedBook(through: month(2025, 10))
-        let code = rejectionCode { () throws(Rejection) in try book.reopen(month(2025, 10), reason: reason) }
+        let code = rejectionCode { () throws(Rejection) in
+            try book.reopen(month(2025, 10), reason: reason)
+        }
         #expect(code == .reasonMissing)
         #expect(book.closedThrough == month(2025, 10))
     }
 
     @Test func reopenWithNothingClosedIsP005() {
         var book = PeriodBook()
-        let code = rejectionCode { () throws(Rejection) in try book.reopen(month(2025, 10), reason: "补记") }
+        let code = rejectionCode { () throws(Rejection) in
+            try book.reopen(month(2025, 10), reason: "补记")
+        }
         #expect(code == .periodNotClosed)
     }
 
@@ -123,10 +129,18 @@ struct PeriodBookTests {
         arguments: [
             ([(month(2025, 10), .close), (month(2025, 12), .close)], [1]),
             ([(month(2025, 10), .reopen)], [0]),
-            ([(month(2025, 10), .close), (month(2025, 11), .close), (month(2025, 10), .reopen)], [2]),
+            (
+                [(month(2025, 10), .close), (month(2025, 11), .close), (month(2025, 10), .reopen)],
+                [2]
+            ),
             ([(month(2025, 10), .close), (month(2025, 10), .close)], [1]),
-            ([(month(2025, 10), .close), (month(2025, 10), .reopen), (month(2025, 10), .reopen),
-              (month(2025, 10), .close)], [2]),
+            (
+                [
+                    (month(2025, 10), .close), (month(2025, 10), .reopen),
+                    (month(2025, 10), .reopen),
+                    (month(2025, 10), .close),
+                ], [2]
+            ),
         ] as [([(Period, PeriodBook.Action)], [Int])])
     func replayFlagsInconsistencies(events: [(Period, PeriodBook.Action)], expected: [Int]) {
         #expect(PeriodBook.replay(events).inconsistent == expected)

@@ -27,7 +27,9 @@ struct RejectionCodeTests {
         #expect(withField.lineIndex == 2)
         let located = LocatedRejection(file: "a.csv", line: 7, rejection: plain)
         #expect(located.description == "a.csv:7: [M001] 金额为空")
-        #expect(LocatedRejection(file: "a.csv", line: nil, rejection: plain).description == "a.csv: [M001] 金额为空")
+        #expect(
+            LocatedRejection(file: "a.csv", line: nil, rejection: plain).description
+                == "a.csv: [M001] 金额为空")
         let list = RejectionList(items: [located, located], truncated: true)
         #expect(list.description.split(separator: "\n").count == 3)
     }
@@ -45,7 +47,8 @@ struct RejectionCodeTests {
                 documented[String(code)] = String(name)
             }
         }
-        let inCode = Dictionary(uniqueKeysWithValues: RejectionCode.allCases.map { ($0.rawValue, $0.name) })
+        let inCode = Dictionary(
+            uniqueKeysWithValues: RejectionCode.allCases.map { ($0.rawValue, $0.name) })
         #expect(documented == inCode)
     }
 }

@@ -6,7 +6,8 @@ private func turnover(
     _ account: String, _ fund: Fund, _ period: Period, debit: Int64 = 0, credit: Int64 = 0
 ) -> MonthTurnover {
     MonthTurnover(
-        studio: Fixture.studio, fund: fund, account: account, period: period, debit: Money(fen: debit),
+        studio: Fixture.studio, fund: fund, account: account, period: period,
+        debit: Money(fen: debit),
         credit: Money(fen: credit))
 }
 
@@ -29,7 +30,8 @@ private let turnovers: [MonthTurnover] = [
 
 private func trialBalance(funds: [Fund] = [.subsidy, .enterprise]) throws -> TrialBalance {
     try TrialBalance.build(
-        studio: Fixture.studio, chart: Fixture.chart, turnovers: turnovers, funds: funds, from: month(2025, 11),
+        studio: Fixture.studio, chart: Fixture.chart, turnovers: turnovers, funds: funds,
+        from: month(2025, 11),
         to: month(2025, 11))
 }
 
@@ -57,33 +59,38 @@ struct TrialBalanceTests {
     @Test func subsidySection() throws {
         let section = try trialBalance().sections[0]
         #expect(section.fund == .subsidy)
-        #expect(section.rows.map(RowValues.init) == [
-            RowValues("1002", 3_000_000, 0, 1_000_000, 2_000_000),
-            RowValues("100201", 3_000_000, 0, 1_000_000, 2_000_000),
-            RowValues("4001", -3_000_000, 0, 0, -3_000_000),
-            RowValues("400101", -3_000_000, 0, 0, -3_000_000),
-            RowValues("5001", 0, 1_000_000, 0, 1_000_000),
-            RowValues("500101", 0, 1_000_000, 0, 1_000_000),
-        ])
+        #expect(
+            section.rows.map(RowValues.init) == [
+                RowValues("1002", 3_000_000, 0, 1_000_000, 2_000_000),
+                RowValues("100201", 3_000_000, 0, 1_000_000, 2_000_000),
+                RowValues("4001", -3_000_000, 0, 0, -3_000_000),
+                RowValues("400101", -3_000_000, 0, 0, -3_000_000),
+                RowValues("5001", 0, 1_000_000, 0, 1_000_000),
+                RowValues("500101", 0, 1_000_000, 0, 1_000_000),
+            ])
         #expect(section.rows.map(\.isLeaf) == [false, true, false, true, false, true])
         #expect(section.rows.map(\.level) == [1, 2, 1, 2, 1, 2])
         #expect(section.rows[2].normalSide == .credit)
-        #expect(section.totals == TrialBalanceTotals(
-            opening: .zero, debit: Money(fen: 1_000_000), credit: Money(fen: 1_000_000), closing: .zero))
+        #expect(
+            section.totals
+                == TrialBalanceTotals(
+                    opening: .zero, debit: Money(fen: 1_000_000), credit: Money(fen: 1_000_000),
+                    closing: .zero))
         #expect(section.totals.isBalanced)
     }
 
     @Test func enterpriseSectionStartsFromZero() throws {
         let section = try trialBalance().sections[1]
         #expect(section.fund == .enterprise)
-        #expect(section.rows.map(RowValues.init) == [
-            RowValues("1002", 0, 500_000, 200_000, 300_000),
-            RowValues("100201", 0, 500_000, 200_000, 300_000),
-            RowValues("4001", 0, 0, 500_000, -500_000),
-            RowValues("400102", 0, 0, 500_000, -500_000),
-            RowValues("5001", 0, 200_000, 0, 200_000),
-            RowValues("500102", 0, 200_000, 0, 200_000),
-        ])
+        #expect(
+            section.rows.map(RowValues.init) == [
+                RowValues("1002", 0, 500_000, 200_000, 300_000),
+                RowValues("100201", 0, 500_000, 200_000, 300_000),
+                RowValues("4001", 0, 0, 500_000, -500_000),
+                RowValues("400102", 0, 0, 500_000, -500_000),
+                RowValues("5001", 0, 200_000, 0, 200_000),
+                RowValues("500102", 0, 200_000, 0, 200_000),
+            ])
         #expect(section.totals.isBalanced)
     }
 
@@ -98,7 +105,8 @@ struct TrialBalanceTests {
                 row.account, old.opening + row.opening.fen, old.debit + row.debit.fen,
                 old.credit + row.credit.fen, old.closing + row.closing.fen)
         }
-        #expect(combined.rows.map(RowValues.init) == expected.values.sorted { $0.account < $1.account })
+        #expect(
+            combined.rows.map(RowValues.init) == expected.values.sorted { $0.account < $1.account })
         #expect(combined.totals.debit == Money(fen: 1_700_000))
         #expect(combined.totals.credit == Money(fen: 1_700_000))
         #expect(combined.totals.isBalanced)
@@ -109,12 +117,13 @@ struct TrialBalanceTests {
     @Test func singleFundHasNoCombinedSection() throws {
         let balance = try trialBalance(funds: [.selfRaised])
         #expect(balance.sections.count == 1)
-        #expect(balance.sections[0].rows.map(RowValues.init) == [
-            RowValues("1002", 0, 0, 700, -700),
-            RowValues("100201", 0, 0, 700, -700),
-            RowValues("5001", 0, 700, 0, 700),
-            RowValues("500109", 0, 700, 0, 700),
-        ])
+        #expect(
+            balance.sections[0].rows.map(RowValues.init) == [
+                RowValues("1002", 0, 0, 700, -700),
+                RowValues("100201", 0, 0, 700, -700),
+                RowValues("5001", 0, 700, 0, 700),
+                RowValues("500109", 0, 700, 0, 700),
+            ])
     }
 
     @Test func laterRangeCarriesEverythingIntoOpening() throws {
@@ -145,13 +154,14 @@ struct TrialBalanceTests {
                 turnover("4001", .subsidy, month(2025, 11), credit: 150),
             ],
             funds: [.subsidy], from: month(2025, 11), to: month(2025, 11))
-        #expect(balance.sections[0].rows.map(RowValues.init) == [
-            RowValues("1002", 0, 150, 0, 150),
-            RowValues("100201", 0, 150, 0, 150),
-            RowValues("10020101", 0, 100, 0, 100),
-            RowValues("10020102", 0, 50, 0, 50),
-            RowValues("4001", 0, 0, 150, -150),
-        ])
+        #expect(
+            balance.sections[0].rows.map(RowValues.init) == [
+                RowValues("1002", 0, 150, 0, 150),
+                RowValues("100201", 0, 150, 0, 150),
+                RowValues("10020101", 0, 100, 0, 100),
+                RowValues("10020102", 0, 50, 0, 50),
+                RowValues("4001", 0, 0, 150, -150),
+            ])
         #expect(balance.sections[0].totals.debit == Money(fen: 150))
     }
 }
@@ -159,7 +169,8 @@ struct TrialBalanceTests {
 // MARK: - 明细账
 
 private func entry(_ date: CalendarDate, number: Int, _ side: Side, _ fen: Int64) -> LedgerEntry {
-    let ref = VoucherRef(studio: Fixture.studio, period: date.period, voucherClass: .ji, number: number)
+    let ref = VoucherRef(
+        studio: Fixture.studio, period: date.period, voucherClass: .ji, number: number)
     return LedgerEntry(
         ref: ref, date: date, lineNumber: 1, line: line("100201", side, fen, memo: "摘要\(number)"),
         counterparty: "")
@@ -170,7 +181,10 @@ private struct LedgerRowValues: Equatable, CustomStringConvertible {
     let date: CalendarDate?
     let debit: Int64, credit: Int64, balance: Int64
 
-    init(_ kind: AccountLedgerRow.Kind, _ date: CalendarDate?, _ debit: Int64, _ credit: Int64, _ balance: Int64) {
+    init(
+        _ kind: AccountLedgerRow.Kind, _ date: CalendarDate?, _ debit: Int64, _ credit: Int64,
+        _ balance: Int64
+    ) {
         self.kind = kind
         self.date = date
         self.debit = debit
@@ -199,23 +213,25 @@ struct AccountLedgerTests {
                 entry(day(2026, 1, 10), number: 1, .debit, 100),
             ],
             from: month(2025, 11))
-        #expect(ledger.rows.map(LedgerRowValues.init) == [
-            LedgerRowValues(.opening, day(2025, 11, 1), 0, 0, 3_000_000),
-            LedgerRowValues(.entry, day(2025, 11, 3), 0, 1_000_000, 2_000_000),
-            LedgerRowValues(.entry, day(2025, 11, 20), 500_000, 0, 2_500_000),
-            LedgerRowValues(.monthTotal, day(2025, 11, 30), 500_000, 1_000_000, 2_500_000),
-            LedgerRowValues(.yearTotal, day(2025, 11, 30), 3_500_000, 1_000_000, 2_500_000),
-            LedgerRowValues(.entry, day(2025, 12, 5), 0, 200_000, 2_300_000),
-            LedgerRowValues(.monthTotal, day(2025, 12, 31), 0, 200_000, 2_300_000),
-            LedgerRowValues(.yearTotal, day(2025, 12, 31), 3_500_000, 1_200_000, 2_300_000),
-            LedgerRowValues(.entry, day(2026, 1, 10), 100, 0, 2_300_100),
-            LedgerRowValues(.monthTotal, day(2026, 1, 31), 100, 0, 2_300_100),
-            LedgerRowValues(.yearTotal, day(2026, 1, 31), 100, 0, 2_300_100),
-        ])
-        #expect(ledger.rows.map(\.memo) == [
-            "期初余额", "摘要1", "摘要2", "本月合计", "本年累计", "摘要1", "本月合计", "本年累计", "摘要1", "本月合计",
-            "本年累计",
-        ])
+        #expect(
+            ledger.rows.map(LedgerRowValues.init) == [
+                LedgerRowValues(.opening, day(2025, 11, 1), 0, 0, 3_000_000),
+                LedgerRowValues(.entry, day(2025, 11, 3), 0, 1_000_000, 2_000_000),
+                LedgerRowValues(.entry, day(2025, 11, 20), 500_000, 0, 2_500_000),
+                LedgerRowValues(.monthTotal, day(2025, 11, 30), 500_000, 1_000_000, 2_500_000),
+                LedgerRowValues(.yearTotal, day(2025, 11, 30), 3_500_000, 1_000_000, 2_500_000),
+                LedgerRowValues(.entry, day(2025, 12, 5), 0, 200_000, 2_300_000),
+                LedgerRowValues(.monthTotal, day(2025, 12, 31), 0, 200_000, 2_300_000),
+                LedgerRowValues(.yearTotal, day(2025, 12, 31), 3_500_000, 1_200_000, 2_300_000),
+                LedgerRowValues(.entry, day(2026, 1, 10), 100, 0, 2_300_100),
+                LedgerRowValues(.monthTotal, day(2026, 1, 31), 100, 0, 2_300_100),
+                LedgerRowValues(.yearTotal, day(2026, 1, 31), 100, 0, 2_300_100),
+            ])
+        #expect(
+            ledger.rows.map(\.memo) == [
+                "期初余额", "摘要1", "摘要2", "本月合计", "本年累计", "摘要1", "本月合计", "本年累计", "摘要1", "本月合计",
+                "本年累计",
+            ])
         #expect(ledger.rows[1].ref?.number == 1)
         #expect(ledger.rows[1].fund == .subsidy)
         #expect(ledger.rows[3].fund == nil)
@@ -230,20 +246,25 @@ struct AccountLedgerTests {
             openingYearTurnover: (debit: Money(fen: 3_000_000), credit: .zero),
             entries: [entry(day(2026, 1, 10), number: 1, .debit, 100)],
             from: month(2025, 11))
-        #expect(ledger.rows.map(LedgerRowValues.init) == [
-            LedgerRowValues(.opening, day(2025, 11, 1), 0, 0, 3_000_000),
-            LedgerRowValues(.entry, day(2026, 1, 10), 100, 0, 3_000_100),
-            LedgerRowValues(.monthTotal, day(2026, 1, 31), 100, 0, 3_000_100),
-            LedgerRowValues(.yearTotal, day(2026, 1, 31), 100, 0, 3_000_100),
-        ])
+        #expect(
+            ledger.rows.map(LedgerRowValues.init) == [
+                LedgerRowValues(.opening, day(2025, 11, 1), 0, 0, 3_000_000),
+                LedgerRowValues(.entry, day(2026, 1, 10), 100, 0, 3_000_100),
+                LedgerRowValues(.monthTotal, day(2026, 1, 31), 100, 0, 3_000_100),
+                LedgerRowValues(.yearTotal, day(2026, 1, 31), 100, 0, 3_000_100),
+            ])
     }
 
     @Test func noEntriesGivesOnlyTheOpeningRow() throws {
         let account = try #require(Fixture.chart["100201"])
         let ledger = try AccountLedger.build(
-            account: account, opening: Money(fen: 42), openingYearTurnover: (debit: .zero, credit: .zero),
+            account: account, opening: Money(fen: 42),
+            openingYearTurnover: (debit: .zero, credit: .zero),
             entries: [], from: month(2025, 11))
-        #expect(ledger.rows.map(LedgerRowValues.init) == [LedgerRowValues(.opening, day(2025, 11, 1), 0, 0, 42)])
+        #expect(
+            ledger.rows.map(LedgerRowValues.init) == [
+                LedgerRowValues(.opening, day(2025, 11, 1), 0, 0, 42)
+            ])
     }
 
     @Test(

@@ -38,7 +38,9 @@ func day(_ year: Int, _ month: Int, _ day: Int) -> CalendarDate {
 }
 
 func month(_ year: Int, _ month: Int) -> Period {
-    guard let period = Period(year: year, month: month) else { fatalError("not a period: \(year)-\(month)") }
+    guard let period = Period(year: year, month: month) else {
+        fatalError("not a period: \(year)-\(month)")
+    }
     return period
 }
 
@@ -57,7 +59,8 @@ func draft(
     preparer: String = Fixture.preparer
 ) -> VoucherDraft {
     VoucherDraft(
-        studio: Fixture.studio, date: date, lines: lines, attachments: attachments, preparer: preparer)
+        studio: Fixture.studio, date: date, lines: lines, attachments: attachments,
+        preparer: preparer)
 }
 
 /// The standard valid purchase: 30,000.00 of equipment paid from the subsidy bank account.

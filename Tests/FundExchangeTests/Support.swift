@@ -14,7 +14,8 @@ enum Fixture {
     static let chart: ChartOfAccounts = {
         let url = packageRoot.appendingPathComponent("Fixtures/chart/default-chart.csv")
         do {
-            return try ChartOfAccounts.parseCSV(try String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
+            return try ChartOfAccounts.parseCSV(
+                try String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
         } catch {
             fatalError("default chart does not load: \(error)")
         }
@@ -25,7 +26,8 @@ enum Fixture {
 }
 
 func reader(defaultFund: Fund? = nil) -> VoucherCSVReader {
-    VoucherCSVReader(file: Fixture.file, studio: Fixture.studio, chart: Fixture.chart, defaultFund: defaultFund)
+    VoucherCSVReader(
+        file: Fixture.file, studio: Fixture.studio, chart: Fixture.chart, defaultFund: defaultFund)
 }
 
 /// Joins header and rows into a file's text.
@@ -71,16 +73,24 @@ let splitHeader = "日期,凭证字,凭证号,摘要,科目编码,资金来源,�
 
 /// One row under `splitHeader`.
 func row(
-    date: String = "2025-11-03", voucherClass: String = "记", number: String = "1", memo: String = "购置数控机床",
-    account: String, fund: String = "补助资金", debit: String = "", credit: String = "", attachments: String = "",
-    settlement: String = "", counterparty: String = "", preparer: String = "李会计", reviewer: String = ""
+    date: String = "2025-11-03", voucherClass: String = "记", number: String = "1",
+    memo: String = "购置数控机床",
+    account: String, fund: String = "补助资金", debit: String = "", credit: String = "",
+    attachments: String = "",
+    settlement: String = "", counterparty: String = "", preparer: String = "李会计",
+    reviewer: String = ""
 ) -> String {
-    [date, voucherClass, number, memo, account, fund, debit, credit, attachments, settlement, counterparty, preparer,
-     reviewer].map(CSVText.escape).joined(separator: ",")
+    [
+        date, voucherClass, number, memo, account, fund, debit, credit, attachments, settlement,
+        counterparty, preparer,
+        reviewer,
+    ].map(CSVText.escape).joined(separator: ",")
 }
 
 /// A balanced two-row voucher under `splitHeader`.
 func pair(number: String, amount: String = "100.00", date: String = "2025-11-03") -> [String] {
-    [row(date: date, number: number, account: "500101", debit: amount),
-     row(date: date, number: number, account: "100201", credit: amount)]
+    [
+        row(date: date, number: number, account: "500101", debit: amount),
+        row(date: date, number: number, account: "100201", credit: amount),
+    ]
 }

@@ -21,12 +21,17 @@ struct VoucherCSVReaderTests {
     @Test func twoVouchersWithMergedHeaderFields() throws {
         let text = csv([
             splitHeader,
-            row(account: "500101", debit: "12,000.00", attachments: "3", settlement: "银行转账",
+            row(
+                account: "500101", debit: "12,000.00", attachments: "3", settlement: "银行转账",
                 counterparty: "某机床有限公司", reviewer: "王主管"),
             row(account: "100201", credit: "¥12,000.00", preparer: ""),
-            row(date: "2025/11/05", number: "2", memo: "收到企业支持资金", account: "100201", fund: "企业支持资金",
+            row(
+                date: "2025/11/05", number: "2", memo: "收到企业支持资金", account: "100201",
+                fund: "企业支持资金",
                 debit: "5000", attachments: "1"),
-            row(date: "20251105", number: "2", memo: "收到企业支持资金", account: "400102", fund: "enterprise",
+            row(
+                date: "20251105", number: "2", memo: "收到企业支持资金", account: "400102",
+                fund: "enterprise",
                 credit: "5,000.00"),
         ])
         let vouchers = try reader().read(text: text)
@@ -34,16 +39,22 @@ struct VoucherCSVReaderTests {
 
         let first = vouchers[0]
         #expect(first.fileLines == [2, 3])
-        #expect(first.draft == VoucherDraft(
-            studio: Fixture.studio, date: CalendarDate(year: 2025, month: 11, day: 3)!, voucherClass: .ji,
-            lines: [
-                VoucherLine(memo: "购置数控机床", account: "500101", fund: .subsidy, side: .debit,
+        #expect(
+            first.draft
+                == VoucherDraft(
+                    studio: Fixture.studio, date: CalendarDate(year: 2025, month: 11, day: 3)!,
+                    voucherClass: .ji,
+                    lines: [
+                        VoucherLine(
+                            memo: "购置数控机床", account: "500101", fund: .subsidy, side: .debit,
                             amount: Money(fen: 1_200_000)),
-                VoucherLine(memo: "购置数控机床", account: "100201", fund: .subsidy, side: .credit,
+                        VoucherLine(
+                            memo: "购置数控机床", account: "100201", fund: .subsidy, side: .credit,
                             amount: Money(fen: 1_200_000)),
-            ],
-            attachments: 3, settlement: .bankTransfer, counterparty: "某机床有限公司", preparer: "李会计",
-            reviewer: "王主管", poster: "", sourceRef: "记-1"))
+                    ],
+                    attachments: 3, settlement: .bankTransfer, counterparty: "某机床有限公司",
+                    preparer: "李会计",
+                    reviewer: "王主管", poster: "", sourceRef: "记-1"))
 
         let second = vouchers[1]
         #expect(second.fileLines == [4, 5])
@@ -98,7 +109,9 @@ struct VoucherCSVReaderTests {
 
     @Test(
         "金额 with 方向 reads like split columns",
-        arguments: [("借", "贷"), ("D", "C"), ("d", "c"), ("借方", "贷方"), ("debit", "credit"), ("Dr", "Cr")])
+        arguments: [
+            ("借", "贷"), ("D", "C"), ("d", "c"), ("借方", "贷方"), ("debit", "credit"), ("Dr", "Cr"),
+        ])
     func amountAndDirection(debitMark: String, creditMark: String) throws {
         let text = csv([
             "日期,凭证号,摘要,科目编码,资金来源,金额,方向,制单人",
@@ -107,7 +120,8 @@ struct VoucherCSVReaderTests {
         ])
         let vouchers = try reader().read(text: text)
         #expect(vouchers.first?.draft.lines.map(\.side) == [.debit, .credit])
-        #expect(vouchers.first?.draft.lines.map(\.amount) == [Money(fen: 123_456), Money(fen: 123_456)])
+        #expect(
+            vouchers.first?.draft.lines.map(\.amount) == [Money(fen: 123_456), Money(fen: 123_456)])
     }
 
     @Test func kingdeeColumnNamesWithDefaultFund() throws {
@@ -130,7 +144,10 @@ struct VoucherCSVReaderTests {
             row(number: "2", account: "100201", fund: "自筹", credit: "100"),
         ])
         let vouchers = try reader(defaultFund: .subsidy).read(text: text)
-        #expect(vouchers.map { $0.draft.lines.map(\.fund) } == [[.subsidy, .subsidy], [.selfRaised, .selfRaised]])
+        #expect(
+            vouchers.map { $0.draft.lines.map(\.fund) } == [
+                [.subsidy, .subsidy], [.selfRaised, .selfRaised],
+            ])
     }
 
     @Test func missingClassDefaultsToJi() throws {
@@ -151,26 +168,42 @@ struct VoucherCSVReaderTests {
     // MARK: Row errors
 
     static let rowErrors: [RowErrorCase] = [
-        RowErrorCase(name: "date that does not exist", bad: row(date: "2025-02-30", number: "2", account: "500101", debit: "1"),
-                     code: .dateInvalid, field: "日期"),
-        RowErrorCase(name: "unknown voucher class", bad: row(voucherClass: "甲", number: "2", account: "500101", debit: "1"),
-                     code: .voucherClassUnknown, field: "凭证字"),
-        RowErrorCase(name: "number not a number", bad: row(number: "x", account: "500101", debit: "1"),
-                     code: .importNumber, field: "凭证号"),
-        RowErrorCase(name: "number zero", bad: row(number: "0", account: "500101", debit: "1"),
-                     code: .importNumber, field: "凭证号"),
-        RowErrorCase(name: "letters in the debit", bad: row(number: "2", account: "500101", debit: "12a"),
-                     code: .moneyInvalidCharacter, field: "借方金额"),
-        RowErrorCase(name: "three decimals", bad: row(number: "2", account: "500101", debit: "12.345"),
-                     code: .moneyTooManyDecimals, field: "借方金额"),
-        RowErrorCase(name: "bad grouping in the credit", bad: row(number: "2", account: "500101", credit: "1,00"),
-                     code: .moneyBadGrouping, field: "贷方金额"),
-        RowErrorCase(name: "both debit and credit", bad: row(number: "2", account: "500101", debit: "1", credit: "1"),
-                     code: .importDebitCredit, field: "借方金额"),
-        RowErrorCase(name: "neither debit nor credit", bad: row(number: "2", account: "500101", debit: "0.00"),
-                     code: .importDebitCredit, field: "借方金额"),
-        RowErrorCase(name: "unknown fund", bad: row(number: "2", account: "500101", fund: "挪用资金", debit: "1"),
-                     code: .fundUnknown, field: "资金来源"),
+        RowErrorCase(
+            name: "date that does not exist",
+            bad: row(date: "2025-02-30", number: "2", account: "500101", debit: "1"),
+            code: .dateInvalid, field: "日期"),
+        RowErrorCase(
+            name: "unknown voucher class",
+            bad: row(voucherClass: "甲", number: "2", account: "500101", debit: "1"),
+            code: .voucherClassUnknown, field: "凭证字"),
+        RowErrorCase(
+            name: "number not a number", bad: row(number: "x", account: "500101", debit: "1"),
+            code: .importNumber, field: "凭证号"),
+        RowErrorCase(
+            name: "number zero", bad: row(number: "0", account: "500101", debit: "1"),
+            code: .importNumber, field: "凭证号"),
+        RowErrorCase(
+            name: "letters in the debit", bad: row(number: "2", account: "500101", debit: "12a"),
+            code: .moneyInvalidCharacter, field: "借方金额"),
+        RowErrorCase(
+            name: "three decimals", bad: row(number: "2", account: "500101", debit: "12.345"),
+            code: .moneyTooManyDecimals, field: "借方金额"),
+        RowErrorCase(
+            name: "bad grouping in the credit",
+            bad: row(number: "2", account: "500101", credit: "1,00"),
+            code: .moneyBadGrouping, field: "贷方金额"),
+        RowErrorCase(
+            name: "both debit and credit",
+            bad: row(number: "2", account: "500101", debit: "1", credit: "1"),
+            code: .importDebitCredit, field: "借方金额"),
+        RowErrorCase(
+            name: "neither debit nor credit",
+            bad: row(number: "2", account: "500101", debit: "0.00"),
+            code: .importDebitCredit, field: "借方金额"),
+        RowErrorCase(
+            name: "unknown fund",
+            bad: row(number: "2", account: "500101", fund: "挪用资金", debit: "1"),
+            code: .fundUnknown, field: "资金来源"),
     ]
 
     @Test("a row error names file, line and column", arguments: rowErrors)
@@ -194,24 +227,32 @@ struct VoucherCSVReaderTests {
     @Test func everyFieldErrorOfARowIsCollected() {
         let bad = row(date: "2025-13-01", number: "x", account: "500101", fund: "?", debit: "1.001")
         let list = importErrors(csv([splitHeader, bad]))
-        #expect(summaries(list).map(\.code) == [.dateInvalid, .importNumber, .fundUnknown, .moneyTooManyDecimals])
+        #expect(
+            summaries(list).map(\.code) == [
+                .dateInvalid, .importNumber, .fundUnknown, .moneyTooManyDecimals,
+            ])
         #expect(summaries(list).allSatisfy { $0.line == 2 })
     }
 
     @Test func threeIndependentErrorsAreAllReported() {
-        let text = csv(
-            [splitHeader] + pair(number: "1")  // lines 2–3: fine
-                + [row(number: "2", account: "500101", debit: "100"),  // line 4
-                   row(number: "2", account: "9999", credit: "100")]  // line 5: unknown account
-                + [row(number: "3", account: "500101", debit: "100"),  // line 6: unbalanced voucher
-                   row(number: "3", account: "100201", credit: "90")]  // line 7
-                + [row(date: "2025-13-01", number: "4", account: "500101", debit: "1")])  // line 8: bad date
+        let fine = pair(number: "1")  // lines 2–3
+        let unknownAccount = [  // line 5 names an account the chart lacks
+            row(number: "2", account: "500101", debit: "100"),
+            row(number: "2", account: "9999", credit: "100"),
+        ]
+        let unbalanced = [  // lines 6–7 differ by 10.00
+            row(number: "3", account: "500101", debit: "100"),
+            row(number: "3", account: "100201", credit: "90"),
+        ]
+        let badDate = [row(date: "2025-13-01", number: "4", account: "500101", debit: "1")]  // line 8
+        let text = csv([splitHeader] + fine + unknownAccount + unbalanced + badDate)
         let found = summaries(importErrors(text)).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
-        #expect(found == [
-            ErrorSummary(5, .accountUnknown, "科目编码"),
-            ErrorSummary(6, .fundUnbalanced, "分录"),
-            ErrorSummary(8, .dateInvalid, "日期"),
-        ])
+        #expect(
+            found == [
+                ErrorSummary(5, .accountUnknown, "科目编码"),
+                ErrorSummary(6, .fundUnbalanced, "分录"),
+                ErrorSummary(8, .dateInvalid, "日期"),
+            ])
     }
 
     // MARK: Header errors
@@ -254,18 +295,20 @@ struct VoucherCSVReaderTests {
 
     @Test func nonAdjacentRowsOfOneVoucherAreI005() {
         let text = csv([splitHeader] + pair(number: "1") + pair(number: "2") + pair(number: "1"))
-        #expect(summaries(importErrors(text)) == [
-            ErrorSummary(6, .importVoucherConflict, "凭证号"),
-            ErrorSummary(7, .importVoucherConflict, "凭证号"),
-        ])
+        #expect(
+            summaries(importErrors(text)) == [
+                ErrorSummary(6, .importVoucherConflict, "凭证号"),
+                ErrorSummary(7, .importVoucherConflict, "凭证号"),
+            ])
     }
 
     @Test func sameNumberOnAnotherDayOfTheMonthIsI005() {
         let text = csv([splitHeader] + pair(number: "1") + pair(number: "1", date: "2025-11-04"))
-        #expect(summaries(importErrors(text)) == [
-            ErrorSummary(4, .importVoucherConflict, "凭证号"),
-            ErrorSummary(5, .importVoucherConflict, "凭证号"),
-        ])
+        #expect(
+            summaries(importErrors(text)) == [
+                ErrorSummary(4, .importVoucherConflict, "凭证号"),
+                ErrorSummary(5, .importVoucherConflict, "凭证号"),
+            ])
     }
 
     @Test func conflictingHeaderFieldsAreI005() {
@@ -284,7 +327,9 @@ struct VoucherCSVReaderTests {
             ("-1", "", .importNumber, "附单据数"),
             ("", "支付宝", .settlementUnknown, "结算方式"),
         ])
-    func badHeaderFieldValues(attachments: String, settlement: String, code: RejectionCode, field: String) {
+    func badHeaderFieldValues(
+        attachments: String, settlement: String, code: RejectionCode, field: String
+    ) {
         let text = csv([
             splitHeader,
             row(account: "500101", debit: "100"),
@@ -344,16 +389,20 @@ struct VoucherCSVReaderTests {
         let text = csv(
             [splitHeader] + pair(number: "1")  // lines 2–3
                 + [""]  // line 4, blank: skipped but counted
-                + [row(number: "2", account: "500101", fund: fund, debit: "100"),  // line 5
-                   row(number: "2", account: "500102", fund: fund, debit: "50"),  // line 6
-                   row(number: "2", account: account, fund: fund, credit: "150")])  // line 7
+                + [
+                    row(number: "2", account: "500101", fund: fund, debit: "100"),  // line 5
+                    row(number: "2", account: "500102", fund: fund, debit: "50"),  // line 6
+                    row(number: "2", account: account, fund: fund, credit: "150"),
+                ])  // line 7
         #expect(summaries(importErrors(text)) == [ErrorSummary(7, code, field)])
     }
 
     @Test func quotedMultiLineMemoKeepsLaterLinesRight() {
         let text = csv(
-            [splitHeader, row(memo: "购置\n数控机床", account: "500101", debit: "100"),  // lines 2–3
-             row(account: "9999", credit: "100")])  // line 4
+            [
+                splitHeader, row(memo: "购置\n数控机床", account: "500101", debit: "100"),  // lines 2–3
+                row(account: "9999", credit: "100"),
+            ])  // line 4
         #expect(summaries(importErrors(text)) == [ErrorSummary(4, .accountUnknown, "科目编码")])
     }
 
@@ -363,7 +412,9 @@ struct VoucherCSVReaderTests {
         "the error list stops at Limits.importErrorsMax",
         arguments: [(199, 199, false), (200, 200, false), (201, 200, true), (250, 200, true)])
     func truncation(badRows: Int, listed: Int, truncated: Bool) throws {
-        let rows = (1...badRows).map { row(date: "2025-13-01", number: String($0), account: "500101", debit: "1") }
+        let rows = (1...badRows).map {
+            row(date: "2025-13-01", number: String($0), account: "500101", debit: "1")
+        }
         let list = try #require(importErrors(csv([splitHeader] + rows)))
         #expect(list.items.count == listed)
         #expect(list.truncated == truncated)
