@@ -12,25 +12,33 @@ public enum Canonical {
         ref: VoucherRef, draft: VoucherDraft, kind: VoucherKind, postedBy: String, postedAt: String,
         sequence: Int, previousHash: String
     ) -> String {
-        var out = voucherTag + "\n"
-        out += "studio=" + quote(ref.studio) + "\n"
-        out += "seq=\(sequence)\n"
-        out += "period=\(ref.period.iso) class=" + quote(ref.voucherClass.rawValue) + " number=\(ref.number)\n"
-        out += "date=\(draft.date.iso)\n"
-        out += "kind=\(kind.code) link=" + quote(kind.link.map { "\($0.period.iso) \($0.label)" } ?? "") + "\n"
-        out += "attachments=\(draft.attachments) settlement=" + quote(draft.settlement?.rawValue ?? "") + "\n"
-        out += "counterparty=" + quote(draft.counterparty) + "\n"
-        out += "preparer=" + quote(draft.preparer) + " reviewer=" + quote(draft.reviewer)
-        out += " poster=" + quote(draft.poster) + "\n"
-        out += "source=" + quote(draft.sourceRef ?? "") + "\n"
-        out += "postedBy=" + quote(postedBy) + " postedAt=" + quote(postedAt) + "\n"
+        // Written byte by byte into one buffer: this runs for every posted voucher (twice with
+        // `verify`), and string concatenation reallocated the text a dozen times per voucher.
+        var out = CanonicalWriter(capacity: 384 + draft.lines.count * 160)
+        out.text(voucherTag); out.literal("\n")
+        out.literal("studio="); out.quoted(ref.studio); out.literal("\n")
+        out.literal("seq="); out.decimal(sequence); out.literal("\n")
+        out.literal("period="); out.period(ref.period); out.literal(" class="); out.quoted(ref.voucherClass.rawValue)
+        out.literal(" number="); out.decimal(ref.number); out.literal("\n")
+        out.literal("date="); out.date(draft.date); out.literal("\n")
+        out.literal("kind="); out.text(kind.code); out.literal(" link=")
+        out.quoted(kind.link.map { "\($0.period.iso) \($0.label)" } ?? ""); out.literal("\n")
+        out.literal("attachments="); out.decimal(draft.attachments); out.literal(" settlement=")
+        out.quoted(draft.settlement?.rawValue ?? ""); out.literal("\n")
+        out.literal("counterparty="); out.quoted(draft.counterparty); out.literal("\n")
+        out.literal("preparer="); out.quoted(draft.preparer); out.literal(" reviewer="); out.quoted(draft.reviewer)
+        out.literal(" poster="); out.quoted(draft.poster); out.literal("\n")
+        out.literal("source="); out.quoted(draft.sourceRef ?? ""); out.literal("\n")
+        out.literal("postedBy="); out.quoted(postedBy); out.literal(" postedAt="); out.quoted(postedAt); out.literal("\n")
         for (index, line) in draft.lines.enumerated() {
-            out += "line=\(index + 1) account=\(line.account) fund=\(line.fund.rawValue) side=\(line.side.rawValue)"
-            out += " fen=\(line.amount.fen) invoice=" + quote(line.invoice?.description ?? "")
-            out += " memo=" + quote(line.memo) + "\n"
+            out.literal("line="); out.decimal(index + 1); out.literal(" account="); out.text(line.account)
+            out.literal(" fund="); out.text(line.fund.rawValue); out.literal(" side="); out.text(line.side.rawValue)
+            out.literal(" fen="); out.decimal(line.amount.fen); out.literal(" invoice=")
+            out.quoted(line.invoice?.description ?? "")
+            out.literal(" memo="); out.quoted(line.memo); out.literal("\n")
         }
-        out += "prev=" + previousHash + "\n"
-        return out
+        out.literal("prev="); out.text(previousHash); out.literal("\n")
+        return out.string
     }
 
     public static func logText(
@@ -46,26 +54,95 @@ public enum Canonical {
 
     /// A JSON string literal for `text`.
     public static func quote(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            return "\"" + text + "\""
-        }
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var out = CanonicalWriter(capacity: text.utf8.count + 2)
+        out.quoted(text)
+        return out.string
     }
+}
+
+/// UTF-8 output for canonical texts. Every byte it escapes is ASCII, and UTF-8 never uses an
+/// ASCII byte inside a multi-byte scalar, so escaping bytes gives the same text as escaping
+/// scalars did.
+struct CanonicalWriter {
+    private var bytes: [UInt8] = []
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Fixed text of the format (names, separators).
+    mutating func literal(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Text copied as it is (tags, codes, hashes).
+    mutating func text(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// `String(value)`: optional minus, then the digits.
+    mutating func decimal(_ value: some BinaryInteger) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = UInt64(value.magnitude)
+        let end = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[end...].reverse()
+    }
+
+    /// `CalendarDate.pad`: two digits below ten, else the plain number.
+    mutating func padded(_ value: Int) {
+        if value < 10 { bytes.append(UInt8(ascii: "0")) }
+        decimal(value)
+    }
+
+    /// `Period.iso`, "2025-11".
+    mutating func period(_ period: Period) {
+        decimal(period.year); bytes.append(UInt8(ascii: "-")); padded(period.month)
+    }
+
+    /// `CalendarDate.iso`, "2025-11-03".
+    mutating func date(_ date: CalendarDate) {
+        decimal(date.year); bytes.append(UInt8(ascii: "-")); padded(date.month)
+        bytes.append(UInt8(ascii: "-")); padded(date.day)
+    }
+
+    /// A JSON string literal: quote and backslash escaped with a backslash, LF, CR and tab by
+    /// name (n, r, t), other control characters as u00XX (lower-case hex); all else as it is.
+    mutating func quoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            // Runs of bytes that need no escape are copied whole.
+            var start = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                escape(byte)
+                start = index + 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ byte: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
+        case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
+        case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+        default:
+            bytes.append(contentsOf: "u00".utf8)
+            bytes.append(Self.hexDigits[Int(byte >> 4)])
+            bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+        }
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -85,6 +85,55 @@ extension Money {
     /// Rejected: empty text, letters or other characters, more than two decimals, misplaced
     /// thousands separators, and amounts beyond Int64 fen.
     public static func parse(_ text: String) throws(Rejection) -> Money {
+        if let money = parsePlainASCII(text) { return money }
+        return try parseAnyForm(text)
+    }
+
+    /// The common shape, "-1,234.05" in ASCII, read straight from the UTF-8 bytes. It accepts
+    /// exactly the texts `parseAnyForm` accepts in that shape, with the same value, and returns
+    /// nil for everything else (spaces, currency signs, errors), which `parseAnyForm` then
+    /// handles, so every rejection keeps its one wording.
+    static func parsePlainASCII(_ text: String) -> Money? {
+        let utf8 = text.utf8
+        // 16 integer digits (with separators) and 2 decimals stay below Int64.max fen, so the
+        // arithmetic below cannot overflow; longer texts take the careful path.
+        guard !utf8.isEmpty, utf8.count <= 24 else { return nil }
+        var negative = false
+        var fen: Int64 = 0
+        var digits = 0  // integer digits, at most 16
+        var group = -1  // digits since the last thousands separator; -1 before the first one
+        var fraction = -1  // decimals read; -1 before the point
+        for (index, byte) in utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                fen = fen * 10 + Int64(byte &- UInt8(ascii: "0"))
+                if fraction >= 0 {
+                    fraction += 1
+                    if fraction > 2 { return nil }
+                } else {
+                    digits += 1
+                    if group >= 0 { group += 1 }
+                    if digits > 16 || group > 3 { return nil }
+                }
+            case UInt8(ascii: ","):
+                // The first group has 1–3 digits, every later one exactly 3.
+                guard fraction < 0, digits > 0, group == -1 ? digits <= 3 : group == 3 else { return nil }
+                group = 0
+            case UInt8(ascii: "."):
+                guard fraction < 0, digits > 0, group == -1 || group == 3 else { return nil }
+                fraction = 0
+            case UInt8(ascii: "-") where index == 0:
+                negative = true
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, fraction != 0, group == -1 || group == 3 else { return nil }
+        for _ in 0..<(2 - max(fraction, 0)) { fen *= 10 }
+        return Money(fen: negative ? -fen : fen)
+    }
+
+    static func parseAnyForm(_ text: String) throws(Rejection) -> Money {
         var scalars = Substring(text).unicodeScalars
         trimSpaces(&scalars)
         if scalars.isEmpty { throw Rejection(.moneyEmpty, "金额为空") }

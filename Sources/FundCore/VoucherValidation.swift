@@ -7,11 +7,15 @@ public enum VoucherValidation {
     public static func validate(_ draft: VoucherDraft, chart: ChartOfAccounts) throws(Rejection) {
         try checkHeader(draft)
         try checkLineCount(draft)
+        // The clearing legs are summed while each line's account is at hand (one chart lookup
+        // per line); their check still comes last, so the first rejection stays the same.
+        var clearing = ClearingNet()
         for (index, line) in draft.lines.enumerated() {
-            try checkLine(line, index: index, chart: chart, allowNegative: false)
+            let account = try checkLine(line, index: index, chart: chart, allowNegative: false)
+            if account.role == .clearing { clearing.add(line.signedAmount) }
         }
         try checkBalancedPerFund(draft)
-        try checkClearingNetted(draft, chart: chart)
+        try clearing.check()
     }
 
     /// Validates a red reversal: its lines must be the exact negatives of the original's, on
@@ -24,8 +28,10 @@ public enum VoucherValidation {
         guard reversal.lines.count == original.lines.count else {
             throw Rejection(.reversalMismatch, "红字冲销凭证应有 \(original.lines.count) 行，与原凭证一致")
         }
+        var clearing = ClearingNet()
         for (index, (red, blue)) in zip(reversal.lines, original.lines).enumerated() {
-            try checkLine(red, index: index, chart: chart, allowNegative: true)
+            let account = try checkLine(red, index: index, chart: chart, allowNegative: true)
+            if account.role == .clearing { clearing.add(red.signedAmount) }
             let mirrors = red.account == blue.account && red.fund == blue.fund && red.side == blue.side
                 && red.amount.fen == -blue.amount.fen && blue.amount.fen > 0
             guard mirrors else {
@@ -35,22 +41,34 @@ public enum VoucherValidation {
             }
         }
         try checkBalancedPerFund(reversal)
-        try checkClearingNetted(reversal, chart: chart)
+        try clearing.check()
     }
 
     static func checkHeader(_ draft: VoucherDraft) throws(Rejection) {
-        if draft.preparer.trimmingSpaces.isEmpty {
+        if draft.preparer.isBlankFast {
             throw Rejection(.preparerMissing, field: "preparer", "凭证缺少制单人")
         }
-        for (name, value) in [("preparer", draft.preparer), ("reviewer", draft.reviewer), ("poster", draft.poster), ("counterparty", draft.counterparty)]
-        where value.count > Limits.nameLengthMax {
-            throw Rejection(.fieldTooLong, field: name, "\(name) 超过 \(Limits.nameLengthMax) 个字符")
-        }
+        try checkNameLength("preparer", draft.preparer)
+        try checkNameLength("reviewer", draft.reviewer)
+        try checkNameLength("poster", draft.poster)
+        try checkNameLength("counterparty", draft.counterparty)
         guard (0...Limits.attachmentsPerVoucherMax).contains(draft.attachments) else {
             throw Rejection(
                 .attachmentsOutOfRange, field: "attachments",
                 "附单据张数 \(draft.attachments) 超出范围（0–\(Limits.attachmentsPerVoucherMax)）")
         }
+    }
+
+    static func checkNameLength(_ name: String, _ value: String) throws(Rejection) {
+        if exceeds(value, characters: Limits.nameLengthMax) {
+            throw Rejection(.fieldTooLong, field: name, "\(name) 超过 \(Limits.nameLengthMax) 个字符")
+        }
+    }
+
+    /// `text.count > limit`, without counting characters (which walks grapheme clusters) when
+    /// the UTF-8 length already settles it: a character takes at least one byte.
+    static func exceeds(_ text: String, characters limit: Int) -> Bool {
+        text.utf8.count > limit && text.count > limit
     }
 
     static func checkLineCount(_ draft: VoucherDraft) throws(Rejection) {
@@ -65,11 +83,14 @@ public enum VoucherValidation {
         }
     }
 
-    static func checkLine(_ line: VoucherLine, index: Int, chart: ChartOfAccounts, allowNegative: Bool) throws(Rejection) {
+    /// Checks one line and returns its account.
+    static func checkLine(
+        _ line: VoucherLine, index: Int, chart: ChartOfAccounts, allowNegative: Bool
+    ) throws(Rejection) -> Account {
         let number = index + 1
-        let memo = line.memo.trimmingSpaces
+        let memo = line.memo.trimmingSpacesFast
         if memo.isEmpty { throw Rejection(.memoEmpty, field: "memo", line: index, "第 \(number) 行缺少摘要") }
-        if memo.count > Limits.memoLengthMax {
+        if exceeds(memo, characters: Limits.memoLengthMax) {
             throw Rejection(.memoTooLong, field: "memo", line: index, "第 \(number) 行摘要超过 \(Limits.memoLengthMax) 个字符")
         }
         guard let account = chart[line.account] else {
@@ -99,22 +120,23 @@ public enum VoucherValidation {
                 .amountTooLarge, field: "amount", line: index,
                 "第 \(number) 行金额 \(line.amount.plainString) 超过单行上限 \(Money(fen: Limits.lineAmountFenMax).plainString)")
         }
+        return account
     }
 
     /// Invariant 2: every fund's book balances on its own.
     static func checkBalancedPerFund(_ draft: VoucherDraft) throws(Rejection) {
-        var debit: [Fund: Money] = [:]
-        var credit: [Fund: Money] = [:]
+        var debit = PerFund<Money>(.zero)
+        var credit = PerFund<Money>(.zero)
         for line in draft.lines {
             if line.side == .debit {
-                debit[line.fund] = try (debit[line.fund] ?? .zero).adding(line.amount)
+                debit[line.fund] = try debit[line.fund].adding(line.amount)
             } else {
-                credit[line.fund] = try (credit[line.fund] ?? .zero).adding(line.amount)
+                credit[line.fund] = try credit[line.fund].adding(line.amount)
             }
         }
         for fund in Fund.allCases {
-            let d = debit[fund] ?? .zero
-            let c = credit[fund] ?? .zero
+            let d = debit[fund]
+            let c = credit[fund]
             if d != c {
                 throw Rejection(
                     .fundUnbalanced, field: "lines",
@@ -124,19 +146,58 @@ public enum VoucherValidation {
     }
 
     /// Invariant 2, second half: money moves between funds only through the clearing account,
-    /// and the clearing legs of one voucher net to zero across funds.
-    static func checkClearingNetted(_ draft: VoucherDraft, chart: ChartOfAccounts) throws(Rejection) {
+    /// and the clearing legs of one voucher net to zero across funds. The legs are added up as
+    /// the lines are checked; an overflow while adding is reported here, in the same order.
+    struct ClearingNet {
         var net = Money.zero
         var touched = false
-        for line in draft.lines where chart[line.account]?.role == .clearing {
-            net = try net.adding(line.signedAmount)
+        var overflowed = false
+
+        mutating func add(_ amount: Money) {
             touched = true
+            if overflowed { return }
+            do { net = try net.adding(amount) } catch { overflowed = true }
         }
-        guard touched else { return }
-        if !net.isZero {
-            throw Rejection(
-                .clearingNotNetted, field: "lines",
-                "内部往来各资金之间未对冲为零（净额 \(net.plainString)）：资金之间划转须在两个资金账中各记一笔")
+
+        func check() throws(Rejection) {
+            guard touched else { return }
+            if overflowed { throw Money.overflowRejection }
+            if !net.isZero {
+                throw Rejection(
+                    .clearingNotNetted, field: "lines",
+                    "内部往来各资金之间未对冲为零（净额 \(net.plainString)）：资金之间划转须在两个资金账中各记一笔")
+            }
+        }
+    }
+}
+
+/// One value per fund, held inline: a voucher is checked twice on every post, and three
+/// stored values cost nothing next to allocating a dictionary each time.
+public struct PerFund<Value> {
+    private var subsidy: Value
+    private var enterprise: Value
+    private var selfRaised: Value
+
+    public init(_ initial: Value) {
+        subsidy = initial
+        enterprise = initial
+        selfRaised = initial
+    }
+
+    public subscript(fund: Fund) -> Value {
+        get {
+            switch fund {
+            case .subsidy: return subsidy
+            case .enterprise: return enterprise
+            case .selfRaised: return selfRaised
+            }
+        }
+        set {
+            switch fund {
+            case .subsidy: subsidy = newValue
+            case .enterprise: enterprise = newValue
+            case .selfRaised: selfRaised = newValue
+            }
         }
     }
 }

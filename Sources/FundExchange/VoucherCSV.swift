@@ -77,18 +77,20 @@ public struct VoucherCSVReader {
         if records.count - 1 > Limits.importRowsMax {
             throw list(nil, Rejection(.importTooManyRows, "文件超过 \(Limits.importRowsMax) 行，请分批导入"))
         }
-        let columns: [Column: Int]
-        do { columns = try mapHeader(header) } catch { throw list(header.line, error) }
+        let columns: ColumnMap
+        do { columns = ColumnMap(try mapHeader(header)) } catch { throw list(header.line, error) }
         var collector = ErrorCollector(file: file)
+        var memos = ParseMemos()
         var rows: [ParsedRow] = []
+        rows.reserveCapacity(records.count - 1)
         for record in records.dropFirst() {
-            if let row = parseRow(record, columns: columns, collector: &collector) { rows.append(row) }
+            if let row = parseRow(record, columns: columns, memos: &memos, collector: &collector) { rows.append(row) }
             if collector.full { break }
         }
         if records.count == 1 {
             collector.add(header.line, Rejection(.importEmpty, "文件只有表头，没有凭证行"))
         }
-        let vouchers = group(rows, collector: &collector)
+        let vouchers = group(rows, memos: &memos, collector: &collector)
         if let errors = collector.result { throw errors }
         return vouchers
     }

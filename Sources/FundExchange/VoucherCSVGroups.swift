@@ -1,24 +1,43 @@
 import FundCore
 
 extension VoucherCSVReader {
-    struct GroupKey: Hashable {
+    /// Date, class and number: rows that share them and follow one another form a voucher.
+    struct GroupKey: Equatable {
         let date: CalendarDate
-        let voucherClass: VoucherClass
+        let voucherClass: Int  // `VoucherClass.ordinal`
         let number: Int
+
+        init(_ row: ParsedRow) {
+            (date, voucherClass, number) = (row.date, row.voucherClass.ordinal, row.number)
+        }
+    }
+
+    /// Month, class and number: a voucher's identity within the file ("2025-11 记 12").
+    struct MonthKey: Hashable {
+        let period: Int
+        let voucherClass: Int
+        let number: Int
+
+        init(_ row: ParsedRow) {
+            (period, voucherClass, number) = (row.date.period.key, row.voucherClass.ordinal, row.number)
+        }
     }
 
     /// Groups consecutive rows into vouchers, merges the header fields and validates each
     /// voucher against the chart, mapping a line's rejection back to its file line.
-    func group(_ rows: [ParsedRow], collector: inout ErrorCollector) -> [ImportedVoucher] {
-        var groups: [[ParsedRow]] = []
-        var seen: [String: Int] = [:]  // "2025-11 记 12" -> first line
-        for row in rows {
-            let key = GroupKey(date: row.date, voucherClass: row.voucherClass, number: row.number)
-            if let last = groups.last?.last, GroupKey(date: last.date, voucherClass: last.voucherClass, number: last.number) == key {
-                groups[groups.count - 1].append(row)
+    func group(_ rows: [ParsedRow], memos: inout ParseMemos, collector: inout ErrorCollector) -> [ImportedVoucher] {
+        // A row joins the group before it or starts a new one (or is refused), so the groups
+        // are consecutive runs of `members`: positions of the rows kept, in file order.
+        var members: [Int] = []
+        var starts: [Int] = []
+        members.reserveCapacity(rows.count)
+        var seen: [MonthKey: Int] = [:]  // -> first line
+        for (position, row) in rows.enumerated() {
+            if let last = members.last, GroupKey(rows[last]) == GroupKey(row) {
+                members.append(position)
                 continue
             }
-            let monthKey = "\(row.date.period.iso) \(row.voucherClass.rawValue) \(row.number)"
+            let monthKey = MonthKey(row)
             if let firstLine = seen[monthKey] {
                 collector.add(row.line, Rejection(
                     .importVoucherConflict, field: Column.number.chineseName,
@@ -26,22 +45,37 @@ extension VoucherCSVReader {
                 continue
             }
             seen[monthKey] = row.line
-            groups.append([row])
+            starts.append(members.count)
+            members.append(position)
         }
         var vouchers: [ImportedVoucher] = []
-        for rows in groups {
-            if let voucher = build(rows, collector: &collector) { vouchers.append(voucher) }
+        vouchers.reserveCapacity(starts.count)
+        for (index, start) in starts.enumerated() {
+            let end = index + 1 < starts.count ? starts[index + 1] : members.count
+            let group = VoucherRows(rows: rows, members: members[start..<end])
+            if let voucher = build(group, memos: &memos, collector: &collector) { vouchers.append(voucher) }
         }
         return vouchers
     }
 
-    func build(_ rows: [ParsedRow], collector: inout ErrorCollector) -> ImportedVoucher? {
-        let first = rows[0]
-        var merged: [Column: (value: String, line: Int)] = [:]
+    /// The rows of one voucher, in file order.
+    struct VoucherRows {
+        let rows: [ParsedRow]
+        let members: ArraySlice<Int>
+
+        var first: ParsedRow { rows[members.first!] }
+        subscript(index: Int) -> ParsedRow { rows[members[members.startIndex + index]] }
+        func map<T>(_ transform: (ParsedRow) -> T) -> [T] { members.map { transform(rows[$0]) } }
+    }
+
+    func build(_ rows: VoucherRows, memos: inout ParseMemos, collector: inout ErrorCollector) -> ImportedVoucher? {
+        let first = rows.first
+        var merged = HeaderFields<(value: String, line: Int)?>(repeating: nil)
         var failed = false
-        for row in rows {
+        for position in rows.members {
+            let row = rows.rows[position]
             for column in Self.headerColumns {
-                let value = row.header[column] ?? ""
+                let value = row.header[column]
                 guard !value.isEmpty else { continue }
                 if let existing = merged[column], existing.value != value {
                     collector.add(row.line, Rejection(
@@ -62,7 +96,7 @@ extension VoucherCSVReader {
         }
         var settlement: Settlement? = nil
         if let (text, line) = merged[.settlement] {
-            do { settlement = try Settlement.parse(text) } catch {
+            do { settlement = try memos.settlements.value(text) { text throws(Rejection) in try Settlement.parse(text) } } catch {
                 collector.add(line, Rejection(error.code, field: Column.settlement.chineseName, error.message))
                 failed = true
             }
@@ -72,7 +106,7 @@ extension VoucherCSVReader {
             studio: studio, date: first.date, voucherClass: first.voucherClass, lines: rows.map(\.voucherLine),
             attachments: attachments, settlement: settlement, counterparty: merged[.counterparty]?.value ?? "",
             preparer: merged[.preparer]?.value ?? "", reviewer: merged[.reviewer]?.value ?? "",
-            poster: merged[.poster]?.value ?? "", sourceRef: "\(first.voucherClass.rawValue)-\(first.number)")
+            poster: merged[.poster]?.value ?? "", sourceRef: first.voucherClass.rawValue + "-" + String(first.number))
         do {
             try VoucherValidation.validate(draft, chart: chart)
         } catch {
@@ -95,6 +129,18 @@ extension VoucherCSVReader {
         case "attachments": return Column.attachments.chineseName
         case "lines": return "分录"
         default: return field
+        }
+    }
+}
+
+extension VoucherClass {
+    /// Position in `allCases`, for keys compared and hashed on every row.
+    var ordinal: Int {
+        switch self {
+        case .ji: return 0
+        case .shou: return 1
+        case .fu: return 2
+        case .zhuan: return 3
         }
     }
 }

@@ -7,26 +7,132 @@ struct ParsedRow {
     let voucherClass: VoucherClass
     let number: Int
     let voucherLine: VoucherLine
-    let header: [VoucherCSVReader.Column: String]
+    let header: HeaderFields<String>
+}
+
+/// The six voucher-header columns, one value each, stored inline: every row carries them and
+/// every voucher merges them, and a dictionary per row was a large share of the import time.
+struct HeaderFields<Value> {
+    private var attachments, settlement, counterparty, preparer, reviewer, poster: Value
+
+    init(repeating value: Value) {
+        (attachments, settlement, counterparty, preparer, reviewer, poster) = (value, value, value, value, value, value)
+    }
+
+    subscript(column: VoucherCSVReader.Column) -> Value {
+        get {
+            switch column {
+            case .attachments: return attachments
+            case .settlement: return settlement
+            case .counterparty: return counterparty
+            case .preparer: return preparer
+            case .reviewer: return reviewer
+            case .poster: return poster
+            default: preconditionFailure("\(column) is not a header column")
+            }
+        }
+        set {
+            switch column {
+            case .attachments: attachments = newValue
+            case .settlement: settlement = newValue
+            case .counterparty: counterparty = newValue
+            case .preparer: preparer = newValue
+            case .reviewer: reviewer = newValue
+            case .poster: poster = newValue
+            default: preconditionFailure("\(column) is not a header column")
+            }
+        }
+    }
+}
+
+/// Header positions by column, in an array indexed by the column's ordinal: each row looks up
+/// some fifteen columns, and hashing a `String`-backed enum for each was measurable.
+struct ColumnMap {
+    private var positions: [Int?]
+    /// Fields a row needs so that every mapped column exists.
+    let fieldCountMin: Int
+
+    init(_ columns: [VoucherCSVReader.Column: Int]) {
+        positions = Array(repeating: nil, count: VoucherCSVReader.Column.allCases.count)
+        for (column, position) in columns { positions[column.ordinal] = position }
+        fieldCountMin = (columns.values.max() ?? 0) + 1
+    }
+
+    subscript(column: VoucherCSVReader.Column) -> Int? { positions[column.ordinal] }
+}
+
+extension VoucherCSVReader.Column {
+    /// Position in `allCases`.
+    var ordinal: Int {
+        switch self {
+        case .date: return 0
+        case .voucherClass: return 1
+        case .number: return 2
+        case .classNumber: return 3
+        case .memo: return 4
+        case .account: return 5
+        case .fund: return 6
+        case .debit: return 7
+        case .credit: return 8
+        case .amount: return 9
+        case .direction: return 10
+        case .attachments: return 11
+        case .settlement: return 12
+        case .invoiceCode: return 13
+        case .invoiceNumber: return 14
+        case .counterparty: return 15
+        case .preparer: return 16
+        case .reviewer: return 17
+        case .poster: return 18
+        }
+    }
 }
 
 /// Field access for one record by column.
 struct RowFields {
     let record: CSVRecord
-    let columns: [VoucherCSVReader.Column: Int]
+    let columns: ColumnMap
 
     func callAsFunction(_ column: VoucherCSVReader.Column) -> String {
         guard let index = columns[column], index < record.fields.count else { return "" }
-        return record.fields[index].trimmingSpaces
+        return record.fields[index].trimmingSpacesFast
     }
+}
+
+/// Results of the small parsers that see the same few texts on almost every row (资金来源,
+/// 凭证字, 结算方式), remembered by exact UTF-8 bytes. Equal bytes mean an equal string, so
+/// a hit returns what the parser returned for that text; a miss, or any error, asks the
+/// parser again, so messages and codes come from the parser itself.
+struct ParseMemo<Value> {
+    private var entries: [(text: String, value: Value)] = []
+
+    mutating func value(
+        _ text: String, _ parse: (String) throws(Rejection) -> Value
+    ) throws(Rejection) -> Value {
+        let utf8 = text.utf8
+        for entry in entries where entry.text.utf8.count == utf8.count && entry.text.utf8.elementsEqual(utf8) {
+            return entry.value
+        }
+        let value = try parse(text)
+        if entries.count < 8 { entries.append((text, value)) }  // a file uses a handful of spellings
+        return value
+    }
+}
+
+struct ParseMemos {
+    var funds = ParseMemo<Fund>()
+    var classes = ParseMemo<VoucherClass>()
+    var settlements = ParseMemo<Settlement>()
 }
 
 extension VoucherCSVReader {
     static let headerColumns: [Column] = [.attachments, .settlement, .counterparty, .preparer, .reviewer, .poster]
 
     /// Parses one row; every field error is collected, and the row is dropped if any.
-    func parseRow(_ record: CSVRecord, columns: [Column: Int], collector: inout ErrorCollector) -> ParsedRow? {
-        if record.fields.count < (columns.values.max() ?? 0) + 1 {
+    func parseRow(
+        _ record: CSVRecord, columns: ColumnMap, memos: inout ParseMemos, collector: inout ErrorCollector
+    ) -> ParsedRow? {
+        if record.fields.count < columns.fieldCountMin {
             collector.add(record.line, Rejection(.importFieldCount, "该行只有 \(record.fields.count) 列，少于表头要求的列数"))
             return nil
         }
@@ -40,17 +146,20 @@ extension VoucherCSVReader {
             }
         }
         let date = attempt(.date) { () throws(Rejection) in try CalendarDate.parse(value(.date)) }
-        let classNumber = attempt(.number) { () throws(Rejection) in try Self.classNumber(value) }
+        let classNumber = attempt(.number) { () throws(Rejection) in try Self.classNumber(value, classes: &memos.classes) }
         let fund = attempt(.fund) { () throws(Rejection) -> Fund in
-            if let defaultFund, value(.fund).isEmpty { return defaultFund }
-            return try Fund.parse(value(.fund))
+            let text = value(.fund)
+            if let defaultFund, text.isEmpty { return defaultFund }
+            return try memos.funds.value(text) { text throws(Rejection) in try Fund.parse(text) }
         }
         let sideAmount = attempt(.amount) { () throws(Rejection) in try Self.sideAndAmount(value, columns: columns) }
-        let invoice = attempt(.invoiceNumber) { () throws(Rejection) in
-            try InvoiceKey.parse(code: value(.invoiceCode), number: value(.invoiceNumber))
+        let invoice = attempt(.invoiceNumber) { () throws(Rejection) -> InvoiceKey? in
+            let (code, number) = (value(.invoiceCode), value(.invoiceNumber))
+            if code.isEmpty && number.isEmpty { return nil }  // what InvoiceKey.parse says, sooner
+            return try InvoiceKey.parse(code: code, number: number)
         }
         guard !failed, let date, let classNumber, let fund, let sideAmount, let invoice else { return nil }
-        var header: [Column: String] = [:]
+        var header = HeaderFields(repeating: "")
         for column in Self.headerColumns { header[column] = value(column) }
         let line = VoucherLine(
             memo: value(.memo), account: value(.account), fund: fund, side: sideAmount.0, amount: sideAmount.1,
@@ -61,7 +170,9 @@ extension VoucherCSVReader {
     }
 
     /// 凭证字 + 凭证号, or one 凭证字号 column such as "记-12" or "记12".
-    static func classNumber(_ value: RowFields) throws(Rejection) -> (VoucherClass, Int) {
+    static func classNumber(
+        _ value: RowFields, classes: inout ParseMemo<VoucherClass>
+    ) throws(Rejection) -> (VoucherClass, Int) {
         var classText = value(.voucherClass)
         var numberText = value(.number)
         let combined = value(.classNumber)
@@ -78,7 +189,7 @@ extension VoucherCSVReader {
             }
         }
         let voucherClass: VoucherClass
-        do { voucherClass = try VoucherClass.parse(classText) } catch {
+        do { voucherClass = try classes.value(classText) { text throws(Rejection) in try VoucherClass.parse(text) } } catch {
             throw Rejection(error.code, field: VoucherCSVReader.Column.voucherClass.chineseName, error.message)
         }
         guard let number = Int(numberText), number > 0 else {
@@ -88,7 +199,7 @@ extension VoucherCSVReader {
     }
 
     /// 借方金额/贷方金额 with exactly one filled, or 金额 with 方向.
-    static func sideAndAmount(_ value: RowFields, columns: [Column: Int]) throws(Rejection) -> (Side, Money) {
+    static func sideAndAmount(_ value: RowFields, columns: ColumnMap) throws(Rejection) -> (Side, Money) {
         func money(_ column: Column) throws(Rejection) -> Money {
             let text = value(column)
             if text.isEmpty { return .zero }
