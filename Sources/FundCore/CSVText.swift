@@ -69,7 +69,8 @@ private struct CSVScanner {
     }
 
     mutating func endRecord() {
-        let blank = fields.count == 1 && fields[0].isEmpty
+        // Blank lines, and rows of bare commas that Excel leaves under a table, are skipped.
+        let blank = fields.allSatisfy(\.isEmpty)
         if !blank { records.append(CSVRecord(line: recordLine, fields: fields)) }
         let capacity = fields.count
         fields = []

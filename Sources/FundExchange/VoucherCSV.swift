@@ -83,14 +83,20 @@ public struct VoucherCSVReader {
         var memos = ParseMemos()
         var rows: [ParsedRow] = []
         rows.reserveCapacity(records.count - 1)
-        for record in records.dropFirst() {
-            if let row = parseRow(record, columns: columns, memos: &memos, collector: &collector) { rows.append(row) }
-            if collector.full { break }
+        var brokenVouchers = Set<MonthKey>()
+        for (index, record) in records.enumerated().dropFirst() {
+            if let row = parseRow(record, columns: columns, memos: &memos, brokenVouchers: &brokenVouchers, collector: &collector) {
+                rows.append(row)
+            }
+            if collector.full {
+                collector.truncated = collector.truncated || index + 1 < records.count
+                break
+            }
         }
         if records.count == 1 {
             collector.add(header.line, Rejection(.importEmpty, "文件只有表头，没有凭证行"))
         }
-        let vouchers = group(rows, memos: &memos, collector: &collector)
+        let vouchers = group(rows, brokenVouchers: brokenVouchers, memos: &memos, collector: &collector)
         if let errors = collector.result { throw errors }
         return vouchers
     }
@@ -138,7 +144,10 @@ struct ErrorCollector {
         items.append(LocatedRejection(file: file, line: line, rejection: rejection))
     }
 
+    /// The errors in file order (row errors are found before voucher errors).
     var result: RejectionList? {
-        items.isEmpty ? nil : RejectionList(items: items, truncated: truncated)
+        guard !items.isEmpty else { return nil }
+        let ordered = items.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+        return RejectionList(items: ordered.map(\.element), truncated: truncated)
     }
 }

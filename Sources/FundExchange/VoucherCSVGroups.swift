@@ -21,11 +21,17 @@ extension VoucherCSVReader {
         init(_ row: ParsedRow) {
             (period, voucherClass, number) = (row.date.period.key, row.voucherClass.ordinal, row.number)
         }
+
+        init(period: Int, voucherClass: Int, number: Int) {
+            (self.period, self.voucherClass, self.number) = (period, voucherClass, number)
+        }
     }
 
     /// Groups consecutive rows into vouchers, merges the header fields and validates each
     /// voucher against the chart, mapping a line's rejection back to its file line.
-    func group(_ rows: [ParsedRow], memos: inout ParseMemos, collector: inout ErrorCollector) -> [ImportedVoucher] {
+    func group(
+        _ rows: [ParsedRow], brokenVouchers: Set<MonthKey>, memos: inout ParseMemos, collector: inout ErrorCollector
+    ) -> [ImportedVoucher] {
         // A row joins the group before it or starts a new one (or is refused), so the groups
         // are consecutive runs of `members`: positions of the rows kept, in file order.
         var members: [Int] = []
@@ -53,6 +59,9 @@ extension VoucherCSVReader {
         for (index, start) in starts.enumerated() {
             let end = index + 1 < starts.count ? starts[index + 1] : members.count
             let group = VoucherRows(rows: rows, members: members[start..<end])
+            // A voucher that lost a row to a field error is already reported; validating the
+            // rest would only add follow-on errors.
+            if brokenVouchers.contains(MonthKey(group.first)) { continue }
             if let voucher = build(group, memos: &memos, collector: &collector) { vouchers.append(voucher) }
         }
         return vouchers
@@ -123,6 +132,11 @@ extension VoucherCSVReader {
         switch field {
         case "account": return Column.account.chineseName
         case "fund": return Column.fund.chineseName
+        case "invoice_code": return Column.invoiceCode.chineseName
+        case "invoice_number": return Column.invoiceNumber.chineseName
+        case "date": return Column.date.chineseName
+        case "class": return Column.voucherClass.chineseName
+        case "settlement": return Column.settlement.chineseName
         case "amount": return Column.debit.chineseName + "/" + Column.credit.chineseName
         case "memo": return Column.memo.chineseName
         case "preparer": return Column.preparer.chineseName

@@ -129,8 +129,13 @@ extension VoucherCSVReader {
     static let headerColumns: [Column] = [.attachments, .settlement, .counterparty, .preparer, .reviewer, .poster]
 
     /// Parses one row; every field error is collected, and the row is dropped if any.
+    ///
+    /// A row that fails but whose date, class and number parsed names its voucher in
+    /// `brokenVouchers`, so the voucher is not validated without it: that would only add
+    /// follow-on errors (an unbalanced or one-line voucher) to the real one.
     func parseRow(
-        _ record: CSVRecord, columns: ColumnMap, memos: inout ParseMemos, collector: inout ErrorCollector
+        _ record: CSVRecord, columns: ColumnMap, memos: inout ParseMemos, brokenVouchers: inout Set<MonthKey>,
+        collector: inout ErrorCollector
     ) -> ParsedRow? {
         if record.fields.count < columns.fieldCountMin {
             collector.add(record.line, Rejection(.importFieldCount, "该行只有 \(record.fields.count) 列，少于表头要求的列数"))
@@ -141,7 +146,8 @@ extension VoucherCSVReader {
         func attempt<T>(_ column: Column, _ body: () throws(Rejection) -> T) -> T? {
             do { return try body() } catch {
                 failed = true
-                collector.add(record.line, Rejection(error.code, field: error.field ?? column.chineseName, error.message))
+                let field = error.field.map(columnName(forField:)) ?? column.chineseName
+                collector.add(record.line, Rejection(error.code, field: field, error.message))
                 return nil
             }
         }
@@ -158,7 +164,12 @@ extension VoucherCSVReader {
             if code.isEmpty && number.isEmpty { return nil }  // what InvoiceKey.parse says, sooner
             return try InvoiceKey.parse(code: code, number: number)
         }
-        guard !failed, let date, let classNumber, let fund, let sideAmount, let invoice else { return nil }
+        guard !failed, let date, let classNumber, let fund, let sideAmount, let invoice else {
+            if let date, let classNumber {
+                brokenVouchers.insert(MonthKey(period: date.period.key, voucherClass: classNumber.0.ordinal, number: classNumber.1))
+            }
+            return nil
+        }
         var header = HeaderFields(repeating: "")
         for column in Self.headerColumns { header[column] = value(column) }
         let line = VoucherLine(
