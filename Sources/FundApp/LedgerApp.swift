@@ -121,28 +121,25 @@ public final class LedgerApp: Sendable {
     /// 科目余额表 for one studio. Without a range it covers every month with activity.
     public func trialBalance(studio: String, fund: Fund? = nil, from: Period? = nil, to: Period? = nil) throws -> TrialBalance {
         let chart = try store.chart()
-        let active = try store.activeRange(studio: studio)
-        let recognized = try store.studio(code: studio).recognized.period
-        let low = from ?? active?.lowerBound ?? recognized
-        let high = to ?? max(active?.upperBound ?? low, low)
-        guard low <= high else {
-            throw Rejection(.periodInvalid, field: "from", "起始期间 \(low.iso) 晚于截止期间 \(high.iso)")
-        }
+        let (low, high) = try range(studio: studio, from: from, to: to)
         let turnovers = try store.turnovers(studio: studio, fund: fund, through: high)
         return try TrialBalance.build(
             studio: studio, chart: chart, turnovers: turnovers, funds: fund.map { [$0] } ?? Fund.allCases, from: low, to: high)
     }
 
-    /// The trial balances of every studio from one read of the month balances.
+    /// The trial balances of every studio, read one studio at a time (each by its own key
+    /// prefix of the month balances), so memory holds one studio's turnover, not everyone's.
     public func trialBalancesAllStudios(through: Period? = nil) throws -> [TrialBalance] {
         let chart = try store.chart()
-        let grouped = Dictionary(grouping: try store.turnovers(studio: nil, through: through), by: \.studio)
-        return try grouped.keys.sorted().map { code in
-            let rows = grouped[code]!
-            let low = rows.map(\.period).min()!
-            let high = through ?? rows.map(\.period).max()!
-            return try TrialBalance.build(studio: code, chart: chart, turnovers: rows, funds: Fund.allCases, from: low, to: high)
+        var balances: [TrialBalance] = []
+        for studio in try store.studios() {
+            let rows = try store.turnovers(studio: studio.code, through: through)
+            guard let low = rows.map(\.period).min(), let last = rows.map(\.period).max() else { continue }
+            balances.append(
+                try TrialBalance.build(
+                    studio: studio.code, chart: chart, turnovers: rows, funds: Fund.allCases, from: low, to: through ?? last))
         }
+        return balances
     }
 
     public func journal(studio: String, from: Period? = nil, to: Period? = nil) throws -> [PostedVoucher] {
@@ -155,10 +152,7 @@ public final class LedgerApp: Sendable {
         guard let account = chart[code] else {
             throw Rejection(.accountUnknown, field: "account", "科目编码 \(code) 不存在")
         }
-        let active = try store.activeRange(studio: studio)
-        let recognized = try store.studio(code: studio).recognized.period
-        let low = from ?? active?.lowerBound ?? recognized
-        let high = to ?? max(active?.upperBound ?? low, low)
+        let (low, high) = try range(studio: studio, from: from, to: to)
         let turnovers = try store.turnovers(studio: studio, fund: fund, through: high).filter { $0.account.hasPrefix(code) }
         var opening = Money.zero
         var yearDebit = Money.zero
@@ -173,6 +167,19 @@ public final class LedgerApp: Sendable {
         let entries = try store.ledgerEntries(studio: studio, accountPrefix: code, fund: fund, from: low, to: high)
         return try AccountLedger.build(
             account: account, opening: opening, openingYearTurnover: (yearDebit, yearCredit), entries: entries, from: low)
+    }
+
+    /// The months a book view covers: the given bounds, else the studio's months with activity
+    /// (or its recognition month when it has none).
+    func range(studio: String, from: Period?, to: Period?) throws -> (Period, Period) {
+        let active = try store.activeRange(studio: studio)
+        let recognized = try store.studio(code: studio).recognized.period
+        let low = from ?? active?.lowerBound ?? recognized
+        let high = to ?? max(active?.upperBound ?? low, low)
+        guard low <= high else {
+            throw Rejection(.periodInvalid, field: "from", "起始期间 \(low.iso) 晚于截止期间 \(high.iso)")
+        }
+        return (low, high)
     }
 
     public func verify() throws -> VerificationReport { try store.verify() }

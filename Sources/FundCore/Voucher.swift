@@ -41,6 +41,7 @@ public enum Settlement: String, CaseIterable, Sendable, Codable {
     }
 
     public static func parse(_ text: String) throws(Rejection) -> Settlement {
+        if let value = Settlement(rawValue: text) { return value }
         let trimmed = text.trimmingSpaces
         if let value = Settlement(rawValue: trimmed.lowercased()) { return value }
         switch trimmed {

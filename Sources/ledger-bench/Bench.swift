@@ -90,7 +90,9 @@ struct Bench {
         precondition(clean, "the benchmark ledger verifies")
         table.append(["verify (all invariants, hash chains)", "\(lineCount)", format(verifyTime, 2), format(Double(lineCount) / verifyTime, 0), "", "", ""])
         printTable(table)
-        print("database size: \(format(Double(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0) / 1e6)) MB; balanced: \(child.balanced)")
+        let megabytes = Double(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0) / 1e6
+        print("database size: \(format(megabytes)) MB")
+        print("every studio's trial balance balances: \(child.balanced)")
     }
 
     func runChild(database: String) throws -> (seconds: String, memory: String, balanced: String) {
