@@ -32,17 +32,18 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "FundExchange", dependencies: ["FundCore"], swiftSettings: strict),
         .target(name: "FundRender", dependencies: ["FundCore"], swiftSettings: strict),
+        .target(name: "FundRules", dependencies: ["FundCore"], swiftSettings: strict),
         // Fixtures/ (default chart, sample studios) ships inside the binary as resources; the
         // one Swift file there only exposes their location. Tests read Fixtures/bad directly.
         .target(
             name: "FundFixtures",
             path: "Fixtures",
             exclude: ["bad"],
-            resources: [.copy("chart"), .copy("demo")],
+            resources: [.copy("chart"), .copy("demo"), .copy("policy"), .copy("calendar")],
             swiftSettings: strict),
         .target(
             name: "FundApp",
-            dependencies: ["FundCore", "FundStore", "FundExchange", "FundFixtures"],
+            dependencies: ["FundCore", "FundStore", "FundExchange", "FundFixtures", "FundRules"],
             swiftSettings: strict),
         .target(
             name: "FundTestSupport",
@@ -51,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "workshop-ledger",
             dependencies: [
-                "FundApp", "FundRender", "FundCore", "FundStore",
+                "FundApp", "FundRender", "FundCore", "FundStore", "FundRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -64,6 +65,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "FundCoreTests", dependencies: ["FundCore", "FundTestSupport"]),
         .testTarget(name: "FundExchangeTests", dependencies: ["FundExchange", "FundCore"]),
+        .testTarget(name: "FundRulesTests", dependencies: ["FundRules", "FundCore", "FundTestSupport"]),
         .testTarget(
             name: "FundStoreTests",
             dependencies: ["FundStore", "FundCore", "FundTestSupport", "FundApp"]),

@@ -20,3 +20,15 @@ public enum FixturesBundle {
         root.appendingPathComponent("demo", isDirectory: true)
     }
 }
+
+extension FixturesBundle {
+    /// The eligibility policies shipped, one file per version of the measures.
+    public static var policyDirectory: URL {
+        root.appendingPathComponent("policy", isDirectory: true)
+    }
+
+    /// China's public holidays and make-up working days.
+    public static var holidayCalendar: URL {
+        root.appendingPathComponent("calendar/cn-public-holidays.csv")
+    }
+}

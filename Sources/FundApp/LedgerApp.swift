@@ -9,16 +9,19 @@ public final class LedgerApp: Sendable {
     public let store: LedgerStore
     public let clock: any LedgerClock
     public let user: String
+    /// An edited policy that replaces the shipped versions (`--policy FILE`).
+    public let policyFile: URL?
 
-    public init(store: LedgerStore, clock: any LedgerClock = SystemClock(), user: String) {
+    public init(store: LedgerStore, clock: any LedgerClock = SystemClock(), user: String, policyFile: URL? = nil) {
         self.store = store
         self.clock = clock
         self.user = user
+        self.policyFile = policyFile
     }
 
     /// Opens the database file at `path`, creating it if needed.
-    public convenience init(path: String, clock: any LedgerClock = SystemClock(), user: String) throws {
-        self.init(store: try LedgerStore(path: path), clock: clock, user: user)
+    public convenience init(path: String, clock: any LedgerClock = SystemClock(), user: String, policyFile: URL? = nil) throws {
+        self.init(store: try LedgerStore(path: path), clock: clock, user: user, policyFile: policyFile)
     }
 
     func stamp() -> Stamp {
@@ -59,6 +62,7 @@ public final class LedgerApp: Sendable {
     public func postVouchers(json data: Data, file: String) throws -> [PostedVoucher] {
         let drafts = try VoucherJSON.read(data, file: file, defaultPreparer: user)
         do {
+            try enforceBlocks(drafts)
             return try store.post(drafts, stamp: stamp(), detail: "来自 \(URL(fileURLWithPath: file).lastPathComponent)")
         } catch let rejection as Rejection {
             throw LocatedRejection(file: file, line: nil, rejection: rejection)
@@ -87,6 +91,7 @@ public final class LedgerApp: Sendable {
         if !closed.isEmpty {
             throw RejectionList(items: Array(closed.prefix(Limits.importErrorsMax)), truncated: closed.count > Limits.importErrorsMax)
         }
+        try enforceBlocks(imported.map(\.draft))
         let posted = try store.post(
             imported.map(\.draft), stamp: stamp(), action: "voucher.import",
             detail: "导入 \(URL(fileURLWithPath: file).lastPathComponent)（\(imported.count) 张凭证）")

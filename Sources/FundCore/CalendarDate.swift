@@ -251,3 +251,29 @@ extension String {
         return String(scalars)
     }
 }
+
+extension CalendarDate {
+    /// Encoded as "YYYY-MM-DD", the form people and other tools read.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        self = try CalendarDate.parse(text)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso)
+    }
+}
+
+extension Period {
+    /// Encoded as "YYYY-MM".
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        self = try Period.parse(text)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso)
+    }
+}

@@ -77,6 +77,8 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case importTooManyRows = "I009"
     case importQuoting = "I010"
     case importNumber = "I011"
+    // Compliance
+    case postingBlocked = "C001"
 
     /// A short English name for logs and JSON, stable like the code.
     public var name: String {

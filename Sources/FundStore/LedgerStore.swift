@@ -47,6 +47,12 @@ public final class LedgerStore: Sendable {
         try Schema.migrator.migrate(queue)
     }
 
+    /// Copies the write-ahead log into the database file and truncates it: the state of a
+    /// database at rest, which benchmarks measure readers against.
+    public func checkpoint() throws {
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
     /// Runs raw SQL with no safety net. Only tests use it, to play an attacker who edits the
     /// file behind the ledger's back.
     public func unsafeExecuteForTesting(_ sql: String) throws {

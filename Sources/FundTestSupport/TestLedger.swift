@@ -62,3 +62,30 @@ public enum TestLedger {
         return simple(studio: studio, date: date, debit: "100201", credit: revenue, fund: fund, fen: fen, memo: "收到\(fund.chineseName)")
     }
 }
+
+extension TestLedger {
+    public static func policy2025() throws -> Policy {
+        let url = FixturesBundle.policyDirectory.appendingPathComponent("policy-2025.json")
+        let decoder = JSONDecoder()
+        return try decoder.decode(Policy.self, from: Data(contentsOf: url))
+    }
+
+    public static func holidayCalendar() throws -> HolidayCalendar {
+        let url = FixturesBundle.holidayCalendar
+        return try HolidayCalendar.parseCSV(String(contentsOf: url, encoding: .utf8), file: url.path)
+    }
+
+    /// Posted vouchers built without a database: numbered 1…n per month and class in order.
+    public static func posted(_ drafts: [VoucherDraft]) -> [PostedVoucher] {
+        var numbers: [String: Int] = [:]
+        return drafts.enumerated().map { index, draft in
+            let key = "\(draft.studio)\(draft.period.key)\(draft.voucherClass.rawValue)"
+            let number = (numbers[key] ?? 0) + 1
+            numbers[key] = number
+            let ref = VoucherRef(studio: draft.studio, period: draft.period, voucherClass: draft.voucherClass, number: number)
+            return PostedVoucher(
+                ref: ref, draft: draft, kind: .normal, postedBy: "测试员", postedAt: "2026-11-20T01:00:00Z", sequence: index + 1,
+                previousHash: Canonical.genesis, hash: String(repeating: "a", count: 64))
+        }
+    }
+}

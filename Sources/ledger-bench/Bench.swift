@@ -78,6 +78,7 @@ struct Bench {
             "GROUP BY postings " + format(groupBy, 4) + " s", format(groupBy / samples[10], 0) + "× faster", "< 0.020 s",
         ])
 
+        try app.store.checkpoint()
         let child = try runChild(database: path)
         let allGroupBy = try RawSQLiteBaseline.groupBy(path: path, studioID: nil)
         table.append([

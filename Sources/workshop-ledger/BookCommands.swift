@@ -38,9 +38,11 @@ struct VoucherCommand: ParsableCommand {
             try FundLedger.run {
                 let app = try global.open()
                 let (data, name) = try readInput(file)
-                for voucher in try app.postVouchers(json: data, file: name) {
+                let posted = try app.postVouchers(json: data, file: name)
+                for voucher in posted {
                     emit("已记账 \(voucher.ref.studio) \(voucher.ref.period.iso) \(voucher.ref.label)\n")
                 }
+                try reportRaised(app, posted)
             }
         }
     }
@@ -103,6 +105,7 @@ struct ImportCommand: ParsableCommand {
                 let (data, name) = try readInput(file)
                 let result = try app.importVouchers(csv: data, file: name, studio: studio, defaultFund: fund)
                 emit("已导入 \(result.vouchers.count) 张凭证、\(result.lines) 行分录到工作室 \(studio)\n")
+                try reportRaised(app, result.vouchers)
             }
         }
     }

@@ -70,6 +70,9 @@ struct DemoCommand: ParsableCommand {
                 emit("\n======== \(studio) \(studioValue.name) ========\n")
                 emit(LedgerViews.trialBalance(try result.app.trialBalance(studio: studio), format: .table))
             }
+            let checked = try result.app.check(studio: nil)
+            emit("\n======== 合规检查（截至 \(checked.summary.asOf)）========\n")
+            emit(FindingViews.render(checked.findings, summary: checked.summary, summaryLines: Check.summaryLines(checked), format: .table))
             let report = try result.app.verify()
             emit("\n校验：\(report.isClean ? "全部通过" : "发现 \(report.problems.count) 个问题")\n")
             if !report.isClean {

@@ -19,7 +19,7 @@ struct WorkshopLedger: ParsableCommand {
             """,
         subcommands: [
             Init.self, Accounts.self, HostUnitCommand.self, StudioCommand.self, VoucherCommand.self,
-            ImportCommand.self, PeriodCommand.self, Balance.self, Journal.self, Ledger.self, Verify.self,
+            ImportCommand.self, PeriodCommand.self, Balance.self, Journal.self, Ledger.self, Verify.self, Check.self,
             Log.self, DemoCommand.self,
         ])
 }
@@ -31,6 +31,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: "操作人，记入操作日志（默认 $USER）")
     var user: String?
+
+    @Option(name: .customLong("policy"), help: "资金使用政策文件（JSON），代替内置的各版本政策（检查与记账拦截都用它）")
+    var policyFile: String?
 
     var databasePath: String {
         db ?? ProcessInfo.processInfo.environment["WORKSHOP_LEDGER_DB"] ?? "./workshop-ledger.sqlite"
@@ -48,7 +51,7 @@ struct GlobalOptions: ParsableArguments {
         if !creating && !FileManager.default.fileExists(atPath: databasePath) {
             throw CLIError.environment("数据库 \(databasePath) 不存在：请先运行 workshop-ledger init，或用 --db 指定")
         }
-        return try LedgerApp(path: databasePath, user: userName)
+        return try LedgerApp(path: databasePath, user: userName, policyFile: policyFile.map { URL(fileURLWithPath: $0) })
     }
 }
 

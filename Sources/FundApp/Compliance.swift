@@ -1,0 +1,130 @@
+import FundCore
+import FundFixtures
+import FundRules
+import FundStore
+import Foundation
+
+/// The summary `check` prints under the findings.
+public struct CheckSummary: Sendable, Codable {
+    public var studios = 0
+    public var vouchers = 0
+    public var findings = 0
+    public var bySeverity: [String: Int] = [:]
+    public var byCategory: [String: Int] = [:]
+    public var violationFen: Int64 = 0
+    public var policies: [String] = []
+    public var asOf = ""
+}
+
+public struct CheckResult: Sendable, Codable {
+    public let findings: [Finding]
+    public let summary: CheckSummary
+
+    public var hasViolations: Bool { findings.contains { $0.severity == .violation } }
+}
+
+extension LedgerApp {
+    /// The shipped policy versions, or the one in `file` (default: the app's `policyFile`).
+    public func policies(file: URL? = nil) throws -> [Policy] {
+        let decoder = JSONDecoder()
+        if let file = file ?? policyFile {
+            do { return [try decoder.decode(Policy.self, from: Data(contentsOf: file))] } catch let error as DecodingError {
+                throw LocatedRejection(file: file.path, line: nil, rejection: Rejection(.voucherJSONInvalid, "政策文件无效：\(error)"))
+            }
+        }
+        let directory = FixturesBundle.policyDirectory
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
+        return try names.map { try decoder.decode(Policy.self, from: Data(contentsOf: directory.appendingPathComponent($0))) }
+    }
+
+    public func holidayCalendar() throws -> HolidayCalendar {
+        let url = FixturesBundle.holidayCalendar
+        return try HolidayCalendar.parseCSV(String(contentsOf: url, encoding: .utf8), file: url.path)
+    }
+
+    /// Runs the rule catalogue over one studio (or all), as of a date (default today): each
+    /// studio under the policy version in force on its recognition date.
+    public func check(studio: String?, asOf: CalendarDate? = nil, policyFile: URL? = nil) throws -> CheckResult {
+        let day = asOf ?? clock.today()
+        let policies = try self.policies(file: policyFile)
+        let calendar = try holidayCalendar()
+        let chart = try store.chart()
+        let all = try store.studios()
+        // Duplicate invoices are looked for across every studio, whichever is checked.
+        let books = try all.map { StudioBooks(studio: $0, vouchers: try store.vouchers(studio: $0.code).filter { $0.draft.date <= day }) }
+        let invoiceUses = CheckContext.invoiceIndex(books)
+        let selected = try studio.map { code in
+            guard let found = books.first(where: { $0.studio.code == code }) else {
+                throw Rejection(.studioUnknown, field: "studio", "工作室 \(code) 不存在")
+            }
+            return [found]
+        } ?? books
+        var findings: [Finding] = []
+        var summary = CheckSummary()
+        summary.asOf = day.iso
+        for studioBooks in selected {
+            guard let policy = Policy.inForce(on: studioBooks.studio.recognized, among: policies) else { continue }
+            if !summary.policies.contains(policy.id) { summary.policies.append(policy.id) }
+            let context = CheckContext(chart: chart, policy: policy, calendar: calendar, asOf: day, invoiceUses: invoiceUses)
+            findings += Catalogue.check(studioBooks, context)
+            summary.studios += 1
+            summary.vouchers += studioBooks.vouchers.count
+        }
+        summary.findings = findings.count
+        for finding in findings {
+            summary.bySeverity[finding.severity.rawValue, default: 0] += 1
+            summary.byCategory[finding.category.rawValue, default: 0] += 1
+            if finding.severity == .violation { summary.violationFen += finding.amountFen }
+        }
+        return CheckResult(findings: findings, summary: summary)
+    }
+
+    /// The findings that name any of `vouchers`: what posting them raised.
+    public func findings(raisedBy vouchers: [PostedVoucher]) throws -> [Finding] {
+        guard let first = vouchers.first else { return [] }
+        let refs = Set(vouchers.map { FindingVoucher($0) })
+        let studios = Set(vouchers.map(\.ref.studio))
+        var raised: [Finding] = []
+        for studio in studios.sorted() {
+            raised += try check(studio: studio, asOf: max(clock.today(), vouchers.map(\.draft.date).max() ?? first.draft.date)).findings
+                .filter { $0.voucher.map(refs.contains) ?? false }
+        }
+        return raised
+    }
+}
+
+extension LedgerApp {
+    /// Refuses drafts that would raise a finding in a category the studio's policy blocks. The
+    /// drafts are checked as provisional vouchers beside the studio's books, before anything is
+    /// written, so a blocked voucher never enters the append-only ledger.
+    func enforceBlocks(_ drafts: [VoucherDraft]) throws {
+        let policies = try self.policies()
+        guard policies.contains(where: { !$0.block.isEmpty }) else { return }
+        let chart = try store.chart()
+        let calendar = try holidayCalendar()
+        for (code, studioDrafts) in Dictionary(grouping: drafts, by: \.studio) {
+            let studio = try store.studio(code: code)
+            guard let policy = Policy.inForce(on: studio.recognized, among: policies), !policy.block.isEmpty else { continue }
+            let existing = try store.vouchers(studio: code)
+            let provisional = studioDrafts.enumerated().map { index, draft in
+                PostedVoucher(
+                    ref: VoucherRef(studio: code, period: draft.period, voucherClass: draft.voucherClass, number: 1_000_000 + index),
+                    draft: draft, kind: .normal, postedBy: user, postedAt: "", sequence: existing.count + index + 1,
+                    previousHash: "", hash: "")
+            }
+            let books = StudioBooks(studio: studio, vouchers: existing + provisional)
+            let others = try store.studios().filter { $0.code != code }.map { StudioBooks(studio: $0, vouchers: try store.vouchers(studio: $0.code)) }
+            let context = CheckContext(
+                chart: chart, policy: policy, calendar: calendar, asOf: max(clock.today(), drafts.map(\.date).max()!),
+                invoiceUses: CheckContext.invoiceIndex([books] + others))
+            let provisionalRefs = Set(provisional.map { FindingVoucher($0) })
+            if let blocked = Catalogue.check(books, context).first(where: {
+                policy.block.contains($0.category) && ($0.voucher.map(provisionalRefs.contains) ?? false)
+            }) {
+                throw Rejection(
+                    .postingBlocked, field: blocked.category.rawValue,
+                    "政策 \(policy.id) 禁止记入此类凭证（\(blocked.rule) \(blocked.article)）：\(blocked.message)")
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// What an auditor would call the finding; the vocabulary is fixed and shared with reports.
+public enum FindingCategory: String, CaseIterable, Sendable, Codable {
+    case ineligibleSpending = "ineligible-spending"
+    case needsJustification = "needs-justification"
+    case outsideWindow = "outside-window"
+    case fundDiversion = "fund-diversion"
+    case overdrawnFund = "overdrawn-fund"
+    case subsidyShortfall = "subsidy-shortfall"
+    case duplicateInvoice = "duplicate-invoice"
+    case missingEvidence = "missing-evidence"
+    case cashOverLimit = "cash-over-limit"
+    case splitPayment = "split-payment"
+    case periodEndSurge = "period-end-surge"
+    case roundAmountRetail = "round-amount-retail"
+    case allowanceMemo = "allowance-memo"
+    case individualPayment = "individual-payment"
+    case receiptNetting = "receipt-netting"
+    case incomeInPayables = "income-in-payables"
+    case staleBalance = "stale-balance"
+    case lowExecution = "low-execution"
+    case weekendHoliday = "weekend-holiday"
+    case selfApproval = "self-approval"
+    case benford
+}
+
+public enum Severity: String, CaseIterable, Sendable, Codable, Comparable {
+    case violation, warning, notice
+
+    public var chineseName: String {
+        switch self {
+        case .violation: return "违规"
+        case .warning: return "预警"
+        case .notice: return "提示"
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// The voucher a finding is about, as the auditor will look it up.
+public struct FindingVoucher: Sendable, Hashable, Codable {
+    public let period: String
+    public let `class`: String
+    public let number: Int
+    public let sourceRef: String?
+
+    public init(_ voucher: PostedVoucher) {
+        period = voucher.ref.period.iso
+        `class` = voucher.ref.voucherClass.rawValue
+        number = voucher.ref.number
+        sourceRef = voucher.draft.sourceRef
+    }
+}
+
+/// An audit finding: a value, never an error. The ledger records what happened; findings say
+/// what an auditor would object to, citing the article of the measures it breaks.
+public struct Finding: Sendable, Hashable, Codable {
+    public let rule: String
+    public let category: FindingCategory
+    public let severity: Severity
+    public let studio: String
+    public let voucher: FindingVoucher?
+    /// 1-based line of the voucher, when the finding is about one line.
+    public let line: Int?
+    public let fund: Fund?
+    public let amountFen: Int64
+    public let article: String
+    public let message: String
+    public let remedy: String
+
+    public init(
+        rule: String, category: FindingCategory, severity: Severity, studio: String, voucher: PostedVoucher?,
+        line: Int? = nil, fund: Fund?, amount: Money, article: String, message: String, remedy: String
+    ) {
+        self.rule = rule
+        self.category = category
+        self.severity = severity
+        self.studio = studio
+        self.voucher = voucher.map(FindingVoucher.init)
+        self.line = line
+        self.fund = fund
+        self.amountFen = amount.fen
+        self.article = article
+        self.message = message
+        self.remedy = remedy
+    }
+}

@@ -1,0 +1,114 @@
+// FundRules: the compliance checker. An ordered catalogue of pure rules over a snapshot of one
+// studio's books; each rule has a stable code, a category, a severity, the article it enforces and
+// thresholds from the policy, and returns findings as values. Rules never read the database.
+import FundCore
+
+/// One studio's books as the rules see them.
+public struct StudioBooks: Sendable {
+    public let studio: Studio
+    /// Every posted voucher, in book order.
+    public let vouchers: [PostedVoucher]
+    /// The vouchers that still stand: red reversals and the vouchers they reverse cancel out, so
+    /// fixing the books makes a finding disappear.
+    public let effective: [PostedVoucher]
+
+    public init(studio: Studio, vouchers: [PostedVoucher]) {
+        self.studio = studio
+        self.vouchers = vouchers
+        let reversed = Set(vouchers.compactMap { voucher -> VoucherRef? in
+            if case .reversal(let original) = voucher.kind { return original }
+            return nil
+        })
+        effective = vouchers.filter { voucher in
+            if case .reversal = voucher.kind { return false }
+            return !reversed.contains(voucher.ref)
+        }.sorted { ($0.draft.date, $0.ref) < ($1.draft.date, $1.ref) }
+    }
+}
+
+/// What every rule may consult besides the studio's books.
+public struct CheckContext: Sendable {
+    public let chart: ChartOfAccounts
+    public let policy: Policy
+    public let calendar: HolidayCalendar
+    public let asOf: CalendarDate
+    /// Every voucher using each invoice key, across all studios (for duplicate invoices).
+    public let invoiceUses: [InvoiceKey: [VoucherRef]]
+
+    public init(chart: ChartOfAccounts, policy: Policy, calendar: HolidayCalendar, asOf: CalendarDate, invoiceUses: [InvoiceKey: [VoucherRef]]) {
+        self.chart = chart
+        self.policy = policy
+        self.calendar = calendar
+        self.asOf = asOf
+        self.invoiceUses = invoiceUses
+    }
+
+    /// Invoice keys by the vouchers that use them (each voucher once), from every studio's books.
+    public static func invoiceIndex(_ books: [StudioBooks]) -> [InvoiceKey: [VoucherRef]] {
+        var index: [InvoiceKey: [VoucherRef]] = [:]
+        for studio in books {
+            for voucher in studio.effective {
+                for key in Set(voucher.draft.lines.compactMap(\.invoice)) { index[key, default: []].append(voucher.ref) }
+            }
+        }
+        return index
+    }
+}
+
+/// A rule of the catalogue.
+public protocol Rule: Sendable {
+    var code: String { get }
+    var category: FindingCategory { get }
+    var severity: Severity { get }
+    var article: String { get }
+    /// Short Chinese title for the catalogue and reports.
+    var title: String { get }
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding]
+}
+
+extension Rule {
+    func finding(
+        _ books: StudioBooks, _ voucher: PostedVoucher?, line: Int? = nil, fund: Fund?, amount: Money, message: String, remedy: String,
+        severity override: Severity? = nil
+    ) -> Finding {
+        Finding(
+            rule: code, category: category, severity: override ?? severity, studio: books.studio.code, voucher: voucher, line: line,
+            fund: fund, amount: amount, article: article, message: message, remedy: remedy)
+    }
+}
+
+public enum Catalogue {
+    /// Every rule, in the order findings are reported.
+    public static let rules: [any Rule] = [
+        IneligibleSpending(), NeedsJustification(), OutsideWindow(), FundDiversion(), OverdrawnFund(),
+        SubsidyShortfall(), DuplicateInvoice(), MissingEvidence(), CashOverLimit(), SplitPayment(),
+        PeriodEndSurge(), RoundAmountRetail(), AllowanceMemo(), IndividualPayment(), ReceiptNetting(),
+        IncomeInPayables(), StaleBalance(), LowExecution(), WeekendHoliday(), SelfApproval(), BenfordFirstDigit(),
+    ]
+
+    /// Runs the catalogue over one studio.
+    public static func check(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        rules.flatMap { $0.evaluate(books, context) }
+    }
+}
+
+/// Helpers the rules share: the lines that spend money, their categories, account roles.
+extension CheckContext {
+    func category(_ line: VoucherLine) -> SpendingCategory? { chart[line.account]?.category }
+    func role(_ line: VoucherLine) -> AccountRole? { chart[line.account]?.role }
+    func name(_ line: VoucherLine) -> String { "\(line.account) \(chart[line.account]?.name ?? "")" }
+
+    /// Expense debits (spending) of a voucher, with their 1-based line numbers.
+    func spending(_ voucher: PostedVoucher) -> [(line: Int, value: VoucherLine, category: SpendingCategory)] {
+        voucher.draft.lines.enumerated().compactMap { index, line in
+            guard line.side == .debit, line.amount.fen > 0, let category = category(line) else { return nil }
+            return (index + 1, line, category)
+        }
+    }
+
+    func spent(_ voucher: PostedVoucher) -> Money {
+        Money(fen: spending(voucher).reduce(0) { $0 + $1.value.amount.fen })
+    }
+}
+
+func yuan(_ money: Money) -> String { money.groupedString }

@@ -1,0 +1,98 @@
+import FundCore
+import Foundation
+
+/// 重复报销: one invoice key on more than one voucher, in any fund or studio.
+struct DuplicateInvoice: Rule {
+    let code = "EVD-001"
+    let category = FindingCategory.duplicateInvoice
+    let severity = Severity.violation
+    let article = "第九条(一)"
+    let title = "发票重复入账"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        books.effective.flatMap { voucher -> [Finding] in
+            var seen: Set<InvoiceKey> = []
+            return voucher.draft.lines.enumerated().compactMap { index, line in
+                guard let key = line.invoice, seen.insert(key).inserted, let uses = context.invoiceUses[key],
+                    let first = uses.first, first != voucher.ref
+                else { return nil }
+                let firstText = first.studio == voucher.ref.studio ? "\(first.period.iso) \(first.label)" : "工作室 \(first.studio) \(first.period.iso) \(first.label)"
+                return finding(
+                    books, voucher, line: index + 1, fund: line.fund, amount: line.amount,
+                    message: "发票 \(key) 已在 \(firstText) 入账，本凭证再次使用（共 \(uses.count) 张凭证）",
+                    remedy: "核对原始发票；重复报销的金额应冲销并追回")
+            }
+        }
+    }
+}
+
+/// 白条入账: spending with no attached source documents.
+struct MissingEvidence: Rule {
+    let code = "EVD-002"
+    let category = FindingCategory.missingEvidence
+    let severity = Severity.violation
+    let article = "第九条(一)"
+    let title = "无原始凭证支出"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        books.effective.compactMap { voucher in
+            let spent = context.spent(voucher)
+            guard !spent.isZero, voucher.draft.attachments == 0 else { return nil }
+            let hasInvoice = context.spending(voucher).contains { $0.value.invoice != nil }
+            return finding(
+                books, voucher, fund: voucher.draft.lines.first?.fund, amount: spent,
+                message: "支出 \(yuan(spent)) 元的凭证附单据 0 张\(hasInvoice ? "（仅录入发票号，未附原件）" : "，也没有发票")",
+                remedy: "补附发票、合同、验收单等原始凭证并更正附单据张数；无法取得的不得列支")
+        }
+    }
+}
+
+/// 大额现金: cash settlement at or above the threshold outside the exempt categories.
+struct CashOverLimit: Rule {
+    let code = "CSH-001"
+    let category = FindingCategory.cashOverLimit
+    let severity = Severity.violation
+    let article = "第九条(一)；现金管理暂行条例 第五条"
+    let title = "超限额现金结算"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        let thresholds = context.policy.thresholds
+        return books.effective.compactMap { voucher in
+            let cashOut = voucher.draft.lines.filter { $0.side == .credit && context.role($0) == .cash }.reduce(0) { $0 + $1.amount.fen }
+            let spending = context.spending(voucher)
+            let paidInCash = voucher.draft.settlement == .cash ? spending.reduce(0) { $0 + $1.value.amount.fen } : cashOut
+            guard paidInCash >= thresholds.cashLimitFen, !spending.isEmpty,
+                !spending.allSatisfy({ thresholds.cashExemptCategories.contains($0.category) })
+            else { return nil }
+            return finding(
+                books, voucher, fund: spending.first?.value.fund, amount: Money(fen: paidInCash),
+                message: "现金支付 \(yuan(Money(fen: paidInCash))) 元，达到现金结算起点 \(yuan(Money(fen: thresholds.cashLimitFen))) 元，且不属于工资、差旅等可用现金的范围",
+                remedy: "超过结算起点的支出应通过银行转账或公务卡结算；说明原因并在今后改正")
+        }
+    }
+}
+
+/// 奖补贴: a subsidy line whose memo speaks of bonuses, allowances or welfare.
+struct AllowanceMemo: Rule {
+    let code = "SUB-006"
+    let category = FindingCategory.allowanceMemo
+    let severity = Severity.warning
+    let article = "第八条(一)"
+    let title = "补助资金摘要涉及奖补福利"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        let keywords = context.policy.thresholds.allowanceKeywords
+        return books.effective.flatMap { voucher in
+            context.spending(voucher).compactMap { line, value, _ in
+                // "补助资金" names the fund itself and is not an allowance.
+                let memo = value.memo.replacingOccurrences(of: "补助资金", with: "").replacingOccurrences(of: "补助", with: "")
+                guard value.fund == .subsidy, let word = keywords.first(where: { memo.contains($0) }) else { return nil }
+                return finding(
+                    books, voucher, line: line, fund: .subsidy, amount: value.amount,
+                    message: "补助资金支出摘要“\(value.memo)”含“\(word)”，疑似以补助资金发放奖金、补贴或福利",
+                    remedy: "核实支出性质；奖金补贴福利不得由补助资金列支，应冲销后改由依托单位资金承担")
+            }
+        }
+    }
+}
+

@@ -1,0 +1,188 @@
+import FundCore
+import Foundation
+
+/// 年底突击花钱: more than half of a year's (or the construction period's) spending in its last
+/// two months.
+struct PeriodEndSurge: Rule {
+    let code = "EXE-001"
+    let category = FindingCategory.periodEndSurge
+    let severity = Severity.warning
+    let article = "第九条(一)、第十四条"
+    let title = "期末突击花钱"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        let limits = context.policy.thresholds
+        let spending = books.effective.map { ($0.draft.date, context.spent($0).fen) }.filter { $0.1 > 0 }
+        var spans: [(String, ClosedRange<CalendarDate>)] = []
+        for year in Set(spending.map { $0.0.year }).sorted() {
+            let end = CalendarDate(year: year, month: 12, day: 31)!
+            guard end <= context.asOf else { continue }  // a year still running is not judged
+            // The year counts from recognition: a studio recognised in November has no earlier
+            // months to have spent in, so that year cannot show a surge.
+            let start = max(CalendarDate(year: year, month: 1, day: 1)!, books.studio.recognized)
+            guard start < end.adding(months: -limits.surgeMonths).adding(days: 1) else { continue }
+            spans.append(("\(year) 年度", start...end))
+        }
+        let window = books.studio.constructionWindow
+        if window.upperBound <= context.asOf { spans.append(("建设期", window)) }
+        return spans.compactMap { label, span in
+            let tailStart = span.upperBound.adding(months: -limits.surgeMonths).adding(days: 1)
+            let total = spending.filter { span.contains($0.0) }.reduce(0) { $0 + $1.1 }
+            let tail = spending.filter { $0.0 >= tailStart && $0.0 <= span.upperBound }.reduce(0) { $0 + $1.1 }
+            guard total >= limits.surgeSpendingMinFen, tail * 1000 > total * Int64(limits.surgeSharePermille) else { return nil }
+            let share = tail * 1000 / total
+            return finding(
+                books, nil, fund: nil, amount: Money(fen: tail),
+                message: "\(label)（\(span.lowerBound.iso) 至 \(span.upperBound.iso)）支出 \(yuan(Money(fen: total))) 元，最后 \(limits.surgeMonths) 个月支出 \(yuan(Money(fen: tail))) 元，占 \(share / 10).\(share % 10)%",
+                remedy: "说明集中支出的原因（如设备到货验收），并在资金使用计划中均衡安排")
+        }
+    }
+}
+
+/// 预算执行率低: less than a fifth of the money available spent in a construction year.
+struct LowExecution: Rule {
+    let code = "EXE-002"
+    let category = FindingCategory.lowExecution
+    let severity = Severity.warning
+    let article = "第十四条"
+    let title = "资金执行率低"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        let limits = context.policy.thresholds
+        var findings: [Finding] = []
+        var yearStart = books.studio.recognized
+        for number in 1...Limits.constructionYears {
+            let yearEnd = yearStart.adding(years: 1).adding(days: -1)
+            defer { yearStart = yearEnd.adding(days: 1) }
+            guard yearEnd <= context.asOf else { break }
+            var received: Int64 = 0
+            var spentBefore: Int64 = 0
+            var spentInYear: Int64 = 0
+            for voucher in books.effective where voucher.draft.date <= yearEnd {
+                for line in voucher.draft.lines where context.role(line) == .fundReceipts { received -= line.signedAmount.fen }
+                let spent = context.spent(voucher).fen
+                if voucher.draft.date < yearStart { spentBefore += spent } else { spentInYear += spent }
+            }
+            let available = received - spentBefore
+            guard available > 0, spentInYear * 1000 < available * Int64(limits.lowExecutionPermille) else { continue }
+            let rate = spentInYear * 1000 / available
+            findings.append(finding(
+                books, nil, fund: nil, amount: Money(fen: available - spentInYear),
+                message: "建设期第 \(number) 年（\(yearStart.iso) 至 \(yearEnd.iso)）可用资金 \(yuan(Money(fen: available))) 元，仅支出 \(yuan(Money(fen: spentInYear))) 元，执行率 \(rate / 10).\(rate % 10)%",
+                remedy: "对照资金使用计划查明滞后原因，调整进度；资金闲置会影响考核验收"))
+        }
+        return findings
+    }
+}
+
+/// 往来长期挂账: a receivable, advance or payable whose balance has not moved for long, or is
+/// still open when the construction period has ended.
+struct StaleBalance: Rule {
+    let code = "ACC-003"
+    let category = FindingCategory.staleBalance
+    let severity = Severity.notice
+    let article = "第九条(一)、第十四条"
+    let title = "往来款项长期挂账"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        struct Key: Hashable { let account: String; let fund: Fund }
+        var balance: [Key: Int64] = [:]
+        var lastMove: [Key: PostedVoucher] = [:]
+        for voucher in books.effective where voucher.draft.date <= context.asOf {
+            for line in voucher.draft.lines where [.receivables, .advances, .payables].contains(context.role(line)) {
+                let key = Key(account: line.account, fund: line.fund)
+                balance[key, default: 0] += line.signedAmount.fen
+                lastMove[key] = voucher
+            }
+        }
+        let windowEnded = books.studio.constructionWindow.upperBound < context.asOf
+        return balance.filter { $0.value != 0 }.sorted { ($0.key.account, $0.key.fund) < ($1.key.account, $1.key.fund) }.compactMap { key, fen in
+            guard let last = lastMove[key] else { return nil }
+            let stale = last.draft.date.adding(months: context.policy.thresholds.staleMonths) <= context.asOf
+            guard stale || windowEnded else { return nil }
+            let name = "\(key.account) \(context.chart[key.account]?.name ?? "")"
+            let why = stale ? "自 \(last.draft.date.iso) 起 \(context.policy.thresholds.staleMonths) 个月以上未变动" : "建设期已结束仍未结清"
+            return finding(
+                books, last, fund: key.fund, amount: Money(fen: abs(fen)),
+                message: "\(key.fund.chineseName) \(name) 余额 \(yuan(Money(fen: abs(fen)))) 元\(why)",
+                remedy: "清理往来：收回借款、支付应付款或查明原因；验收前应结清")
+        }
+    }
+}
+
+/// Vouchers dated on a weekend or public holiday (with China's make-up working days).
+struct WeekendHoliday: Rule {
+    let code = "JE-001"
+    let category = FindingCategory.weekendHoliday
+    let severity = Severity.notice
+    let article = "第九条(一)"
+    let title = "非工作日记账"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        books.effective.compactMap { voucher in
+            guard let reason = context.calendar.reason(voucher.draft.date) else { return nil }
+            let spent = context.spent(voucher)
+            return finding(
+                books, voucher, fund: voucher.draft.lines.first?.fund, amount: spent.isZero ? voucher.draft.lines.first?.amount.magnitude ?? .zero : spent,
+                message: "凭证日期 \(voucher.draft.date.iso) 是非工作日（\(reason)）",
+                remedy: "核对原始凭证上的业务日期；确属节假日发生的业务请在摘要中说明")
+        }
+    }
+}
+
+/// Preparer and reviewer are the same person: no second pair of eyes.
+struct SelfApproval: Rule {
+    let code = "JE-002"
+    let category = FindingCategory.selfApproval
+    let severity = Severity.warning
+    let article = "第九条(一)；会计基础工作规范"
+    let title = "制单与审核为同一人"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        books.effective.compactMap { voucher in
+            let preparer = voucher.draft.preparer.trimmingSpaces
+            guard !preparer.isEmpty, preparer == voucher.draft.reviewer.trimmingSpaces else { return nil }
+            let amount = Money(fen: voucher.draft.lines.filter { $0.side == .debit }.reduce(0) { $0 + $1.amount.fen })
+            return finding(
+                books, voucher, fund: voucher.draft.lines.first?.fund, amount: amount,
+                message: "制单人与审核人都是“\(preparer)”，凭证未经他人审核",
+                remedy: "由另一名会计人员审核并签章；不相容岗位应分离")
+        }
+    }
+}
+
+/// Benford's law on the first digits of a studio's spending lines (Nigrini's MAD bounds).
+struct BenfordFirstDigit: Rule {
+    let code = "JE-003"
+    let category = FindingCategory.benford
+    let severity = Severity.notice
+    let article = "第九条(一)"
+    let title = "首位数字分布异常（本福特定律）"
+
+    /// log10(1 + 1/d) for d = 1…9, in millionths.
+    static let expectedMicros: [Int64] = [301_030, 176_091, 124_939, 96_910, 79_181, 66_947, 57_992, 51_153, 45_757]
+
+    static func firstDigit(_ fen: Int64) -> Int? {
+        var value = abs(fen) / 100  // whole yuan; amounts under 10 yuan say little
+        guard value >= 10 else { return nil }
+        while value >= 10 { value /= 10 }
+        return Int(value)
+    }
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        let digits = books.effective.flatMap { context.spending($0).compactMap { Self.firstDigit($0.value.amount.fen) } }
+        let limits = context.policy.thresholds
+        guard digits.count >= limits.benfordLinesMin else { return [] }
+        var counts = [Int64](repeating: 0, count: 9)
+        for digit in digits { counts[digit - 1] += 1 }
+        let n = Int64(digits.count)
+        // Mean absolute deviation in millionths, integer arithmetic throughout.
+        let deviation = (0..<9).reduce(Int64(0)) { $0 + abs(counts[$1] * 1_000_000 / n - Self.expectedMicros[$1]) } / 9
+        guard deviation > Int64(limits.benfordMADNonconformityMicros) else { return [] }
+        let shares = (0..<9).map { "\($0 + 1):\(counts[$0] * 1000 / n / 10)%" }.joined(separator: " ")
+        return [finding(
+            books, nil, fund: nil, amount: .zero,
+            message: "\(digits.count) 笔支出的首位数字分布偏离本福特定律（MAD = 0.\(String(format: "%06d", deviation))，不符合阈值 0.\(String(format: "%06d", limits.benfordMADNonconformityMicros))）：\(shares)",
+            remedy: "抽查出现频率异常的首位数字对应的支出，核实是否存在人为编造或拆分")]
+    }
+}

@@ -1,0 +1,170 @@
+import FundCore
+
+/// 挤占 / 超范围: a fund pays for a category its policy forbids.
+struct IneligibleSpending: Rule {
+    let code = "SUB-001"
+    let category = FindingCategory.ineligibleSpending
+    let severity = Severity.violation
+    let article = "第八条(一)、第九条(一)"
+    let title = "资金列支超出使用范围"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        books.effective.flatMap { voucher in
+            context.spending(voucher).compactMap { line, value, spendingCategory in
+                guard context.policy.eligibility(of: spendingCategory, for: value.fund) == .forbidden else { return nil }
+                return finding(
+                    books, voucher, line: line, fund: value.fund, amount: value.amount,
+                    message: "\(value.fund.chineseName)列支\(spendingCategory.chineseName)（\(context.name(value))）\(yuan(value.amount)) 元，该类支出不在\(value.fund.chineseName)使用范围内",
+                    remedy: "红字冲销该凭证，改由允许列支的资金来源核算，或将款项退回\(value.fund.chineseName)专户")
+            }
+        }
+    }
+}
+
+/// Categories a fund may pay for only with a written justification.
+struct NeedsJustification: Rule {
+    let code = "SUB-002"
+    let category = FindingCategory.needsJustification
+    let severity = Severity.warning
+    let article = "第八条(一)"
+    let title = "需说明用途的支出"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        books.effective.flatMap { voucher in
+            context.spending(voucher).compactMap { line, value, spendingCategory in
+                guard context.policy.eligibility(of: spendingCategory, for: value.fund) == .needsJustification else { return nil }
+                return finding(
+                    books, voucher, line: line, fund: value.fund, amount: value.amount,
+                    message: "\(value.fund.chineseName)列支\(spendingCategory.chineseName)（\(context.name(value))）\(yuan(value.amount)) 元，须书面说明与工作室建设的关系",
+                    remedy: "用 finding explain 附上用途说明（培训计划、研发任务书等），由审核人确认")
+            }
+        }
+    }
+}
+
+/// Spending before recognition or after the 2-year construction period.
+struct OutsideWindow: Rule {
+    let code = "SUB-003"
+    let category = FindingCategory.outsideWindow
+    let severity = Severity.violation
+    let article = "第四条"
+    let title = "建设期外支出"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        let window = books.studio.constructionWindow
+        return books.effective.filter { !window.contains($0.draft.date) }.compactMap { voucher in
+            let spent = context.spent(voucher)
+            guard !spent.isZero else { return nil }
+            let when = voucher.draft.date < window.lowerBound ? "认定日 \(window.lowerBound.iso) 之前" : "建设期（至 \(window.upperBound.iso)）结束之后"
+            return finding(
+                books, voucher, fund: voucher.draft.lines.first?.fund, amount: spent,
+                message: "\(voucher.draft.date.iso) 的支出 \(yuan(spent)) 元发生在\(when)",
+                remedy: "核实业务发生日期；建设期外的支出不得由项目资金列支，应冲销并由依托单位自有资金承担")
+        }
+    }
+}
+
+/// 挪用: subsidy money leaving the subsidy book — to other funds through 内部往来, or lent out
+/// as receivables other than the subsidy receivable itself.
+struct FundDiversion: Rule {
+    let code = "SUB-004"
+    let category = FindingCategory.fundDiversion
+    let severity = Severity.violation
+    let article = "第九条(一)"
+    let title = "补助资金被挪用"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        books.effective.flatMap { voucher in
+            voucher.draft.lines.enumerated().compactMap { index, line -> Finding? in
+                guard line.fund == .subsidy, line.side == .debit, line.amount.fen > 0,
+                    let account = context.chart[line.account]
+                else { return nil }
+                let toOtherFund = account.role == .clearing
+                let lentOut = account.role == .receivables && !account.funds.contains(.subsidy)
+                guard toOtherFund || lentOut else { return nil }
+                let how = toOtherFund ? "通过内部往来划入其他资金账" : "转作应收款项（\(account.name)）"
+                return finding(
+                    books, voucher, line: index + 1, fund: .subsidy, amount: line.amount,
+                    message: "补助资金 \(yuan(line.amount)) 元\(how)，离开补助资金专账",
+                    remedy: "将款项划回补助资金专户并冲销该凭证；补助资金只能用于本工作室的允许支出")
+            }
+        }
+    }
+}
+
+/// A fund's bank and cash go negative, or the subsidy spent exceeds the subsidy received.
+struct OverdrawnFund: Rule {
+    let code = "FND-001"
+    let category = FindingCategory.overdrawnFund
+    let severity = Severity.violation
+    let article = "第九条(一)"
+    let title = "资金透支"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        var money: [Fund: Int64] = [:]
+        var reported: Set<Fund> = []
+        var subsidyReceived: Int64 = 0
+        var subsidySpent: Int64 = 0
+        var findings: [Finding] = []
+        for voucher in books.effective {
+            for line in voucher.draft.lines {
+                let role = context.role(line)
+                if role == .bank || role == .cash { money[line.fund, default: 0] += line.signedAmount.fen }
+                if line.fund == .subsidy && role == .fundReceipts { subsidyReceived -= line.signedAmount.fen }
+            }
+            subsidySpent += context.spending(voucher).filter { $0.value.fund == .subsidy }.reduce(0) { $0 + $1.value.amount.fen }
+            for (fund, balance) in money.sorted(by: { $0.key < $1.key }) where balance < 0 && !reported.contains(fund) {
+                reported.insert(fund)
+                findings.append(finding(
+                    books, voucher, fund: fund, amount: Money(fen: -balance),
+                    message: "\(voucher.draft.date.iso) 记账后\(fund.chineseName)的银行存款和现金余额为 -\(yuan(Money(fen: -balance))) 元，资金被透支",
+                    remedy: "核实是否先支后收或错记资金来源；应先到位再支出，错记的用红字冲销后改记"))
+            }
+            if subsidySpent > subsidyReceived && !reported.contains(.subsidy) {
+                reported.insert(.subsidy)
+                findings.append(finding(
+                    books, voucher, fund: .subsidy, amount: Money(fen: subsidySpent - subsidyReceived),
+                    message: "截至 \(voucher.draft.date.iso) 补助资金支出 \(yuan(Money(fen: subsidySpent))) 元，超过已到位补助资金 \(yuan(Money(fen: subsidyReceived))) 元",
+                    remedy: "超出部分应由企业支持资金或自筹资金列支"))
+            }
+        }
+        return findings
+    }
+}
+
+/// 截留 / 不到位: the approved subsidy has not (fully) arrived, or arrived late.
+struct SubsidyShortfall: Rule {
+    let code = "SUB-005"
+    let category = FindingCategory.subsidyShortfall
+    let severity = Severity.warning
+    let article = "第八条(一)"
+    let title = "补助资金未足额及时到位"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        let due = books.studio.recognized.adding(days: context.policy.thresholds.subsidyArrivalDays)
+        var received: Int64 = 0
+        var completedOn: CalendarDate? = nil
+        let approved = books.studio.approvedSubsidy.fen
+        for voucher in books.effective {
+            for line in voucher.draft.lines where line.fund == .subsidy && context.role(line) == .fundReceipts {
+                received -= line.signedAmount.fen
+            }
+            if completedOn == nil && approved > 0 && received >= approved { completedOn = voucher.draft.date }
+        }
+        guard context.asOf > due else { return [] }
+        if received < approved {
+            let rate = approved == 0 ? 0 : received * 1000 / approved
+            return [finding(
+                books, nil, fund: .subsidy, amount: Money(fen: approved - received),
+                message: "核定补助 \(yuan(books.studio.approvedSubsidy)) 元，截至 \(context.asOf.iso) 到位 \(yuan(Money(fen: received))) 元，到位率 \(rate / 10).\(rate % 10)%",
+                remedy: "向县（区）人社部门和财政部门核实拨付进度；已收到未入账的及时入账")]
+        }
+        if let completedOn, completedOn > due {
+            return [finding(
+                books, nil, fund: .subsidy, amount: books.studio.approvedSubsidy,
+                message: "补助资金于 \(completedOn.iso) 才全部到位，晚于认定后 \(context.policy.thresholds.subsidyArrivalDays) 天（\(due.iso)）",
+                remedy: "在绩效自评中说明到位滞后的原因及对建设进度的影响", severity: .notice)]
+        }
+        return []
+    }
+}
