@@ -20,7 +20,10 @@ public struct CheckResult: Sendable, Codable {
     public let findings: [Finding]
     public let summary: CheckSummary
 
-    public var hasViolations: Bool { findings.contains { $0.severity == .violation } }
+    /// A violation counts until a reviewer has accepted its explanation.
+    public var hasViolations: Bool {
+        findings.contains { $0.severity == .violation && $0.review?.status != .accepted }
+    }
 }
 
 extension LedgerApp {
@@ -50,19 +53,24 @@ extension LedgerApp {
         let calendar = try holidayCalendar()
         let chart = try store.chart()
         let all = try store.studios()
-        // Duplicate invoices are looked for across every studio, whichever is checked.
-        let books = try all.map { StudioBooks(studio: $0, vouchers: try store.vouchers(studio: $0.code).filter { $0.draft.date <= day }) }
-        let invoiceUses = CheckContext.invoiceIndex(books)
-        let selected = try studio.map { code in
-            guard let found = books.first(where: { $0.studio.code == code }) else {
-                throw Rejection(.studioUnknown, field: "studio", "工作室 \(code) 不存在")
-            }
-            return [found]
-        } ?? books
+        if let studio, !all.contains(where: { $0.code == studio }) {
+            throw Rejection(.studioUnknown, field: "studio", "工作室 \(studio) 不存在")
+        }
+        // Duplicate invoices are looked for across every studio, whichever is checked. Two
+        // passes keep one studio's books in memory at a time, however many studios there are.
+        func books(_ studio: Studio) throws -> StudioBooks {
+            StudioBooks(studio: studio, vouchers: try store.vouchers(studio: studio.code).filter { $0.draft.date <= day })
+        }
+        var invoiceUses: [InvoiceKey: [VoucherRef]] = [:]
+        for other in all {
+            invoiceUses.merge(CheckContext.invoiceIndex([try books(other)]), uniquingKeysWith: +)
+        }
+        let selected = all.filter { studio == nil || $0.code == studio }
         var findings: [Finding] = []
         var summary = CheckSummary()
         summary.asOf = day.iso
-        for studioBooks in selected {
+        for studioValue in selected {
+            let studioBooks = try books(studioValue)
             guard let policy = Policy.inForce(on: studioBooks.studio.recognized, among: policies) else { continue }
             if !summary.policies.contains(policy.id) { summary.policies.append(policy.id) }
             let context = CheckContext(chart: chart, policy: policy, calendar: calendar, asOf: day, invoiceUses: invoiceUses)
@@ -70,6 +78,8 @@ extension LedgerApp {
             summary.studios += 1
             summary.vouchers += studioBooks.vouchers.count
         }
+        let reviews = try store.findingReviews(studio: studio)
+        for index in findings.indices { findings[index].review = reviews[findings[index].key] }
         summary.findings = findings.count
         for finding in findings {
             summary.bySeverity[finding.severity.rawValue, default: 0] += 1
@@ -126,5 +136,23 @@ extension LedgerApp {
                     "政策 \(policy.id) 禁止记入此类凭证（\(blocked.rule) \(blocked.article)）：\(blocked.message)")
             }
         }
+    }
+}
+
+extension LedgerApp {
+    public enum FindingAction: String, Sendable { case explain, accept, reject }
+
+    /// Attaches an explanation to a current finding, or records a reviewer's decision on it.
+    public func note(finding key: String, action: FindingAction, text: String) throws {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5 else {
+            throw Rejection(.voucherUnknown, field: "finding", "发现编号“\(key)”格式不对（形如 SUB-001/工作室/2026-04/记-3/1）")
+        }
+        let studio = String(parts[1])
+        let current = try check(studio: studio).findings
+        guard current.contains(where: { $0.key == key }) else {
+            throw Rejection(.voucherUnknown, field: "finding", "当前检查结果中没有发现 \(key)（可能已通过更正账簿消除）")
+        }
+        try store.addFindingNote(key: key, studio: studio, action: action.rawValue, text: text, stamp: stamp())
     }
 }

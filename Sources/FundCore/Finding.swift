@@ -69,6 +69,15 @@ public struct Finding: Sendable, Hashable, Codable {
     public let article: String
     public let message: String
     public let remedy: String
+    /// The accountant's explanation and the reviewer's decision, when there are any; rules
+    /// leave it empty and the application fills it from the store.
+    public var review: FindingReview?
+
+    /// A stable identity across runs: rule, studio, voucher and line ("SUB-001/S1/2026-04/记-3/1").
+    public var key: String {
+        let voucherPart = voucher.map { "\($0.period)/\($0.class)-\($0.number)" } ?? "-"
+        return "\(rule)/\(studio)/\(voucherPart)/\(line.map(String.init) ?? "-")"
+    }
 
     public init(
         rule: String, category: FindingCategory, severity: Severity, studio: String, voucher: PostedVoucher?,
@@ -85,5 +94,34 @@ public struct Finding: Sendable, Hashable, Codable {
         self.article = article
         self.message = message
         self.remedy = remedy
+    }
+}
+
+/// Where a finding stands: explained by the accountant, then accepted or rejected by a reviewer.
+public struct FindingReview: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Codable {
+        case explained, accepted, rejected
+
+        public var chineseName: String {
+            switch self {
+            case .explained: return "已说明待审核"
+            case .accepted: return "说明已接受"
+            case .rejected: return "说明被驳回"
+            }
+        }
+    }
+
+    public let status: Status
+    public let explanation: String
+    public let explainedBy: String
+    public let decidedBy: String?
+    public let decisionNote: String?
+
+    public init(status: Status, explanation: String, explainedBy: String, decidedBy: String?, decisionNote: String?) {
+        self.status = status
+        self.explanation = explanation
+        self.explainedBy = explainedBy
+        self.decidedBy = decidedBy
+        self.decisionNote = decisionNote
     }
 }

@@ -20,11 +20,12 @@ public enum FindingViews {
         case .json:
             return LedgerViews.json(FindingsOutput(findings: findings, summary: summary))
         case .csv:
-            var table = CSVTable(headers: ["严重程度", "规则", "类别", "工作室", "凭证", "资金来源", "金额", "条款", "说明", "整改建议"])
+            var table = CSVTable(headers: ["编号", "严重程度", "规则", "类别", "工作室", "凭证", "资金来源", "金额", "条款", "说明", "整改建议", "处理状态", "情况说明", "审核意见"])
             for finding in findings {
                 table.add([
-                    finding.severity.chineseName, finding.rule, finding.category.rawValue, finding.studio, voucherLabel(finding),
+                    finding.key, finding.severity.chineseName, finding.rule, finding.category.rawValue, finding.studio, voucherLabel(finding),
                     finding.fund?.chineseName ?? "", Money(fen: finding.amountFen).plainString, finding.article, finding.message, finding.remedy,
+                    finding.review?.status.chineseName ?? "未处理", finding.review?.explanation ?? "", finding.review?.decisionNote ?? "",
                 ])
             }
             return table.render()
@@ -39,6 +40,12 @@ public enum FindingViews {
                     out += "  \(finding.rule) \(finding.category.rawValue)　\(finding.studio)\(voucher.isEmpty ? "" : " " + voucher)　\(finding.article)\n"
                     out += "    \(finding.message)\n"
                     out += "    整改：\(finding.remedy)\n"
+                    if let review = finding.review {
+                        out += "    \(review.status.chineseName)：\(review.explanation)（\(review.explainedBy)）"
+                        if let decidedBy = review.decidedBy { out += "；审核 \(decidedBy)\(review.decisionNote.map { "：" + $0 } ?? "")" }
+                        out += "\n"
+                    }
+                    out += "    编号：\(finding.key)\n"
                 }
             }
             if findings.isEmpty { out += "未发现问题\n" }

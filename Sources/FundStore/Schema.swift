@@ -13,6 +13,9 @@ enum Schema {
         migrator.registerMigration("v1-ledger") { db in
             for statement in v1 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v2-finding-notes") { db in
+            for statement in v2 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -154,6 +157,22 @@ enum Schema {
         ) STRICT
         """,
     ] + appendOnlyTriggers(["voucher", "posting", "period_event", "op_log", "host_unit", "account"])
+
+    /// Explanations and reviewer decisions on findings, append-only like the log.
+    static let v2: [String] = [
+        """
+        CREATE TABLE finding_note (
+            id INTEGER PRIMARY KEY,
+            finding_key TEXT NOT NULL CHECK (finding_key <> ''),
+            studio TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action = 'explain' OR action = 'accept' OR action = 'reject'),
+            text TEXT NOT NULL,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL
+        ) STRICT
+        """,
+        "CREATE INDEX finding_note_by_key ON finding_note(finding_key, id)",
+    ] + appendOnlyTriggers(["finding_note"])
 
     /// Posted data, closing events and the log can be inserted, never changed or removed.
     static func appendOnlyTriggers(_ tables: [String]) -> [String] {

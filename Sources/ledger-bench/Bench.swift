@@ -86,6 +86,13 @@ struct Bench {
             format(Double(options.studios) / (Double(child.seconds) ?? 1), 0),
             "GROUP BY postings " + format(allGroupBy, 2) + " s", "peak \(child.memory) MB", "< 0.5 s, < 100 MB",
         ])
+        var checked: CheckResult? = nil
+        let checkTime = try seconds { checked = try app.check(studio: nil, asOf: CalendarDate(year: 2025, month: 12, day: 31)) }
+        let vouchers = checked?.summary.vouchers ?? 0
+        table.append([
+            "check --all (21 rules)", "\(vouchers) vouchers", format(checkTime, 2), format(Double(vouchers) / checkTime, 0), "", "\(checked?.findings.count ?? 0) findings",
+            "< 5 s per 10^6 vouchers",
+        ])
         var clean = false
         let verifyTime = try seconds { clean = try app.verify().isClean }
         precondition(clean, "the benchmark ledger verifies")

@@ -15,9 +15,7 @@ struct Check: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func validate() throws {
-        guard (studio == nil) != (!all) || (studio != nil && !all) else {
-            throw ValidationError("请指定 --studio C 或 --all（二选一）")
-        }
+        if studio == nil && !all { throw ValidationError("请指定 --studio C 或 --all（二选一）") }
         if studio != nil && all { throw ValidationError("--studio 与 --all 只能选一个") }
     }
 
@@ -46,4 +44,52 @@ func reportRaised(_ app: LedgerApp, _ vouchers: [PostedVoucher]) throws {
     guard !raised.isEmpty else { return }
     emit("注意：本次记账的凭证有 \(raised.count) 项合规发现（已照实记账，请按提示处理）：\n")
     emit(FindingViews.render(raised, summary: raised.count, summaryLines: [], format: .table))
+}
+
+struct FindingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finding", abstract: "合规发现的说明与审核（均记入操作日志）",
+        subcommands: [Explain.self, Accept.self, Reject.self])
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "会计人员对一项发现附情况说明")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "发现编号（check 输出中的“编号”）") var key: String
+        @Option(help: "情况说明") var text: String
+
+        func run() throws {
+            try FundLedger.run {
+                try global.open().note(finding: key, action: .explain, text: text)
+                emit("已记录说明：\(key)\n")
+            }
+        }
+    }
+
+    struct Accept: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "审核人接受说明（须由说明人以外的人操作）")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "发现编号") var key: String
+        @Option(help: "审核意见") var note: String = ""
+
+        func run() throws {
+            try FundLedger.run {
+                try global.open().note(finding: key, action: .accept, text: note)
+                emit("已接受说明：\(key)\n")
+            }
+        }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "审核人驳回说明（须写明理由）")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "发现编号") var key: String
+        @Option(help: "驳回理由") var note: String
+
+        func run() throws {
+            try FundLedger.run {
+                try global.open().note(finding: key, action: .reject, text: note)
+                emit("已驳回说明：\(key)\n")
+            }
+        }
+    }
 }

@@ -19,9 +19,24 @@ struct WorkshopLedger: ParsableCommand {
             """,
         subcommands: [
             Init.self, Accounts.self, HostUnitCommand.self, StudioCommand.self, VoucherCommand.self,
-            ImportCommand.self, PeriodCommand.self, Balance.self, Journal.self, Ledger.self, Verify.self, Check.self,
+            ImportCommand.self, PeriodCommand.self, Balance.self, Journal.self, Ledger.self, Verify.self, Check.self, FindingCommand.self,
             Log.self, DemoCommand.self,
         ])
+
+    /// Like the default `main`, but bad usage (unknown option, missing argument, failed
+    /// validation) exits with 2 like every other rejected input, not argument-parser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command takes.

@@ -72,6 +72,20 @@ struct EndToEndTests {
             #expect(rows.allSatisfy { $0["openingFen"] is Int && $0["closingFen"] is Int && $0["account"] is String })
         }
 
+        #expect(demo.stdout.contains("合规检查"))
+        let check = try run(["check", "--db", database, "--all", "--as-of", "2026-11-20", "--format", "json"], in: directory)
+        #expect(check.status == 1, "violations exit 1")
+        let checked = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any]
+        let findings = checked?["findings"] as? [[String: Any]] ?? []
+        #expect(findings.count == 11)
+        #expect(findings.allSatisfy { ($0["rule"] as? String) != nil && ($0["article"] as? String)?.contains("第") == true && $0["amountFen"] is Int })
+        #expect((checked?["summary"] as? [String: Any])?["studios"] as? Int == 3)
+        let clean = try run(["check", "--db", database, "--studio", "ZY2025-003", "--as-of", "2026-11-20"], in: directory)
+        #expect(clean.status == 0)
+        #expect(clean.stdout.contains("未发现问题"))
+        #expect(try run(["check", "--db", database], in: directory).status == 2, "neither --studio nor --all")
+        #expect(try run(["check", "--db", database, "--all", "--as-of", "2026-13-01"], in: directory).status == 2)
+
         // Demo runs twice to the same books: it starts from a fresh database each time.
         let again = try run(["demo", "--out", "out"], in: directory)
         #expect(again.status == 0)

@@ -92,3 +92,55 @@ struct BlockTests {
         #expect(try app.journal(studio: "S1").count == 3)
     }
 }
+
+@Suite("findings have a life: explain, accept, reject")
+struct FindingLifecycleTests {
+    func appWithViolation(user: String) throws -> (LedgerApp, String) {
+        let base = try T.app(user: user)
+        try base.store.post(
+            [T.receipt(fund: .subsidy, fen: 3_000_000), T.simple(date: "2026-01-09", debit: "500106", credit: "100201", fen: 80_000)],
+            stamp: Stamp(user: "u", at: "t", today: T.date("2026-11-20")))
+        let key = try #require(try base.check(studio: "S1").findings.first { $0.rule == "SUB-002" }?.key)
+        return (base, key)
+    }
+
+    @Test func explainThenAcceptByAnotherPerson() throws {
+        let (accountant, key) = try appWithViolation(user: "李会计")
+        #expect(key == "SUB-002/S1/2026-01/记-1/1")
+        try accountant.note(finding: key, action: .explain, text: "赴成都参加省级技能交流活动的差旅费，附通知文件")
+        #expect(throws: Rejection.self, "the explainer cannot accept their own explanation") {
+            try accountant.note(finding: key, action: .accept, text: "")
+        }
+        let reviewer = LedgerApp(store: accountant.store, clock: T.clock, user: "王主管")
+        #expect(throws: Rejection.self, "a rejection needs a reason") { try reviewer.note(finding: key, action: .reject, text: " ") }
+        try reviewer.note(finding: key, action: .accept, text: "与工作室交流推广任务相符")
+        let finding = try #require(try reviewer.check(studio: "S1").findings.first { $0.key == key })
+        #expect(finding.review?.status == .accepted)
+        #expect(finding.review?.explainedBy == "李会计" && finding.review?.decidedBy == "王主管")
+        #expect(try reviewer.log(action: "finding").map(\.action) == ["finding.explain", "finding.accept"])
+    }
+
+    @Test func decisionsNeedAnExplanationAndACurrentFinding() throws {
+        let (app, key) = try appWithViolation(user: "李会计")
+        let reviewer = LedgerApp(store: app.store, clock: T.clock, user: "王主管")
+        #expect(throws: Rejection.self) { try reviewer.note(finding: key, action: .accept, text: "") }
+        #expect(throws: Rejection.self) { try app.note(finding: "SUB-001/S1/2026-01/记-1/1", action: .explain, text: "x") }
+        #expect(throws: Rejection.self) { try app.note(finding: "garbage", action: .explain, text: "x") }
+    }
+
+    @Test func anAcceptedViolationNoLongerFailsTheCheck() throws {
+        let app = try T.app(user: "李会计")
+        try app.store.post(
+            [T.receipt(fund: .subsidy, fen: 3_000_000), T.simple(date: "2026-01-09", debit: "500108", credit: "100201", fen: 80_000)],
+            stamp: Stamp(user: "u", at: "t", today: T.date("2026-11-20")))
+        let key = try #require(try app.check(studio: "S1").findings.first { $0.rule == "SUB-001" }?.key)
+        #expect(try app.check(studio: "S1").hasViolations)
+        try app.note(finding: key, action: .explain, text: "已由依托单位退回补助资金专户，见 2 月凭证")
+        #expect(try app.check(studio: "S1").hasViolations, "an explanation alone does not clear a violation")
+        try LedgerApp(store: app.store, clock: T.clock, user: "王主管").note(finding: key, action: .reject, text: "未见退款凭证")
+        #expect(try app.check(studio: "S1").hasViolations)
+        try app.note(finding: key, action: .explain, text: "退款凭证见 2026-02 记-0001")
+        try LedgerApp(store: app.store, clock: T.clock, user: "王主管").note(finding: key, action: .accept, text: "已核对")
+        #expect(try !app.check(studio: "S1").hasViolations)
+    }
+}
