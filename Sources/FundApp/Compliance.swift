@@ -56,15 +56,12 @@ extension LedgerApp {
         if let studio, !all.contains(where: { $0.code == studio }) {
             throw Rejection(.studioUnknown, field: "studio", "工作室 \(studio) 不存在")
         }
-        // Duplicate invoices are looked for across every studio, whichever is checked. Two
-        // passes keep one studio's books in memory at a time, however many studios there are.
+        // Duplicate invoices are looked for across every studio, whichever is checked; the
+        // invoice index comes from one query, and one studio's books are in memory at a time.
         func books(_ studio: Studio) throws -> StudioBooks {
             StudioBooks(studio: studio, vouchers: try store.vouchers(studio: studio.code).filter { $0.draft.date <= day })
         }
-        var invoiceUses: [InvoiceKey: [VoucherRef]] = [:]
-        for other in all {
-            invoiceUses.merge(CheckContext.invoiceIndex([try books(other)]), uniquingKeysWith: +)
-        }
+        let invoiceUses = try store.invoiceUses(asOf: day)
         let selected = all.filter { studio == nil || $0.code == studio }
         var findings: [Finding] = []
         var summary = CheckSummary()

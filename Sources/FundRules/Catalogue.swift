@@ -19,10 +19,14 @@ public struct StudioBooks: Sendable {
             if case .reversal(let original) = voucher.kind { return original }
             return nil
         })
-        effective = vouchers.filter { voucher in
-            if case .reversal = voucher.kind { return false }
-            return !reversed.contains(voucher.ref)
-        }.sorted { ($0.draft.date, $0.ref) < ($1.draft.date, $1.ref) }
+        let standing = vouchers.indices.filter { index in
+            if case .reversal = vouchers[index].kind { return false }
+            return !reversed.contains(vouchers[index].ref)
+        }
+        // Sort positions, not the vouchers themselves: moving large values is the cost.
+        effective = standing.sorted {
+            (vouchers[$0].draft.date, vouchers[$0].ref) < (vouchers[$1].draft.date, vouchers[$1].ref)
+        }.map { vouchers[$0] }
     }
 }
 
@@ -43,7 +47,8 @@ public struct CheckContext: Sendable {
         self.invoiceUses = invoiceUses
     }
 
-    /// Invoice keys by the vouchers that use them (each voucher once), from every studio's books.
+    /// Invoice keys by the vouchers that use them (each voucher once), from every studio's books
+    /// (the store has the same index as one query: `LedgerStore.invoiceUses`).
     public static func invoiceIndex(_ books: [StudioBooks]) -> [InvoiceKey: [VoucherRef]] {
         var index: [InvoiceKey: [VoucherRef]] = [:]
         for studio in books {

@@ -82,11 +82,14 @@ struct AllowanceMemo: Rule {
 
     func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
         let keywords = context.policy.thresholds.allowanceKeywords
+        let firstCharacters = Set(keywords.compactMap(\.first))
         return books.effective.flatMap { voucher in
             context.spending(voucher).compactMap { line, value, _ in
+                // Cheap test first: most memos contain none of the keywords' characters.
+                guard value.fund == .subsidy, value.memo.contains(where: firstCharacters.contains) else { return nil }
                 // "补助资金" names the fund itself and is not an allowance.
                 let memo = value.memo.replacingOccurrences(of: "补助资金", with: "").replacingOccurrences(of: "补助", with: "")
-                guard value.fund == .subsidy, let word = keywords.first(where: { memo.contains($0) }) else { return nil }
+                guard let word = keywords.first(where: { memo.contains($0) }) else { return nil }
                 return finding(
                     books, voucher, line: line, fund: .subsidy, amount: value.amount,
                     message: "补助资金支出摘要“\(value.memo)”含“\(word)”，疑似以补助资金发放奖金、补贴或福利",

@@ -72,8 +72,8 @@ struct RoundAmountRetail: Rule {
     func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
         let limits = context.policy.thresholds
         return context.payments(books).compactMap { payment in
-            guard let word = limits.retailKeywords.first(where: { payment.counterparty.contains($0) }),
-                payment.amount.fen % limits.roundRetailMultipleFen == 0
+            guard payment.amount.fen % limits.roundRetailMultipleFen == 0,
+                let word = limits.retailKeywords.first(where: { payment.counterparty.contains($0) })
             else { return nil }
             return finding(
                 books, payment.voucher, fund: payment.voucher.draft.lines.first?.fund, amount: payment.amount,

@@ -62,13 +62,16 @@ extension LedgerStore {
                 arguments += [fund.rawValue]
             }
             sql += " ORDER BY v.date, v.period, v.class, v.number, p.line_no"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            guard let first = rows.first else { return [] }
+            let c = ColumnIndex(first)
+            return try rows.map { row in
                 let ref = VoucherRef(
                     studio: studio, period: Period(key: row["period"])!, voucherClass: try VoucherClass.parse(row["class"]),
                     number: row["number"])
                 return LedgerEntry(
                     ref: ref, date: try CalendarDate.parse(row["date"]), lineNumber: row["line_no"],
-                    line: try Self.line(from: row), counterparty: row["counterparty"])
+                    line: try Self.line(from: row, c), counterparty: row["counterparty"])
             }
         }
     }

@@ -136,45 +136,65 @@ extension LedgerStore {
             let cursor = try Row.fetchCursor(
                 db, sql: "SELECT * FROM posting WHERE voucher_id IN (\(marks)) ORDER BY voucher_id, line_no",
                 arguments: StatementArguments(slice))
+            var columns: ColumnIndex? = nil
             while let row = try cursor.next() {
-                linesByVoucher[row["voucher_id"], default: []].append(try line(from: row))
+                let c = columns ?? ColumnIndex(row)
+                columns = c
+                linesByVoucher[row[c["voucher_id"]], default: []].append(try line(from: row, c))
             }
         }
-        return try rows.map { row in try voucher(from: row, lines: linesByVoucher[row["id"]] ?? []) }
+        let c = ColumnIndex(rows[0])
+        return try rows.map { row in try voucher(from: row, c, lines: linesByVoucher[row[c["id"]]] ?? []) }
     }
 
-    static func line(from row: Row) throws -> VoucherLine {
-        let code: String? = row["invoice_code"]
-        let number: String? = row["invoice_number"]
+    static func line(from row: Row, _ column: ColumnIndex? = nil) throws -> VoucherLine {
+        let c = column ?? ColumnIndex(row)
+        let code: String? = row[c["invoice_code"]]
+        let number: String? = row[c["invoice_number"]]
         return VoucherLine(
-            memo: row["memo"], account: row["account"], fund: try Fund.parse(row["fund"]),
-            side: try Side.parse(row["side"]), amount: Money(fen: row["amount_fen"]),
-            invoice: try InvoiceKey.parse(code: code ?? "", number: number ?? ""))
+            memo: row[c["memo"]], account: row[c["account"]], fund: try Fund.parse(row[c["fund"]]),
+            side: try Side.parse(row[c["side"]]), amount: Money(fen: row[c["amount_fen"]]),
+            invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? ""))
     }
 
-    static func voucher(from row: Row, lines: [VoucherLine]) throws -> PostedVoucher {
-        let studio: String = row["studio_code"]
-        let voucherClass = try VoucherClass.parse(row["class"])
-        guard let period = Period(key: row["period"]) else {
-            throw Rejection(.periodInvalid, "stored period \(row["period"] as Int) is invalid")
+    static func voucher(from row: Row, _ c: ColumnIndex, lines: [VoucherLine]) throws -> PostedVoucher {
+        let studio: String = row[c["studio_code"]]
+        let voucherClass = try VoucherClass.parse(row[c["class"]])
+        guard let period = Period(key: row[c["period"]]) else {
+            throw Rejection(.periodInvalid, "stored period \(row[c["period"]] as Int) is invalid")
         }
-        let ref = VoucherRef(studio: studio, period: period, voucherClass: voucherClass, number: row["number"])
+        let ref = VoucherRef(studio: studio, period: period, voucherClass: voucherClass, number: row[c["number"]])
         var kind = VoucherKind.normal
-        if let linkPeriod = (row["link_period"] as Int?).flatMap(Period.init(key:)) {
+        if let linkPeriod = (row[c["link_period"]] as Int?).flatMap(Period.init(key:)) {
             let link = VoucherRef(
-                studio: studio, period: linkPeriod, voucherClass: try VoucherClass.parse(row["link_class"]),
-                number: row["link_number"])
-            kind = (row["kind"] as String) == "reversal" ? .reversal(of: link) : .correction(of: link)
+                studio: studio, period: linkPeriod, voucherClass: try VoucherClass.parse(row[c["link_class"]]),
+                number: row[c["link_number"]])
+            kind = (row[c["kind"]] as String) == "reversal" ? .reversal(of: link) : .correction(of: link)
         }
-        let settlement: String? = row["settlement"]
+        let settlement: String? = row[c["settlement"]]
         let draft = VoucherDraft(
-            studio: studio, date: try CalendarDate.parse(row["date"]), voucherClass: voucherClass, lines: lines,
-            attachments: row["attachments"], settlement: try settlement.map(Settlement.parse),
-            counterparty: row["counterparty"], preparer: row["preparer"], reviewer: row["reviewer"],
-            poster: row["poster"], sourceRef: row["source_ref"])
+            studio: studio, date: try CalendarDate.parse(row[c["date"]]), voucherClass: voucherClass, lines: lines,
+            attachments: row[c["attachments"]], settlement: try settlement.map(Settlement.parse),
+            counterparty: row[c["counterparty"]], preparer: row[c["preparer"]], reviewer: row[c["reviewer"]],
+            poster: row[c["poster"]], sourceRef: row[c["source_ref"]])
         return PostedVoucher(
-            ref: ref, draft: draft, kind: kind, postedBy: row["posted_by"], postedAt: row["posted_at"],
-            sequence: row["seq"], previousHash: row["prev_hash"], hash: row["hash"])
+            ref: ref, draft: draft, kind: kind, postedBy: row[c["posted_by"]], postedAt: row[c["posted_at"]],
+            sequence: row[c["seq"]], previousHash: row[c["prev_hash"]], hash: row[c["hash"]])
+    }
+}
+
+/// Column positions of a result set, looked up once per query: GRDB's by-name access folds
+/// case on every call, which dominated reading millions of rows.
+struct ColumnIndex {
+    let positions: [String: Int]
+
+    init(_ row: Row) {
+        positions = Dictionary(row.columnNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    subscript(_ name: String) -> Int {
+        guard let position = positions[name] else { preconditionFailure("query has no column \(name)") }
+        return position
     }
 }
 
@@ -230,6 +250,36 @@ extension LedgerStore {
             try Self.appendLog(
                 db, stamp: stamp, action: "period.reopen", studio: code,
                 detail: "反结账 \(period.chinese)，原因：\(reason.trimmingSpaces)")
+        }
+    }
+}
+
+extension LedgerStore {
+    /// Every invoice key in the books up to `asOf`, with the vouchers using it (each voucher
+    /// once), leaving out red reversals and the vouchers they reversed — one indexed query
+    /// instead of reading every studio's vouchers.
+    public func invoiceUses(asOf: CalendarDate) throws -> [InvoiceKey: [VoucherRef]] {
+        try queue.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT s.code, v.period, v.class, v.number, p.invoice_code, p.invoice_number
+                    FROM posting p JOIN voucher v ON v.id = p.voucher_id JOIN studio s ON s.id = v.studio_id
+                    WHERE p.invoice_number IS NOT NULL AND v.date <= ? AND v.kind <> 'reversal'
+                      AND NOT EXISTS (SELECT 1 FROM voucher r WHERE r.link_id = v.id AND r.kind = 'reversal' AND r.date <= ?)
+                    ORDER BY v.date, s.code, v.period, v.class, v.number
+                    """,
+                arguments: [asOf.iso, asOf.iso])
+            var uses: [InvoiceKey: [VoucherRef]] = [:]
+            for row in rows {
+                let code: String? = row[4]
+                guard let key = try InvoiceKey.parse(code: code ?? "", number: row[5]),
+                    let period = Period(key: row[1])
+                else { continue }
+                uses[key, default: []].append(
+                    VoucherRef(studio: row[0], period: period, voucherClass: try VoucherClass.parse(row[2]), number: row[3]))
+            }
+            return uses
         }
     }
 }
