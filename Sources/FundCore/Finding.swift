@@ -6,6 +6,7 @@ public enum FindingCategory: String, CaseIterable, Sendable, Codable {
     case fundDiversion = "fund-diversion"
     case overdrawnFund = "overdrawn-fund"
     case subsidyShortfall = "subsidy-shortfall"
+    case subsidyOverCap = "subsidy-over-cap"
     case duplicateInvoice = "duplicate-invoice"
     case missingEvidence = "missing-evidence"
     case cashOverLimit = "cash-over-limit"

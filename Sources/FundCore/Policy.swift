@@ -33,6 +33,8 @@ public struct PolicyThresholds: Sendable, Hashable, Codable {
     public var allowanceKeywords: [String]
     public var staleMonths: Int
     public var lowExecutionPermille: Int
+    /// The most one studio may be granted (第八条(一): a one-time 30,000 yuan).
+    public var subsidyCapFen: Int64
     /// Days after recognition by which the approved subsidy should have arrived.
     public var subsidyArrivalDays: Int
     public var benfordLinesMin: Int

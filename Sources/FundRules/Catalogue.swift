@@ -86,7 +86,7 @@ public enum Catalogue {
     /// Every rule, in the order findings are reported.
     public static let rules: [any Rule] = [
         IneligibleSpending(), NeedsJustification(), OutsideWindow(), FundDiversion(), OverdrawnFund(),
-        SubsidyShortfall(), DuplicateInvoice(), MissingEvidence(), CashOverLimit(), SplitPayment(),
+        SubsidyShortfall(), SubsidyOverCap(), DuplicateInvoice(), MissingEvidence(), CashOverLimit(), SplitPayment(),
         PeriodEndSurge(), RoundAmountRetail(), AllowanceMemo(), IndividualPayment(), ReceiptNetting(),
         IncomeInPayables(), StaleBalance(), LowExecution(), WeekendHoliday(), SelfApproval(), BenfordFirstDigit(),
     ]

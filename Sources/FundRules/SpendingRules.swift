@@ -168,3 +168,38 @@ struct SubsidyShortfall: Rule {
         return []
     }
 }
+
+/// More subsidy approved than the measures grant, or more received than approved.
+struct SubsidyOverCap: Rule {
+    let code = "SUB-007"
+    let category = FindingCategory.subsidyOverCap
+    let severity = Severity.violation
+    let article = "第八条(一)"
+    let title = "补助资金超过标准"
+
+    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        let cap = context.policy.thresholds.subsidyCapFen
+        let approved = books.studio.approvedSubsidy.fen
+        var findings: [Finding] = []
+        if approved > cap {
+            findings.append(finding(
+                books, nil, fund: .subsidy, amount: Money(fen: approved - cap),
+                message: "核定补助 \(yuan(books.studio.approvedSubsidy)) 元，超过办法规定的一次性补助标准 \(yuan(Money(fen: cap))) 元",
+                remedy: "核对认定文件中的补助金额；超标准部分应退回或由市财政局书面确认"))
+        }
+        var received: Int64 = 0
+        for voucher in books.effective {
+            for line in voucher.draft.lines where line.fund == .subsidy && context.role(line) == .fundReceipts {
+                received -= line.signedAmount.fen
+            }
+            if received > approved {
+                findings.append(finding(
+                    books, voucher, fund: .subsidy, amount: Money(fen: received - approved),
+                    message: "已收补助资金 \(yuan(Money(fen: received))) 元，超过核定补助 \(yuan(books.studio.approvedSubsidy)) 元",
+                    remedy: "核实是否重复拨付或错记资金来源；多收部分应退回财政或改记其他资金"))
+                break
+            }
+        }
+        return findings
+    }
+}

@@ -10,7 +10,7 @@ struct SeededStudioTests {
     static let invoice = InvoiceKey.digital(number: "26512000004177864031")
 
     func seeded() throws -> Books {
-        var b = try Books(recognized: "2025-12-15", subsidy: 3_000_000)
+        var b = try Books(recognized: "2025-12-15", subsidy: 3_000_001)  // SUB-007: a fen over the cap
         func spend(_ date: String, _ account: String, _ fund: Fund, _ yuan: Int64, payee: String, memo: String = "支付项目费用", attachments: Int = 1, preparer: String = "李会计", reviewer: String = "王主管", invoice: InvoiceKey? = nil) {
             b.spend(date, account, fund, yuan * 100, memo: memo, attachments: attachments, counterparty: payee, preparer: preparer, reviewer: reviewer, invoice: invoice)
         }

@@ -119,6 +119,15 @@ struct SpendingRuleTests {
         if date == "2026-06-10" { #expect(found.first?.severity == .notice) }
     }
 
+    @Test(arguments: [(3_000_000 as Int64, 3_000_000 as Int64, 0), (3_000_001, 0, 1), (3_000_000, 3_000_001, 1)])
+    func subsidyOverCap(_ approved: Int64, _ received: Int64, _ expected: Int) throws {
+        var books = try Books(subsidy: approved)
+        if received > 0 { books.receive("2025-12-20", .subsidy, received) }
+        let found = try books.findings(SubsidyOverCap())
+        #expect(found.count == expected)
+        #expect(found.allSatisfy { $0.amountFen == 1 })
+    }
+
     @Test func shortfallIsNotJudgedBeforeTheArrivalPeriodEnds() throws {
         let books = try Books(recognized: "2025-12-15")
         #expect(try books.findings(SubsidyShortfall(), asOf: "2026-03-15").isEmpty)
