@@ -9,14 +9,11 @@ struct IneligibleSpending: Rule {
     let title = "资金列支超出使用范围"
 
     func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        books.effective.flatMap { voucher in
-            context.spending(voucher).compactMap { line, value, spendingCategory in
-                guard context.policy.eligibility(of: spendingCategory, for: value.fund) == .forbidden else { return nil }
-                return finding(
-                    books, voucher, line: line, fund: value.fund, amount: value.amount,
-                    message: "\(value.fund.chineseName)列支\(spendingCategory.chineseName)（\(context.name(value))）\(yuan(value.amount)) 元，该类支出不在\(value.fund.chineseName)使用范围内",
-                    remedy: "红字冲销该凭证，改由允许列支的资金来源核算，或将款项退回\(value.fund.chineseName)专户")
-            }
+        context.spending(books, judged: .forbidden).map { voucher, line, value, spendingCategory in
+            finding(
+                books, voucher, line: line, fund: value.fund, amount: value.amount,
+                message: "\(value.fund.chineseName)列支\(spendingCategory.chineseName)（\(context.name(value))）\(yuan(value.amount)) 元，该类支出不在\(value.fund.chineseName)使用范围内",
+                remedy: "红字冲销该凭证，改由允许列支的资金来源核算，或将款项退回\(value.fund.chineseName)专户")
         }
     }
 }
@@ -30,14 +27,11 @@ struct NeedsJustification: Rule {
     let title = "需说明用途的支出"
 
     func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        books.effective.flatMap { voucher in
-            context.spending(voucher).compactMap { line, value, spendingCategory in
-                guard context.policy.eligibility(of: spendingCategory, for: value.fund) == .needsJustification else { return nil }
-                return finding(
-                    books, voucher, line: line, fund: value.fund, amount: value.amount,
-                    message: "\(value.fund.chineseName)列支\(spendingCategory.chineseName)（\(context.name(value))）\(yuan(value.amount)) 元，须书面说明与工作室建设的关系",
-                    remedy: "用 finding explain 附上用途说明（培训计划、研发任务书等），由审核人确认")
-            }
+        context.spending(books, judged: .needsJustification).map { voucher, line, value, spendingCategory in
+            finding(
+                books, voucher, line: line, fund: value.fund, amount: value.amount,
+                message: "\(value.fund.chineseName)列支\(spendingCategory.chineseName)（\(context.name(value))）\(yuan(value.amount)) 元，须书面说明与工作室建设的关系",
+                remedy: "用 finding explain 附上用途说明（培训计划、研发任务书等），由审核人确认")
         }
     }
 }
@@ -201,5 +195,16 @@ struct SubsidyOverCap: Rule {
             }
         }
         return findings
+    }
+}
+
+extension CheckContext {
+    /// Spending lines whose category the policy judges `eligibility` for their fund.
+    func spending(_ books: StudioBooks, judged eligibility: Eligibility) -> [(PostedVoucher, Int, VoucherLine, SpendingCategory)] {
+        books.effective.flatMap { voucher in
+            spending(voucher).compactMap { line, value, category in
+                policy.eligibility(of: category, for: value.fund) == eligibility ? (voucher, line, value, category) : nil
+            }
+        }
     }
 }
