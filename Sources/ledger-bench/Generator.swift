@@ -2,7 +2,7 @@ import FundCore
 
 /// Deterministic voucher files: per studio a subsidy receipt, then alternating two-line
 /// payments and four-line purchases split across two funds (3 lines a voucher on average),
-/// spread over five years from 2020-01.
+/// spread over the two years of a construction window, 2020-01 to 2021-12.
 struct VoucherFileGenerator {
     let vouchers: Int
 
@@ -22,9 +22,9 @@ struct VoucherFileGenerator {
         var text = Self.header
         var lines = 0
         var numbers: [Int: Int] = [:]
-        let perMonth = max(1, vouchers / 60 + 1)
+        let perMonth = max(1, vouchers / 24 + 1)
         for index in 0..<vouchers {
-            let month = min(index / perMonth, 59)
+            let month = min(index / perMonth, 23)
             let year = 2020 + month / 12
             let monthOfYear = month % 12 + 1
             let day = 1 + Int(random.next() % 28)
