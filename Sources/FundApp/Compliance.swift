@@ -120,10 +120,11 @@ extension LedgerApp {
                     previousHash: "", hash: "")
             }
             let books = StudioBooks(studio: studio, vouchers: existing + provisional)
-            let others = try store.studios().filter { $0.code != code }.map { StudioBooks(studio: $0, vouchers: try store.vouchers(studio: $0.code)) }
-            let context = CheckContext(
-                chart: chart, policy: policy, calendar: calendar, asOf: max(clock.today(), drafts.map(\.date).max()!),
-                invoiceUses: CheckContext.invoiceIndex([books] + others))
+            let day = max(clock.today(), drafts.map(\.date).max()!)
+            // The ledger's invoice index (one query over every studio), then the new vouchers' uses.
+            let invoiceUses = try store.invoiceUses(asOf: day).merging(
+                CheckContext.invoiceIndex([StudioBooks(studio: studio, vouchers: provisional)]), uniquingKeysWith: +)
+            let context = CheckContext(chart: chart, policy: policy, calendar: calendar, asOf: day, invoiceUses: invoiceUses)
             let provisionalRefs = Set(provisional.map { FindingVoucher($0) })
             if let blocked = Catalogue.check(books, context).first(where: {
                 policy.block.contains($0.category) && ($0.voucher.map(provisionalRefs.contains) ?? false)

@@ -144,3 +144,27 @@ struct FindingLifecycleTests {
         #expect(try !app.check(studio: "S1").hasViolations)
     }
 }
+
+@Suite("blocking sees invoices already in other studios' books")
+struct BlockDuplicateInvoiceTests {
+    @Test func duplicateInvoiceAcrossStudiosIsBlocked() throws {
+        var policy = try String(contentsOf: packageRoot.appendingPathComponent("Fixtures/policy/policy-2025.json"), encoding: .utf8)
+        policy = policy.replacingOccurrences(of: "\"block\": []", with: "\"block\": [\"duplicate-invoice\"]")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("policy-dup-\(UUID().uuidString).json")
+        try Data(policy.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let app = LedgerApp(store: try T.app(studios: ["S1", "S2"]).store, clock: T.clock, user: "测试员", policyFile: file)
+        func purchase(_ studio: String) -> String {
+            #"{"studio":"\#(studio)","date":"2026-01-06","preparer":"李会计","attachments":1,"lines":[{"memo":"材料","account":"500105","fund":"enterprise","side":"debit","amount":"300","invoiceNumber":"26512000004177864031"},{"memo":"材料","account":"100201","fund":"enterprise","side":"credit","amount":"300"}]}"#
+        }
+        _ = try app.postVouchers(json: Data(purchase("S1").utf8), file: "a.json")
+        do {
+            _ = try app.postVouchers(json: Data(purchase("S2").utf8), file: "b.json")
+            Issue.record("the second use of the invoice must be refused")
+        } catch let error as LocatedRejection {
+            #expect(error.rejection.code == .postingBlocked)
+            #expect(error.rejection.message.contains("EVD-001"))
+        }
+        #expect(try app.journal(studio: "S2").isEmpty)
+    }
+}
