@@ -31,8 +31,19 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "FundExchange", dependencies: ["FundCore"], swiftSettings: strict),
-        .target(name: "FundRender", dependencies: ["FundCore"], swiftSettings: strict),
         .target(name: "FundRules", dependencies: ["FundCore"], swiftSettings: strict),
+        // Report builders: numbers computed and cross-checked, documents format-neutral.
+        .target(name: "FundReports", dependencies: ["FundCore", "FundRules"], swiftSettings: strict),
+        // C libraries for the XLSX and PDF renderers, found through pkg-config.
+        .systemLibrary(
+            name: "CXLSXWriter", pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(
+            name: "CPangoCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        .target(
+            name: "FundRender", dependencies: ["FundCore", "FundReports", "CXLSXWriter", "CPangoCairo"],
+            swiftSettings: strict),
         // Fixtures/ (default chart, sample studios) ships inside the binary as resources; the
         // one Swift file there only exposes their location. Tests read Fixtures/bad directly.
         .target(
@@ -43,7 +54,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "FundApp",
-            dependencies: ["FundCore", "FundStore", "FundExchange", "FundFixtures", "FundRules"],
+            dependencies: ["FundCore", "FundStore", "FundExchange", "FundFixtures", "FundRules", "FundReports"],
             swiftSettings: strict),
         .target(
             name: "FundTestSupport",
@@ -52,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "workshop-ledger",
             dependencies: [
-                "FundApp", "FundRender", "FundCore", "FundStore", "FundRules",
+                "FundApp", "FundRender", "FundReports", "FundCore", "FundStore", "FundRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -65,6 +76,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "FundCoreTests", dependencies: ["FundCore", "FundTestSupport"]),
         .testTarget(name: "FundExchangeTests", dependencies: ["FundExchange", "FundCore"]),
+        .testTarget(name: "FundReportsTests", dependencies: ["FundReports", "FundCore", "FundTestSupport"]),
+        .testTarget(name: "FundRenderTests", dependencies: ["FundRender", "FundReports", "FundCore"]),
         .testTarget(name: "FundRulesTests", dependencies: ["FundRules", "FundCore", "FundTestSupport"]),
         .testTarget(
             name: "FundStoreTests",

@@ -1,0 +1,2 @@
+// libxlsxwriter (Debian: libxlsxwriter-dev), used by FundRender's XLSX renderer.
+#include <xlsxwriter.h>

@@ -1,0 +1,383 @@
+import FundCore
+
+// The format-neutral document every report builder returns and every renderer lays out.
+// Builders compute and cross-check every number; renderers only format (¥, thousands
+// separators, 大写金额, 借/贷) and place. A renderer never adds up a column: subtotal and
+// total rows carry their values, and a total cell names the rows it sums so that XLSX can
+// write the formula beside its cached value.
+
+/// Which report a document is. The raw values are the `report KIND` names of the CLI.
+public enum ReportKind: String, CaseIterable, Sendable, Codable {
+    case trialBalance = "trial-balance"
+    case generalLedger = "general-ledger"
+    case subsidiaryLedger = "subsidiary-ledger"
+    case journal
+    case fundStatement = "fund-statement"
+    case expenseDetail = "expense-detail"
+    case vouchers
+    case findings
+    case spendingChart = "spending-chart"
+
+    /// The report's customary Chinese title.
+    public var chineseTitle: String {
+        switch self {
+        case .trialBalance: "科目余额表"
+        case .generalLedger: "总账"
+        case .subsidiaryLedger: "明细账"
+        case .journal: "序时账"
+        case .fundStatement: "专项资金收支情况表"
+        case .expenseDetail: "支出明细表"
+        case .vouchers: "记账凭证"
+        case .findings: "合规检查发现报告"
+        case .spendingChart: "专项资金累计支出图"
+        }
+    }
+}
+
+/// A whole report: the title block, then sections in order.
+public struct ReportDocument: Sendable, Hashable, Codable {
+    public var kind: ReportKind
+    /// Big centred title, e.g. "科目余额表".
+    public var title: String
+    /// The lines under the title: 编制单位, 工作室, 资金, 期间, 单位: 元 …, in display order.
+    public var titleBlock: [LabeledValue]
+    public var sections: [DocumentSection]
+    /// Roles for the signature line at the foot of the document (e.g. 会计主管, 复核, 制表), each
+    /// with the name when known. Empty: no signature line.
+    public var signatures: [LabeledValue]
+    public var orientation: Orientation
+    /// File-name stem without extension, ASCII, e.g. "ZY2025-001-trial-balance".
+    public var fileStem: String
+
+    public init(
+        kind: ReportKind, title: String, titleBlock: [LabeledValue], sections: [DocumentSection],
+        signatures: [LabeledValue] = [], orientation: Orientation = .portrait, fileStem: String
+    ) {
+        self.kind = kind
+        self.title = title
+        self.titleBlock = titleBlock
+        self.sections = sections
+        self.signatures = signatures
+        self.orientation = orientation
+        self.fileStem = fileStem
+    }
+
+    /// Every table in the document, in order (XLSX: one sheet each).
+    public var tables: [DocumentTable] {
+        sections.flatMap { section in
+            section.blocks.compactMap { block in
+                if case .table(let table) = block { return table }
+                return nil
+            }
+        }
+    }
+}
+
+public enum Orientation: String, Sendable, Hashable, Codable {
+    case portrait, landscape
+}
+
+public struct LabeledValue: Sendable, Hashable, Codable {
+    public var label: String
+    public var value: String
+
+    public init(_ label: String, _ value: String) {
+        self.label = label
+        self.value = value
+    }
+}
+
+/// A part of a document with an optional heading (e.g. one fund's book).
+public struct DocumentSection: Sendable, Hashable, Codable {
+    public var heading: String?
+    public var blocks: [Block]
+    /// Paged renderers (PDF) start this section on a new page.
+    public var startsNewPage: Bool
+
+    public init(heading: String?, blocks: [Block], startsNewPage: Bool = false) {
+        self.heading = heading
+        self.blocks = blocks
+        self.startsNewPage = startsNewPage
+    }
+}
+
+public enum Block: Sendable, Hashable, Codable {
+    case paragraph(String)
+    /// Label–value pairs laid out as a small two-column list (e.g. 资金到位率: 100.00%).
+    case facts([Fact])
+    case table(DocumentTable)
+    case voucher(VoucherPrint)
+    case chart(SpendingChart)
+}
+
+/// One label and a typed value, for `facts` blocks.
+public struct Fact: Sendable, Hashable, Codable {
+    public var label: String
+    public var value: Cell
+
+    public init(_ label: String, _ value: Cell) {
+        self.label = label
+        self.value = value
+    }
+}
+
+// MARK: Tables
+
+public struct DocumentTable: Sendable, Hashable, Codable {
+    /// Short name, unique within the document: the XLSX sheet name (≤ 31 characters, none of
+    /// `[]:*?/\`), e.g. "补助资金".
+    public var name: String
+    /// Optional caption printed above the table.
+    public var caption: String?
+    public var columns: [Column]
+    /// Optional group header row above the column titles, as (title, column span) pairs whose
+    /// spans add up to the column count — e.g. 期初余额 over 借方/贷方.
+    public var groupHeader: [HeaderGroup]
+    public var rows: [Row]
+
+    public init(name: String, caption: String? = nil, columns: [Column], groupHeader: [HeaderGroup] = [], rows: [Row]) {
+        precondition(groupHeader.isEmpty || groupHeader.reduce(0) { $0 + $1.span } == columns.count,
+                     "group header spans cover the columns")
+        precondition(rows.allSatisfy { $0.cells.count == columns.count }, "every row has a cell per column")
+        self.name = name
+        self.caption = caption
+        self.columns = columns
+        self.groupHeader = groupHeader
+        self.rows = rows
+    }
+}
+
+public struct HeaderGroup: Sendable, Hashable, Codable {
+    public var title: String
+    public var span: Int
+
+    public init(_ title: String, span: Int) {
+        self.title = title
+        self.span = span
+    }
+}
+
+public struct Column: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        /// Left-aligned text; wraps in paged output.
+        case text
+        /// Short code-like text (account code, voucher number): left-aligned, never wrapped.
+        case code
+        /// Money, right-aligned, two decimals with thousands separators.
+        case money
+        case date
+        /// Integer count, right-aligned.
+        case count
+        /// Percentage, right-aligned, two decimals.
+        case percent
+        /// 借 / 贷 / 平, centred.
+        case direction
+    }
+
+    public var title: String
+    public var kind: Kind
+    /// Relative width in character cells (a CJK character is 2), a hint for paged output and
+    /// XLSX column widths.
+    public var width: Int
+
+    public init(_ title: String, _ kind: Kind, width: Int) {
+        self.title = title
+        self.kind = kind
+        self.width = width
+    }
+}
+
+public struct Row: Sendable, Hashable, Codable {
+    public enum Role: String, Sendable, Codable {
+        case body
+        /// An intermediate sum (本月合计, a fund's subtotal): bold-ish, ruled above.
+        case subtotal
+        /// A running-total line such as 本年累计: like subtotal, italic or lighter.
+        case cumulative
+        /// The table's grand total (合计): bold, double rule.
+        case total
+        /// A group heading row inside the table (e.g. a fund name): first cell spans the row.
+        case group
+    }
+
+    public var role: Role
+    /// Indentation level of the first cell (account hierarchy), 0 = none.
+    public var indent: Int
+    public var cells: [Cell]
+
+    public init(_ role: Role = .body, indent: Int = 0, _ cells: [Cell]) {
+        self.role = role
+        self.indent = indent
+        self.cells = cells
+    }
+}
+
+/// A typed table cell. Renderers choose the text; builders choose the value.
+public enum Cell: Sendable, Hashable, Codable {
+    case empty
+    case text(String)
+    case money(Money)
+    /// A money value that is the sum of the same column's cells in the listed rows (indices
+    /// into the table's `rows`). XLSX writes `=SUM(…)` with `value` as the cached result; other
+    /// renderers show `value`. Builders guarantee `value` equals that sum.
+    case moneySum(Money, rows: [Int])
+    case date(CalendarDate)
+    case count(Int)
+    case percent(Percent)
+    /// 借 / 贷 / 平 of a debit-positive balance.
+    case direction(BalanceDirection)
+
+    /// The money value of a `money` or `moneySum` cell.
+    public var money: Money? {
+        switch self {
+        case .money(let value), .moneySum(let value, _): value
+        default: nil
+        }
+    }
+}
+
+public enum BalanceDirection: String, Sendable, Hashable, Codable {
+    case debit = "借"
+    case credit = "贷"
+    case flat = "平"
+
+    public init(balance: Money) {
+        self = balance.isZero ? .flat : (balance.isNegative ? .credit : .debit)
+    }
+}
+
+/// A percentage held exactly in hundredths of a percent (8567 = 85.67 %), rounded half up from
+/// a ratio by the builder. `nil` ratios (a zero denominator) are `Cell.empty` or text "—".
+public struct Percent: Sendable, Hashable, Codable, Comparable {
+    public let hundredths: Int64
+
+    public init(hundredths: Int64) {
+        self.hundredths = hundredths
+    }
+
+    /// numerator / denominator as a percentage, rounded half away from zero to 0.01 %;
+    /// nil when the denominator is zero.
+    public static func ratio(_ numerator: Money, _ denominator: Money) -> Percent? {
+        guard !denominator.isZero else { return nil }
+        // |numerator| × 10,000 / |denominator| in 128-bit arithmetic, rounded half up.
+        let magnitude = denominator.fen.magnitude
+        let negative = (numerator.fen < 0) != (denominator.fen < 0)
+        let absolute = numerator.fen.magnitude.multipliedFullWidth(by: 10_000)
+        guard absolute.high < magnitude else { return Percent(hundredths: negative ? -.max : .max) }
+        let (quotient, remainder) = magnitude.dividingFullWidth((high: absolute.high, low: absolute.low))
+        var result = quotient
+        if remainder >= magnitude - remainder { result += 1 }
+        let signed = Int64(clamping: result)
+        return Percent(hundredths: negative ? -signed : signed)
+    }
+
+    public static func < (lhs: Percent, rhs: Percent) -> Bool { lhs.hundredths < rhs.hundredths }
+
+    /// "85.67%".
+    public var text: String {
+        let negative = hundredths < 0
+        let absolute = hundredths.magnitude
+        let fraction = absolute % 100
+        return (negative ? "-" : "") + "\(absolute / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)%"
+    }
+}
+
+// MARK: Voucher prints
+
+/// One 记账凭证 laid out as printed: header, lines, 合计 (with 大写 by the renderer), sign-offs.
+public struct VoucherPrint: Sendable, Hashable, Codable {
+    public struct Line: Sendable, Hashable, Codable {
+        public var memo: String
+        /// "100201 银行存款—补助资金户" style: code and full name.
+        public var account: String
+        public var fund: String
+        public var debit: Money?
+        public var credit: Money?
+
+        public init(memo: String, account: String, fund: String, debit: Money?, credit: Money?) {
+            self.memo = memo
+            self.account = account
+            self.fund = fund
+            self.debit = debit
+            self.credit = credit
+        }
+    }
+
+    /// 记-0001.
+    public var label: String
+    public var date: CalendarDate
+    public var attachments: Int
+    /// 编制单位 line above the voucher (host unit — studio).
+    public var unit: String
+    /// A note under the header for reversals/corrections (e.g. "红字冲销 2025-03 记-0007").
+    public var note: String?
+    public var lines: [Line]
+    public var debitTotal: Money
+    public var creditTotal: Money
+    /// 会计主管, 记账, 审核, 出纳, 制单 with names where the books know them.
+    public var signatures: [LabeledValue]
+
+    public init(
+        label: String, date: CalendarDate, attachments: Int, unit: String, note: String?, lines: [Line],
+        debitTotal: Money, creditTotal: Money, signatures: [LabeledValue]
+    ) {
+        self.label = label
+        self.date = date
+        self.attachments = attachments
+        self.unit = unit
+        self.note = note
+        self.lines = lines
+        self.debitTotal = debitTotal
+        self.creditTotal = creditTotal
+        self.signatures = signatures
+    }
+}
+
+// MARK: Charts
+
+/// Cumulative spending per fund over the construction window against the approved amounts.
+public struct SpendingChart: Sendable, Hashable, Codable {
+    public struct Series: Sendable, Hashable, Codable {
+        public var name: String
+        /// Cumulative amount at the end of each month in `months` (same count).
+        public var points: [Money]
+
+        public init(name: String, points: [Money]) {
+            self.name = name
+            self.points = points
+        }
+    }
+
+    public struct Reference: Sendable, Hashable, Codable {
+        /// e.g. "核定补助 30,000.00".
+        public var label: String
+        public var amount: Money
+
+        public init(label: String, amount: Money) {
+            self.label = label
+            self.amount = amount
+        }
+    }
+
+    public var title: String
+    public var months: [Period]
+    public var series: [Series]
+    /// Horizontal lines (approved subsidy, budgets).
+    public var references: [Reference]
+    /// The month the report is as of (a vertical marker), if inside `months`.
+    public var asOf: Period?
+
+    public init(title: String, months: [Period], series: [Series], references: [Reference], asOf: Period?) {
+        precondition(series.allSatisfy { $0.points.count == months.count }, "a point per month")
+        self.title = title
+        self.months = months
+        self.series = series
+        self.references = references
+        self.asOf = asOf
+    }
+
+    /// The largest value any series or reference reaches (the y-axis top before rounding).
+    public var peak: Money {
+        (series.flatMap(\.points) + references.map(\.amount)).max() ?? .zero
+    }
+}
