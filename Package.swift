@@ -49,12 +49,12 @@ let package = Package(
         .target(
             name: "FundFixtures",
             path: "Fixtures",
-            exclude: ["bad"],
+            exclude: ["bad", "golden"],
             resources: [.copy("chart"), .copy("demo"), .copy("policy"), .copy("calendar")],
             swiftSettings: strict),
         .target(
             name: "FundApp",
-            dependencies: ["FundCore", "FundStore", "FundExchange", "FundFixtures", "FundRules", "FundReports"],
+            dependencies: ["FundCore", "FundStore", "FundExchange", "FundFixtures", "FundRules", "FundReports", "FundRender"],
             swiftSettings: strict),
         .target(
             name: "FundTestSupport",

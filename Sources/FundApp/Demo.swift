@@ -2,6 +2,7 @@ import FundCore
 import FundFixtures
 import FundStore
 import Foundation
+import FundReports
 
 /// The sample books `workshop-ledger demo` builds from `Fixtures/demo/demo.json`: host units,
 /// studios, a year of vouchers per studio, a reversal with its correction and closed months.
@@ -51,6 +52,8 @@ public struct DemoManifest: Decodable, Sendable {
     public let imports: [ImportEntry]
     public let reversals: [ReversalEntry]
     public let closes: [CloseEntry]
+    /// 资金使用计划 CSVs, one per studio (optional).
+    public let budgets: [ImportEntry]?
 }
 
 public struct DemoResult: Sendable {
@@ -82,6 +85,10 @@ public enum Demo {
                 code: studio.code, name: studio.name, hostUnit: studio.hostUnit, leader: studio.leader,
                 field: studio.field, recognized: studio.recognized, subsidy: studio.subsidy)
         }
+        for entry in manifest.budgets ?? [] {
+            let url = fixtures.appendingPathComponent(entry.file)
+            _ = try app.importBudget(csv: Data(contentsOf: url), file: url.path, studio: entry.studio, reason: "认定时报送的资金使用计划")
+        }
         var vouchers = 0
         for entry in manifest.imports {
             let url = fixtures.appendingPathComponent(entry.file)
@@ -101,6 +108,27 @@ public enum Demo {
             try closeThrough(try Period.parse(close.through), studio: close.studio, app: app)
         }
         return DemoResult(databasePath: path, app: app, studios: manifest.studios.map(\.code), vouchers: vouchers)
+    }
+
+    /// Writes every report of every studio in every format into `directory/STUDIO/`, as of
+    /// the app's today. Returns the files written, in order.
+    public static func writeReports(
+        app: LedgerApp, studios: [String], into directory: URL, formats: [ReportFormat] = ReportFormat.allCases
+    ) throws -> [URL] {
+        var written: [URL] = []
+        for studio in studios {
+            let folder = directory.appendingPathComponent(studio, isDirectory: true)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for kind in ReportKind.allCases {
+                let built = try app.buildReport(ReportRequest(kind: kind, studio: studio))
+                for format in formats {
+                    let url = folder.appendingPathComponent("\(built.document.fileStem).\(format.fileExtension)")
+                    try LedgerApp.render(built, format: format).write(to: url, options: .atomic)
+                    written.append(url)
+                }
+            }
+        }
+        return written
     }
 
     /// Closes every month from the start of the books through `last`.

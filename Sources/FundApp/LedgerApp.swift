@@ -6,6 +6,9 @@ import Foundation
 
 /// The use cases over one ledger database.
 public final class LedgerApp: Sendable {
+    /// The generator version written into reports and packages.
+    public static let version = "0.3.0"
+
     public let store: LedgerStore
     public let clock: any LedgerClock
     public let user: String

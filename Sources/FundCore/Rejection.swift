@@ -80,6 +80,10 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     // Compliance
     case postingBlocked = "C001"
 
+    case categoryUnknown = "B001"
+    case budgetNegative = "B002"
+    case budgetDuplicate = "B003"
+
     /// A short English name for logs and JSON, stable like the code.
     public var name: String {
         String(describing: self)

@@ -339,7 +339,8 @@ public struct VoucherPrint: Sendable, Hashable, Codable {
 public struct SpendingChart: Sendable, Hashable, Codable {
     public struct Series: Sendable, Hashable, Codable {
         public var name: String
-        /// Cumulative amount at the end of each month in `months` (same count).
+        /// Cumulative amount at the end of each month of `months`, from the first; a series may
+        /// stop before the last month (the books end at `asOf`; the axis still spans the window).
         public var points: [Money]
 
         public init(name: String, points: [Money]) {
@@ -368,7 +369,7 @@ public struct SpendingChart: Sendable, Hashable, Codable {
     public var asOf: Period?
 
     public init(title: String, months: [Period], series: [Series], references: [Reference], asOf: Period?) {
-        precondition(series.allSatisfy { $0.points.count == months.count }, "a point per month")
+        precondition(series.allSatisfy { $0.points.count <= months.count }, "at most a point per month")
         self.title = title
         self.months = months
         self.series = series

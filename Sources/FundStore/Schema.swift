@@ -16,6 +16,9 @@ enum Schema {
         migrator.registerMigration("v2-finding-notes") { db in
             for statement in v2 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v3-budgets") { db in
+            for statement in v3 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -173,6 +176,25 @@ enum Schema {
         """,
         "CREATE INDEX finding_note_by_key ON finding_note(finding_key, id)",
     ] + appendOnlyTriggers(["finding_note"])
+
+    /// Budget revisions (资金使用计划): each `budget set` adds a revision; the latest per
+    /// studio, fund and category is in force. Append-only like the log.
+    static let v3: [String] = [
+        """
+        CREATE TABLE budget_revision (
+            id INTEGER PRIMARY KEY,
+            studio TEXT NOT NULL REFERENCES studio(code),
+            fund TEXT NOT NULL CHECK \(oneOf("fund", funds)),
+            category TEXT NOT NULL CHECK (category <> ''),
+            amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            UNIQUE (studio, fund, category, revision)
+        ) STRICT
+        """,
+    ] + appendOnlyTriggers(["budget_revision"])
 
     /// Posted data, closing events and the log can be inserted, never changed or removed.
     static func appendOnlyTriggers(_ tables: [String]) -> [String] {

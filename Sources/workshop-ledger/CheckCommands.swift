@@ -58,7 +58,10 @@ struct Log: ParsableCommand {
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "用内置样例（3 个工作室、一年凭证）新建演示账套，并打印各资金科目余额表")
+        commandName: "demo",
+        abstract: "用内置样例（3 个工作室、一年凭证）新建演示账套，打印各资金科目余额表和检查发现，并把全部报表写入 demo/reports/")
+
+    static let reportFormats = ReportFormat.allCases.filter { $0 != .xlsx && $0 != .pdf }
     @Option(help: "输出目录（默认 ./demo）") var out: String = "demo"
 
     func run() throws {
@@ -73,6 +76,10 @@ struct DemoCommand: ParsableCommand {
             let checked = try result.app.check(studio: nil)
             emit("\n======== 合规检查（截至 \(checked.summary.asOf)）========\n")
             emit(FindingViews.render(checked.findings, summary: checked.summary, summaryLines: Check.summaryLines(checked), format: .table))
+            let reports = try Demo.writeReports(
+                app: result.app, studios: result.studios, into: URL(fileURLWithPath: out, isDirectory: true).appendingPathComponent("reports"),
+                formats: DemoCommand.reportFormats)
+            emit("\n======== 报表 ========\n已生成 \(reports.count) 个报表文件（\(DemoCommand.reportFormats.map(\.rawValue).joined(separator: "、"))）：\(out)/reports/<工作室>/\n")
             let report = try result.app.verify()
             emit("\n校验：\(report.isClean ? "全部通过" : "发现 \(report.problems.count) 个问题")\n")
             if !report.isClean {

@@ -1,0 +1,168 @@
+import FundCore
+import FundExchange
+import FundRender
+import FundReports
+import FundRules
+import FundStore
+import Foundation
+
+/// The formats a statement is written in.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case xlsx, pdf, csv, html, json
+
+    public var fileExtension: String { rawValue }
+}
+
+/// Bytes of a CSV file: UTF-8 with a BOM (Excel then opens Chinese text right) or GB18030.
+public enum CSVEncoding: String, CaseIterable, Sendable {
+    case utf8 = "utf-8"
+    case gb18030
+
+    public func encode(_ text: String) -> Data {
+        switch self {
+        case .utf8: TextEncoding.encode(text, as: .utf8, bom: true)
+        case .gb18030: TextEncoding.encode(text, as: .gb18030)
+        }
+    }
+}
+
+/// What `report KIND` is asked for.
+public struct ReportRequest: Sendable {
+    public var kind: ReportKind
+    public var studio: String
+    public var fund: Fund?
+    public var from: Period?
+    public var to: Period?
+    /// Findings and the spending chart: the day the books are taken as of (default today).
+    public var asOf: CalendarDate?
+    /// 明细账 of one account (a parent covers its leaves); nil: every account with entries.
+    public var account: String?
+
+    public init(
+        kind: ReportKind, studio: String, fund: Fund? = nil, from: Period? = nil, to: Period? = nil, asOf: CalendarDate? = nil,
+        account: String? = nil
+    ) {
+        self.kind = kind
+        self.studio = studio
+        self.fund = fund
+        self.from = from
+        self.to = to
+        self.asOf = asOf
+        self.account = account
+    }
+}
+
+/// A built report: its document for the renderers and its value as JSON (amounts in fen).
+public struct BuiltStatement: Sendable {
+    public let document: ReportDocument
+    public let json: Data
+}
+
+extension LedgerApp {
+    /// Builds one report of one studio from the books.
+    public func buildReport(_ request: ReportRequest) throws -> BuiltStatement {
+        let chart = try store.chart()
+        let studio = try store.studio(code: request.studio)
+        guard let hostUnit = try store.hostUnits().first(where: { $0.creditCode == studio.hostUnit }) else {
+            throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
+        }
+        let (from, to) = try range(studio: studio.code, from: request.from, to: request.to)
+        let asOf = request.asOf ?? clock.today()
+        let header = ReportHeader(
+            studio: studio, hostUnit: hostUnit, chart: chart, fund: request.fund, from: from, to: to, preparedOn: clock.today())
+        switch request.kind {
+        case .trialBalance:
+            return try statement(TrialBalanceReport.build(header, trialBalance(studio: studio.code, fund: request.fund, from: from, to: to)))
+        case .generalLedger:
+            return try statement(GeneralLedgerReport.build(header, turnovers: store.turnovers(studio: studio.code, fund: request.fund, through: to)))
+        case .subsidiaryLedger:
+            let codes: [String]
+            if let account = request.account {
+                codes = [account]
+            } else {
+                let balance = try trialBalance(studio: studio.code, fund: request.fund, from: from, to: to)
+                codes = balance.sections.last?.rows.filter(\.isLeaf).map(\.account) ?? []
+            }
+            let ledgers = try codes.map { try accountLedger(studio: studio.code, account: $0, fund: request.fund, from: from, to: to) }
+            return try statement(SubsidiaryLedgerReport.build(header, ledgers: ledgers))
+        case .journal:
+            return try statement(JournalReport.build(header, vouchers: journal(studio: studio.code, from: from, to: to)))
+        case .fundStatement:
+            return try statement(FundStatementReport.build(
+                header, vouchers: journal(studio: studio.code, from: from, to: to),
+                turnovers: store.turnovers(studio: studio.code, fund: request.fund, through: to), budget: store.budget(studio: studio.code),
+                policy: policy(for: studio)))
+        case .expenseDetail:
+            return try statement(ExpenseDetailReport.build(header, vouchers: journal(studio: studio.code, from: from, to: to), policy: policy(for: studio)))
+        case .vouchers:
+            return try statement(VoucherPrintReport.build(header, vouchers: journal(studio: studio.code, from: from, to: to)))
+        case .findings:
+            let result = try check(studio: studio.code, asOf: asOf)
+            let findings = result.findings.filter { request.fund == nil || $0.fund == nil || $0.fund == request.fund }
+            return try statement(FindingsReport.build(header, findings: findings, asOf: asOf, policy: policy(for: studio)))
+        case .spendingChart:
+            return try statement(SpendingChartReport.build(
+                header, turnovers: store.turnovers(studio: studio.code, fund: request.fund, through: max(to, asOf.period)),
+                budget: store.budget(studio: studio.code), asOf: asOf))
+        }
+    }
+
+    /// Builds and renders one report.
+    public func renderReport(_ request: ReportRequest, format: ReportFormat, encoding: CSVEncoding = .utf8) throws -> Data {
+        let built = try buildReport(request)
+        return try Self.render(built, format: format, encoding: encoding)
+    }
+
+    public static func render(_ built: BuiltStatement, format: ReportFormat, encoding: CSVEncoding = .utf8) throws -> Data {
+        switch format {
+        case .json: return built.json
+        case .csv: return encoding.encode(CSVRenderer.render(built.document))
+        case .html: return Data(HTMLRenderer.render(built.document, generator: "WorkshopLedger \(LedgerApp.version)").utf8)
+        case .xlsx, .pdf: throw Rejection(.importEncoding, field: "format", "\(format.rawValue) 渲染器尚未接入")
+        }
+    }
+
+    /// The policy version a studio is checked under (the one in force on its recognition date).
+    func policy(for studio: Studio) throws -> Policy {
+        guard let policy = Policy.inForce(on: studio.recognized, among: try policies()) else {
+            throw Rejection(.periodInvalid, field: "policy", "没有适用于 \(studio.recognized.iso) 认定的工作室的政策版本")
+        }
+        return policy
+    }
+
+    func statement<Value>(_ built: BuiltReport<Value>) throws -> BuiltStatement {
+        BuiltStatement(document: built.document, json: try Self.reportJSON(built.value))
+    }
+
+    /// Pretty, key-sorted JSON: the same books give the same bytes.
+    public static func reportJSON(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value) + Data("\n".utf8)
+    }
+
+    // MARK: Budgets
+
+    /// Sets one budget line (a new revision, logged).
+    public func setBudget(studio: String, fund: Fund, category: SpendingCategory, amount: Money, reason: String) throws -> Int {
+        _ = try store.studio(code: studio)
+        return try store.setBudget([try BudgetLine(studio: studio, fund: fund, category: category, amount: amount)], reason: reason, stamp: stamp())
+    }
+
+    /// Imports a budget CSV for one studio: all lines or none.
+    public func importBudget(csv data: Data, file: String, studio: String, reason: String) throws -> Int {
+        _ = try store.studio(code: studio)
+        let lines = try BudgetCSVReader(file: file, studio: studio).read(data)
+        return try store.setBudget(lines, reason: reason.isEmpty ? "导入 \(URL(fileURLWithPath: file).lastPathComponent)" : reason, stamp: stamp())
+    }
+
+    public func budget(studio: String) throws -> [BudgetLine] {
+        _ = try store.studio(code: studio)
+        return try store.budget(studio: studio)
+    }
+
+    public func budgetHistory(studio: String) throws -> [BudgetRevision] {
+        _ = try store.studio(code: studio)
+        return try store.budgetHistory(studio: studio)
+    }
+}

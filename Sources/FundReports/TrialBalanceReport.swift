@@ -1,0 +1,109 @@
+import FundCore
+
+/// 科目余额表 as statements print it: opening, turnover and closing, each split into 借方 and
+/// 贷方 columns; a section per fund and a combined one. Totals add the leaf accounts (parents
+/// are sums of their leaves) and must balance: 借方合计 = 贷方合计 in each pair.
+public struct TrialBalanceStatement: Sendable, Codable, Hashable {
+    public struct Line: Sendable, Codable, Hashable {
+        public let account: String
+        public let name: String
+        public let level: Int
+        public let isLeaf: Bool
+        public let openingDebitFen: Money
+        public let openingCreditFen: Money
+        public let debitFen: Money
+        public let creditFen: Money
+        public let closingDebitFen: Money
+        public let closingCreditFen: Money
+    }
+
+    public struct Section: Sendable, Codable, Hashable {
+        /// nil: all funds combined.
+        public let fund: Fund?
+        public let title: String
+        public let lines: [Line]
+        public let totals: Line
+        public let balanced: Bool
+    }
+
+    public let studio: String
+    public let from: Period
+    public let to: Period
+    public let sections: [Section]
+}
+
+public enum TrialBalanceReport {
+    public static func build(_ header: ReportHeader, _ balance: TrialBalance) throws -> BuiltReport<TrialBalanceStatement> {
+        var sections: [TrialBalanceStatement.Section] = []
+        var blocks: [DocumentSection] = []
+        for section in balance.sections {
+            let lines = section.rows.map { row in
+                TrialBalanceStatement.Line(
+                    account: row.account, name: row.name, level: row.level, isLeaf: row.isLeaf,
+                    openingDebitFen: row.opening.debitPart ?? .zero, openingCreditFen: row.opening.creditPart ?? .zero,
+                    debitFen: row.debit, creditFen: row.credit,
+                    closingDebitFen: row.closing.debitPart ?? .zero, closingCreditFen: row.closing.creditPart ?? .zero)
+            }
+            let leaves = lines.filter(\.isLeaf)
+            let totals = TrialBalanceStatement.Line(
+                account: "", name: "合计", level: 0, isLeaf: false,
+                openingDebitFen: try sum(leaves.map(\.openingDebitFen)), openingCreditFen: try sum(leaves.map(\.openingCreditFen)),
+                debitFen: try sum(leaves.map(\.debitFen)), creditFen: try sum(leaves.map(\.creditFen)),
+                closingDebitFen: try sum(leaves.map(\.closingDebitFen)), closingCreditFen: try sum(leaves.map(\.closingCreditFen)))
+            // Cross-check against the ledger's own totals (debit-positive nets).
+            guard totals.debitFen == section.totals.debit, totals.creditFen == section.totals.credit,
+                try totals.openingDebitFen.subtracting(totals.openingCreditFen) == section.totals.opening,
+                try totals.closingDebitFen.subtracting(totals.closingCreditFen) == section.totals.closing
+            else {
+                throw ReportInconsistency(report: "科目余额表", detail: "分栏合计与账簿合计不一致（\(section.fund?.chineseName ?? "合并")）")
+            }
+            let balanced = totals.openingDebitFen == totals.openingCreditFen && totals.debitFen == totals.creditFen
+                && totals.closingDebitFen == totals.closingCreditFen
+            let title = section.fund?.chineseName ?? "合并"
+            sections.append(.init(fund: section.fund, title: title, lines: lines, totals: totals, balanced: balanced))
+            blocks.append(DocumentSection(
+                heading: section.fund.map { "\($0.chineseName)账" } ?? "合并（全部资金）",
+                blocks: [.table(table(name: title, lines: lines, totals: totals))]
+                    + (balanced ? [] : [.paragraph("注意：本表借贷合计不平衡，请运行 workshop-ledger verify 检查账簿。")]),
+                startsNewPage: !blocks.isEmpty))
+        }
+        let value = TrialBalanceStatement(studio: header.studio.code, from: header.from, to: header.to, sections: sections)
+        let document = ReportDocument(
+            kind: .trialBalance, title: ReportKind.trialBalance.chineseTitle, titleBlock: header.titleBlock(),
+            sections: blocks, signatures: header.statementSignatures, orientation: .landscape,
+            fileStem: header.fileStem(.trialBalance))
+        return BuiltReport(value: value, document: document)
+    }
+
+    static let columns = [
+        Column("科目编码", .code, width: 10), Column("科目名称", .text, width: 24),
+        Column("借方", .money, width: 14), Column("贷方", .money, width: 14),
+        Column("借方", .money, width: 14), Column("贷方", .money, width: 14),
+        Column("借方", .money, width: 14), Column("贷方", .money, width: 14),
+    ]
+
+    static func table(name: String, lines: [TrialBalanceStatement.Line], totals: TrialBalanceStatement.Line) -> DocumentTable {
+        var rows = lines.map { line in
+            Row(.body, indent: line.level - 1, [
+                .text(line.account), .text(line.name),
+                blank(line.openingDebitFen), blank(line.openingCreditFen), blank(line.debitFen), blank(line.creditFen),
+                blank(line.closingDebitFen), blank(line.closingCreditFen),
+            ])
+        }
+        let leafRows = lines.indices.filter { lines[$0].isLeaf }
+        rows.append(Row(.total, [
+            .text(""), .text("合计"),
+            .moneySum(totals.openingDebitFen, rows: leafRows), .moneySum(totals.openingCreditFen, rows: leafRows),
+            .moneySum(totals.debitFen, rows: leafRows), .moneySum(totals.creditFen, rows: leafRows),
+            .moneySum(totals.closingDebitFen, rows: leafRows), .moneySum(totals.closingCreditFen, rows: leafRows),
+        ]))
+        return DocumentTable(
+            name: name, columns: columns,
+            groupHeader: [HeaderGroup("科目", span: 2), HeaderGroup("期初余额", span: 2), HeaderGroup("本期发生额", span: 2), HeaderGroup("期末余额", span: 2)],
+            rows: rows)
+    }
+
+    /// Zero amounts print blank in the split columns, as in paper books; `moneySum` formulas
+    /// still add them as zero.
+    static func blank(_ money: Money) -> Cell { money.isZero ? .empty : .money(money) }
+}
