@@ -37,6 +37,10 @@ public struct ReportRequest: Sendable {
     public var asOf: CalendarDate?
     /// 明细账 of one account (a parent covers its leaves); nil: every account with entries.
     public var account: String?
+    /// Take the books exactly as of `asOf` (vouchers dated after it left out, even within its
+    /// month) and date the report on `asOf` rather than today: what audit packages do, so that
+    /// the same ledger and date give the same bytes.
+    public var cutoffAtAsOf = false
 
     public init(
         kind: ReportKind, studio: String, fund: Fund? = nil, from: Period? = nil, to: Period? = nil, asOf: CalendarDate? = nil,
@@ -66,45 +70,93 @@ extension LedgerApp {
         guard let hostUnit = try store.hostUnits().first(where: { $0.creditCode == studio.hostUnit }) else {
             throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
         }
-        let (from, to) = try range(studio: studio.code, from: request.from, to: request.to)
         let asOf = request.asOf ?? clock.today()
+        var (from, to) = try range(studio: studio.code, from: request.from, to: request.to)
+        // The books the report reads: as stored, or cut off at the as-of day.
+        let allVouchers: [PostedVoucher]
+        let allTurnovers: [MonthTurnover]
+        if request.cutoffAtAsOf {
+            to = max(from, min(to, asOf.period))
+            let snapshot = BooksSnapshot(studio: studio, hostUnit: hostUnit, chart: chart, vouchers: try store.vouchers(studio: studio.code), asOf: asOf)
+            allVouchers = snapshot.vouchers
+            allTurnovers = snapshot.turnovers.filter { request.fund == nil || $0.fund == request.fund }
+        } else {
+            allVouchers = try store.vouchers(studio: studio.code)
+            allTurnovers = try store.turnovers(studio: studio.code, fund: request.fund, through: max(to, asOf.period))
+        }
+        // Books list entries by date, then voucher (class and number) within the day.
+        let vouchers = allVouchers.filter { $0.ref.period >= from && $0.ref.period <= to }
+            .sorted { ($0.draft.date, $0.ref) < ($1.draft.date, $1.ref) }
+        let turnovers = allTurnovers.filter { $0.period <= to }
         let header = ReportHeader(
-            studio: studio, hostUnit: hostUnit, chart: chart, fund: request.fund, from: from, to: to, preparedOn: clock.today())
+            studio: studio, hostUnit: hostUnit, chart: chart, fund: request.fund, from: from, to: to,
+            preparedOn: request.cutoffAtAsOf ? asOf : clock.today())
         switch request.kind {
         case .trialBalance:
-            return try statement(TrialBalanceReport.build(header, trialBalance(studio: studio.code, fund: request.fund, from: from, to: to)))
+            let balance = try TrialBalance.build(
+                studio: studio.code, chart: chart, turnovers: turnovers, funds: request.fund.map { [$0] } ?? Fund.allCases, from: from, to: to)
+            return try statement(TrialBalanceReport.build(header, balance))
         case .generalLedger:
-            return try statement(GeneralLedgerReport.build(header, turnovers: store.turnovers(studio: studio.code, fund: request.fund, through: to)))
+            return try statement(GeneralLedgerReport.build(header, turnovers: turnovers))
         case .subsidiaryLedger:
             let codes: [String]
             if let account = request.account {
+                guard chart[account] != nil else {
+                    throw Rejection(.accountUnknown, field: "account", "科目编码 \(account) 不存在")
+                }
                 codes = [account]
             } else {
-                let balance = try trialBalance(studio: studio.code, fund: request.fund, from: from, to: to)
-                codes = balance.sections.last?.rows.filter(\.isLeaf).map(\.account) ?? []
+                codes = Array(Set(turnovers.map(\.account))).sorted()
             }
-            let ledgers = try codes.map { try accountLedger(studio: studio.code, account: $0, fund: request.fund, from: from, to: to) }
+            let ledgers = try codes.compactMap { code in
+                try Self.accountLedger(code, chart: chart, fund: request.fund, turnovers: turnovers, vouchers: vouchers, from: from)
+            }
             return try statement(SubsidiaryLedgerReport.build(header, ledgers: ledgers))
         case .journal:
-            return try statement(JournalReport.build(header, vouchers: journal(studio: studio.code, from: from, to: to)))
+            return try statement(JournalReport.build(header, vouchers: vouchers))
         case .fundStatement:
             return try statement(FundStatementReport.build(
-                header, vouchers: journal(studio: studio.code, from: from, to: to),
-                turnovers: store.turnovers(studio: studio.code, fund: request.fund, through: to), budget: store.budget(studio: studio.code),
-                policy: policy(for: studio)))
+                header, vouchers: vouchers, turnovers: turnovers, budget: store.budget(studio: studio.code), policy: policy(for: studio)))
         case .expenseDetail:
-            return try statement(ExpenseDetailReport.build(header, vouchers: journal(studio: studio.code, from: from, to: to), policy: policy(for: studio)))
+            return try statement(ExpenseDetailReport.build(header, vouchers: vouchers, policy: policy(for: studio)))
         case .vouchers:
-            return try statement(VoucherPrintReport.build(header, vouchers: journal(studio: studio.code, from: from, to: to)))
+            return try statement(VoucherPrintReport.build(header, vouchers: vouchers))
         case .findings:
             let result = try check(studio: studio.code, asOf: asOf)
             let findings = result.findings.filter { request.fund == nil || $0.fund == nil || $0.fund == request.fund }
             return try statement(FindingsReport.build(header, findings: findings, asOf: asOf, policy: policy(for: studio)))
         case .spendingChart:
             return try statement(SpendingChartReport.build(
-                header, turnovers: store.turnovers(studio: studio.code, fund: request.fund, through: max(to, asOf.period)),
-                budget: store.budget(studio: studio.code), asOf: asOf))
+                header, turnovers: allTurnovers, budget: store.budget(studio: studio.code), asOf: asOf))
         }
+    }
+
+    /// 明细账 of one account (a parent code covers its leaves) from the books in hand; nil when
+    /// the account has neither an opening balance nor entries in the range.
+    static func accountLedger(
+        _ code: String, chart: ChartOfAccounts, fund: Fund?, turnovers: [MonthTurnover], vouchers: [PostedVoucher], from: Period
+    ) throws -> AccountLedger? {
+        guard let account = chart[code] else { return nil }
+        var opening = Money.zero
+        var yearDebit = Money.zero
+        var yearCredit = Money.zero
+        for turnover in turnovers where turnover.period < from && turnover.account.hasPrefix(code) {
+            opening = try opening.adding(turnover.debit).subtracting(turnover.credit)
+            if turnover.period.year == from.year {
+                yearDebit = try yearDebit.adding(turnover.debit)
+                yearCredit = try yearCredit.adding(turnover.credit)
+            }
+        }
+        var entries: [LedgerEntry] = []
+        for voucher in vouchers {
+            for (index, line) in voucher.draft.lines.enumerated()
+            where line.account.hasPrefix(code) && (fund == nil || line.fund == fund) {
+                entries.append(LedgerEntry(ref: voucher.ref, date: voucher.draft.date, lineNumber: index + 1, line: line, counterparty: voucher.draft.counterparty))
+            }
+        }
+        if entries.isEmpty && opening.isZero { return nil }
+        return try AccountLedger.build(
+            account: account, opening: opening, openingYearTurnover: (yearDebit, yearCredit), entries: entries, from: from)
     }
 
     /// Builds and renders one report.
@@ -164,5 +216,16 @@ extension LedgerApp {
     public func budgetHistory(studio: String) throws -> [BudgetRevision] {
         _ = try store.studio(code: studio)
         return try store.budgetHistory(studio: studio)
+    }
+}
+
+extension LedgerApp {
+    /// One studio's books as of a day, for the data exports.
+    public func booksSnapshot(studio code: String, asOf: CalendarDate) throws -> BooksSnapshot {
+        let studio = try store.studio(code: code)
+        guard let hostUnit = try store.hostUnits().first(where: { $0.creditCode == studio.hostUnit }) else {
+            throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
+        }
+        return BooksSnapshot(studio: studio, hostUnit: hostUnit, chart: try store.chart(), vouchers: try store.vouchers(studio: code), asOf: asOf)
     }
 }

@@ -84,6 +84,13 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case budgetNegative = "B002"
     case budgetDuplicate = "B003"
 
+    case evidenceOverCount = "E001"
+    case evidenceDuplicate = "E002"
+    case evidenceEmpty = "E003"
+    case signingKeyMissing = "K001"
+    case signingKeyInvalid = "K002"
+    case signingKeyMismatch = "K003"
+
     /// A short English name for logs and JSON, stable like the code.
     public var name: String {
         String(describing: self)

@@ -19,6 +19,9 @@ enum Schema {
         migrator.registerMigration("v3-budgets") { db in
             for statement in v3 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v4-evidence-keys") { db in
+            for statement in v4 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -195,6 +198,40 @@ enum Schema {
         ) STRICT
         """,
     ] + appendOnlyTriggers(["budget_revision"])
+
+    /// Evidence files stored once by SHA-256 and linked to vouchers, and the host units'
+    /// Ed25519 public keys that sign audit packages (the latest per host unit is current).
+    static let v4: [String] = [
+        """
+        CREATE TABLE evidence_blob (
+            sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            content BLOB NOT NULL,
+            CHECK (length(content) = size)
+        ) STRICT
+        """,
+        """
+        CREATE TABLE evidence_link (
+            id INTEGER PRIMARY KEY,
+            voucher_id INTEGER NOT NULL REFERENCES voucher(id),
+            sha256 TEXT NOT NULL REFERENCES evidence_blob(sha256),
+            file_name TEXT NOT NULL CHECK (file_name <> ''),
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            UNIQUE (voucher_id, sha256)
+        ) STRICT
+        """,
+        "CREATE INDEX evidence_link_by_voucher ON evidence_link(voucher_id, id)",
+        """
+        CREATE TABLE signing_key (
+            id INTEGER PRIMARY KEY,
+            host_unit TEXT NOT NULL REFERENCES host_unit(credit_code),
+            public_key TEXT NOT NULL CHECK (length(public_key) = 64),
+            at TEXT NOT NULL,
+            user TEXT NOT NULL
+        ) STRICT
+        """,
+    ] + appendOnlyTriggers(["evidence_blob", "evidence_link", "signing_key"])
 
     /// Posted data, closing events and the log can be inserted, never changed or removed.
     static func appendOnlyTriggers(_ tables: [String]) -> [String] {

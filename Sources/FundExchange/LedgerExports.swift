@@ -1,0 +1,191 @@
+import FundCore
+import Foundation
+
+/// One studio's books as the exports see them: every posted voucher up to a day (reversals
+/// included, as the books hold them), with the chart and the registration data.
+public struct BooksSnapshot: Sendable {
+    public let studio: Studio
+    public let hostUnit: HostUnit
+    public let chart: ChartOfAccounts
+    public let vouchers: [PostedVoucher]
+    public let asOf: CalendarDate
+
+    public init(studio: Studio, hostUnit: HostUnit, chart: ChartOfAccounts, vouchers: [PostedVoucher], asOf: CalendarDate) {
+        self.studio = studio
+        self.hostUnit = hostUnit
+        self.chart = chart
+        self.vouchers = vouchers.filter { $0.draft.date <= asOf }
+        self.asOf = asOf
+    }
+
+    /// Leaf accounts that carry postings, in code order.
+    var postedAccounts: [String] {
+        Array(Set(vouchers.flatMap { $0.draft.lines.map(\.account) })).sorted()
+    }
+
+    /// The first voucher date (or the recognition date for empty books).
+    var firstDate: CalendarDate {
+        vouchers.map(\.draft.date).min() ?? studio.recognized
+    }
+
+    /// "收到补助资金" or, when lines differ, the first line's memo.
+    static func description(_ voucher: PostedVoucher) -> String {
+        voucher.draft.lines.first?.memo ?? ""
+    }
+
+    /// The lines on the other side of the voucher from `index` (对方科目), codes joined by "、".
+    static func counterAccounts(_ voucher: PostedVoucher, line index: Int) -> String {
+        let side = voucher.draft.lines[index].side
+        var codes: [String] = []
+        for line in voucher.draft.lines where line.side != side && !codes.contains(line.account) { codes.append(line.account) }
+        return codes.joined(separator: "、")
+    }
+}
+
+/// The books as an hledger journal: accounts are `资金:一级科目:二级科目…` (each level "code
+/// name"), amounts in CNY with two decimals, one transaction per voucher with its number as the
+/// code and its hash as a tag. `hledger balance` then gives our trial balance per fund.
+public enum HledgerExport {
+    public static func journal(_ books: BooksSnapshot) -> String {
+        var out = """
+            ; WorkshopLedger 导出：\(books.hostUnit.name) \(books.studio.name)（\(books.studio.code)）
+            ; 截至 \(books.asOf.iso)，\(books.vouchers.count) 张凭证（含红字冲销）；金额单位：元（CNY）
+            ; 账户：资金来源:科目（4-2-2 各级"编码 名称"）
+
+            commodity 1,000.00 CNY
+
+            """
+        for code in books.postedAccounts {
+            for fund in Fund.allCases where books.vouchers.contains(where: { $0.draft.lines.contains { $0.account == code && $0.fund == fund } }) {
+                out += "account \(account(code, fund: fund, chart: books.chart))\n"
+            }
+        }
+        out += "\n"
+        for voucher in books.vouchers {
+            let note = voucher.kind.link.map { " \(voucher.kind.code):\($0.period.iso) \($0.label)" } ?? ""
+            out += "\(voucher.draft.date.iso) * (\(voucher.ref.period.iso) \(voucher.ref.label)) \(clean(BooksSnapshot.description(voucher)))"
+            out += "  ; counterparty:\(clean(voucher.draft.counterparty)), hash:\(voucher.hash)\(note.isEmpty ? "" : ",\(note)")\n"
+            for line in voucher.draft.lines {
+                out += "    \(account(line.account, fund: line.fund, chart: books.chart))  \(line.signedAmount.plainString) CNY  ; \(clean(line.memo))\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    /// 补助资金:1002 银行存款:100201 项目资金专户.
+    public static func account(_ code: String, fund: Fund, chart: ChartOfAccounts) -> String {
+        var levels: [String] = []
+        var current: String? = code
+        while let each = current {
+            levels.insert("\(each) \(clean(chart[each]?.name ?? "未知科目"))", at: 0)
+            current = chart[each]?.parentCode
+        }
+        return ([fund.chineseName] + levels).joined(separator: ":")
+    }
+
+    /// Names and memos on one line, without the characters hledger reads as syntax: colons
+    /// (account separators), semicolons (comments), runs of spaces (the amount separator).
+    static func clean(_ text: String) -> String {
+        var out = ""
+        var lastSpace = false
+        for character in text {
+            let mapped: Character = switch character {
+            case ":": "："
+            case ";": "；"
+            case "\n", "\r", "\t": " "
+            default: character
+            }
+            if mapped == " " {
+                if lastSpace { continue }
+                lastSpace = true
+            } else {
+                lastSpace = false
+            }
+            out.append(mapped)
+        }
+        return out.trimmingSpaces
+    }
+}
+
+/// The books as a beancount file: `Assets:Subsidy:1002:100201` (beancount needs an English
+/// root and components that start with a capital or a digit; the Chinese names go into each
+/// account's `name` metadata), one transaction per voucher, `bean-check` clean.
+public enum BeancountExport {
+    public static func file(_ books: BooksSnapshot) -> String {
+        var out = """
+            ; WorkshopLedger 导出：\(books.hostUnit.name) \(books.studio.name)（\(books.studio.code)）
+            ; 截至 \(books.asOf.iso)，\(books.vouchers.count) 张凭证（含红字冲销）；金额单位：元（CNY）
+            option "title" "\(quoted("\(books.studio.name)（\(books.studio.code)）"))"
+            option "operating_currency" "CNY"
+
+            """
+        let openDate = books.firstDate.iso
+        for code in books.postedAccounts {
+            for fund in Fund.allCases where books.vouchers.contains(where: { $0.draft.lines.contains { $0.account == code && $0.fund == fund } }) {
+                out += "\(openDate) open \(account(code, fund: fund, chart: books.chart)) CNY\n"
+                out += "  name: \"\(quoted("\(fund.chineseName) \(code) \(path(code, chart: books.chart))"))\"\n"
+            }
+        }
+        out += "\n"
+        for voucher in books.vouchers {
+            out += "\(voucher.draft.date.iso) * \"\(quoted(voucher.draft.counterparty))\" \"\(quoted(BooksSnapshot.description(voucher)))\"\n"
+            out += "  voucher: \"\(voucher.ref.period.iso) \(voucher.ref.label)\"\n"
+            out += "  hash: \"\(voucher.hash)\"\n"
+            if let link = voucher.kind.link {
+                out += "  \(voucher.kind.code): \"\(link.period.iso) \(link.label)\"\n"
+            }
+            for line in voucher.draft.lines {
+                out += "  \(account(line.account, fund: line.fund, chart: books.chart))  \(line.signedAmount.plainString) CNY\n"
+                out += "    memo: \"\(quoted(line.memo))\"\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    public static func root(_ type: AccountType) -> String {
+        switch type {
+        case .asset: "Assets"
+        case .liability: "Liabilities"
+        case .netAssets: "Equity"
+        case .revenue: "Income"
+        case .expense: "Expenses"
+        }
+    }
+
+    public static func fundComponent(_ fund: Fund) -> String {
+        switch fund {
+        case .subsidy: "Subsidy"
+        case .enterprise: "Enterprise"
+        case .selfRaised: "SelfRaised"
+        }
+    }
+
+    /// Assets:Subsidy:1002:100201.
+    public static func account(_ code: String, fund: Fund, chart: ChartOfAccounts) -> String {
+        var levels: [String] = []
+        var current: String? = code
+        while let each = current {
+            levels.insert(each, at: 0)
+            current = chart[each]?.parentCode
+        }
+        let type = chart[code]?.type ?? .asset
+        return ([root(type), fundComponent(fund)] + levels).joined(separator: ":")
+    }
+
+    static func path(_ code: String, chart: ChartOfAccounts) -> String {
+        var names: [String] = []
+        var current: String? = code
+        while let each = current, let account = chart[each] {
+            names.insert(account.name, at: 0)
+            current = account.parentCode
+        }
+        return names.joined(separator: "—")
+    }
+
+    static func quoted(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: " ")
+    }
+}

@@ -1,0 +1,194 @@
+import Crypto
+import FundCore
+import Foundation
+internal import GRDB
+
+/// An evidence file attached to a voucher (scanned invoice, contract, photo), stored once by
+/// its SHA-256.
+public struct EvidenceFile: Sendable, Hashable, Codable {
+    public let voucher: VoucherRef
+    public let sha256: String
+    public let size: Int
+    public let fileName: String
+    public let at: String
+    public let user: String
+}
+
+/// A host unit's registered Ed25519 public key (hex), the one audit packages are signed with.
+public struct SigningKey: Sendable, Hashable, Codable {
+    public let hostUnit: String
+    public let publicKeyHex: String
+    public let at: String
+    public let user: String
+
+    /// The first 16 hex digits of the SHA-256 of the raw public key: short enough to read out
+    /// over the phone, long enough to tell keys apart.
+    public var fingerprint: String {
+        LedgerStore.hex(SHA256.hash(data: LedgerStore.bytes(hex: publicKeyHex) ?? [])).prefix(16).description
+    }
+}
+
+extension LedgerStore {
+    /// Attaches a file to a voucher: stored by SHA-256 (once, whatever the number of vouchers
+    /// using it), linked and logged in one transaction. A voucher takes no more files than its
+    /// 附单据张数 and the same file only once.
+    @discardableResult
+    public func addEvidence(_ content: Data, fileName: String, to ref: VoucherRef, stamp: Stamp) throws -> EvidenceFile {
+        guard !content.isEmpty else { throw Rejection(.evidenceEmpty, field: "file", "证据文件 \(fileName) 为空") }
+        let digest = Self.hex(SHA256.hash(data: content))
+        return try queue.write { db in
+            let voucherID = try Self.voucherID(db, ref: ref)
+            let attachments = try Int.fetchOne(db, sql: "SELECT attachments FROM voucher WHERE id = ?", arguments: [voucherID]) ?? 0
+            let linked = try Int.fetchOne(db, sql: "SELECT count(*) FROM evidence_link WHERE voucher_id = ?", arguments: [voucherID]) ?? 0
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM evidence_link WHERE voucher_id = ? AND sha256 = ?", arguments: [voucherID, digest]) != nil {
+                throw Rejection(.evidenceDuplicate, field: "file", "\(fileName) 已关联到凭证 \(ref)（SHA-256 \(digest.prefix(12))…）")
+            }
+            guard linked < attachments else {
+                throw Rejection(
+                    .evidenceOverCount, field: "file",
+                    "凭证 \(ref) 附单据 \(attachments) 张，已关联 \(linked) 个文件；多出的单据应先更正凭证的附单据张数（红字冲销后重新编制）")
+            }
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO evidence_blob (sha256, size, content) VALUES (?,?,?)",
+                arguments: [digest, content.count, content])
+            try db.execute(
+                sql: "INSERT INTO evidence_link (voucher_id, sha256, file_name, at, user) VALUES (?,?,?,?,?)",
+                arguments: [voucherID, digest, fileName, stamp.at, stamp.user])
+            try Self.appendLog(
+                db, stamp: stamp, action: "evidence.add", studio: ref.studio,
+                detail: "凭证 \(ref.period.iso) \(ref.label) 关联证据 \(fileName)（\(content.count) 字节，SHA-256 \(digest)）")
+            return EvidenceFile(voucher: ref, sha256: digest, size: content.count, fileName: fileName, at: stamp.at, user: stamp.user)
+        }
+    }
+
+    /// A studio's evidence links, in book order of their vouchers.
+    public func evidence(studio: String) throws -> [EvidenceFile] {
+        try queue.read { db in
+            let (studioID, _) = try Self.studioRow(db, code: studio)
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.period, v.class, v.number, l.sha256, b.size, l.file_name, l.at, l.user
+                    FROM evidence_link l JOIN voucher v ON v.id = l.voucher_id JOIN evidence_blob b ON b.sha256 = l.sha256
+                    WHERE v.studio_id = ? ORDER BY v.period, v.class, v.number, l.id
+                    """,
+                arguments: [studioID]
+            ).map { row in
+                let key: Int = row[0]
+                guard let period = Period(year: key / 100, month: key % 100), let voucherClass = VoucherClass(rawValue: row[1]) else {
+                    throw Rejection(.periodInvalid, "stored evidence link has an invalid voucher reference")
+                }
+                return EvidenceFile(
+                    voucher: VoucherRef(studio: studio, period: period, voucherClass: voucherClass, number: row[2]), sha256: row[3],
+                    size: row[4], fileName: row[5], at: row[6], user: row[7])
+            }
+        }
+    }
+
+    /// The stored bytes of an evidence file, checked against its SHA-256.
+    public func evidenceContent(sha256: String) throws -> Data {
+        try queue.read { db in
+            guard let data = try Data.fetchOne(db, sql: "SELECT content FROM evidence_blob WHERE sha256 = ?", arguments: [sha256]) else {
+                throw Rejection(.voucherUnknown, field: "sha256", "证据文件 \(sha256) 不存在")
+            }
+            guard Self.hex(SHA256.hash(data: data)) == sha256 else {
+                throw Rejection(.voucherUnknown, field: "sha256", "证据文件 \(sha256) 内容与其 SHA-256 不符（数据库被改动）")
+            }
+            return data
+        }
+    }
+
+    /// Registers a host unit's public key (a new key replaces the old one from now on; both
+    /// stay on record), logged.
+    public func registerSigningKey(hostUnit: CreditCode, publicKeyHex: String, stamp: Stamp) throws -> SigningKey {
+        guard publicKeyHex.count == 64, Self.bytes(hex: publicKeyHex) != nil else {
+            throw Rejection(.signingKeyInvalid, field: "public-key", "公钥应为 64 位十六进制")
+        }
+        return try queue.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM host_unit WHERE credit_code = ?", arguments: [hostUnit.description]) != nil else {
+                throw Rejection(.hostUnitUnknown, field: "host-unit", "依托单位 \(hostUnit) 未登记")
+            }
+            try db.execute(
+                sql: "INSERT INTO signing_key (host_unit, public_key, at, user) VALUES (?,?,?,?)",
+                arguments: [hostUnit.description, publicKeyHex.lowercased(), stamp.at, stamp.user])
+            let key = SigningKey(hostUnit: hostUnit.description, publicKeyHex: publicKeyHex.lowercased(), at: stamp.at, user: stamp.user)
+            try Self.appendLog(
+                db, stamp: stamp, action: "key.register", studio: "",
+                detail: "依托单位 \(hostUnit) 登记签名公钥 \(key.publicKeyHex)（指纹 \(key.fingerprint)）")
+            return key
+        }
+    }
+
+    /// The host unit's current key (the latest registered), if any.
+    public func signingKey(hostUnit: CreditCode) throws -> SigningKey? {
+        try queue.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM signing_key WHERE host_unit = ? ORDER BY id DESC LIMIT 1", arguments: [hostUnit.description]
+            ).map { SigningKey(hostUnit: $0["host_unit"], publicKeyHex: $0["public_key"], at: $0["at"], user: $0["user"]) }
+        }
+    }
+
+    /// Every key a host unit has registered, oldest first.
+    public func signingKeys(hostUnit: CreditCode) throws -> [SigningKey] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM signing_key WHERE host_unit = ? ORDER BY id", arguments: [hostUnit.description])
+                .map { SigningKey(hostUnit: $0["host_unit"], publicKeyHex: $0["public_key"], at: $0["at"], user: $0["user"]) }
+        }
+    }
+
+    /// The studio's hash-chain position as of a voucher date: the highest chain sequence among
+    /// the vouchers dated on or before `asOf`, and its hash.
+    public func chainHead(studio: String, asOf: CalendarDate) throws -> (sequence: Int, hash: String)? {
+        try queue.read { db in
+            let (studioID, _) = try Self.studioRow(db, code: studio)
+            return try Row.fetchOne(
+                db, sql: "SELECT seq, hash FROM voucher WHERE studio_id = ? AND date <= ? ORDER BY seq DESC LIMIT 1",
+                arguments: [studioID, asOf.iso]
+            ).map { ($0["seq"], $0["hash"]) }
+        }
+    }
+
+    /// The operation log's head as of the end of a day (UTC timestamps), leaving out entries
+    /// whose action starts with one of `excluding` (exports, which must not change what they
+    /// export).
+    public func logHead(asOf: CalendarDate, excluding prefixes: [String]) throws -> (sequence: Int, hash: String)? {
+        let filter = prefixes.map { _ in " AND action NOT LIKE ?" }.joined()
+        return try queue.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT seq, hash FROM op_log WHERE substr(at, 1, 10) <= ?\(filter) ORDER BY seq DESC LIMIT 1",
+                arguments: StatementArguments([asOf.iso] + prefixes.map { $0 + "%" })
+            ).map { ($0["seq"], $0["hash"]) }
+        }
+    }
+
+    /// Records an export (an audit package, a data file) in the operation log.
+    public func logExport(studio: String, detail: String, stamp: Stamp) throws {
+        try queue.write { db in try Self.appendLog(db, stamp: stamp, action: "export.package", studio: studio, detail: detail) }
+    }
+
+    public static func hex(_ digest: some Sequence<UInt8>) -> String {
+        String(decoding: digest.flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0x0F)]] }, as: UTF8.self)
+    }
+
+    public static func bytes(hex: String) -> [UInt8]? {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count / 2)
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        var index = 0
+        while index < utf8.count {
+            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+}
