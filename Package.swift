@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(name: "FundCore", swiftSettings: strict),
@@ -54,7 +55,11 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "FundApp",
-            dependencies: ["FundCore", "FundStore", "FundExchange", "FundFixtures", "FundRules", "FundReports", "FundRender"],
+            dependencies: [
+                "FundCore", "FundStore", "FundExchange", "FundFixtures", "FundRules", "FundReports", "FundRender",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strict),
         .target(
             name: "FundTestSupport",

@@ -44,8 +44,9 @@ public struct ReportRequest: Sendable {
 
     public init(
         kind: ReportKind, studio: String, fund: Fund? = nil, from: Period? = nil, to: Period? = nil, asOf: CalendarDate? = nil,
-        account: String? = nil
+        account: String? = nil, cutoffAtAsOf: Bool = false
     ) {
+        self.cutoffAtAsOf = cutoffAtAsOf
         self.kind = kind
         self.studio = studio
         self.fund = fund

@@ -21,6 +21,11 @@ public struct SigningKey: Sendable, Hashable, Codable {
     public let at: String
     public let user: String
 
+    /// A key value that is not (yet) on record, for computing its fingerprint.
+    public static func unregistered(hostUnit: String, publicKeyHex: String) -> SigningKey {
+        SigningKey(hostUnit: hostUnit, publicKeyHex: publicKeyHex, at: "", user: "")
+    }
+
     /// The first 16 hex digits of the SHA-256 of the raw public key: short enough to read out
     /// over the phone, long enough to tell keys apart.
     public var fingerprint: String {

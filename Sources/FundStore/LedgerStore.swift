@@ -23,6 +23,8 @@ public struct Stamp: Sendable, Equatable {
 /// file, or in memory for tests.
 public final class LedgerStore: Sendable {
     let queue: DatabaseQueue
+    /// The database file, or ":memory:" for an in-memory ledger.
+    public let path: String
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String) throws {
@@ -36,6 +38,7 @@ public final class LedgerStore: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)
+        self.path = path
         try Schema.migrator.migrate(queue)
     }
 
@@ -44,6 +47,7 @@ public final class LedgerStore: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         queue = try DatabaseQueue(configuration: configuration)
+        path = ":memory:"
         try Schema.migrator.migrate(queue)
     }
 

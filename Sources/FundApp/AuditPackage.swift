@@ -1,0 +1,379 @@
+import Crypto
+import FundCore
+import FundExchange
+import FundReports
+import FundStore
+import Foundation
+import ZIPFoundation
+
+/// `manifest.json` of an audit package: what it covers, the chain heads it was cut from, the
+/// signing key, and every file with its size and SHA-256.
+public struct PackageManifest: Sendable, Codable, Equatable {
+    public struct Generator: Sendable, Codable, Equatable {
+        public let name: String
+        public let version: String
+    }
+
+    public struct StudioInfo: Sendable, Codable, Equatable {
+        public let code: String
+        public let name: String
+        public let leader: String
+        public let field: String
+        public let recognized: CalendarDate
+        public let constructionWindowEnd: CalendarDate
+        public let approvedSubsidyFen: Money
+    }
+
+    public struct HostUnitInfo: Sendable, Codable, Equatable {
+        public let creditCode: String
+        public let name: String
+        public let kind: String
+        public let county: String
+    }
+
+    public struct FundInfo: Sendable, Codable, Equatable {
+        public let code: String
+        public let name: String
+    }
+
+    public struct ChainHead: Sendable, Codable, Equatable {
+        /// Position in the chain (1-based); 0 with the genesis hash for an empty chain.
+        public let sequence: Int
+        public let hash: String
+    }
+
+    public struct Coverage: Sendable, Codable, Equatable {
+        public let from: Period
+        public let to: Period
+        public let asOf: CalendarDate
+        public let vouchers: Int
+    }
+
+    public struct SigningKeyInfo: Sendable, Codable, Equatable {
+        public let algorithm: String
+        public let publicKey: String
+        public let fingerprint: String
+    }
+
+    public struct FileEntry: Sendable, Codable, Equatable {
+        public let path: String
+        public let size: Int
+        public let sha256: String
+    }
+
+    public let format: String
+    public let generator: Generator
+    public let studio: StudioInfo
+    public let hostUnit: HostUnitInfo
+    public let funds: [FundInfo]
+    public let coverage: Coverage
+    public let voucherChain: ChainHead
+    public let operationLog: ChainHead
+    public let signingKey: SigningKeyInfo
+    public let files: [FileEntry]
+
+    public static let formatName = "workshop-ledger-audit-package/1"
+}
+
+/// What `audit-package verify` found.
+public struct PackageVerification: Sendable {
+    public enum Problem: Sendable, Equatable, CustomStringConvertible {
+        case manifestMissing
+        case manifestUnreadable(String)
+        case signatureMissing
+        case signatureInvalid
+        case keyNotTrusted(expected: String, found: String)
+        case fileMissing(String)
+        case fileChanged(String)
+        case fileAdded(String)
+
+        public var description: String {
+            switch self {
+            case .manifestMissing: "缺少 manifest.json"
+            case .manifestUnreadable(let why): "manifest.json 无法读取：\(why)"
+            case .signatureMissing: "缺少 manifest.sig"
+            case .signatureInvalid: "签名无效：manifest.json 被改动，或签名不是清单所列公钥所签"
+            case .keyNotTrusted(let expected, let found): "签名公钥 \(found) 不是登记的公钥 \(expected)"
+            case .fileMissing(let path): "缺少文件：\(path)"
+            case .fileChanged(let path): "文件被改动（大小或 SHA-256 不符）：\(path)"
+            case .fileAdded(let path): "清单外的文件：\(path)"
+            }
+        }
+    }
+
+    public let manifest: PackageManifest?
+    public let problems: [Problem]
+    public let filesChecked: Int
+
+    public var isClean: Bool { problems.isEmpty }
+}
+
+/// The third-party audit package (第十四条): statements, evidence and data for audit software,
+/// with a signed manifest. Its bytes depend only on the ledger and the as-of day.
+public enum AuditPackage {
+    /// Entries of the ZIP carry this time (the as-of day is in the manifest instead), so that
+    /// two runs give the same bytes.
+    static let entryDate = Date(timeIntervalSince1970: 1_577_836_800)  // 2020-01-01T00:00:00Z
+
+    /// The statement files: (folder-relative name, kind) in the order an auditor reads them.
+    static let statements: [(String, ReportKind)] = [
+        ("01-专项资金收支情况表", .fundStatement), ("02-支出明细表", .expenseDetail), ("03-科目余额表", .trialBalance),
+        ("04-总账", .generalLedger), ("05-明细账", .subsidiaryLedger), ("06-序时账", .journal), ("07-记账凭证", .vouchers),
+        ("08-检查发现报告", .findings), ("09-累计支出图", .spendingChart),
+    ]
+
+    /// Reads a package and checks every hash, the signature and, when given, that the key is
+    /// the trusted (registered) one.
+    public static func verify(_ data: Data, trustedKey: String? = nil) -> PackageVerification {
+        guard let archive = try? Archive(data: data, accessMode: .read, pathEncoding: nil) else {
+            return PackageVerification(manifest: nil, problems: [.manifestUnreadable("不是有效的 ZIP 文件")], filesChecked: 0)
+        }
+        var contents: [String: Data] = [:]
+        for entry in archive where entry.type == .file {
+            var bytes = Data()
+            do {
+                _ = try archive.extract(entry) { bytes.append($0) }
+            } catch {
+                // A corrupt entry (CRC mismatch) counts as changed below: leave it out.
+                continue
+            }
+            contents[entry.path] = bytes
+        }
+        guard let manifestData = contents["manifest.json"] else {
+            return PackageVerification(manifest: nil, problems: [.manifestMissing], filesChecked: 0)
+        }
+        let manifest: PackageManifest
+        do { manifest = try JSONDecoder().decode(PackageManifest.self, from: manifestData) } catch {
+            return PackageVerification(manifest: nil, problems: [.manifestUnreadable("\(error)")], filesChecked: 0)
+        }
+        var problems: [PackageVerification.Problem] = []
+        if let signature = contents["manifest.sig"] {
+            let valid = LedgerStore.bytes(hex: manifest.signingKey.publicKey).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+                .map { $0.isValidSignature(signature, for: manifestData) } ?? false
+            if !valid { problems.append(.signatureInvalid) }
+        } else {
+            problems.append(.signatureMissing)
+        }
+        if let trustedKey, trustedKey.lowercased() != manifest.signingKey.publicKey {
+            problems.append(.keyNotTrusted(expected: trustedKey.lowercased(), found: manifest.signingKey.publicKey))
+        }
+        var listed: Set<String> = ["manifest.json", "manifest.sig"]
+        for file in manifest.files {
+            listed.insert(file.path)
+            guard let bytes = contents[file.path] else {
+                problems.append(.fileMissing(file.path))
+                continue
+            }
+            if bytes.count != file.size || LedgerStore.hex(SHA256.hash(data: bytes)) != file.sha256 {
+                problems.append(.fileChanged(file.path))
+            }
+        }
+        let entries = Set(archive.filter { $0.type == .file }.map(\.path))
+        for path in entries.subtracting(listed).sorted() { problems.append(.fileAdded(path)) }
+        return PackageVerification(manifest: manifest, problems: problems, filesChecked: manifest.files.count)
+    }
+
+    /// SubjectPublicKeyInfo PEM of an Ed25519 public key (what openssl reads).
+    public static func publicKeyPEM(_ raw: [UInt8]) -> String {
+        let der: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + raw
+        return "-----BEGIN PUBLIC KEY-----\n\(Data(der).base64EncodedString())\n-----END PUBLIC KEY-----\n"
+    }
+
+    /// Writes the entries into a ZIP in path order, deflated, with a fixed entry time.
+    static func zip(_ files: [(path: String, data: Data)]) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create, pathEncoding: nil)
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            let data = file.data
+            try archive.addEntry(
+                with: file.path, type: .file, uncompressedSize: Int64(data.count), modificationDate: entryDate, permissions: 0o644,
+                compressionMethod: .deflate
+            ) { position, size in
+                data.subdata(in: Int(position)..<min(Int(position) + size, data.count))
+            }
+        }
+        guard let bytes = archive.data else { throw CocoaError(.fileWriteUnknown) }
+        return bytes
+    }
+}
+
+extension LedgerApp {
+    /// The default place of a host unit's private key: beside the database, readable by its
+    /// owner only.
+    public func defaultKeyFile(hostUnit: CreditCode) -> URL {
+        URL(fileURLWithPath: store.path + ".keys").appendingPathComponent("\(hostUnit).ed25519")
+    }
+
+    /// Generates a host unit's Ed25519 key pair: the private key goes to `file` (hex, mode
+    /// 0600; an existing file is never overwritten), the public key is registered and logged.
+    public func generateSigningKey(hostUnit code: String, file: URL?) throws -> (key: SigningKey, file: URL) {
+        let hostUnit = try CreditCode(code)
+        guard try store.hostUnits().contains(where: { $0.creditCode == hostUnit }) else {
+            throw Rejection(.hostUnitUnknown, field: "host-unit", "依托单位 \(hostUnit) 未登记")
+        }
+        let url = file ?? defaultKeyFile(hostUnit: hostUnit)
+        guard !FileManager.default.fileExists(atPath: url.path) else {
+            throw Rejection(.signingKeyInvalid, field: "key-file", "密钥文件 \(url.path) 已存在，不会覆盖；如需更换密钥请指定新文件")
+        }
+        let privateKey = Curve25519.Signing.PrivateKey()
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard FileManager.default.createFile(
+            atPath: url.path, contents: Data((LedgerStore.hex(privateKey.rawRepresentation) + "\n").utf8),
+            attributes: [.posixPermissions: 0o600])
+        else {
+            throw Rejection(.signingKeyInvalid, field: "key-file", "无法写入密钥文件 \(url.path)")
+        }
+        let key = try store.registerSigningKey(
+            hostUnit: hostUnit, publicKeyHex: LedgerStore.hex(privateKey.publicKey.rawRepresentation), stamp: stamp())
+        return (key, url)
+    }
+
+    /// Reads a private key file and checks it against the host unit's registered public key.
+    func signingKey(for hostUnit: CreditCode, file: URL?) throws -> Curve25519.Signing.PrivateKey {
+        guard let registered = try store.signingKey(hostUnit: hostUnit) else {
+            throw Rejection(.signingKeyMissing, field: "host-unit", "依托单位 \(hostUnit) 尚未登记签名密钥：先运行 workshop-ledger keys generate --host-unit \(hostUnit)")
+        }
+        let url = file ?? defaultKeyFile(hostUnit: hostUnit)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw Rejection(.signingKeyMissing, field: "key-file", "找不到私钥文件 \(url.path)（用 --key-file 指定）")
+        }
+        guard let raw = LedgerStore.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32,
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        else {
+            throw Rejection(.signingKeyInvalid, field: "key-file", "\(url.path) 不是 Ed25519 私钥（64 位十六进制）")
+        }
+        guard LedgerStore.hex(key.publicKey.rawRepresentation) == registered.publicKeyHex else {
+            throw Rejection(.signingKeyMismatch, field: "key-file", "\(url.path) 与依托单位 \(hostUnit) 登记的公钥（指纹 \(registered.fingerprint)）不符")
+        }
+        return key
+    }
+
+    /// Builds the audit package of one studio as of a day. The same ledger and day give the
+    /// same bytes; the export itself is logged (after the fact, and left out of the manifest's
+    /// log head so that it does not change what it exports).
+    public func auditPackage(studio code: String, asOf: CalendarDate, keyFile: URL? = nil) throws -> Data {
+        let snapshot = try booksSnapshot(studio: code, asOf: asOf)
+        let privateKey = try signingKey(for: snapshot.hostUnit.creditCode, file: keyFile)
+        var files: [(path: String, data: Data)] = []
+        // Statements, XLSX and PDF.
+        for (name, kind) in AuditPackage.statements {
+            let built = try buildReport(ReportRequest(kind: kind, studio: code, asOf: asOf, cutoffAtAsOf: true))
+            files.append(("报表/\(name).xlsx", try Self.render(built, format: .xlsx)))
+            files.append(("报表/\(name).pdf", try Self.render(built, format: .pdf)))
+        }
+        // Evidence, content-addressed, with an index from vouchers to files.
+        let evidence = try store.evidence(studio: code).filter { link in snapshot.vouchers.contains { $0.ref == link.voucher } }
+        var index = [["会计期间", "凭证字号", "附单据张数", "文件名", "包内路径", "字节数", "SHA-256"]]
+        var stored: Set<String> = []
+        for link in evidence {
+            let ext = URL(fileURLWithPath: link.fileName).pathExtension.lowercased()
+            let path = "证据/\(link.sha256)\(ext.isEmpty ? "" : ".\(ext)")"
+            if stored.insert(path).inserted { files.append((path, try store.evidenceContent(sha256: link.sha256))) }
+            let attachments = snapshot.vouchers.first { $0.ref == link.voucher }?.draft.attachments ?? 0
+            index.append([link.voucher.period.iso, link.voucher.label, String(attachments), link.fileName, path, String(link.size), link.sha256])
+        }
+        var missing = [["会计期间", "凭证字号", "附单据张数", "已附电子文件数", "缺少"]]
+        for voucher in snapshot.vouchers where voucher.draft.attachments > 0 {
+            let count = evidence.filter { $0.voucher == voucher.ref }.count
+            if count < voucher.draft.attachments {
+                missing.append([
+                    voucher.ref.period.iso, voucher.ref.label, String(voucher.draft.attachments), String(count), String(voucher.draft.attachments - count),
+                ])
+            }
+        }
+        files.append(("证据/证据索引.csv", CSVEncoding.utf8.encode(Self.csv(index))))
+        files.append(("证据/未附电子文件的单据.csv", CSVEncoding.utf8.encode(Self.csv(missing))))
+        // Data for audit software.
+        for file in try GBT24589Export.files(snapshot) { files.append(("数据/GBT24589/\(file.name)", file.data)) }
+        for table in try AOTablesExport.tables(snapshot) {
+            files.append(("数据/AO/UTF-8/\(table.name)", CSVEncoding.utf8.encode(table.text)))
+            files.append(("数据/AO/GB18030/\(table.name)", CSVEncoding.gb18030.encode(table.text)))
+        }
+        files.append(("数据/books.journal", Data(HledgerExport.journal(snapshot).utf8)))
+        files.append(("数据/books.beancount", Data(BeancountExport.file(snapshot).utf8)))
+        let publicKey = Array(privateKey.publicKey.rawRepresentation)
+        files.append(("签名公钥.pem", Data(AuditPackage.publicKeyPEM(publicKey).utf8)))
+        // The manifest, signed.
+        let range = snapshot.periodRange
+        let chain = try store.chainHead(studio: code, asOf: asOf)
+        let log = try store.logHead(asOf: asOf, excluding: ["export."])
+        let keyInfo = SigningKey.unregistered(hostUnit: snapshot.hostUnit.creditCode.description, publicKeyHex: LedgerStore.hex(publicKey))
+        let readme = Self.packageReadme(snapshot: snapshot, fingerprint: keyInfo.fingerprint, files: files.map(\.path))
+        files.append(("README.txt", CSVEncoding.utf8.encode(readme)))
+        let manifest = PackageManifest(
+            format: PackageManifest.formatName, generator: .init(name: "WorkshopLedger", version: Self.version),
+            studio: .init(
+                code: snapshot.studio.code, name: snapshot.studio.name, leader: snapshot.studio.leader, field: snapshot.studio.field,
+                recognized: snapshot.studio.recognized, constructionWindowEnd: snapshot.studio.constructionWindow.upperBound,
+                approvedSubsidyFen: snapshot.studio.approvedSubsidy),
+            hostUnit: .init(
+                creditCode: snapshot.hostUnit.creditCode.description, name: snapshot.hostUnit.name, kind: snapshot.hostUnit.kind.rawValue,
+                county: snapshot.hostUnit.county),
+            funds: Fund.allCases.map { .init(code: $0.rawValue, name: $0.chineseName) },
+            coverage: .init(from: range.from, to: range.to, asOf: asOf, vouchers: snapshot.vouchers.count),
+            voucherChain: .init(sequence: chain?.sequence ?? 0, hash: chain?.hash ?? Canonical.genesis),
+            operationLog: .init(sequence: log?.sequence ?? 0, hash: log?.hash ?? Canonical.genesis),
+            signingKey: .init(algorithm: "Ed25519", publicKey: keyInfo.publicKeyHex, fingerprint: keyInfo.fingerprint),
+            files: files.sorted { $0.path < $1.path }.map { .init(path: $0.path, size: $0.data.count, sha256: LedgerStore.hex(SHA256.hash(data: $0.data))) })
+        let manifestData = try Self.reportJSON(manifest)
+        let signature = try privateKey.signature(for: manifestData)
+        files.append(("manifest.json", manifestData))
+        files.append(("manifest.sig", signature))
+        let package = try AuditPackage.zip(files)
+        try store.logExport(
+            studio: code,
+            detail: "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(LedgerStore.hex(SHA256.hash(data: manifestData)))）",
+            stamp: stamp())
+        return package
+    }
+
+    static func csv(_ rows: [[String]]) -> String {
+        rows.map { $0.map(CSVText.escape).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func packageReadme(snapshot: BooksSnapshot, fingerprint: String, files: [String]) -> String {
+        let studio = snapshot.studio
+        return """
+            技能大师工作室项目资金审计资料包
+            ================================
+
+            工作室：\(studio.name)（\(studio.code)），领办人 \(studio.leader)
+            依托单位：\(snapshot.hostUnit.name)（统一社会信用代码 \(snapshot.hostUnit.creditCode)）
+            认定日期：\(studio.recognized.chinese)；建设期至 \(studio.constructionWindow.upperBound.chinese)
+            核定补助资金：\(studio.approvedSubsidy.groupedString) 元
+            账簿截至：\(snapshot.asOf.chinese)，共 \(snapshot.vouchers.count) 张凭证（含红字冲销）
+            生成：WorkshopLedger \(LedgerApp.version)
+
+            本资料包依据《资阳市技能大师工作室建设管理办法》第十四条准备，供第三方审计机构出具项目资金
+            使用情况审计报告之用。补助资金、企业支持资金、自筹资金分别建账，各自借贷平衡。
+
+            一、目录
+            报表/        专项资金收支情况表、支出明细表、科目余额表（分资金及合并）、总账、明细账、序时账、
+                         记账凭证、检查发现报告（含说明及复核意见）、累计支出图；各有 XLSX 与 PDF 两种格式。
+            证据/        凭证所附电子单据，文件名为其 SHA-256；证据索引.csv 列出凭证与文件的对应关系，
+                         未附电子文件的单据.csv 列出附单据张数多于已附电子文件的凭证。
+            数据/GBT24589/  公共档案.xml、总账.xml：参照 GB/T 24589 会计软件数据接口标准，GB18030 编码，
+                         资金来源和工作室作为自定义档案项，通过辅助项1、辅助项2 引用。
+            数据/AO/     会计科目表、科目余额表、凭证库（含对方科目）平面表，UTF-8（带 BOM）与 GB18030 两种编码，
+                         可导入现场审计实施系统（AO）或其他审计软件。
+            数据/books.journal、数据/books.beancount：同一账簿的 hledger 与 beancount 格式，可用
+                         hledger -f books.journal balance、bean-check books.beancount 独立复核余额。
+            签名公钥.pem  依托单位签名公钥（Ed25519）。
+            manifest.json 资料包清单：工作室、依托单位、资金、期间、凭证哈希链和操作日志链的链头，
+                         以及每个文件的路径、字节数和 SHA-256。
+            manifest.sig  依托单位私钥对 manifest.json 的 Ed25519 签名（64 字节）。
+
+            二、如何核验
+            1. 公钥指纹：\(fingerprint)。请与依托单位在工作室登记的公钥指纹核对（workshop-ledger keys show）。
+            2. 核验签名与全部文件：workshop-ledger audit-package verify 本文件.zip
+               或用 OpenSSL：openssl pkeyutl -verify -pubin -inkey 签名公钥.pem -rawin -in manifest.json -sigfile manifest.sig
+            3. 逐个文件核对 SHA-256：sha256sum 文件，与 manifest.json 中的 sha256 比较；清单外多出的文件、
+               缺少的文件或任何一个字节的改动都会被发现。
+            4. 账簿本身可在依托单位的账套中用 workshop-ledger verify 重新计算哈希链，与清单中的链头比较。
+
+            三、文件清单（\(files.count + 3) 个，另见 manifest.json）
+            \(files.sorted().joined(separator: "\n"))
+
+            """
+    }
+}
