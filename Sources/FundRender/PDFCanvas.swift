@@ -46,6 +46,18 @@ final class PDFCanvas {
     /// Advance widths of printable ASCII for `.body` and `.bodyBold` (index = scalar - 32),
     /// so that amounts and codes are measured without a pango layout.
     private var asciiAdvances: [[Double]] = []
+    /// Distance from a line's top to its baseline, per font.
+    private var baselines: [Double] = []
+    /// The cairo font pango draws each font with, and the glyphs looked up in it so far: the
+    /// fast path for single-line cells (see `drawGlyphs`).
+    private var fonts: [UnsafeMutablePointer<PangoFont>] = []
+    private var scaledFonts: [OpaquePointer] = []
+    private var glyphCache: [[UInt32: Glyph]] = []
+
+    struct Glyph {
+        let index: UInt
+        let advance: Double
+    }
 
     init(title: String) throws {
         let box = Unmanaged.passUnretained(output).toOpaque()
@@ -83,6 +95,7 @@ final class PDFCanvas {
 
     deinit {
         for layout in layouts { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        for font in fonts { g_object_unref(UnsafeMutableRawPointer(font)) }
         for description in descriptions { pango_font_description_free(description) }
         g_object_unref(UnsafeMutableRawPointer(context))
         cairo_destroy(cr)
@@ -100,11 +113,94 @@ final class PDFCanvas {
             pango_layout_set_font_description(layout, description)
             descriptions.append(description)
             layouts.append(layout)
+            guard let loaded = pango_context_load_font(context, description) else {
+                throw RenderError(.pdf, "找不到字体 \(Self.family)（Debian：fonts-noto-cjk）")
+            }
+            fonts.append(loaded)
+            // Every font pango loads through a cairo context is a PangoCairoFont.
+            guard let scaled = pango_cairo_font_get_scaled_font(OpaquePointer(loaded)) else {
+                throw RenderError(.pdf, "pango 字体没有 cairo 字形：\(Self.family)")
+            }
+            scaledFonts.append(scaled)
+            glyphCache.append([:])
         }
         lineHeights = Font.allCases.map { font in measure("国Ag", font: font).height }
-        asciiAdvances = [Font.body, Font.bodyBold].map { font in
-            (32..<127).map { scalar in measure(String(UnicodeScalar(UInt8(scalar))), font: font).width }
+        baselines = Font.allCases.map { font in
+            Double(pango_layout_get_baseline(layouts[font.rawValue])) / Self.pangoScale
         }
+        asciiAdvances = [Font.body, Font.bodyBold].map { font in
+            (32..<127).map { scalar in glyph(UnicodeScalar(UInt8(scalar)), font: font)?.advance
+                ?? measure(String(UnicodeScalar(UInt8(scalar))), font: font).width }
+        }
+    }
+
+    // MARK: Glyph fast path
+
+    /// Scripts drawn glyph by glyph without shaping: printable ASCII, CJK ideographs, CJK and
+    /// full-width punctuation, dashes. Anything else (combining marks, other scripts) goes
+    /// through pango.
+    static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20..<0x7F, 0x2014, 0x2018...0x201D, 0x2026, 0x3000...0x303F, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xFF01...0xFF5E, 0xFFE5:
+            true
+        default:
+            false
+        }
+    }
+
+    /// The font's glyph for a scalar (nil when the font has none: pango then falls back to
+    /// another font).
+    func glyph(_ scalar: Unicode.Scalar, font: Font) -> Glyph? {
+        if let glyph = glyphCache[font.rawValue][scalar.value] { return glyph }
+        let scaled = scaledFonts[font.rawValue]
+        var glyphs: UnsafeMutablePointer<cairo_glyph_t>?
+        var count: Int32 = 0
+        let text = String(scalar)
+        let status = cairo_scaled_font_text_to_glyphs(
+            scaled, 0, 0, text, Int32(text.utf8.count), &glyphs, &count, nil, nil, nil)
+        defer { cairo_glyph_free(glyphs) }
+        guard status == CAIRO_STATUS_SUCCESS, count == 1, let glyphs, glyphs[0].index != 0 else { return nil }
+        var extents = cairo_text_extents_t()
+        cairo_scaled_font_glyph_extents(scaled, glyphs, 1, &extents)
+        let glyph = Glyph(index: glyphs[0].index, advance: extents.x_advance)
+        glyphCache[font.rawValue][scalar.value] = glyph
+        return glyph
+    }
+
+    /// Draws one line of plain text straight from cached glyphs, with its UTF-8 attached so the
+    /// PDF's text stays extractable. Returns false (drawing nothing) when the text is not plain
+    /// or does not fit `width`; the caller then uses pango, which also ellipsizes.
+    func drawGlyphs(
+        _ text: String, font: Font, box x: Double, _ y: Double, _ width: Double, _ height: Double,
+        alignment: CellText.Alignment
+    ) -> Bool {
+        var glyphs: [cairo_glyph_t] = []
+        var clusters: [cairo_text_cluster_t] = []
+        var advance = 0.0
+        for scalar in text.unicodeScalars {
+            guard Self.isPlain(scalar), let glyph = glyph(scalar, font: font) else { return false }
+            glyphs.append(cairo_glyph_t(index: glyph.index, x: advance, y: 0))
+            clusters.append(cairo_text_cluster_t(num_bytes: Int32(UTF8.width(scalar)), num_glyphs: 1))
+            advance += glyph.advance
+        }
+        guard advance <= width + 0.01 else { return false }
+        let left: Double
+        switch alignment {
+        case .left: left = x
+        case .centre: left = x + (width - advance) / 2
+        case .right: left = x + width - advance
+        }
+        let baseline = y + max(0, (height - lineHeights[font.rawValue]) / 2) + baselines[font.rawValue]
+        for index in glyphs.indices {
+            glyphs[index].x += left
+            glyphs[index].y = baseline
+        }
+        cairo_set_scaled_font(cr, scaledFonts[font.rawValue])
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        let bytes = Int32(text.utf8.count)
+        cairo_show_text_glyphs(cr, text, bytes, glyphs, Int32(glyphs.count), clusters, Int32(clusters.count), cairo_text_cluster_flags_t(0))
+        return true
     }
 
     /// Ends the document and returns the bytes; the canvas is unusable afterwards.
@@ -189,6 +285,7 @@ final class PDFCanvas {
         alignment: CellText.Alignment, maxLines: Int = 1
     ) {
         guard !text.isEmpty else { return }
+        if drawGlyphs(text, font: font, box: x, y, width, height, alignment: alignment) { return }
         let layout = prepare(text, font: font, width: width, alignment: alignment, maxLines: maxLines)
         var logicalWidth: Int32 = 0
         var logicalHeight: Int32 = 0

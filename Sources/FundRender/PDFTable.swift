@@ -76,14 +76,20 @@ struct PDFTableLayout {
         let total = widths.reduce(0, +)
         let flexible = widths.indices.filter { wraps[$0] }
         let flexibleTotal = flexible.reduce(0.0) { $0 + widths[$1] }
-        if total <= width || flexibleTotal > total - width + Double(flexible.count) * 36 {
-            // Grow (or shrink) the text columns in proportion to their hints.
-            let target = flexibleTotal + (width - total)
-            if flexible.isEmpty {
-                widths = widths.map { $0 * width / total }
-            } else {
-                for column in flexible { widths[column] *= target / flexibleTotal }
+        if total <= width {
+            // Spare width: text columns grow up to twice their hint, the rest goes to all columns.
+            var spare = width - total
+            if flexibleTotal > 0 {
+                let growth = min(spare, flexibleTotal)
+                for column in flexible { widths[column] += growth * widths[column] / flexibleTotal }
+                spare -= growth
             }
+            let grown = widths.reduce(0, +)
+            widths = widths.map { $0 + spare * $0 / grown }
+        } else if flexibleTotal > total - width + Double(flexible.count) * 36 {
+            // Too wide: narrow the text columns (they wrap), keeping each at least 36 pt.
+            let target = flexibleTotal - (total - width)
+            for column in flexible { widths[column] *= target / flexibleTotal }
         } else {
             // Even narrowed text columns do not fit: scale everything (amounts may be cut "…").
             widths = widths.map { $0 * width / total }
