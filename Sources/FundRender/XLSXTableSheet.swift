@@ -114,6 +114,7 @@ extension XLSXBook {
         for (column, cell) in row.cells.enumerated() {
             var style = base
             style.alignment = CellText.alignment(table.columns[column].kind)
+            style.wrap = table.columns[column].kind == .text
             if column == indentColumn { style.indent = row.indent }
             try writeCell(sheet, cell, sheetRow: sheetRow, column: column, style: style, table: table, dataFirst: dataFirst)
         }
@@ -152,15 +153,16 @@ extension XLSXBook {
     }
 
     /// Excel widths in character cells (a CJK character counts two, as in `Column.width`): the
-    /// hint, widened to fit the title and, for columns that never wrap, the widest value.
+    /// hint, widened to fit the title and the widest value; text columns stop growing at twice
+    /// their hint (at least 40 cells) and wrap beyond it.
     static func columnWidths(_ table: DocumentTable) -> [Double] {
         table.columns.enumerated().map { column, spec in
-            var width = max(spec.width, TextTable.displayWidth(spec.title))
-            if spec.kind != .text {
-                for row in table.rows where row.role != .group {
-                    width = max(width, TextTable.displayWidth(CellText.text(row.cells[column])))
-                }
+            var widest = 0
+            for row in table.rows where row.role != .group {
+                widest = max(widest, TextTable.displayWidth(CellText.text(row.cells[column])))
             }
+            var width = max(spec.width, TextTable.displayWidth(spec.title))
+            width = max(width, spec.kind == .text ? min(widest, max(spec.width * 2, 40)) : widest)
             return Double(min(width, 120) + 2)
         }
     }
