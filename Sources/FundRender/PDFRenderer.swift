@@ -1,0 +1,334 @@
+import FundCore
+import FundReports
+import Foundation
+
+/// Writes a `ReportDocument` as an A4 PDF (cairo + pango, "Noto Sans CJK SC" embedded as a
+/// subset): title block, ruled tables whose header repeats on every page, 记账凭证 two to a
+/// page, cumulative-spending charts, "第 N 页 共 M 页" on every page and the signature line at
+/// the foot of the last page. The document is laid out into pages first (so M is known), then
+/// drawn.
+public enum PDFRenderer {
+    /// The PDF's bytes. Throws `RenderError` when cairo fails.
+    public static func render(_ document: ReportDocument) throws -> Data {
+        let canvas = try PDFCanvas(title: document.title)
+        let composer = PDFComposer(document: document, canvas: canvas)
+        composer.compose()
+        composer.draw()
+        return try canvas.finish()
+    }
+}
+
+/// Page geometry in points: A4, 40 pt margins, the footer inside the bottom margin.
+struct PDFGeometry {
+    static let margin = 40.0
+
+    let landscape: Bool
+    var width: Double { landscape ? PDFCanvas.a4Height : PDFCanvas.a4Width }
+    var height: Double { landscape ? PDFCanvas.a4Width : PDFCanvas.a4Height }
+    var left: Double { Self.margin }
+    var contentWidth: Double { width - 2 * Self.margin }
+    var top: Double { Self.margin }
+    var bottom: Double { height - Self.margin }
+    var footerTop: Double { height - 28 }
+}
+
+/// What a page shows, in drawing order. Tables, facts and paragraphs are stored once in the
+/// composer; items name them by index and say which part lands on this page.
+enum PDFItem {
+    case titleBlock(y: Double)
+    case heading(String, y: Double)
+    case caption(String, y: Double)
+    case paragraph(index: Int, lines: Range<Int>, y: Double)
+    case tableSegment(index: Int, rows: Range<Int>, y: Double)
+    case voucher(index: Int, slot: Int)
+    case chart(index: Int, y: Double, height: Double)
+    case signatures(y: Double)
+}
+
+struct PDFPage {
+    var geometry: PDFGeometry
+    var items: [PDFItem] = []
+}
+
+/// The layout pass (`compose`) and the drawing pass (`draw`) over one document.
+final class PDFComposer {
+    static let blockGap = 10.0
+    static let titleBlockColumns = 3
+
+    let document: ReportDocument
+    let canvas: PDFCanvas
+    private(set) var pages: [PDFPage] = []
+    var tables: [PDFTableLayout] = []
+    var paragraphs: [PDFParagraph] = []
+    var voucherParts: [PDFVoucherPart] = []
+    var charts: [SpendingChart] = []
+    /// Cursor on the current page.
+    private var y = 0.0
+    /// Whether anything but the title block is on the current page.
+    private var pageHasContent = false
+    /// The next free half of the current page while vouchers are being placed.
+    private var voucherSlot: Int?
+
+    init(document: ReportDocument, canvas: PDFCanvas) {
+        self.document = document
+        self.canvas = canvas
+    }
+
+    var geometry: PDFGeometry { pages[pages.count - 1].geometry }
+
+    // MARK: Layout pass
+
+    func compose() {
+        let landscape = document.orientation == .landscape
+        startPage(landscape: landscape)
+        // A document of voucher prints only: every voucher is its own form with its own title.
+        let onlyVouchers = document.sections.allSatisfy { section in
+            section.blocks.allSatisfy { if case .voucher = $0 { true } else { false } }
+        } && !document.sections.flatMap(\.blocks).isEmpty
+        if !onlyVouchers {
+            add(.titleBlock(y: y))
+            y += titleBlockHeight()
+        }
+        for section in document.sections {
+            if section.startsNewPage && pageHasContent { startPage(landscape: landscape) }
+            if let heading = section.heading, !heading.isEmpty, !onlyVouchers {
+                leaveVouchers()
+                let height = canvas.lineHeight(.heading) + 6
+                ensureSpace(height + 60)
+                add(.heading(heading, y: y))
+                y += height
+            }
+            for block in section.blocks { place(block) }
+        }
+        placeSignatures()
+    }
+
+    private func startPage(landscape: Bool) {
+        pages.append(PDFPage(geometry: PDFGeometry(landscape: landscape)))
+        y = geometry.top
+        pageHasContent = false
+        voucherSlot = nil
+    }
+
+    private func add(_ item: PDFItem) {
+        pages[pages.count - 1].items.append(item)
+        if case .titleBlock = item { return }
+        pageHasContent = true
+    }
+
+    /// Starts a new page unless `height` still fits (or the page is empty anyway).
+    private func ensureSpace(_ height: Double) {
+        if y + height > geometry.bottom && pageHasContent {
+            startPage(landscape: document.orientation == .landscape)
+        }
+    }
+
+    /// After a run of vouchers, other content starts on a fresh page.
+    private func leaveVouchers() {
+        if voucherSlot != nil { startPage(landscape: document.orientation == .landscape) }
+    }
+
+    private func place(_ block: Block) {
+        if case .voucher(let voucher) = block {
+            placeVoucher(voucher)
+            return
+        }
+        leaveVouchers()
+        switch block {
+        case .paragraph(let text): placeParagraph(text)
+        case .facts(let facts): placeTable(PDFTableLayout.facts(facts, canvas: canvas, width: geometry.contentWidth), caption: nil)
+        case .table(let table):
+            let layout = PDFTableLayout.make(table, canvas: canvas, width: geometry.contentWidth)
+            placeTable(layout, caption: table.caption)
+        case .chart(let chart): placeChart(chart)
+        case .voucher: break
+        }
+    }
+
+    private func placeParagraph(_ text: String) {
+        let paragraph = PDFParagraph.make(text, canvas: canvas, width: geometry.contentWidth)
+        paragraphs.append(paragraph)
+        var line = 0
+        while line < paragraph.lineCount {
+            ensureSpace(paragraph.lineHeight)
+            let fitting = max(1, Int((geometry.bottom - y) / paragraph.lineHeight))
+            let end = min(paragraph.lineCount, line + fitting)
+            add(.paragraph(index: paragraphs.count - 1, lines: line..<end, y: y))
+            y += Double(end - line) * paragraph.lineHeight
+            line = end
+        }
+        y += Self.blockGap
+    }
+
+    /// Rows fill pages in order; every page a table continues on repeats its header.
+    private func placeTable(_ layout: PDFTableLayout, caption: String?) {
+        tables.append(layout)
+        let index = tables.count - 1
+        let captionHeight = caption.map { _ in canvas.lineHeight(.caption) + 4 } ?? 0
+        let firstRow = layout.rowHeights.first ?? 0
+        ensureSpace(captionHeight + layout.headerHeight + firstRow)
+        if let caption {
+            add(.caption(caption, y: y))
+            y += captionHeight
+        }
+        var row = 0
+        repeat {
+            var end = row
+            var bottom = y + layout.headerHeight
+            while end < layout.rowHeights.count && (bottom + layout.rowHeights[end] <= geometry.bottom || end == row) {
+                bottom += layout.rowHeights[end]
+                end += 1
+            }
+            add(.tableSegment(index: index, rows: row..<end, y: y))
+            y = bottom
+            row = end
+            if row < layout.rowHeights.count {
+                startPage(landscape: document.orientation == .landscape)
+            }
+        } while row < layout.rowHeights.count
+        y += Self.blockGap
+    }
+
+    /// Vouchers go two to a portrait page, each in its own half; a long voucher continues in
+    /// the next half.
+    private func placeVoucher(_ voucher: VoucherPrint) {
+        let parts = PDFVoucherPart.split(voucher)
+        for part in parts {
+            if voucherSlot == nil {
+                if pageHasContent || geometry.landscape { startPage(landscape: false) }
+                voucherSlot = 0
+            } else if voucherSlot == 2 {
+                startPage(landscape: false)
+                voucherSlot = 0
+            }
+            voucherParts.append(part)
+            add(.voucher(index: voucherParts.count - 1, slot: voucherSlot ?? 0))
+            voucherSlot = (voucherSlot ?? 0) + 1
+        }
+        y = geometry.bottom
+    }
+
+    /// A chart takes up to 70 % of a page; it shrinks (to no less than 220 pt) rather than
+    /// leave a heading alone at the foot of the page.
+    private func placeChart(_ chart: SpendingChart) {
+        charts.append(chart)
+        let preferred = min(geometry.contentWidth * 0.6, (geometry.bottom - geometry.top) * 0.7)
+        let height = max(min(preferred, 220), min(preferred, geometry.bottom - y))
+        ensureSpace(height)
+        add(.chart(index: charts.count - 1, y: y, height: height))
+        y += height + Self.blockGap
+    }
+
+    /// The signature line sits at the foot of the last page.
+    private func placeSignatures() {
+        guard !document.signatures.isEmpty else { return }
+        let height = canvas.lineHeight(.label)
+        if voucherSlot != nil || y + height + 12 > geometry.bottom {
+            startPage(landscape: document.orientation == .landscape)
+        }
+        add(.signatures(y: geometry.bottom - height))
+    }
+
+    // MARK: Title block
+
+    private var titleBlockRows: Int {
+        (document.titleBlock.count + Self.titleBlockColumns - 1) / Self.titleBlockColumns
+    }
+
+    private func titleBlockHeight() -> Double {
+        canvas.lineHeight(.title) + 10 + Double(titleBlockRows) * (canvas.lineHeight(.label) + 2) + 8
+    }
+
+    // MARK: Drawing pass
+
+    func draw() {
+        for (number, page) in pages.enumerated() {
+            canvas.setPageSize(landscape: page.geometry.landscape)
+            for item in page.items { draw(item, geometry: page.geometry) }
+            // Two spaces: poppler's layout mode reads a single space between CJK glyphs as none.
+            let footer = "第  \(number + 1)  页  共  \(pages.count)  页"
+            canvas.draw(footer, font: .small, x: page.geometry.left, y: page.geometry.footerTop,
+                        width: page.geometry.contentWidth, alignment: .centre, grey: 0.2)
+            canvas.showPage()
+        }
+    }
+
+    private func draw(_ item: PDFItem, geometry: PDFGeometry) {
+        switch item {
+        case .titleBlock(let y): drawTitleBlock(y: y, geometry: geometry)
+        case .heading(let text, let y):
+            canvas.draw(text, font: .heading, x: geometry.left, y: y, width: geometry.contentWidth)
+        case .caption(let text, let y):
+            canvas.draw(text, font: .caption, x: geometry.left, y: y, width: geometry.contentWidth)
+        case .paragraph(let index, let lines, let y):
+            paragraphs[index].draw(lines: lines, canvas: canvas, x: geometry.left, y: y)
+        case .tableSegment(let index, let rows, let y):
+            tables[index].draw(rows: rows, canvas: canvas, x: geometry.left, y: y)
+        case .voucher(let index, let slot):
+            voucherParts[index].draw(canvas: canvas, geometry: geometry, slot: slot)
+        case .chart(let index, let y, let height):
+            PDFChartPainter(chart: charts[index], canvas: canvas)
+                .draw(x: geometry.left, y: y, width: geometry.contentWidth, height: height)
+        case .signatures(let y):
+            drawSignatures(document.signatures, y: y, x: geometry.left, width: geometry.contentWidth, canvas: canvas)
+        }
+    }
+
+    private func drawTitleBlock(y top: Double, geometry: PDFGeometry) {
+        var y = top
+        let titleWidth = canvas.measure(document.title, font: .title).width
+        canvas.draw(document.title, font: .title, x: geometry.left, y: y, width: geometry.contentWidth, alignment: .centre)
+        y += canvas.lineHeight(.title) + 1
+        // The customary double rule under a statement's title.
+        let ruleLeft = geometry.left + (geometry.contentWidth - titleWidth) / 2 - 6
+        canvas.line(ruleLeft, y, ruleLeft + titleWidth + 12, y)
+        canvas.line(ruleLeft, y + 2, ruleLeft + titleWidth + 12, y + 2)
+        canvas.stroke(width: 0.6)
+        y += 9
+        let columnWidth = geometry.contentWidth / Double(Self.titleBlockColumns)
+        for (index, item) in document.titleBlock.enumerated() {
+            let row = index / Self.titleBlockColumns
+            let column = index % Self.titleBlockColumns
+            let inRow = min(Self.titleBlockColumns, document.titleBlock.count - row * Self.titleBlockColumns)
+            // Left, centre, right: 编制单位 flush left, 单位：元 flush right.
+            let alignment: CellText.Alignment =
+                column == 0 ? .left : (column == inRow - 1 ? .right : .centre)
+            canvas.draw(item.label + "：" + item.value, font: .label, x: geometry.left + Double(column) * columnWidth,
+                        y: y + Double(row) * (canvas.lineHeight(.label) + 2), width: columnWidth, alignment: alignment)
+        }
+    }
+}
+
+/// 会计主管：王敏　复核：______ … spread evenly across the width.
+func drawSignatures(_ signatures: [LabeledValue], y: Double, x: Double, width: Double, canvas: PDFCanvas) {
+    guard !signatures.isEmpty else { return }
+    let slot = width / Double(signatures.count)
+    for (index, signature) in signatures.enumerated() {
+        let text = signature.label + "：" + (signature.value.isEmpty ? "________" : signature.value)
+        canvas.draw(text, font: .label, x: x + Double(index) * slot, y: y, width: slot - 4)
+    }
+}
+
+/// A wrapped paragraph, split by lines across pages.
+struct PDFParagraph {
+    static let font = PDFCanvas.Font.label
+
+    let text: String
+    let width: Double
+    let lineCount: Int
+    let lineHeight: Double
+
+    static func make(_ text: String, canvas: PDFCanvas, width: Double) -> PDFParagraph {
+        let measured = canvas.measure(text, font: font, width: width, maxLines: Int(Int32.max / 2))
+        let lineHeight = canvas.lineHeight(font)
+        return PDFParagraph(text: text, width: width, lineCount: max(measured.lines, 1), lineHeight: lineHeight)
+    }
+
+    /// Draws lines `lines` with the first at `y`: the whole layout shifted up and clipped.
+    func draw(lines: Range<Int>, canvas: PDFCanvas, x: Double, y: Double) {
+        let shift = Double(lines.lowerBound) * lineHeight
+        canvas.withClip(x: x - 2, y: y, width: width + 4, height: Double(lines.count) * lineHeight) {
+            canvas.draw(text, font: Self.font, x: x, y: y - shift, width: width, maxLines: Int(Int32.max / 2))
+        }
+    }
+}
