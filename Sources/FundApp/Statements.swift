@@ -171,7 +171,8 @@ extension LedgerApp {
         case .json: return built.json
         case .csv: return encoding.encode(CSVRenderer.render(built.document))
         case .html: return Data(HTMLRenderer.render(built.document, generator: "WorkshopLedger \(LedgerApp.version)").utf8)
-        case .xlsx, .pdf: throw Rejection(.importEncoding, field: "format", "\(format.rawValue) 渲染器尚未接入")
+        case .xlsx: return try XLSXRenderer.render(built.document)
+        case .pdf: return try PDFRenderer.render(built.document)
         }
     }
 

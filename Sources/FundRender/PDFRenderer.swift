@@ -53,7 +53,6 @@ struct PDFPage {
 /// The layout pass (`compose`) and the drawing pass (`draw`) over one document.
 final class PDFComposer {
     static let blockGap = 10.0
-    static let titleBlockColumns = 3
 
     let document: ReportDocument
     let canvas: PDFCanvas
@@ -231,12 +230,27 @@ final class PDFComposer {
 
     // MARK: Title block
 
-    private var titleBlockRows: Int {
-        (document.titleBlock.count + Self.titleBlockColumns - 1) / Self.titleBlockColumns
+    /// The title-block items flowed into rows that fit the width, each "label：value" whole.
+    private func titleBlockRows(width: Double) -> [[(text: String, width: Double)]] {
+        var rows: [[(text: String, width: Double)]] = [[]]
+        var used = 0.0
+        for item in document.titleBlock {
+            let text = item.label + "：" + item.value
+            let itemWidth = min(canvas.measure(text, font: .label).width, width)
+            if !rows[rows.count - 1].isEmpty && used + Self.titleBlockGap + itemWidth > width {
+                rows.append([])
+                used = 0
+            }
+            used += (rows[rows.count - 1].isEmpty ? 0 : Self.titleBlockGap) + itemWidth
+            rows[rows.count - 1].append((text, itemWidth))
+        }
+        return rows.filter { !$0.isEmpty }
     }
 
+    static let titleBlockGap = 24.0
+
     private func titleBlockHeight() -> Double {
-        canvas.lineHeight(.title) + 10 + Double(titleBlockRows) * (canvas.lineHeight(.label) + 2) + 8
+        canvas.lineHeight(.title) + 10 + Double(titleBlockRows(width: geometry.contentWidth).count) * (canvas.lineHeight(.label) + 2) + 8
     }
 
     // MARK: Drawing pass
@@ -285,16 +299,19 @@ final class PDFComposer {
         canvas.line(ruleLeft, y + 2, ruleLeft + titleWidth + 12, y + 2)
         canvas.stroke(width: 0.6)
         y += 9
-        let columnWidth = geometry.contentWidth / Double(Self.titleBlockColumns)
-        for (index, item) in document.titleBlock.enumerated() {
-            let row = index / Self.titleBlockColumns
-            let column = index % Self.titleBlockColumns
-            let inRow = min(Self.titleBlockColumns, document.titleBlock.count - row * Self.titleBlockColumns)
-            // Left, centre, right: 编制单位 flush left, 单位：元 flush right.
-            let alignment: CellText.Alignment =
-                column == 0 ? .left : (column == inRow - 1 ? .right : .centre)
-            canvas.draw(item.label + "：" + item.value, font: .label, x: geometry.left + Double(column) * columnWidth,
-                        y: y + Double(row) * (canvas.lineHeight(.label) + 2), width: columnWidth, alignment: alignment)
+        // Rows spread across the width (编制单位 flush left, the last item flush right); the
+        // last row keeps its natural spacing.
+        let rows = titleBlockRows(width: geometry.contentWidth)
+        for (rowIndex, row) in rows.enumerated() {
+            let natural = row.reduce(0) { $0 + $1.width }
+            let gap = row.count > 1 && rowIndex < rows.count - 1
+                ? (geometry.contentWidth - natural) / Double(row.count - 1) : Self.titleBlockGap
+            var x = geometry.left
+            let rowY = y + Double(rowIndex) * (canvas.lineHeight(.label) + 2)
+            for item in row {
+                canvas.draw(item.text, font: .label, x: x, y: rowY, width: item.width + 1)
+                x += item.width + gap
+            }
         }
     }
 }

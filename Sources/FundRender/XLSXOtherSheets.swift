@@ -159,7 +159,8 @@ extension XLSXBook {
         for (index, month) in chart.months.enumerated() {
             let row = index + 1
             try writeText(sheet, row, 0, month.iso, XLSXStyle(alignment: .centre, grid: true))
-            for (offset, series) in chart.series.enumerated() {
+            // A series stops at the as-of month; later months stay blank (the chart leaves a gap).
+            for (offset, series) in chart.series.enumerated() where index < series.points.count {
                 try writeMoney(sheet, row, 1 + offset, series.points[index], money)
             }
             for (offset, reference) in chart.references.enumerated() {

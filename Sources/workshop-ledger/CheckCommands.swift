@@ -61,7 +61,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "用内置样例（3 个工作室、一年凭证）新建演示账套，打印各资金科目余额表和检查发现，并把全部报表写入 demo/reports/")
 
-    static let reportFormats = ReportFormat.allCases.filter { $0 != .xlsx && $0 != .pdf }
+    static let reportFormats = ReportFormat.allCases
     @Option(help: "输出目录（默认 ./demo）") var out: String = "demo"
 
     func run() throws {
