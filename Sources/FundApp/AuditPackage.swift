@@ -173,6 +173,23 @@ public enum AuditPackage {
         return PackageVerification(manifest: manifest, problems: problems, filesChecked: manifest.files.count)
     }
 
+    /// Every file of a ZIP by path (for tests and tools that inspect a package).
+    public static func contents(of data: Data) throws -> [String: Data] {
+        let archive = try Archive(data: data, accessMode: .read, pathEncoding: nil)
+        var contents: [String: Data] = [:]
+        for entry in archive where entry.type == .file {
+            var bytes = Data()
+            _ = try archive.extract(entry) { bytes.append($0) }
+            contents[entry.path] = bytes
+        }
+        return contents
+    }
+
+    /// Writes files into a ZIP the way packages are written (sorted, deflated, fixed times).
+    public static func zipFiles(_ files: [String: Data]) throws -> Data {
+        try zip(files.map { (path: $0.key, data: $0.value) })
+    }
+
     /// SubjectPublicKeyInfo PEM of an Ed25519 public key (what openssl reads).
     public static func publicKeyPEM(_ raw: [UInt8]) -> String {
         let der: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + raw
@@ -197,6 +214,11 @@ public enum AuditPackage {
 }
 
 extension LedgerApp {
+    /// Attaches an evidence file to a voucher (see `LedgerStore.addEvidence`).
+    public func addEvidence(_ data: Data, fileName: String, to ref: VoucherRef) throws -> EvidenceFile {
+        try store.addEvidence(data, fileName: fileName, to: ref, stamp: stamp())
+    }
+
     /// The default place of a host unit's private key: beside the database, readable by its
     /// owner only.
     public func defaultKeyFile(hostUnit: CreditCode) -> URL {
@@ -249,8 +271,8 @@ extension LedgerApp {
     }
 
     /// Builds the audit package of one studio as of a day. The same ledger and day give the
-    /// same bytes; the export itself is logged (after the fact, and left out of the manifest's
-    /// log head so that it does not change what it exports).
+    /// same bytes: the books are cut off at the day, every file is dated on it, and the export
+    /// itself is logged after the fact and left out of the manifest's log head.
     public func auditPackage(studio code: String, asOf: CalendarDate, keyFile: URL? = nil) throws -> Data {
         let snapshot = try booksSnapshot(studio: code, asOf: asOf)
         let privateKey = try signingKey(for: snapshot.hostUnit.creditCode, file: keyFile)
@@ -296,7 +318,9 @@ extension LedgerApp {
         // The manifest, signed.
         let range = snapshot.periodRange
         let chain = try store.chainHead(studio: code, asOf: asOf)
-        let log = try store.logHead(asOf: asOf, excluding: ["export."])
+        // The log head as the package is made (exports left out, so making a package does not
+        // change the next one): the auditor can check the whole log up to it.
+        let log = try store.logHead(excluding: ["export."])
         let keyInfo = SigningKey.unregistered(hostUnit: snapshot.hostUnit.creditCode.description, publicKeyHex: LedgerStore.hex(publicKey))
         let readme = Self.packageReadme(snapshot: snapshot, fingerprint: keyInfo.fingerprint, files: files.map(\.path))
         files.append(("README.txt", CSVEncoding.utf8.encode(readme)))

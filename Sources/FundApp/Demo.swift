@@ -74,6 +74,12 @@ public enum Demo {
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             try FileManager.default.removeItem(atPath: path + suffix)
         }
+        // What an earlier demo wrote beside its database belongs to that database: its keys
+        // (registered there), its reports and packages.
+        for folder in ["keys", "reports", "packages"] {
+            let url = directory.appendingPathComponent(folder)
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+        }
         let clock = FixedClock(instant: manifest.instant, today: try CalendarDate.parse(manifest.today))
         let app = try LedgerApp(path: path, clock: clock, user: manifest.user)
         _ = try app.initialize()
@@ -127,6 +133,26 @@ public enum Demo {
                     written.append(url)
                 }
             }
+        }
+        return written
+    }
+
+    /// Gives every host unit of the sample studios a signing key (private keys in
+    /// `directory/keys/`) and writes each studio's audit package, as of the app's today, into
+    /// `directory/packages/`. Returns the packages written.
+    public static func writePackages(app: LedgerApp, studios: [String], into directory: URL) throws -> [URL] {
+        let packages = directory.appendingPathComponent("packages", isDirectory: true)
+        try FileManager.default.createDirectory(at: packages, withIntermediateDirectories: true)
+        var written: [URL] = []
+        for code in studios {
+            let studio = try app.store.studio(code: code)
+            let keyFile = directory.appendingPathComponent("keys/\(studio.hostUnit).ed25519")
+            if try app.store.signingKey(hostUnit: studio.hostUnit) == nil {
+                _ = try app.generateSigningKey(hostUnit: studio.hostUnit.description, file: keyFile)
+            }
+            let url = packages.appendingPathComponent("\(code)-audit-package.zip")
+            try app.auditPackage(studio: code, asOf: app.clock.today(), keyFile: keyFile).write(to: url, options: .atomic)
+            written.append(url)
         }
         return written
     }

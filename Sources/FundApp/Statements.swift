@@ -96,9 +96,9 @@ extension LedgerApp {
         case .trialBalance:
             let balance = try TrialBalance.build(
                 studio: studio.code, chart: chart, turnovers: turnovers, funds: request.fund.map { [$0] } ?? Fund.allCases, from: from, to: to)
-            return try statement(TrialBalanceReport.build(header, balance))
+            return try statement(dated: header.preparedOn, TrialBalanceReport.build(header, balance))
         case .generalLedger:
-            return try statement(GeneralLedgerReport.build(header, turnovers: turnovers))
+            return try statement(dated: header.preparedOn, GeneralLedgerReport.build(header, turnovers: turnovers))
         case .subsidiaryLedger:
             let codes: [String]
             if let account = request.account {
@@ -112,22 +112,22 @@ extension LedgerApp {
             let ledgers = try codes.compactMap { code in
                 try Self.accountLedger(code, chart: chart, fund: request.fund, turnovers: turnovers, vouchers: vouchers, from: from)
             }
-            return try statement(SubsidiaryLedgerReport.build(header, ledgers: ledgers))
+            return try statement(dated: header.preparedOn, SubsidiaryLedgerReport.build(header, ledgers: ledgers))
         case .journal:
-            return try statement(JournalReport.build(header, vouchers: vouchers))
+            return try statement(dated: header.preparedOn, JournalReport.build(header, vouchers: vouchers))
         case .fundStatement:
-            return try statement(FundStatementReport.build(
+            return try statement(dated: header.preparedOn, FundStatementReport.build(
                 header, vouchers: vouchers, turnovers: turnovers, budget: store.budget(studio: studio.code), policy: policy(for: studio)))
         case .expenseDetail:
-            return try statement(ExpenseDetailReport.build(header, vouchers: vouchers, policy: policy(for: studio)))
+            return try statement(dated: header.preparedOn, ExpenseDetailReport.build(header, vouchers: vouchers, policy: policy(for: studio)))
         case .vouchers:
-            return try statement(VoucherPrintReport.build(header, vouchers: vouchers))
+            return try statement(dated: header.preparedOn, VoucherPrintReport.build(header, vouchers: vouchers))
         case .findings:
             let result = try check(studio: studio.code, asOf: asOf)
             let findings = result.findings.filter { request.fund == nil || $0.fund == nil || $0.fund == request.fund }
-            return try statement(FindingsReport.build(header, findings: findings, asOf: asOf, policy: policy(for: studio)))
+            return try statement(dated: header.preparedOn, FindingsReport.build(header, findings: findings, asOf: asOf, policy: policy(for: studio)))
         case .spendingChart:
-            return try statement(SpendingChartReport.build(
+            return try statement(dated: header.preparedOn, SpendingChartReport.build(
                 header, turnovers: allTurnovers, budget: store.budget(studio: studio.code), asOf: asOf))
         }
     }
@@ -184,8 +184,10 @@ extension LedgerApp {
         return policy
     }
 
-    func statement<Value>(_ built: BuiltReport<Value>) throws -> BuiltStatement {
-        BuiltStatement(document: built.document, json: try Self.reportJSON(built.value))
+    func statement<Value>(dated date: CalendarDate, _ built: BuiltReport<Value>) throws -> BuiltStatement {
+        var document = built.document
+        document.date = date
+        return BuiltStatement(document: document, json: try Self.reportJSON(built.value))
     }
 
     /// Pretty, key-sorted JSON: the same books give the same bytes.

@@ -70,3 +70,10 @@ enum CellText {
 
     static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }
+
+extension CalendarDate {
+    /// Seconds since 1970-01-01T00:00:00Z at midnight UTC of this day.
+    var unixTime: Int {
+        dayNumber * 86_400
+    }
+}

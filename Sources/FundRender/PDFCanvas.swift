@@ -1,4 +1,5 @@
 import CPangoCairo
+import FundCore
 import Foundation
 
 /// The cairo PDF surface and the pango objects drawing on it, owned by one render call (C
@@ -59,7 +60,7 @@ final class PDFCanvas {
         let advance: Double
     }
 
-    init(title: String) throws {
+    init(title: String, date: CalendarDate? = nil) throws {
         let box = Unmanaged.passUnretained(output).toOpaque()
         guard let surface = cairo_pdf_surface_create_for_stream(
             { closure, bytes, length in
@@ -76,6 +77,10 @@ final class PDFCanvas {
         self.cr = cr
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "WorkshopLedger")
+        // The document's own date instead of the clock: the same books give the same bytes.
+        if let date {
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.iso + "T00:00:00Z")
+        }
         guard let context = pango_cairo_create_context(cr) else {
             cairo_destroy(cr)
             cairo_surface_destroy(surface)

@@ -10,7 +10,7 @@ import Foundation
 public enum PDFRenderer {
     /// The PDF's bytes. Throws `RenderError` when cairo fails.
     public static func render(_ document: ReportDocument) throws -> Data {
-        let canvas = try PDFCanvas(title: document.title)
+        let canvas = try PDFCanvas(title: document.title, date: document.date)
         let composer = PDFComposer(document: document, canvas: canvas)
         composer.compose()
         composer.draw()

@@ -50,6 +50,14 @@ final class XLSXBook {
             throw RenderError(.xlsx, "libxlsxwriter 无法创建工作簿 \(path)")
         }
         self.workbook = workbook
+        // A fixed creation time makes the file reproducible: libxlsxwriter stamps it into
+        // docProps/core.xml and into the ZIP entries.
+        if let date = document.date {
+            var properties = lxw_doc_properties()
+            properties.title = nil
+            properties.created = date.unixTime
+            _ = workbook_set_properties(workbook, &properties)
+        }
     }
 
     func close() throws {

@@ -48,6 +48,9 @@ public struct ReportDocument: Sendable, Hashable, Codable {
     public var orientation: Orientation
     /// File-name stem without extension, ASCII, e.g. "ZY2025-001-trial-balance".
     public var fileStem: String
+    /// The day the document is dated (编制日期). Renderers stamp it as the file's creation time
+    /// (midnight UTC) instead of the clock, so the same books give the same bytes.
+    public var date: CalendarDate?
 
     public init(
         kind: ReportKind, title: String, titleBlock: [LabeledValue], sections: [DocumentSection],

@@ -153,15 +153,14 @@ extension LedgerStore {
         }
     }
 
-    /// The operation log's head as of the end of a day (UTC timestamps), leaving out entries
-    /// whose action starts with one of `excluding` (exports, which must not change what they
-    /// export).
-    public func logHead(asOf: CalendarDate, excluding prefixes: [String]) throws -> (sequence: Int, hash: String)? {
-        let filter = prefixes.map { _ in " AND action NOT LIKE ?" }.joined()
+    /// The operation log's head, leaving out entries whose action starts with one of
+    /// `excluding` (exports, which must not change what they export).
+    public func logHead(excluding prefixes: [String]) throws -> (sequence: Int, hash: String)? {
+        let filter = prefixes.isEmpty ? "" : " WHERE " + prefixes.map { _ in "action NOT LIKE ?" }.joined(separator: " AND ")
         return try queue.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT seq, hash FROM op_log WHERE substr(at, 1, 10) <= ?\(filter) ORDER BY seq DESC LIMIT 1",
-                arguments: StatementArguments([asOf.iso] + prefixes.map { $0 + "%" })
+                db, sql: "SELECT seq, hash FROM op_log\(filter) ORDER BY seq DESC LIMIT 1",
+                arguments: StatementArguments(prefixes.map { $0 + "%" })
             ).map { ($0["seq"], $0["hash"]) }
         }
     }

@@ -12,6 +12,10 @@ struct VoucherLocator: ParsableArguments {
     @Option(name: .customLong("class"), help: "凭证字：记、收、付、转（凭证号里已带时可省略）") var voucherClass: String?
 
     func ref() throws -> VoucherRef {
+        try Self.ref(number: number, studio: studio, period: period, voucherClass: voucherClass)
+    }
+
+    static func ref(number: String, studio: String, period: Period, voucherClass: String?) throws -> VoucherRef {
         var classText = voucherClass ?? "记"
         var numberText = number
         if let dash = number.firstIndex(where: { $0 == "-" }) {

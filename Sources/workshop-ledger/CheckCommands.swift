@@ -80,6 +80,13 @@ struct DemoCommand: ParsableCommand {
                 app: result.app, studios: result.studios, into: URL(fileURLWithPath: out, isDirectory: true).appendingPathComponent("reports"),
                 formats: DemoCommand.reportFormats)
             emit("\n======== 报表 ========\n已生成 \(reports.count) 个报表文件（\(DemoCommand.reportFormats.map(\.rawValue).joined(separator: "、"))）：\(out)/reports/<工作室>/\n")
+            let directory = URL(fileURLWithPath: out, isDirectory: true)
+            let packages = try Demo.writePackages(app: result.app, studios: result.studios, into: directory)
+            emit("\n======== 审计资料包 ========\n")
+            for package in packages {
+                let verification = AuditPackage.verify(try Data(contentsOf: package))
+                emit("\(out)/packages/\(package.lastPathComponent)：\(verification.filesChecked) 个文件，签名\(verification.isClean ? "有效" : "无效")\n")
+            }
             let report = try result.app.verify()
             emit("\n校验：\(report.isClean ? "全部通过" : "发现 \(report.problems.count) 个问题")\n")
             if !report.isClean {

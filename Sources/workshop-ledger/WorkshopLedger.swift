@@ -20,7 +20,8 @@ struct WorkshopLedger: ParsableCommand {
         subcommands: [
             Init.self, Accounts.self, HostUnitCommand.self, StudioCommand.self, VoucherCommand.self,
             ImportCommand.self, PeriodCommand.self, Balance.self, Journal.self, Ledger.self, Verify.self, Check.self, FindingCommand.self,
-            BudgetCommand.self, ReportCommand.self,
+            BudgetCommand.self, ReportCommand.self, EvidenceCommand.self, KeysCommand.self, AuditPackageCommand.self,
+            ExportCommand.self,
             Log.self, DemoCommand.self,
         ])
 
