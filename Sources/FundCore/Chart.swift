@@ -164,6 +164,18 @@ public struct ChartOfAccounts: Sendable, Equatable {
 
     public var leaves: [Account] { accounts.filter(\.isLeaf) }
 
+    /// The names from the first-level account down to `code` (银行存款, 项目资金专户); empty
+    /// for a code the chart does not have.
+    public func namePath(_ code: String) -> [String] {
+        var names: [String] = []
+        var current: String? = code
+        while let each = current, let account = self[each] {
+            names.insert(account.name, at: 0)
+            current = account.parentCode
+        }
+        return names
+    }
+
     public func leaves(withRole role: AccountRole) -> [Account] {
         leaves.filter { $0.role == role }
     }

@@ -111,13 +111,7 @@ public enum AOTablesExport {
     static func credit(_ balance: Money) -> String { balance.fen < 0 ? balance.magnitude.plainString : "0.00" }
 
     static func path(_ code: String, _ chart: ChartOfAccounts) -> String {
-        var names: [String] = []
-        var current: String? = code
-        while let each = current, let account = chart[each] {
-            names.insert(account.name, at: 0)
-            current = account.parentCode
-        }
-        return names.joined(separator: "\\")
+        chart.namePath(code).joined(separator: "\\")
     }
 }
 

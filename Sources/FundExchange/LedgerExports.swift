@@ -175,13 +175,7 @@ public enum BeancountExport {
     }
 
     static func path(_ code: String, chart: ChartOfAccounts) -> String {
-        var names: [String] = []
-        var current: String? = code
-        while let each = current, let account = chart[each] {
-            names.insert(account.name, at: 0)
-            current = account.parentCode
-        }
-        return names.joined(separator: "—")
+        chart.namePath(code).joined(separator: "—")
     }
 
     static func quoted(_ text: String) -> String {

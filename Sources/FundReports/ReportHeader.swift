@@ -67,12 +67,7 @@ public struct ReportHeader: Sendable {
 
     /// 银行存款—项目资金专户.
     public func accountPath(_ code: String) -> String {
-        var names: [String] = []
-        var current: String? = code
-        while let each = current, let account = chart[each] {
-            names.insert(account.name, at: 0)
-            current = account.parentCode
-        }
+        let names = chart.namePath(code)
         return names.isEmpty ? "（未知科目）" : names.joined(separator: "—")
     }
 }
