@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "ledger-bench",
             dependencies: [
-                "FundApp", "FundStore", "FundCore",
+                "FundApp", "FundStore", "FundCore", "FundReports", "FundRender", "FundExchange",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict),

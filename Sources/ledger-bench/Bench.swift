@@ -97,6 +97,8 @@ struct Bench {
         let verifyTime = try seconds { clean = try app.verify().isClean }
         precondition(clean, "the benchmark ledger verifies")
         table.append(["verify (all invariants, hash chains)", "\(lineCount)", format(verifyTime, 2), format(Double(lineCount) / verifyTime, 0), "", "", ""])
+        table += try statementRows(app: app)
+        table += try packageRows(directory: directory, studios: min(options.studios, 10))
         printTable(table)
         let megabytes = Double(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0) / 1e6
         print("database size: \(format(megabytes)) MB")
