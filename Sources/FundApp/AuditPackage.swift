@@ -196,14 +196,19 @@ public enum AuditPackage {
         return "-----BEGIN PUBLIC KEY-----\n\(Data(der).base64EncodedString())\n-----END PUBLIC KEY-----\n"
     }
 
-    /// Writes the entries into a ZIP in path order, deflated, with a fixed entry time.
+    /// Formats that are compressed already: stored as they are (deflating them again costs
+    /// time and saves nothing).
+    static let storedExtensions: Set<String> = ["pdf", "xlsx", "zip", "png", "jpg", "jpeg"]
+
+    /// Writes the entries into a ZIP in path order, text deflated, with a fixed entry time.
     static func zip(_ files: [(path: String, data: Data)]) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create, pathEncoding: nil)
         for file in files.sorted(by: { $0.path < $1.path }) {
             let data = file.data
+            let stored = storedExtensions.contains(URL(fileURLWithPath: file.path).pathExtension.lowercased())
             try archive.addEntry(
                 with: file.path, type: .file, uncompressedSize: Int64(data.count), modificationDate: entryDate, permissions: 0o644,
-                compressionMethod: .deflate
+                compressionMethod: stored ? .none : .deflate
             ) { position, size in
                 data.subdata(in: Int(position)..<min(Int(position) + size, data.count))
             }
@@ -277,12 +282,15 @@ extension LedgerApp {
         let snapshot = try booksSnapshot(studio: code, asOf: asOf)
         let privateKey = try signingKey(for: snapshot.hostUnit.creditCode, file: keyFile)
         var files: [(path: String, data: Data)] = []
-        // Statements, XLSX and PDF.
+        // Statements, XLSX and PDF: built one after the other (they read the database), then
+        // rendered on every core (each render owns its cairo surface or workbook).
+        var jobs: [(path: String, built: BuiltStatement, format: ReportFormat)] = []
         for (name, kind) in AuditPackage.statements {
             let built = try buildReport(ReportRequest(kind: kind, studio: code, asOf: asOf, cutoffAtAsOf: true))
-            files.append(("报表/\(name).xlsx", try Self.render(built, format: .xlsx)))
-            files.append(("报表/\(name).pdf", try Self.render(built, format: .pdf)))
+            jobs.append(("报表/\(name).pdf", built, .pdf))
+            jobs.append(("报表/\(name).xlsx", built, .xlsx))
         }
+        files += try Self.renderConcurrently(jobs)
         // Evidence, content-addressed, with an index from vouchers to files.
         let evidence = try store.evidence(studio: code).filter { link in snapshot.vouchers.contains { $0.ref == link.voucher } }
         var index = [["会计期间", "凭证字号", "附单据张数", "文件名", "包内路径", "字节数", "SHA-256"]]
@@ -349,6 +357,29 @@ extension LedgerApp {
             detail: "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(LedgerStore.hex(SHA256.hash(data: manifestData)))）",
             stamp: stamp())
         return package
+    }
+
+    /// Renders the jobs on every core, largest first; the results come back in job order, and
+    /// the first error (in job order) is thrown.
+    static func renderConcurrently(_ jobs: [(path: String, built: BuiltStatement, format: ReportFormat)]) throws -> [(path: String, data: Data)] {
+        final class Results: @unchecked Sendable {
+            private let lock = NSLock()
+            private var values: [Result<Data, any Error>?]
+            init(count: Int) { values = Array(repeating: nil, count: count) }
+            func set(_ index: Int, _ value: Result<Data, any Error>) { lock.withLock { values[index] = value } }
+            func get(_ index: Int) throws -> Data { try lock.withLock { values[index] }!.get() }
+        }
+        // Voucher prints and ledgers make the most pages: start them first.
+        let weight: [ReportKind: Int] = [.vouchers: 9, .subsidiaryLedger: 8, .journal: 7, .expenseDetail: 6, .findings: 5]
+        let order = jobs.indices.sorted {
+            (weight[jobs[$0].built.document.kind] ?? 0, jobs[$0].format == .pdf ? 1 : 0) > (weight[jobs[$1].built.document.kind] ?? 0, jobs[$1].format == .pdf ? 1 : 0)
+        }
+        let results = Results(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: order.count) { position in
+            let index = order[position]
+            results.set(index, Result { try render(jobs[index].built, format: jobs[index].format) })
+        }
+        return try jobs.indices.map { (jobs[$0].path, try results.get($0)) }
     }
 
     static func csv(_ rows: [[String]]) -> String {

@@ -57,10 +57,14 @@ public struct ReportRequest: Sendable {
     }
 }
 
-/// A built report: its document for the renderers and its value as JSON (amounts in fen).
+/// A built report: its document for the renderers and its value (JSON, amounts in fen).
 public struct BuiltStatement: Sendable {
     public let document: ReportDocument
-    public let json: Data
+    public let value: any Encodable & Sendable
+
+    /// The report value as pretty, key-sorted JSON (encoded on demand: packages and the PDF
+    /// and XLSX formats never need it).
+    public func json() throws -> Data { try LedgerApp.reportJSON(value) }
 }
 
 extension LedgerApp {
@@ -168,7 +172,7 @@ extension LedgerApp {
 
     public static func render(_ built: BuiltStatement, format: ReportFormat, encoding: CSVEncoding = .utf8) throws -> Data {
         switch format {
-        case .json: return built.json
+        case .json: return try built.json()
         case .csv: return encoding.encode(CSVRenderer.render(built.document))
         case .html: return Data(HTMLRenderer.render(built.document, generator: "WorkshopLedger \(LedgerApp.version)").utf8)
         case .xlsx: return try XLSXRenderer.render(built.document)
@@ -187,7 +191,7 @@ extension LedgerApp {
     func statement<Value>(dated date: CalendarDate, _ built: BuiltReport<Value>) throws -> BuiltStatement {
         var document = built.document
         document.date = date
-        return BuiltStatement(document: document, json: try Self.reportJSON(built.value))
+        return BuiltStatement(document: document, value: built.value)
     }
 
     /// Pretty, key-sorted JSON: the same books give the same bytes.

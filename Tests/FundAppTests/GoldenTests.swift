@@ -63,7 +63,7 @@ struct GoldenTests {
         #expect(gb.first != 0xEF)
         // 专 in GB18030 is D7 A8.
         #expect(Array(gb.prefix(2)) == [0xD7, 0xA8])
-        let json = try JSONSerialization.jsonObject(with: built.json) as? [String: Any]
+        let json = try JSONSerialization.jsonObject(with: built.json()) as? [String: Any]
         #expect(json?["approvedSubsidyFen"] as? Int == 3_000_000)
     }
 }

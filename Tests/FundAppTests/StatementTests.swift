@@ -33,7 +33,7 @@ struct StatementTests {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ built: BuiltStatement) throws -> T {
-        try JSONDecoder().decode(type, from: built.json)
+        try JSONDecoder().decode(type, from: built.json())
     }
 
     @Test("专项资金收支情况表: received, spent by line against budget, rates, reversal netted")
