@@ -119,7 +119,7 @@ public enum Demo {
         for studio in studios {
             let folder = directory.appendingPathComponent(studio, isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for kind in ReportKind.allCases {
+            for kind in ReportKind.bookKinds {
                 let built = try app.buildReport(ReportRequest(kind: kind, studio: studio))
                 for format in formats {
                     let url = folder.appendingPathComponent("\(built.document.fileStem).\(format.fileExtension)")

@@ -311,3 +311,27 @@ struct TargetCommand: ParsableCommand {
         }
     }
 }
+
+struct EvaluationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluation",
+        abstract: "补助资金绩效自评（财预〔2020〕10号）：写出绩效自评表（XLSX、PDF）、绩效评价报告（PDF、HTML）和 evaluation.json")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "工作室编号") var studio: String
+    @Option(name: .customLong("as-of"), help: "评价截止日（默认今天）") var asOf: String?
+    @Option(help: "输出目录") var out: String
+    @Option(help: "指标体系文件（JSON，默认为内置 Reports/evaluation/indicators-default.json）") var indicators: String?
+
+    func run() throws {
+        try FundLedger.run {
+            let app = try global.open()
+            let day = try asOf.map { try CalendarDate.parse($0) }
+            let indicatorFile = indicators.map { URL(fileURLWithPath: $0) }
+            let written = try app.writeEvaluation(
+                studio: studio, asOf: day, indicators: indicatorFile, into: URL(fileURLWithPath: out, isDirectory: true))
+            let value = try app.evaluation(studio: studio, asOf: day, indicators: indicatorFile).value
+            emit("\(studio) 绩效自评得分 \(value.total.text) 分，等级“\(value.grade.rawValue)”\n")
+            for url in written { emit("  \(url.path)\n") }
+        }
+    }
+}

@@ -20,7 +20,7 @@ struct WorkshopLedger: ParsableCommand {
         subcommands: [
             Init.self, Accounts.self, HostUnitCommand.self, StudioCommand.self, VoucherCommand.self,
             ImportCommand.self, PeriodCommand.self, Balance.self, Journal.self, Ledger.self, Verify.self, Check.self, FindingCommand.self,
-            BudgetCommand.self, ReportCommand.self, DeadlinesCommand.self, ActivityCommand.self, TargetCommand.self,
+            BudgetCommand.self, ReportCommand.self, DeadlinesCommand.self, ActivityCommand.self, TargetCommand.self, EvaluationCommand.self,
             Log.self, DemoCommand.self,
         ])
 
