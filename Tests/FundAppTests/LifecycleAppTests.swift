@@ -122,3 +122,20 @@ struct LifecycleAppTests {
         #expect(try app.store.activities(studio: "S1").count == 2)
     }
 }
+
+@Suite("Demo lifecycle")
+struct DemoLifecycleTests {
+    @Test func demoHasAnAcceptedAndARevokedStudioWithTheirPackages() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-demo-life-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let demo = try Demo.build(in: directory)
+        #expect(try demo.app.status(studio: "ZY2025-003").state == .accepted)
+        let revoked = try demo.app.status(studio: "ZY2025-002")
+        #expect(revoked.state == .revoked && revoked.refundOwedFen == Money(fen: 3_000_000))
+        #expect(try demo.app.store.acceptanceScores(studio: "ZY2025-003").map(\.score) == [Score(hundredths: 9_250)])
+        let written = try Demo.writeEvaluations(demo, into: directory.appendingPathComponent("evaluation"))
+        #expect(written.count == 10)
+        #expect(try demo.app.evaluation(studio: "ZY2025-003", asOf: TestLedger.date("2027-11-24")).value.grade == .excellent)
+        #expect(try demo.app.verify().isClean)
+    }
+}
