@@ -53,10 +53,17 @@ let package = Package(
             exclude: ["bad", "golden"],
             resources: [.copy("chart"), .copy("demo"), .copy("policy"), .copy("calendar")],
             swiftSettings: strict),
+        // Reports/ (the evaluation indicator set) ships the same way; `--indicators FILE` replaces it.
+        .target(
+            name: "FundReportDefinitions",
+            path: "Reports",
+            exclude: ["README.md"],
+            resources: [.copy("evaluation")],
+            swiftSettings: strict),
         .target(
             name: "FundApp",
             dependencies: [
-                "FundCore", "FundStore", "FundExchange", "FundFixtures", "FundRules", "FundReports", "FundRender",
+                "FundCore", "FundStore", "FundExchange", "FundFixtures", "FundReportDefinitions", "FundRules", "FundReports", "FundRender",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

@@ -54,6 +54,54 @@ public struct DemoManifest: Decodable, Sendable {
     public let closes: [CloseEntry]
     /// 资金使用计划 CSVs, one per studio (optional).
     public let budgets: [ImportEntry]?
+    /// Activity records (第十三条 outputs), one CSV per studio (optional).
+    public let activities: [ImportEntry]?
+    public let targets: [TargetEntry]?
+    /// Lifecycle steps, in order (optional).
+    public let lifecycle: [LifecycleEntry]?
+    public let notices: [NoticeEntry]?
+    public let changes: [ChangeEntry]?
+    /// Evaluation packages `demo` writes (optional).
+    public let evaluations: [EvaluationEntry]?
+
+    public struct TargetEntry: Decodable, Sendable {
+        public let studio: String
+        public let indicator: String
+        public let target: String
+        public let actual: String?
+        public let note: String?
+    }
+
+    public struct LifecycleEntry: Decodable, Sendable {
+        public let studio: String
+        public let to: String
+        public let date: String
+        public let by: String
+        public let note: String?
+        public let ground: String?
+        public let deadline: String?
+        public let score: String?
+    }
+
+    public struct NoticeEntry: Decodable, Sendable {
+        public let studio: String
+        public let kind: String
+        public let date: String
+        public let by: String
+        public let note: String?
+    }
+
+    public struct ChangeEntry: Decodable, Sendable {
+        public let studio: String
+        public let kind: String
+        public let date: String
+        public let note: String?
+    }
+
+    public struct EvaluationEntry: Decodable, Sendable {
+        public let studio: String
+        public let asOf: String
+    }
 }
 
 public struct DemoResult: Sendable {
@@ -61,6 +109,8 @@ public struct DemoResult: Sendable {
     public let app: LedgerApp
     public let studios: [String]
     public let vouchers: Int
+    /// The evaluation packages to write: studio and as-of day.
+    public let evaluations: [(studio: String, asOf: CalendarDate)]
 }
 
 public enum Demo {
@@ -76,7 +126,7 @@ public enum Demo {
         }
         // What an earlier demo wrote beside its database belongs to that database: its keys
         // (registered there), its reports and packages.
-        for folder in ["keys", "reports", "packages"] {
+        for folder in ["keys", "reports", "packages", "evaluation"] {
             let url = directory.appendingPathComponent(folder)
             if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
         }
@@ -113,7 +163,10 @@ public enum Demo {
         for close in manifest.closes {
             try closeThrough(try Period.parse(close.through), studio: close.studio, app: app)
         }
-        return DemoResult(databasePath: path, app: app, studios: manifest.studios.map(\.code), vouchers: vouchers)
+        vouchers += try applyLifecycle(manifest, fixtures: fixtures, app: app)
+        return DemoResult(
+            databasePath: path, app: app, studios: manifest.studios.map(\.code), vouchers: vouchers,
+            evaluations: try (manifest.evaluations ?? []).map { ($0.studio, try CalendarDate.parse($0.asOf)) })
     }
 
     /// Writes every report of every studio in every format into `directory/STUDIO/`, as of
@@ -125,7 +178,7 @@ public enum Demo {
         for studio in studios {
             let folder = directory.appendingPathComponent(studio, isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for kind in ReportKind.allCases {
+            for kind in ReportKind.bookKinds {
                 let built = try app.buildReport(ReportRequest(kind: kind, studio: studio))
                 for format in formats {
                     let url = folder.appendingPathComponent("\(built.document.fileStem).\(format.fileExtension)")
@@ -153,6 +206,43 @@ public enum Demo {
             let url = packages.appendingPathComponent("\(code)-audit-package.zip")
             try app.auditPackage(studio: code, asOf: app.clock.today(), keyFile: keyFile).write(to: url, options: .atomic)
             written.append(url)
+        }
+        return written
+    }
+
+    /// Activities, targets, lifecycle steps (the clawback among them), notices and changes.
+    /// Returns the number of vouchers the steps posted.
+    static func applyLifecycle(_ manifest: DemoManifest, fixtures: URL, app: LedgerApp) throws -> Int {
+        for entry in manifest.activities ?? [] {
+            let url = fixtures.appendingPathComponent(entry.file)
+            _ = try app.importActivities(csv: Data(contentsOf: url), file: url.path, studio: entry.studio)
+        }
+        for target in manifest.targets ?? [] {
+            _ = try app.setTarget(studio: target.studio, indicator: target.indicator, target: target.target, actual: target.actual, note: target.note ?? "")
+        }
+        // Notices first: each is dated before the steps that follow it in the demo.
+        for notice in manifest.notices ?? [] {
+            try app.notice(try GovernanceNoticeKind.parse(notice.kind), studio: notice.studio, date: try CalendarDate.parse(notice.date), by: notice.by, note: notice.note ?? "")
+        }
+        var vouchers = 0
+        for step in manifest.lifecycle ?? [] {
+            let transition = LifecycleTransition(
+                to: try LifecycleState.parse(step.to), date: try CalendarDate.parse(step.date), by: step.by, note: step.note ?? "",
+                ground: try step.ground.map { try RevocationGround.parse($0) }, deadline: try step.deadline.map { try CalendarDate.parse($0) },
+                score: try step.score.map { try Score.parse($0) })
+            vouchers += try app.advance(studio: step.studio, transition: transition).count
+        }
+        for change in manifest.changes ?? [] {
+            _ = try app.recordChange(studio: change.studio, kind: try ChangeKind.parse(change.kind), date: try CalendarDate.parse(change.date), detail: change.note ?? "")
+        }
+        return vouchers
+    }
+
+    /// Writes the evaluation package of each studio the manifest names into `directory/STUDIO/`.
+    public static func writeEvaluations(_ result: DemoResult, into directory: URL) throws -> [URL] {
+        var written: [URL] = []
+        for (studio, asOf) in result.evaluations {
+            written += try result.app.writeEvaluation(studio: studio, asOf: asOf, into: directory.appendingPathComponent(studio, isDirectory: true))
         }
         return written
     }

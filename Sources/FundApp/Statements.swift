@@ -133,6 +133,9 @@ extension LedgerApp {
         case .spendingChart:
             return try statement(dated: header.preparedOn, SpendingChartReport.build(
                 header, turnovers: allTurnovers, budget: store.budget(studio: studio.code), asOf: asOf))
+        case .selfEvaluation, .evaluationReport:
+            let built = try evaluation(studio: studio.code, asOf: asOf)
+            return BuiltStatement(document: request.kind == .selfEvaluation ? built.selfEvaluation : built.report, value: built.value)
         }
     }
 

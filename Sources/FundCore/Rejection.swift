@@ -90,6 +90,26 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case signingKeyMissing = "K001"
     case signingKeyInvalid = "K002"
     case signingKeyMismatch = "K003"
+    // Lifecycle, outputs and evaluation
+    case lifecycleStateUnknown = "L001"
+    case transitionIllegal = "L002"
+    case lifecycleDateOrder = "L003"
+    case recognitionDateMismatch = "L004"
+    case noticePeriodNotOver = "L005"
+    case rectificationDeadlineInvalid = "L006"
+    case revocationGroundInvalid = "L007"
+    case changeKindUnknown = "L008"
+    case changeUnknown = "L009"
+    case activityKindUnknown = "L010"
+    case activityInvalid = "L011"
+    case indicatorUnknown = "L012"
+    case indicatorSetInvalid = "L013"
+    case targetInvalid = "L014"
+    case scoreOutOfRange = "L015"
+    case nothingOwed = "L016"
+    case actorMissing = "L017"
+    case noticeKindUnknown = "L018"
+    case noticeNotAllowed = "L019"
 
     /// A short English name for logs and JSON, stable like the code.
     public var name: String {

@@ -17,6 +17,12 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
     case vouchers
     case findings
     case spendingChart = "spending-chart"
+    case selfEvaluation = "self-evaluation"
+    case evaluationReport = "evaluation-report"
+
+    /// The statements of the books (what `demo` and the golden files cover); the evaluation
+    /// documents are built by `evaluation`.
+    public static var bookKinds: [ReportKind] { allCases.filter { $0 != .selfEvaluation && $0 != .evaluationReport } }
 
     /// The report's customary Chinese title.
     public var chineseTitle: String {
@@ -30,6 +36,8 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
         case .vouchers: "记账凭证"
         case .findings: "合规检查发现报告"
         case .spendingChart: "专项资金累计支出图"
+        case .selfEvaluation: "项目支出绩效自评表"
+        case .evaluationReport: "补助资金绩效评价报告"
         }
     }
 }

@@ -22,6 +22,9 @@ enum Schema {
         migrator.registerMigration("v4-evidence-keys") { db in
             for statement in v4 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v5-lifecycle") { db in
+            for statement in v5 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -59,7 +59,7 @@ struct Log: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "用内置样例（3 个工作室、一年凭证）新建演示账套，打印各资金科目余额表和检查发现，并把全部报表写入 demo/reports/")
+        abstract: "用内置样例（3 个工作室、一年凭证）新建演示账套，打印各资金科目余额表和检查发现，并把全部报表写入 demo/reports/、绩效评价材料写入 demo/evaluation/")
 
     static let reportFormats = ReportFormat.allCases
     @Option(help: "输出目录（默认 ./demo）") var out: String = "demo"
@@ -80,6 +80,18 @@ struct DemoCommand: ParsableCommand {
                 app: result.app, studios: result.studios, into: URL(fileURLWithPath: out, isDirectory: true).appendingPathComponent("reports"),
                 formats: DemoCommand.reportFormats)
             emit("\n======== 报表 ========\n已生成 \(reports.count) 个报表文件（\(DemoCommand.reportFormats.map(\.rawValue).joined(separator: "、"))）：\(out)/reports/<工作室>/\n")
+            let evaluations = try Demo.writeEvaluations(result, into: URL(fileURLWithPath: out, isDirectory: true).appendingPathComponent("evaluation"))
+            emit("\n======== 生命周期与绩效评价 ========\n")
+            for studio in result.studios {
+                let status = try result.app.status(studio: studio)
+                let owing = status.refundOwedFen.fen > 0 ? "，应退补助资金 \(status.refundOwedFen.groupedString) 元未退回" : ""
+                emit("\(studio)：\(status.state.chineseName)（\(status.since.iso) 起）\(owing)\n")
+            }
+            for (studio, asOf) in result.evaluations {
+                let value = try result.app.evaluation(studio: studio, asOf: asOf).value
+                emit("\(studio) 绩效自评（截至 \(asOf.iso)）：\(value.total.text) 分，等级“\(value.grade.rawValue)”\n")
+            }
+            emit("已生成 \(evaluations.count) 个绩效评价文件：\(out)/evaluation/<工作室>/\n")
             let directory = URL(fileURLWithPath: out, isDirectory: true)
             let packages = try Demo.writePackages(app: result.app, studios: result.studios, into: directory)
             emit("\n======== 审计资料包 ========\n")

@@ -21,7 +21,7 @@ struct WorkshopLedger: ParsableCommand {
             Init.self, Accounts.self, HostUnitCommand.self, StudioCommand.self, VoucherCommand.self,
             ImportCommand.self, PeriodCommand.self, Balance.self, Journal.self, Ledger.self, Verify.self, Check.self, FindingCommand.self,
             BudgetCommand.self, ReportCommand.self, EvidenceCommand.self, KeysCommand.self, AuditPackageCommand.self,
-            ExportCommand.self,
+            ExportCommand.self, DeadlinesCommand.self, ActivityCommand.self, TargetCommand.self, EvaluationCommand.self,
             Log.self, DemoCommand.self,
         ])
 

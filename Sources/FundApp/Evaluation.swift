@@ -1,0 +1,74 @@
+import FundCore
+import FundExchange
+import FundReports
+import FundStore
+import Foundation
+
+/// A built evaluation: the scored value and its two documents.
+public struct BuiltEvaluation: Sendable {
+    public let value: PerformanceEvaluation
+    public let selfEvaluation: ReportDocument
+    public let report: ReportDocument
+    public let json: Data
+}
+
+extension LedgerApp {
+    /// Scores one studio's performance as of a day (default today) from its books cut off at
+    /// that day, its findings, activities, targets and lifecycle.
+    public func evaluation(studio code: String, asOf: CalendarDate? = nil, indicators: URL? = nil) throws -> BuiltEvaluation {
+        let day = asOf ?? clock.today()
+        let set = try indicatorSet(file: indicators)
+        let snapshot = try booksSnapshot(studio: code, asOf: day)
+        let studio = snapshot.studio
+        let from = min(snapshot.vouchers.map(\.ref.period).min() ?? studio.recognized.period, studio.recognized.period)
+        let header = ReportHeader(
+            studio: studio, hostUnit: snapshot.hostUnit, chart: snapshot.chart, fund: nil, from: from, to: max(from, day.period),
+            preparedOn: day)
+        let turnovers = snapshot.turnovers
+        let budget = try store.budget(studio: code)
+        let statement = try FundStatementReport.build(header, vouchers: snapshot.vouchers, turnovers: turnovers, budget: budget, policy: policy(for: studio)).value
+        var inWindow = Money.zero
+        var spent = Money.zero
+        for voucher in snapshot.vouchers {
+            for line in voucher.draft.lines where line.fund == .subsidy && snapshot.chart[line.account]?.category != nil {
+                spent = try spent.adding(line.signedAmount)
+                if studio.constructionWindow.contains(voucher.draft.date) { inWindow = try inWindow.adding(line.signedAmount) }
+            }
+        }
+        let chart = try SpendingChartReport.build(header, turnovers: turnovers, budget: budget, asOf: day).document.sections
+            .flatMap(\.blocks).compactMap { block -> SpendingChart? in
+                if case .chart(let chart) = block { return chart }
+                return nil
+            }.first
+        let history = try store.lifecycleHistory(studio: code).filter { $0.date <= day }
+        let status = try self.status(studio: code)
+        let input = EvaluationInput(
+            header: header, asOf: day, indicators: set, targets: try store.targets(studio: code), activities: try store.activities(studio: code),
+            statement: statement, subsidySpentInWindow: inWindow, subsidySpentTotal: spent,
+            findings: try check(studio: code, asOf: day).findings, chart: chart, state: Lifecycle.effective(history), history: history,
+            countyScores: try store.acceptanceScores(studio: code).filter { $0.date <= day }, refundOwed: status.refundOwedFen)
+        let built = try EvaluationReport.build(input)
+        return BuiltEvaluation(
+            value: built.value, selfEvaluation: built.selfEvaluation, report: built.report, json: try Self.reportJSON(built.value))
+    }
+
+    /// Writes the evaluation package of one studio into `directory`: 绩效自评表 (XLSX, PDF),
+    /// 绩效评价报告 (PDF, HTML) and evaluation.json. Returns the files written.
+    @discardableResult
+    public func writeEvaluation(studio: String, asOf: CalendarDate? = nil, indicators: URL? = nil, into directory: URL) throws -> [URL] {
+        let built = try evaluation(studio: studio, asOf: asOf, indicators: indicators)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let selfTable = BuiltStatement(document: built.selfEvaluation, value: built.value)
+        let report = BuiltStatement(document: built.report, value: built.value)
+        var written: [URL] = []
+        for (statement, format) in [(selfTable, ReportFormat.xlsx), (selfTable, .pdf), (report, .pdf), (report, .html)] {
+            let url = directory.appendingPathComponent("\(statement.document.fileStem).\(format.fileExtension)")
+            try Self.render(statement, format: format).write(to: url, options: .atomic)
+            written.append(url)
+        }
+        let json = directory.appendingPathComponent("evaluation.json")
+        try built.json.write(to: json, options: .atomic)
+        written.append(json)
+        return written
+    }
+}

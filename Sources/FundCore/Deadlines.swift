@@ -1,0 +1,150 @@
+/// 第十一条: a change of leader or host unit, or another change, must be reported to the
+/// municipal bureau within 30 days of the event; the bureau decides within 30 days of the report.
+public enum ChangeKind: String, CaseIterable, Sendable, Codable {
+    case leader = "leader"
+    case hostUnit = "host-unit"
+    case other = "other"
+
+    public var chineseName: String {
+        switch self {
+        case .leader: return "领办人变更"
+        case .hostUnit: return "举办（依托）单位变更"
+        case .other: return "其他变动"
+        }
+    }
+
+    public static func parse(_ text: String) throws(Rejection) -> ChangeKind {
+        let trimmed = text.trimmingSpaces
+        if let kind = ChangeKind(rawValue: trimmed.lowercased()) { return kind }
+        if let kind = allCases.first(where: { $0.chineseName == trimmed }) { return kind }
+        throw Rejection(.changeKindUnknown, field: "kind", "变动类别“\(text)”无效（应为 leader/host-unit/other）")
+    }
+}
+
+/// A recorded change and how far its report and the bureau's decision have got.
+public struct StudioChange: Hashable, Sendable, Codable {
+    public let id: Int
+    public let studio: String
+    public let kind: ChangeKind
+    /// The day the change happened (the 30 days run from here).
+    public let eventDate: CalendarDate
+    public let detail: String
+    public var reported: CalendarDate?
+    public var decided: CalendarDate?
+    public var decision: String?
+
+    public init(
+        id: Int, studio: String, kind: ChangeKind, eventDate: CalendarDate, detail: String,
+        reported: CalendarDate? = nil, decided: CalendarDate? = nil, decision: String? = nil
+    ) {
+        self.id = id
+        self.studio = studio
+        self.kind = kind
+        self.eventDate = eventDate
+        self.detail = detail
+        self.reported = reported
+        self.decided = decided
+        self.decision = decision
+    }
+
+    public var reportDue: CalendarDate { Deadlines.changeReportDue(event: eventDate) }
+    public var decisionDue: CalendarDate? { reported.map { Deadlines.changeDecisionDue(report: $0) } }
+}
+
+/// Something due on a date: a notice period ending, a construction window closing, a
+/// rectification deadline, a change report or the bureau's answer to one.
+public struct DeadlineItem: Hashable, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case publicNoticeEnds = "public-notice-ends"
+        case constructionEnds = "construction-ends"
+        case rectificationDue = "rectification-due"
+        case changeReportDue = "change-report-due"
+        case changeDecisionDue = "change-decision-due"
+
+        public var chineseName: String {
+            switch self {
+            case .publicNoticeEnds: return "公示期届满"
+            case .constructionEnds: return "建设期届满"
+            case .rectificationDue: return "整改期限届满"
+            case .changeReportDue: return "变动报告期限"
+            case .changeDecisionDue: return "市人社局答复期限"
+            }
+        }
+    }
+
+    public let studio: String
+    public let date: CalendarDate
+    public let kind: Kind
+    public let detail: String
+    /// The date has passed and the thing is not done.
+    public let overdue: Bool
+    /// Days from the as-of day to `date` (negative when overdue).
+    public let daysLeft: Int
+}
+
+/// Every deadline rule of the measures, and the list of items due for one studio.
+public enum Deadlines {
+    /// 拟建名单 is publicly noticed for 7 days (第七条(三)): the start day and six more.
+    public static let publicNoticeDays = 7
+    public static let changeReportDays = 30
+    public static let changeDecisionDays = 30
+    public static let rectificationMonthsMax = 6
+    /// How far ahead the end of a construction window is listed.
+    public static let constructionLookaheadDays = 90
+
+    /// The last day of a notice that starts on `start` (2026-01-05 → 2026-01-11).
+    public static func publicNoticeEnd(start: CalendarDate) -> CalendarDate { start.adding(days: publicNoticeDays - 1) }
+
+    /// The first day recognition may follow a notice started on `start`.
+    public static func earliestRecognition(noticeStart start: CalendarDate) -> CalendarDate { start.adding(days: publicNoticeDays) }
+
+    /// The latest rectification deadline (第十四条: 不超过6个月); month ends clamp, so
+    /// 2025-08-31 gives 2026-02-28 and 2027-08-31 gives 2028-02-29.
+    public static func rectificationDeadlineMax(from date: CalendarDate) -> CalendarDate { date.adding(months: rectificationMonthsMax) }
+
+    public static func changeReportDue(event: CalendarDate) -> CalendarDate { event.adding(days: changeReportDays) }
+
+    public static func changeDecisionDue(report: CalendarDate) -> CalendarDate { report.adding(days: changeDecisionDays) }
+
+    /// The last day of the 2-year construction window (第四条).
+    public static func constructionEnd(recognized: CalendarDate) -> CalendarDate {
+        recognized.adding(years: Limits.constructionYears).adding(days: -1)
+    }
+
+    /// The open items of one studio as of `asOf`, by date.
+    public static func items(
+        studio: Studio, history: [LifecycleTransition], changes: [StudioChange], asOf: CalendarDate
+    ) -> [DeadlineItem] {
+        var items: [DeadlineItem] = []
+        func add(_ date: CalendarDate, _ kind: DeadlineItem.Kind, _ detail: String) {
+            items.append(DeadlineItem(
+                studio: studio.code, date: date, kind: kind, detail: detail, overdue: date < asOf, daysLeft: asOf.days(until: date)))
+        }
+        let state = Lifecycle.effective(history)
+        let last = history.last
+        switch state {
+        case .publicNotice:
+            let start = last!.date
+            add(publicNoticeEnd(start: start), .publicNoticeEnds, "拟建名单自 \(start.iso) 起公示 7 天，期满无异议后认定公布")
+        case .recognized, .underConstruction:
+            let end = constructionEnd(recognized: studio.recognized)
+            if asOf.days(until: end) <= constructionLookaheadDays {
+                add(end, .constructionEnds, "建设期至 \(end.iso) 届满：应开展补助资金绩效评估、提供第三方审计报告并申请考核验收")
+            }
+        case .rectification:
+            if let deadline = last?.deadline {
+                add(deadline, .rectificationDue, "限期整改自 \(last!.date.iso) 起，期满应再次考核（第十四条）")
+            }
+        default:
+            break
+        }
+        for change in changes where state != .revoked {
+            if change.reported == nil {
+                add(change.reportDue, .changeReportDue, "\(change.kind.chineseName)（\(change.eventDate.iso)，第 \(change.id) 号）：建设单位应在 30 天内向市人社局报告")
+            } else if change.decided == nil, let due = change.decisionDue {
+                add(due, .changeDecisionDue, "\(change.kind.chineseName)（第 \(change.id) 号）已于 \(change.reported!.iso) 报告：市人社局应在 30 天内认定或取消")
+            }
+        }
+        return items.sorted { ($0.date, $0.kind.rawValue) < ($1.date, $1.kind.rawValue) }
+    }
+}

@@ -1,0 +1,293 @@
+/// The states a studio passes through (第七条 application and review, 第十四条 acceptance,
+/// 第九条(三)/第十条 revocation). A studio's state is the `to` of its latest transition.
+public enum LifecycleState: String, CaseIterable, Sendable, Codable {
+    case applied = "applied"
+    case initialReview = "initial-review"
+    case comprehensiveReview = "comprehensive-review"
+    case publicNotice = "public-notice"
+    case recognized = "recognized"
+    case underConstruction = "under-construction"
+    case acceptance = "acceptance"
+    case rectification = "rectification"
+    case reinspection = "re-inspection"
+    case accepted = "accepted"
+    case revoked = "revoked"
+
+    public var chineseName: String {
+        switch self {
+        case .applied: return "已申报"
+        case .initialReview: return "初审（县区人社或行业主管部门）"
+        case .comprehensiveReview: return "综合评审（含实地考察）"
+        case .publicNotice: return "拟建名单公示"
+        case .recognized: return "已认定公布"
+        case .underConstruction: return "建设中"
+        case .acceptance: return "考核验收"
+        case .rectification: return "限期整改"
+        case .reinspection: return "整改后再次考核"
+        case .accepted: return "验收合格"
+        case .revoked: return "已撤销（取消资格）"
+        }
+    }
+
+    /// The states reachable by an ordinary step (revocation is separate: see `isRevocable`).
+    public var successors: [LifecycleState] {
+        switch self {
+        case .applied: return [.initialReview]
+        case .initialReview: return [.comprehensiveReview]
+        case .comprehensiveReview: return [.publicNotice]
+        case .publicNotice: return [.recognized]
+        case .recognized: return [.underConstruction]
+        case .underConstruction: return [.acceptance]
+        case .acceptance: return [.accepted, .rectification]
+        case .rectification: return [.reinspection]
+        case .reinspection: return [.accepted, .revoked]
+        case .accepted, .revoked: return []
+        }
+    }
+
+    /// A recognised studio can lose its title at any time on the grounds of 第十条; before
+    /// recognition there is no title to take away.
+    public var isRevocable: Bool {
+        switch self {
+        case .recognized, .underConstruction, .acceptance, .rectification, .reinspection, .accepted: return true
+        case .applied, .initialReview, .comprehensiveReview, .publicNotice, .revoked: return false
+        }
+    }
+
+    /// Whether the studio holds the title (认定后且未撤销).
+    public var isRecognized: Bool { isRevocable }
+
+    /// The first state recorded for a studio: its application, or (for a studio whose history
+    /// before recognition is not kept here) its recognition.
+    public static let entryStates: [LifecycleState] = [.applied, .recognized]
+
+    public static func parse(_ text: String) throws(Rejection) -> LifecycleState {
+        let trimmed = text.trimmingSpaces
+        if let state = LifecycleState(rawValue: trimmed.lowercased()) { return state }
+        if trimmed.lowercased() == "reinspection" { return .reinspection }
+        if let state = allCases.first(where: { $0.chineseName == trimmed || $0.chineseName.hasPrefix(trimmed + "（") }) {
+            return state
+        }
+        throw Rejection(
+            .lifecycleStateUnknown, field: "to",
+            "状态“\(text)”无效（应为 \(allCases.map(\.rawValue).joined(separator: "/"))）")
+    }
+}
+
+/// Grounds for revocation: 第十条 (direct disqualification) and 第十四条 (failing re-inspection).
+public enum RevocationGround: String, CaseIterable, Sendable, Codable {
+    case hostUnitDeregistered = "host-unit-deregistered"
+    case leaderLeft = "leader-left"
+    case violation = "violation"
+    case fraud = "fraud"
+    case failedReinspection = "failed-reinspection"
+    case other = "other"
+
+    public var chineseName: String {
+        switch self {
+        case .hostUnitDeregistered: return "建设单位被注销或撤销，且无新建设单位（第十条）"
+        case .leaderLeft: return "领衔人不再从事技能岗位、退休或离开申报单位，且无人接替（第十条）"
+        case .violation: return "违法违规违纪或重大过失造成重大损失和严重后果（第十条）"
+        case .fraud: return "弄虚作假、骗取建设项目资金（第十条）"
+        case .failedReinspection: return "整改期满再次考核仍不合格（第十四条）"
+        case .other: return "其他严重情况不能正常开展工作（第十条）"
+        }
+    }
+
+    /// 第十四条 (追回全部补助资金) and fraud to obtain funds: the whole subsidy is due back.
+    public var clawsBack: Bool { self == .fraud || self == .failedReinspection }
+
+    public static func parse(_ text: String) throws(Rejection) -> RevocationGround {
+        if let ground = RevocationGround(rawValue: text.trimmingSpaces.lowercased()) { return ground }
+        throw Rejection(
+            .revocationGroundInvalid, field: "ground",
+            "撤销事由“\(text)”无效（应为 \(allCases.map(\.rawValue).joined(separator: "/"))）")
+    }
+}
+
+/// 通报表扬 and 警告 (第九条(三)): recorded against the studio, no change of state.
+public enum GovernanceNoticeKind: String, CaseIterable, Sendable, Codable {
+    case warning = "warning"
+    case commendation = "commendation"
+
+    public var chineseName: String { self == .warning ? "警告" : "通报表扬" }
+
+    public static func parse(_ text: String) throws(Rejection) -> GovernanceNoticeKind {
+        let trimmed = text.trimmingSpaces
+        if let kind = GovernanceNoticeKind(rawValue: trimmed.lowercased()) { return kind }
+        if let kind = allCases.first(where: { $0.chineseName == trimmed }) { return kind }
+        throw Rejection(.noticeKindUnknown, field: "kind", "通报类别“\(text)”无效（应为 warning/commendation）")
+    }
+}
+
+/// An exact score in hundredths of a point (89.99 is 8,999): no floating point anywhere.
+public struct Score: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let hundredths: Int64
+
+    public init(hundredths: Int64) { self.hundredths = hundredths }
+    public init(points: Int64) { self.hundredths = points * 100 }
+
+    public static let zero = Score(hundredths: 0)
+    public static let full = Score(points: 100)
+
+    public static func < (lhs: Score, rhs: Score) -> Bool { lhs.hundredths < rhs.hundredths }
+
+    /// "89.99"
+    public var text: String {
+        let sign = hundredths < 0 ? "-" : ""
+        let magnitude = hundredths.magnitude
+        let cents = magnitude % 100
+        return sign + "\(magnitude / 100)." + (cents < 10 ? "0" : "") + "\(cents)"
+    }
+
+    public var description: String { text }
+
+    /// "85", "85.5", "85.50": at most two decimals, 0…100.
+    public static func parse(_ text: String, field: String = "score") throws(Rejection) -> Score {
+        let fen: Money
+        do { fen = try Money.parse(text) } catch {
+            throw Rejection(.scoreOutOfRange, field: field, "分数“\(text)”无效（0–100，最多两位小数）")
+        }
+        guard fen.fen >= 0, fen.fen <= 10_000 else {
+            throw Rejection(.scoreOutOfRange, field: field, "分数 \(text) 超出范围（0–100）")
+        }
+        return Score(hundredths: fen.fen)
+    }
+}
+
+/// One dated, attributed step of a studio's lifecycle.
+public struct LifecycleTransition: Hashable, Sendable, Codable {
+    public let to: LifecycleState
+    public let date: CalendarDate
+    /// Who decided it (the county bureau, the review group, the inspectors).
+    public let by: String
+    public let note: String
+    /// Revocations only.
+    public let ground: RevocationGround?
+    /// Rectifications only: the deadline the inspectors set (at most 6 months).
+    public let deadline: CalendarDate?
+    /// The inspectors' score, on leaving `acceptance` or `re-inspection`.
+    public let score: Score?
+
+    public init(
+        to: LifecycleState, date: CalendarDate, by: String, note: String = "", ground: RevocationGround? = nil,
+        deadline: CalendarDate? = nil, score: Score? = nil
+    ) {
+        self.to = to
+        self.date = date
+        self.by = by.trimmingSpaces
+        self.note = note.trimmingSpaces
+        self.ground = ground
+        self.deadline = deadline
+        self.score = score
+    }
+}
+
+public enum Lifecycle {
+    /// The state after `history` (nil: nothing recorded yet).
+    public static func current(_ history: [LifecycleTransition]) -> LifecycleState? { history.last?.to }
+
+    /// The state a studio is treated as being in: with nothing recorded, a registered studio
+    /// has been recognised (registration records the recognition date).
+    public static func effective(_ history: [LifecycleTransition]) -> LifecycleState { current(history) ?? .recognized }
+
+    /// Whether `to` may follow `from` (nil: the first recorded state).
+    public static func isLegal(from: LifecycleState?, to: LifecycleState) -> Bool {
+        guard let from else { return LifecycleState.entryStates.contains(to) }
+        if to == .revoked { return from.isRevocable }
+        return from.successors.contains(to)
+    }
+
+    /// Checks `next` against the studio and its history; throws the reason it cannot happen.
+    public static func validate(_ next: LifecycleTransition, after history: [LifecycleTransition], studio: Studio) throws(Rejection) {
+        if next.by.isEmpty { throw Rejection(.actorMissing, field: "by", "须注明作出决定的单位或人员（--by）") }
+        if next.by.count > Limits.nameLengthMax || next.note.count > Limits.memoLengthMax {
+            throw Rejection(.fieldTooLong, field: "note", "决定单位不超过 \(Limits.nameLengthMax) 字，说明不超过 \(Limits.memoLengthMax) 字")
+        }
+        let from = current(history)
+        guard isLegal(from: from, to: next.to) else { throw illegal(from: from, to: next.to) }
+        if let last = history.last, next.date < last.date {
+            throw Rejection(
+                .lifecycleDateOrder, field: "date",
+                "日期 \(next.date.iso) 早于上一步“\(last.to.chineseName)”的日期 \(last.date.iso)")
+        }
+        try checkDate(next, from: from, history: history, studio: studio)
+        try checkExtras(next, from: from)
+    }
+
+    static func illegal(from: LifecycleState?, to: LifecycleState) -> Rejection {
+        let fromText = from?.chineseName ?? "（尚无记录）"
+        let reason: String
+        if from == .revoked {
+            reason = "工作室已被撤销，撤销是终局状态"
+        } else if from == .accepted && to != .revoked {
+            reason = "已验收合格，只可因第十条情形撤销"
+        } else if to == .revoked {
+            reason = "尚未认定为市级工作室，没有可撤销的资格"
+        } else if let from {
+            let allowed = from.successors.map(\.chineseName) + (from.isRevocable ? ["已撤销"] : [])
+            reason = "只能转为：\(allowed.joined(separator: "、"))"
+        } else {
+            reason = "首条记录只能是“已申报”或“已认定公布”"
+        }
+        return Rejection(.transitionIllegal, field: "to", "不能从“\(fromText)”转为“\(to.chineseName)”：\(reason)")
+    }
+
+    static func checkDate(
+        _ next: LifecycleTransition, from: LifecycleState?, history: [LifecycleTransition], studio: Studio
+    ) throws(Rejection) {
+        switch next.to {
+        case .applied, .initialReview, .comprehensiveReview, .publicNotice:
+            if next.date > studio.recognized {
+                throw Rejection(.lifecycleDateOrder, field: "date", "认定前的步骤不能晚于认定日期 \(studio.recognized.iso)")
+            }
+        case .recognized:
+            if next.date != studio.recognized {
+                throw Rejection(
+                    .recognitionDateMismatch, field: "date",
+                    "认定日期 \(next.date.iso) 与登记的认定日期 \(studio.recognized.iso) 不一致（建设期与补助按登记日期计算）")
+            }
+            if from == .publicNotice, let notice = history.last {
+                let earliest = Deadlines.earliestRecognition(noticeStart: notice.date)
+                if next.date < earliest {
+                    throw Rejection(
+                        .noticePeriodNotOver, field: "date",
+                        "公示自 \(notice.date.iso) 起 7 天，至 \(Deadlines.publicNoticeEnd(start: notice.date).iso) 止；最早 \(earliest.iso) 认定")
+                }
+            }
+        default:
+            if next.date < studio.recognized {
+                throw Rejection(.lifecycleDateOrder, field: "date", "认定后的步骤不能早于认定日期 \(studio.recognized.iso)")
+            }
+        }
+    }
+
+    static func checkExtras(_ next: LifecycleTransition, from: LifecycleState?) throws(Rejection) {
+        if next.to == .revoked {
+            guard let ground = next.ground else {
+                throw Rejection(.revocationGroundInvalid, field: "ground", "撤销须注明事由（--ground）")
+            }
+            if ground == .failedReinspection && from != .reinspection {
+                throw Rejection(.revocationGroundInvalid, field: "ground", "“再次考核不合格”只适用于整改后再次考核时")
+            }
+        } else if next.ground != nil {
+            throw Rejection(.revocationGroundInvalid, field: "ground", "只有撤销才注明撤销事由")
+        }
+        if next.to == .rectification {
+            guard let deadline = next.deadline else {
+                throw Rejection(.rectificationDeadlineInvalid, field: "deadline", "限期整改须注明整改期限（--deadline）")
+            }
+            let latest = Deadlines.rectificationDeadlineMax(from: next.date)
+            guard deadline > next.date, deadline <= latest else {
+                throw Rejection(
+                    .rectificationDeadlineInvalid, field: "deadline",
+                    "整改期限 \(deadline.iso) 无效：应晚于 \(next.date.iso)，且不超过 6 个月（最迟 \(latest.iso)，第十四条）")
+            }
+        } else if next.deadline != nil {
+            throw Rejection(.rectificationDeadlineInvalid, field: "deadline", "只有限期整改才设整改期限")
+        }
+        if next.score != nil && from != .acceptance && from != .reinspection {
+            throw Rejection(.scoreOutOfRange, field: "score", "考核验收得分只在考核验收或再次考核作出结论时记录")
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import FundCore
+
+// The unit self-evaluation of the subsidy's performance (绩效自评, 财预〔2020〕10号, 第十四条):
+// every indicator scored from the activity record, the typed-in actuals and the ledger, then
+// laid out as the 绩效自评表 and the 绩效评价报告 (DOMAIN.md §5 outline).
+
+/// What the evaluation reads: the books (as a fund statement and the spending chart), the
+/// findings, the activity record, the targets and the lifecycle.
+public struct EvaluationInput: Sendable {
+    public let header: ReportHeader
+    public let asOf: CalendarDate
+    public let indicators: IndicatorSet
+    public let targets: [PerformanceTarget]
+    public let activities: [Activity]
+    public let statement: FundStatement
+    /// Subsidy spending (debit-positive, expense accounts) inside and outside the window.
+    public let subsidySpentInWindow: Money
+    public let subsidySpentTotal: Money
+    public let findings: [Finding]
+    public let chart: SpendingChart?
+    public let state: LifecycleState
+    public let history: [LifecycleTransition]
+    public let countyScores: [(date: CalendarDate, score: Score, result: LifecycleState, by: String)]
+    public let refundOwed: Money
+
+    public init(
+        header: ReportHeader, asOf: CalendarDate, indicators: IndicatorSet, targets: [PerformanceTarget], activities: [Activity],
+        statement: FundStatement, subsidySpentInWindow: Money, subsidySpentTotal: Money, findings: [Finding], chart: SpendingChart?,
+        state: LifecycleState, history: [LifecycleTransition],
+        countyScores: [(date: CalendarDate, score: Score, result: LifecycleState, by: String)], refundOwed: Money
+    ) {
+        self.header = header
+        self.asOf = asOf
+        self.indicators = indicators
+        self.targets = targets
+        self.activities = activities.filter { $0.date <= asOf }
+        self.statement = statement
+        self.subsidySpentInWindow = subsidySpentInWindow
+        self.subsidySpentTotal = subsidySpentTotal
+        self.findings = findings
+        self.chart = chart
+        self.state = state
+        self.history = history
+        self.countyScores = countyScores
+        self.refundOwed = refundOwed
+    }
+
+    /// Violations that count: found, and no reviewer has accepted the explanation.
+    public var confirmedViolations: [Finding] {
+        findings.filter { $0.severity == .violation && $0.review?.status != .accepted }
+    }
+}
+
+/// The scored evaluation; `evaluation.json` is this value (amounts in fen, scores and
+/// quantities in hundredths).
+public struct PerformanceEvaluation: Sendable, Codable, Hashable {
+    public struct Line: Sendable, Codable, Hashable {
+        public let id: String
+        public let category: String
+        public let categoryName: String
+        public let group: String
+        public let name: String
+        public let unit: String
+        public let kind: IndicatorKind
+        public let source: String
+        public let pointsHundredths: Int64
+        public let targetHundredths: Int64?
+        public let actualHundredths: Int64?
+        public let scoreHundredths: Int64
+        public let deviationReason: String
+    }
+
+    public struct Category: Sendable, Codable, Hashable {
+        public let id: String
+        public let name: String
+        public let weight: Int
+        public let scoreHundredths: Int64
+    }
+
+    public struct CountyScore: Sendable, Codable, Hashable {
+        public let date: CalendarDate
+        public let scoreHundredths: Int64
+        public let result: String
+        public let by: String
+    }
+
+    public let studio: String
+    public let studioName: String
+    public let hostUnit: String
+    public let asOf: CalendarDate
+    public let indicatorSet: String
+    public let lifecycleState: LifecycleState
+    public let lines: [Line]
+    public let categories: [Category]
+    public let totalHundredths: Int64
+    public let grade: Grade
+    public let funds: [FundStatement.FundPart]
+    public let confirmedViolations: Int
+    public let activityCounts: [String: Int]
+    public let countyScores: [CountyScore]
+    public let refundOwedFen: Money
+
+    public var total: Score { Score(hundredths: totalHundredths) }
+}
+
+public enum EvaluationReport {
+    /// Scores the indicators and builds the 绩效自评表 and the 绩效评价报告.
+    public static func build(_ input: EvaluationInput) throws -> (value: PerformanceEvaluation, selfEvaluation: ReportDocument, report: ReportDocument) {
+        let lines = try input.indicators.indicators.map { try score($0, input: input) }
+        var categories: [PerformanceEvaluation.Category] = []
+        for category in input.indicators.categories {
+            let own = lines.filter { $0.category == category.id }
+            categories.append(.init(
+                id: category.id, name: category.name, weight: category.weight,
+                scoreHundredths: own.reduce(0) { $0 + $1.scoreHundredths }))
+        }
+        let total = categories.reduce(0) { $0 + $1.scoreHundredths }
+        guard total == lines.reduce(0, { $0 + $1.scoreHundredths }), total <= 10_000, total >= 0 else {
+            throw ReportInconsistency(report: "绩效自评表", detail: "总分 \(Score(hundredths: total).text) 与各指标得分之和不符或超出 0–100")
+        }
+        let value = PerformanceEvaluation(
+            studio: input.header.studio.code, studioName: input.header.studio.name, hostUnit: input.header.hostUnit.name,
+            asOf: input.asOf, indicatorSet: input.indicators.name, lifecycleState: input.state, lines: lines,
+            categories: categories, totalHundredths: total, grade: Grade.of(Score(hundredths: total)),
+            funds: input.statement.funds, confirmedViolations: input.confirmedViolations.count,
+            activityCounts: Dictionary(grouping: input.activities, by: \.kind.rawValue).mapValues(\.count),
+            countyScores: input.countyScores.map { .init(date: $0.date, scoreHundredths: $0.score.hundredths, result: $0.result.rawValue, by: $0.by) },
+            refundOwedFen: input.refundOwed)
+        return (value, EvaluationDocuments.selfEvaluation(value, input: input), EvaluationDocuments.report(value, input: input))
+    }
+
+    /// The actual value of a measure, in hundredths of the indicator's unit; nil when nothing
+    /// is recorded to measure.
+    static func actual(_ measure: IndicatorMeasure, input: EvaluationInput, target: PerformanceTarget?) -> Int64? {
+        let subsidy = input.statement.funds.first { $0.fund == .subsidy }
+        func of(_ kind: ActivityKind) -> [Activity] { input.activities.filter { $0.kind == kind } }
+        switch measure {
+        case .count(let kind): return Int64(of(kind).count) * 100
+        case .sum(let kind): return of(kind).reduce(0) { $0 + Int64($1.quantity) } * 100
+        case .rate(let kind):
+            let judged = of(kind).filter { $0.achieved != nil }
+            return Scoring.rate(Int64(judged.filter { $0.achieved == true }.count), of: Int64(judged.count))
+        case .amount(let kind): return of(kind).reduce(0) { $0 + $1.amount.fen }
+        case .manual: return target?.actual
+        case .execution: return subsidy?.executionRate?.hundredths
+        case .arrival: return subsidy?.arrivalRate?.hundredths
+        case .compliance: return Int64(input.confirmedViolations.count) * 100
+        case .timeliness: return Scoring.rate(input.subsidySpentInWindow.fen, of: input.subsidySpentTotal.fen)
+        case .equipmentCost:
+            var budget: Int64 = 0
+            var spent: Int64 = 0
+            for part in input.statement.funds {
+                for line in part.lines where line.category == .equipment {
+                    budget += line.budgetFen?.fen ?? 0
+                    spent += line.spentFen.fen
+                }
+            }
+            return Scoring.rate(spent, of: budget)
+        }
+    }
+
+    static func score(_ indicator: IndicatorDefinition, input: EvaluationInput) throws -> PerformanceEvaluation.Line {
+        let measure = input.indicators.measure(of: indicator)
+        let set = input.targets.first { $0.indicator == indicator.id }
+        let points = Score(points: Int64(indicator.points))
+        var targetValue = set?.target
+        if targetValue == nil, let text = indicator.defaultTarget { targetValue = try PerformanceTarget.parseValue(text, field: "defaultTarget") }
+        if indicator.kind == .deduction { targetValue = Int64(indicator.deductionPerFinding ?? 0) * 100 }
+        let actualValue = actual(measure, input: input, target: set)
+        let scored: Score
+        var reason = ""
+        switch (targetValue, actualValue) {
+        case (let target?, let actual?):
+            scored = Scoring.score(indicator.kind, points: points, target: target, actual: actual)
+        case (_, nil) where measure == .equipmentCost:
+            scored = points
+            reason = "未编制设备购置预算或未发生设备购置，按满分计"
+        case (nil, _):
+            scored = .zero
+            reason = "未设定绩效目标，无法评价"
+        case (_, nil):
+            scored = .zero
+            reason = measure == .manual ? "未填报实际完成值" : "无相关记录"
+        }
+        if reason.isEmpty && scored < points {
+            reason = set.map(\.note).flatMap { $0.isEmpty ? nil : $0 }
+                ?? autoReason(indicator, target: targetValue!, actual: actualValue!, unit: indicator.unit)
+        }
+        let category = input.indicators.categories.first { $0.id == indicator.category }!
+        return .init(
+            id: indicator.id, category: indicator.category, categoryName: category.name, group: indicator.group, name: indicator.name,
+            unit: indicator.unit, kind: indicator.kind, source: measure.chineseSource, pointsHundredths: points.hundredths,
+            targetHundredths: indicator.kind == .deduction ? nil : targetValue, actualHundredths: actualValue,
+            scoreHundredths: scored.hundredths, deviationReason: reason)
+    }
+
+    static func autoReason(_ indicator: IndicatorDefinition, target: Int64, actual: Int64, unit: String) -> String {
+        let t = Scoring.quantityText(target) + unit
+        let a = Scoring.quantityText(actual) + unit
+        switch indicator.kind {
+        case .quantitative:
+            let done = Scoring.rate(actual, of: target).map { Percent(hundredths: $0).text } ?? "—"
+            return "实际 \(a)，低于目标 \(t)，完成 \(done)"
+        case .inverse: return "实际 \(a)，超过目标 \(t)"
+        case .qualitative: return "评定为“\(Scoring.band(actual))”（\(Scoring.quantityText(actual))%）"
+        case .deduction:
+            return "合规检查确认违规 \(Scoring.quantityText(actual)) 项（说明未获接受），每项扣 \(Scoring.quantityText(target)) 分"
+        }
+    }
+}

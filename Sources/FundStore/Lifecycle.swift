@@ -1,0 +1,410 @@
+import FundCore
+internal import GRDB
+
+extension Schema {
+    /// Lifecycle steps and governance notices, changes (第十一条) and their report/decision
+    /// steps, performance targets, the activity record and the county's acceptance scores.
+    /// Append-only: a later row supersedes (targets) or completes (change steps) an earlier one.
+    static let v5: [String] = [
+        """
+        CREATE TABLE lifecycle_event (
+            id INTEGER PRIMARY KEY,
+            studio TEXT NOT NULL REFERENCES studio(code),
+            kind TEXT NOT NULL CHECK (kind = 'transition' OR kind = 'warning' OR kind = 'commendation'),
+            to_state TEXT CHECK (to_state IS NULL OR \(oneOf("to_state", LifecycleState.allCases.map(\.rawValue)))),
+            date TEXT NOT NULL CHECK (date(date) IS date),
+            decided_by TEXT NOT NULL CHECK (decided_by <> ''),
+            note TEXT NOT NULL,
+            ground TEXT CHECK (ground IS NULL OR \(oneOf("ground", RevocationGround.allCases.map(\.rawValue)))),
+            deadline TEXT CHECK (deadline IS NULL OR date(deadline) IS deadline),
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            CHECK ((kind = 'transition') = (to_state IS NOT NULL))
+        ) STRICT
+        """,
+        "CREATE INDEX lifecycle_event_by_studio ON lifecycle_event(studio, id)",
+        """
+        CREATE TABLE acceptance_score (
+            id INTEGER PRIMARY KEY,
+            studio TEXT NOT NULL REFERENCES studio(code),
+            event_id INTEGER NOT NULL UNIQUE REFERENCES lifecycle_event(id),
+            date TEXT NOT NULL CHECK (date(date) IS date),
+            score_hundredths INTEGER NOT NULL CHECK (score_hundredths BETWEEN 0 AND 10000),
+            result TEXT NOT NULL CHECK \(oneOf("result", LifecycleState.allCases.map(\.rawValue))),
+            decided_by TEXT NOT NULL
+        ) STRICT
+        """,
+        """
+        CREATE TABLE studio_change (
+            id INTEGER PRIMARY KEY,
+            studio TEXT NOT NULL REFERENCES studio(code),
+            kind TEXT NOT NULL CHECK \(oneOf("kind", ChangeKind.allCases.map(\.rawValue))),
+            event_date TEXT NOT NULL CHECK (date(event_date) IS event_date),
+            detail TEXT NOT NULL,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL
+        ) STRICT
+        """,
+        """
+        CREATE TABLE change_step (
+            id INTEGER PRIMARY KEY,
+            change_id INTEGER NOT NULL REFERENCES studio_change(id),
+            step TEXT NOT NULL CHECK (step = 'reported' OR step = 'decided'),
+            date TEXT NOT NULL CHECK (date(date) IS date),
+            note TEXT NOT NULL,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            UNIQUE (change_id, step)
+        ) STRICT
+        """,
+        """
+        CREATE TABLE performance_target (
+            id INTEGER PRIMARY KEY,
+            studio TEXT NOT NULL REFERENCES studio(code),
+            indicator TEXT NOT NULL CHECK (indicator <> ''),
+            target_hundredths INTEGER NOT NULL CHECK (target_hundredths > 0),
+            actual_hundredths INTEGER CHECK (actual_hundredths IS NULL OR actual_hundredths >= 0),
+            note TEXT NOT NULL,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL
+        ) STRICT
+        """,
+        "CREATE INDEX performance_target_by_studio ON performance_target(studio, indicator, id)",
+        """
+        CREATE TABLE activity (
+            id INTEGER PRIMARY KEY,
+            studio TEXT NOT NULL REFERENCES studio(code),
+            date TEXT NOT NULL CHECK (date(date) IS date),
+            kind TEXT NOT NULL CHECK \(oneOf("kind", ActivityKind.allCases.map(\.rawValue))),
+            title TEXT NOT NULL CHECK (title <> ''),
+            quantity INTEGER NOT NULL CHECK (quantity >= 0),
+            amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+            achieved INTEGER CHECK (achieved IS NULL OR achieved IN (0, 1)),
+            evidence TEXT,
+            note TEXT NOT NULL,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL
+        ) STRICT
+        """,
+        "CREATE INDEX activity_by_studio ON activity(studio, date, id)",
+    ] + appendOnlyTriggers(["lifecycle_event", "acceptance_score", "studio_change", "change_step", "performance_target", "activity"])
+}
+
+/// One row of a studio's lifecycle record: a transition, or a warning or commendation.
+public struct LifecycleRecord: Sendable, Hashable, Codable {
+    public let id: Int
+    /// "transition", "warning" or "commendation".
+    public let kind: String
+    public let transition: LifecycleTransition
+    public let at: String
+    public let user: String
+}
+
+/// What a lifecycle step sees of the books inside its write transaction: the studio, its
+/// history and each fund's account balances (debit positive), for the clawback.
+public struct LifecycleBooks: Sendable {
+    public let studio: Studio
+    public let history: [LifecycleTransition]
+    let balances: [String: Money]
+
+    /// The debit-positive balance of `account` (a leaf or a parent code) in `fund`.
+    public func balance(_ account: String, fund: Fund) throws(Rejection) -> Money {
+        var total = Money.zero
+        for (key, value) in balances where key.hasPrefix(fund.rawValue + "|" + account) {
+            total = try total.adding(value)
+        }
+        return total
+    }
+}
+
+extension LedgerStore {
+    /// Records one transition after checking it against the studio's history, and posts the
+    /// vouchers `vouchers` returns (the clawback), all in one write transaction, logged.
+    public func recordTransition(
+        _ transition: LifecycleTransition, studio code: String, stamp: Stamp,
+        vouchers: (LifecycleBooks) throws -> [VoucherDraft] = { _ in [] }
+    ) throws -> [PostedVoucher] {
+        try queue.write { db in
+            let (studioID, studio) = try Self.studioRow(db, code: code)
+            let history = try Self.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
+            try Lifecycle.validate(transition, after: history, studio: studio)
+            let books = LifecycleBooks(studio: studio, history: history, balances: try Self.balances(db, studioID: studioID))
+            let drafts = try vouchers(books)
+            try db.execute(
+                sql: """
+                    INSERT INTO lifecycle_event (studio, kind, to_state, date, decided_by, note, ground, deadline, at, user)
+                    VALUES (?, 'transition', ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    code, transition.to.rawValue, transition.date.iso, transition.by, transition.note,
+                    transition.ground?.rawValue, transition.deadline?.iso, stamp.at, stamp.user,
+                ])
+            let eventID = db.lastInsertedRowID
+            var detail = "\(transition.date.iso) \(history.last?.to.chineseName ?? "（无记录）") → \(transition.to.chineseName)，决定：\(transition.by)"
+            if let ground = transition.ground { detail += "，事由：\(ground.chineseName)" }
+            if let deadline = transition.deadline { detail += "，整改期限 \(deadline.iso)" }
+            if let score = transition.score {
+                try db.execute(
+                    sql: """
+                        INSERT INTO acceptance_score (studio, event_id, date, score_hundredths, result, decided_by)
+                        VALUES (?,?,?,?,?,?)
+                        """,
+                    arguments: [code, eventID, transition.date.iso, score.hundredths, transition.to.rawValue, transition.by])
+                detail += "，考核得分 \(score.text)"
+            }
+            if !transition.note.isEmpty { detail += "；\(transition.note)" }
+            try Self.appendLog(db, stamp: stamp, action: "studio.advance", studio: code, detail: detail)
+            guard !drafts.isEmpty else { return [] }
+            let session = try PostingSession(db: db, stamp: stamp)
+            for draft in drafts { try session.post(draft, kind: .normal) }
+            try session.flush()
+            try Self.logPosted(db, session.posted, stamp: stamp, action: "voucher.clawback", detail: "撤销资格，追回补助资金")
+            return session.posted
+        }
+    }
+
+    /// Records a warning or commendation (第九条(三)) for a recognised studio.
+    public func recordNotice(_ kind: GovernanceNoticeKind, studio code: String, date: CalendarDate, by: String, note: String, stamp: Stamp) throws {
+        try queue.write { db in
+            let (_, studio) = try Self.studioRow(db, code: code)
+            let by = by.trimmingSpaces
+            if by.isEmpty { throw Rejection(.actorMissing, field: "by", "须注明作出决定的单位（--by）") }
+            let history = try Self.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
+            let state = Lifecycle.effective(history)
+            guard state.isRecognized, date >= studio.recognized else {
+                throw Rejection(.noticeNotAllowed, field: "studio", "工作室 \(code) 当前为“\(state.chineseName)”，不能予以\(kind.chineseName)")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO lifecycle_event (studio, kind, to_state, date, decided_by, note, at, user)
+                    VALUES (?, ?, NULL, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [code, kind.rawValue, date.iso, by, note.trimmingSpaces, stamp.at, stamp.user])
+            try Self.appendLog(
+                db, stamp: stamp, action: "studio.\(kind.rawValue)", studio: code,
+                detail: "\(date.iso) \(kind.chineseName)，决定：\(by)\(note.isEmpty ? "" : "；" + note)")
+        }
+    }
+
+    public func lifecycleRecords(studio: String) throws -> [LifecycleRecord] {
+        try queue.read { db in
+            _ = try Self.studioRow(db, code: studio)
+            return try Self.lifecycleRecords(db, studio: studio)
+        }
+    }
+
+    public func lifecycleHistory(studio: String) throws -> [LifecycleTransition] {
+        try lifecycleRecords(studio: studio).filter { $0.kind == "transition" }.map(\.transition)
+    }
+
+    static func lifecycleRecords(_ db: Database, studio: String) throws -> [LifecycleRecord] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.*, s.score_hundredths FROM lifecycle_event e LEFT JOIN acceptance_score s ON s.event_id = e.id
+                WHERE e.studio = ? ORDER BY e.id
+                """,
+            arguments: [studio]
+        ).map { row in
+            let kind: String = row["kind"]
+            let transition = LifecycleTransition(
+                to: (row["to_state"] as String?).flatMap(LifecycleState.init(rawValue:)) ?? .recognized,
+                date: try CalendarDate.parse(row["date"]), by: row["decided_by"], note: row["note"],
+                ground: (row["ground"] as String?).flatMap(RevocationGround.init(rawValue:)),
+                deadline: try (row["deadline"] as String?).map { try CalendarDate.parse($0) },
+                score: (row["score_hundredths"] as Int64?).map(Score.init(hundredths:)))
+            return LifecycleRecord(id: row["id"], kind: kind, transition: transition, at: row["at"], user: row["user"])
+        }
+    }
+
+    /// Debit-positive balances of one studio by "fund|account".
+    static func balances(_ db: Database, studioID: Int64) throws -> [String: Money] {
+        var result: [String: Money] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT fund, account, sum(debit_fen) - sum(credit_fen) FROM month_balance WHERE studio_id = ? GROUP BY fund, account",
+            arguments: [studioID])
+        {
+            result["\(row[0] as String)|\(row[1] as String)"] = Money(fen: row[2])
+        }
+        return result
+    }
+
+    /// The acceptance scores the county recorded, oldest first.
+    public func acceptanceScores(studio: String) throws -> [(date: CalendarDate, score: Score, result: LifecycleState, by: String)] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM acceptance_score WHERE studio = ? ORDER BY id", arguments: [studio]).map {
+                (try CalendarDate.parse($0["date"]), Score(hundredths: $0["score_hundredths"]),
+                 LifecycleState(rawValue: $0["result"])!, $0["decided_by"] as String)
+            }
+        }
+    }
+}
+
+// MARK: - Changes (第十一条)
+
+extension LedgerStore {
+    public func recordChange(studio code: String, kind: ChangeKind, date: CalendarDate, detail: String, stamp: Stamp) throws -> StudioChange {
+        try queue.write { db in
+            let (_, studio) = try Self.studioRow(db, code: code)
+            guard date >= studio.recognized else {
+                throw Rejection(.lifecycleDateOrder, field: "date", "变动日期 \(date.iso) 早于认定日期 \(studio.recognized.iso)")
+            }
+            let text = detail.trimmingSpaces
+            guard text.count <= Limits.memoLengthMax else {
+                throw Rejection(.fieldTooLong, field: "note", "变动说明超过 \(Limits.memoLengthMax) 个字符")
+            }
+            try db.execute(
+                sql: "INSERT INTO studio_change (studio, kind, event_date, detail, at, user) VALUES (?,?,?,?,?,?)",
+                arguments: [code, kind.rawValue, date.iso, text, stamp.at, stamp.user])
+            let change = StudioChange(id: Int(db.lastInsertedRowID), studio: code, kind: kind, eventDate: date, detail: text)
+            try Self.appendLog(
+                db, stamp: stamp, action: "studio.change", studio: code,
+                detail: "第 \(change.id) 号\(kind.chineseName)，发生于 \(date.iso)，应于 \(change.reportDue.iso) 前报告\(text.isEmpty ? "" : "；" + text)")
+            return change
+        }
+    }
+
+    /// Records that change `id` was reported to the bureau, or that the bureau decided it.
+    public func recordChangeStep(studio code: String, id: Int, step: String, date: CalendarDate, note: String, stamp: Stamp) throws -> StudioChange {
+        precondition(step == "reported" || step == "decided", "a change step is reported or decided")
+        return try queue.write { db in
+            guard var change = try Self.changes(db, studio: code).first(where: { $0.id == id }) else {
+                throw Rejection(.changeUnknown, field: "change", "工作室 \(code) 没有第 \(id) 号变动记录")
+            }
+            if step == "reported" {
+                guard change.reported == nil, date >= change.eventDate else {
+                    throw Rejection(.changeUnknown, field: "date", "第 \(id) 号变动已报告，或报告日期早于变动日期 \(change.eventDate.iso)")
+                }
+                change.reported = date
+            } else {
+                guard let reported = change.reported, change.decided == nil, date >= reported else {
+                    throw Rejection(.changeUnknown, field: "date", "第 \(id) 号变动尚未报告、已有答复，或答复日期早于报告日期")
+                }
+                change.decided = date
+                change.decision = note.trimmingSpaces
+            }
+            try db.execute(
+                sql: "INSERT INTO change_step (change_id, step, date, note, at, user) VALUES (?,?,?,?,?,?)",
+                arguments: [id, step, date.iso, note.trimmingSpaces, stamp.at, stamp.user])
+            let what = step == "reported" ? "已向市人社局报告（期限 \(change.reportDue.iso)）" : "市人社局已答复（期限 \(change.decisionDue!.iso)）"
+            try Self.appendLog(
+                db, stamp: stamp, action: "studio.change.\(step)", studio: code,
+                detail: "第 \(id) 号\(change.kind.chineseName)\(what)：\(date.iso)\(note.isEmpty ? "" : "；" + note)")
+            return change
+        }
+    }
+
+    public func changes(studio: String) throws -> [StudioChange] {
+        try queue.read { db in try Self.changes(db, studio: studio) }
+    }
+
+    static func changes(_ db: Database, studio: String) throws -> [StudioChange] {
+        var result: [StudioChange] = []
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM studio_change WHERE studio = ? ORDER BY id", arguments: [studio]) {
+            var change = StudioChange(
+                id: row["id"], studio: studio, kind: ChangeKind(rawValue: row["kind"])!,
+                eventDate: try CalendarDate.parse(row["event_date"]), detail: row["detail"])
+            for step in try Row.fetchAll(db, sql: "SELECT * FROM change_step WHERE change_id = ? ORDER BY id", arguments: [change.id]) {
+                let date = try CalendarDate.parse(step["date"])
+                if step["step"] as String == "reported" {
+                    change.reported = date
+                } else {
+                    change.decided = date
+                    change.decision = step["note"]
+                }
+            }
+            result.append(change)
+        }
+        return result
+    }
+}
+
+// MARK: - Targets and activities (第十三条)
+
+extension LedgerStore {
+    public func setTargets(_ targets: [PerformanceTarget], stamp: Stamp) throws {
+        try queue.write { db in
+            for target in targets {
+                _ = try Self.studioRow(db, code: target.studio)
+                try db.execute(
+                    sql: """
+                        INSERT INTO performance_target (studio, indicator, target_hundredths, actual_hundredths, note, at, user)
+                        VALUES (?,?,?,?,?,?,?)
+                        """,
+                    arguments: [target.studio, target.indicator, target.target, target.actual, target.note, stamp.at, stamp.user])
+                let actual = target.actual.map { "，实际 \(Scoring.quantityText($0))" } ?? ""
+                try Self.appendLog(
+                    db, stamp: stamp, action: "target.set", studio: target.studio,
+                    detail: "绩效目标 \(target.indicator)：目标 \(Scoring.quantityText(target.target))\(actual)")
+            }
+        }
+    }
+
+    /// The targets in force: the latest setting per indicator.
+    public func targets(studio: String) throws -> [PerformanceTarget] {
+        try queue.read { db in
+            var latest: [String: PerformanceTarget] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM performance_target WHERE studio = ? ORDER BY id", arguments: [studio]) {
+                latest[row["indicator"]] = try PerformanceTarget(
+                    studio: studio, indicator: row["indicator"], target: row["target_hundredths"],
+                    actual: row["actual_hundredths"], note: row["note"])
+            }
+            return latest.values.sorted { $0.indicator < $1.indicator }
+        }
+    }
+
+    /// Adds activities, all or none, logged once.
+    public func addActivities(_ activities: [Activity], source: String, stamp: Stamp) throws {
+        try queue.write { db in
+            for studio in Set(activities.map(\.studio)) { _ = try Self.studioRow(db, code: studio) }
+            for activity in activities {
+                try db.execute(
+                    sql: """
+                        INSERT INTO activity (studio, date, kind, title, quantity, amount_fen, achieved, evidence, note, at, user)
+                        VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                        """,
+                    arguments: [
+                        activity.studio, activity.date.iso, activity.kind.rawValue, activity.title, activity.quantity,
+                        activity.amount.fen, activity.achieved, activity.evidence, activity.note, stamp.at, stamp.user,
+                    ])
+            }
+            for (studio, own) in Dictionary(grouping: activities, by: \.studio).sorted(by: { $0.key < $1.key }) {
+                let titles = own.prefix(3).map { "\($0.kind.chineseName)“\($0.title)”" }.joined(separator: "、")
+                try Self.appendLog(
+                    db, stamp: stamp, action: "activity.add", studio: studio,
+                    detail: "\(source)：\(own.count) 条活动记录 \(titles)\(own.count > 3 ? " 等" : "")")
+            }
+        }
+    }
+
+    public func activities(studio: String) throws -> [Activity] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM activity WHERE studio = ? ORDER BY date, id", arguments: [studio]).map { row in
+                try Activity(
+                    studio: studio, date: CalendarDate.parse(row["date"]), kind: ActivityKind(rawValue: row["kind"])!,
+                    title: row["title"], quantity: row["quantity"], amount: Money(fen: row["amount_fen"]),
+                    achieved: (row["achieved"] as Int?).map { $0 == 1 }, evidence: row["evidence"], note: row["note"])
+            }
+        }
+    }
+}
+
+extension LedgerStore {
+    /// Posts the vouchers `build` derives from the studio's balances, read and written in one
+    /// transaction (the repayment of a clawback), logged under `action`.
+    public func postFromBooks(
+        studio code: String, stamp: Stamp, action: String, detail: String,
+        build: (LifecycleBooks) throws -> [VoucherDraft]
+    ) throws -> [PostedVoucher] {
+        try queue.write { db in
+            let (studioID, studio) = try Self.studioRow(db, code: code)
+            let history = try Self.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
+            let drafts = try build(LifecycleBooks(studio: studio, history: history, balances: try Self.balances(db, studioID: studioID)))
+            let session = try PostingSession(db: db, stamp: stamp)
+            for draft in drafts { try session.post(draft, kind: .normal) }
+            try session.flush()
+            try Self.logPosted(db, session.posted, stamp: stamp, action: action, detail: detail)
+            return session.posted
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import FundApp
+import FundCore
+import FundReports
+import FundStore
+import FundTestSupport
+import Foundation
+import Testing
+
+private func day(_ text: String) -> CalendarDate { TestLedger.date(text) }
+
+@Suite("Performance evaluation")
+struct EvaluationTests {
+    /// Subsidy 30,000 received and 24,000 spent on equipment (no equipment budget), and an
+    /// activity record whose every score is computed by hand below.
+    func sampleStudio() throws -> LedgerApp {
+        let app = try TestLedger.app()
+        _ = try app.store.post(
+            [
+                TestLedger.receipt(fund: .subsidy, fen: 3_000_000),
+                TestLedger.simple(date: "2026-01-12", debit: "500101", credit: "100201", fen: 2_400_000, memo: "购置数控实训设备"),
+            ], stamp: Stamp(user: "测试员", at: "2026-01-12T01:00:00Z", today: day("2026-01-12")))
+        var activities: [Activity] = []
+        for (index, achieved) in [true, true, true, false].enumerated() {
+            activities.append(try Activity(studio: "S1", date: day("2026-02-0\(index + 2)"), kind: .apprentice, title: "徒弟\(index + 1)", achieved: achieved))
+        }
+        for month in 3...8 {
+            activities.append(try Activity(studio: "S1", date: day("2026-0\(month)-10"), kind: .training, title: "数控车削培训", quantity: 20, evidence: "签到表.pdf"))
+        }
+        activities.append(try Activity(
+            studio: "S1", date: day("2026-05-20"), kind: .project, title: "薄壁件车削工艺改进", amount: Money(fen: 3_210_000), achieved: true))
+        for (index, units) in [3, 3, 2, 2].enumerated() {
+            activities.append(try Activity(studio: "S1", date: day("2026-06-1\(index)"), kind: .exchange, title: "技艺交流", quantity: units))
+        }
+        try app.store.addActivities(activities, source: "测试", stamp: Stamp(user: "测试员", at: "2026-09-01T01:00:00Z", today: day("2026-09-01")))
+        _ = try app.setTarget(studio: "S1", indicator: "premises", target: "100", actual: "85", note: "")
+        _ = try app.setTarget(studio: "S1", indicator: "satisfaction", target: "90", actual: "95", note: "")
+        return app
+    }
+
+    @Test func handComputedScores() throws {
+        let app = try sampleStudio()
+        let built = try app.evaluation(studio: "S1", asOf: day("2026-11-20"))
+        let scores = Dictionary(uniqueKeysWithValues: built.value.lines.map { ($0.id, $0.scoreHundredths) })
+        let expected: [String: Int64] = [
+            "apprentices": 480,  // 6 × 4/5
+            "training-sessions": 400, "trainees": 400,  // 6 sessions, 120 trainees: on target
+            "projects": 200,  // 4 × 1/2
+            "exchanges": 400, "rules": 0,
+            "certification-rate": 375,  // 4 × 75 % / 80 %
+            "project-acceptance": 300,
+            "compliance": 500,  // no confirmed violations
+            "timeliness": 600, "equipment-cost": 600,  // all spent in the window; no equipment budget
+            "economic-benefit": 642,  // 10 × 32,100 / 50,000
+            "awards": 0, "units-reached": 500, "equipment-in-use": 0,
+            "premises": 425,  // qualitative 85 %
+            "satisfaction": 1_000,  // 95 % ≥ 90 %
+            "execution": 800,  // 24,000 / 30,000 = 80 %
+        ]
+        #expect(built.value.confirmedViolations == 0)
+        #expect(scores == expected)
+        #expect(built.value.categories.map(\.scoreHundredths) == [4_255, 1_567, 1_000, 800])
+        #expect(built.value.totalHundredths == 7_622)
+        #expect(built.value.grade == .fair)
+        let apprentices = built.value.lines.first { $0.id == "apprentices" }!
+        #expect(apprentices.deviationReason == "实际 4人，低于目标 5人，完成 80.00%")
+    }
+
+    @Test func confirmedViolationsAreDeducted() throws {
+        let app = try sampleStudio()
+        // Entertainment on the subsidy is a violation under the 2025 policy.
+        _ = try app.store.post(
+            [TestLedger.simple(date: "2026-03-03", debit: "500108", credit: "100201", fen: 50_000, memo: "工作餐费")],
+            stamp: Stamp(user: "测试员", at: "2026-03-03T01:00:00Z", today: day("2026-03-03")))
+        let built = try app.evaluation(studio: "S1", asOf: day("2026-11-20"))
+        let confirmed = built.value.confirmedViolations
+        #expect(confirmed >= 1)
+        let compliance = built.value.lines.first { $0.id == "compliance" }!
+        #expect(compliance.scoreHundredths == max(500 - Int64(confirmed) * 100, 0))
+        #expect(compliance.deviationReason.contains("确认违规"))
+    }
+
+    @Test func packageReadsBackInRealClients() throws {
+        let app = try sampleStudio()
+        try app.advance(studio: "S1", transition: LifecycleTransition(to: .recognized, date: day("2025-12-15"), by: "市人社局"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evaluation-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let written = try app.writeEvaluation(studio: "S1", asOf: day("2026-11-20"), into: directory)
+        #expect(written.map(\.lastPathComponent) == [
+            "S1-绩效自评表.xlsx", "S1-绩效自评表.pdf", "S1-绩效评价报告.pdf", "S1-绩效评价报告.html", "evaluation.json",
+        ])
+        let cells = try ExternalTool.python(
+            """
+            import sys, openpyxl
+            book = openpyxl.load_workbook(sys.argv[1])
+            for sheet in book.worksheets:
+                for row in sheet.iter_rows(values_only=True):
+                    print("|".join("" if v is None else str(v) for v in row))
+            """, [written[0].path])
+        #expect(cells.contains("总分"))
+        #expect(cells.contains("76.22"))
+        #expect(cells.contains("带徒人数"))
+        #expect(cells.contains("实际 4人，低于目标 5人，完成 80.00%"))
+        for pdf in [written[1], written[2]] {
+            let text = try ExternalTool.run("pdftotext", ["-layout", pdf.path, "-"]).stdout
+            #expect(text.contains("76.22"))
+        }
+        let report = try ExternalTool.run("pdftotext", [written[2].path, "-"]).stdout
+        for heading in ["一、基本情况和绩效目标", "二、绩效评价工作开展情况", "三、综合评价结论", "四、绩效指标分析", "六、有关建议", "七、其他需要说明的问题"] {
+            #expect(report.contains(heading), "\(heading)")
+        }
+        let html = try String(contentsOf: written[3], encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("评价等级为“中”"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: written[4])) as? [String: Any]
+        #expect(json?["totalHundredths"] as? Int == 7_622)
+    }
+
+    @Test func anEditedIndicatorFileReplacesTheDefault() throws {
+        let app = try sampleStudio()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("indicators-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let json = """
+            {"name": "只看执行率", "categories": [{"id": "budget", "name": "预算执行率", "weight": 100}],
+             "indicators": [{"id": "execution", "category": "budget", "group": "预算执行率", "name": "补助资金预算执行率",
+                             "unit": "%", "kind": "quantitative", "points": 100, "measure": "ledger:execution", "defaultTarget": "100"}]}
+            """
+        try Data(json.utf8).write(to: file)
+        #expect(try app.evaluation(studio: "S1", asOf: day("2026-11-20"), indicators: file).value.totalHundredths == 8_000)
+        try Data(json.replacingOccurrences(of: "\"weight\": 100", with: "\"weight\": 90").utf8).write(to: file)
+        let error = #expect(throws: LocatedRejection.self) { try app.evaluation(studio: "S1", indicators: file) }
+        #expect(error?.rejection.code == .indicatorSetInvalid)
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+
+@testable import FundCore
+
+private func day(_ text: String) -> CalendarDate { try! CalendarDate.parse(text) }
+
+private let studio = try! Studio(
+    code: "S1", name: "测试工作室", hostUnit: try! CreditCode(CreditCode.completing("91512002MA62K3B01")!), leader: "张师傅", field: "数控",
+    recognized: day("2025-12-15"), approvedSubsidy: Money(fen: 3_000_000))
+
+/// The legal steps, written out independently of `LifecycleState.successors`.
+private let legal: [LifecycleState?: Set<LifecycleState>] = [
+    nil: [.applied, .recognized],
+    .applied: [.initialReview],
+    .initialReview: [.comprehensiveReview],
+    .comprehensiveReview: [.publicNotice],
+    .publicNotice: [.recognized],
+    .recognized: [.underConstruction, .revoked],
+    .underConstruction: [.acceptance, .revoked],
+    .acceptance: [.accepted, .rectification, .revoked],
+    .rectification: [.reinspection, .revoked],
+    .reinspection: [.accepted, .revoked],
+    .accepted: [.revoked],
+    .revoked: [],
+]
+
+struct TransitionCase: CustomTestStringConvertible, Sendable {
+    let from: LifecycleState?
+    let to: LifecycleState
+    var testDescription: String { "\(from?.rawValue ?? "none") → \(to.rawValue)" }
+}
+
+private let allPairs: [TransitionCase] = ([nil] + LifecycleState.allCases.map { Optional($0) }).flatMap { from in
+    LifecycleState.allCases.map { TransitionCase(from: from, to: $0) }
+}
+
+/// A history that ends in `state`, each step on a plausible date.
+private func history(reaching state: LifecycleState?) -> [LifecycleTransition] {
+    guard let state else { return [] }
+    let path: [LifecycleState: [(LifecycleState, String)]] = [
+        .applied: [(.applied, "2025-10-01")],
+        .initialReview: [(.applied, "2025-10-01"), (.initialReview, "2025-10-20")],
+        .comprehensiveReview: [(.applied, "2025-10-01"), (.initialReview, "2025-10-20"), (.comprehensiveReview, "2025-11-10")],
+        .publicNotice: [(.applied, "2025-10-01"), (.initialReview, "2025-10-20"), (.comprehensiveReview, "2025-11-10"), (.publicNotice, "2025-12-01")],
+        .recognized: [(.recognized, "2025-12-15")],
+        .underConstruction: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20")],
+        .acceptance: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20"), (.acceptance, "2027-12-20")],
+        .rectification: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20"), (.acceptance, "2027-12-20"), (.rectification, "2027-12-25")],
+        .reinspection: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20"), (.acceptance, "2027-12-20"), (.rectification, "2027-12-25"), (.reinspection, "2028-06-20")],
+        .accepted: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20"), (.acceptance, "2027-12-20"), (.accepted, "2027-12-28")],
+        .revoked: [(.recognized, "2025-12-15"), (.revoked, "2026-03-01")],
+    ]
+    return path[state]!.map { state, date in
+        LifecycleTransition(
+            to: state, date: day(date), by: "市人社局", ground: state == .revoked ? .fraud : nil,
+            deadline: state == .rectification ? day("2028-06-25") : nil)
+    }
+}
+
+/// A well-formed next step to `to` after `history`, dated so that only legality can fail.
+private func step(to: LifecycleState, after history: [LifecycleTransition]) -> LifecycleTransition {
+    let date: CalendarDate
+    switch to {
+    case .applied, .initialReview, .comprehensiveReview, .publicNotice: date = max(history.last?.date ?? day("2025-10-01"), day("2025-12-01"))
+    case .recognized: date = studio.recognized
+    default: date = max(history.last?.date ?? studio.recognized, studio.recognized).adding(days: 1)
+    }
+    let from = history.last?.to
+    return LifecycleTransition(
+        to: to, date: date, by: "县人社局",
+        ground: to == .revoked ? (from == .reinspection ? .failedReinspection : .violation) : nil,
+        deadline: to == .rectification ? date.adding(months: 6) : nil)
+}
+
+@Suite("Lifecycle transitions")
+struct LifecycleTransitionTests {
+    @Test("every pair of states is legal exactly when the measures allow it", arguments: allPairs)
+    func table(pair: TransitionCase) throws {
+        let expected = legal[pair.from]!.contains(pair.to)
+        #expect(Lifecycle.isLegal(from: pair.from, to: pair.to) == expected)
+        let past = history(reaching: pair.from)
+        let next = step(to: pair.to, after: past)
+        if expected {
+            try Lifecycle.validate(next, after: past, studio: studio)
+        } else {
+            let error = #expect(throws: Rejection.self) { try Lifecycle.validate(next, after: past, studio: studio) }
+            #expect(error?.code == .transitionIllegal)
+            #expect(error?.message.contains("不能从") == true)
+        }
+    }
+
+    @Test func revokedIsTerminalAndSaysSo() {
+        let error = #expect(throws: Rejection.self) {
+            try Lifecycle.validate(step(to: .underConstruction, after: history(reaching: .revoked)), after: history(reaching: .revoked), studio: studio)
+        }
+        #expect(error?.message.contains("撤销是终局状态") == true)
+    }
+
+    @Test func revocationNeedsAGroundAndFailedReinspectionOnlyAfterReinspection() {
+        let past = history(reaching: .underConstruction)
+        let noGround = LifecycleTransition(to: .revoked, date: day("2026-05-01"), by: "市人社局")
+        #expect(throws: Rejection(.revocationGroundInvalid, field: "ground", "撤销须注明事由（--ground）")) {
+            try Lifecycle.validate(noGround, after: past, studio: studio)
+        }
+        let early = LifecycleTransition(to: .revoked, date: day("2026-05-01"), by: "市人社局", ground: .failedReinspection)
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(early, after: past, studio: studio) })?.code == .revocationGroundInvalid)
+        #expect(RevocationGround.fraud.clawsBack && RevocationGround.failedReinspection.clawsBack)
+        #expect(!RevocationGround.leaderLeft.clawsBack && !RevocationGround.violation.clawsBack)
+    }
+
+    @Test func datesMustRunForwardAndRecognitionMatchesRegistration() {
+        let past = history(reaching: .underConstruction)
+        let backwards = LifecycleTransition(to: .acceptance, date: day("2025-12-19"), by: "县人社局")
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(backwards, after: past, studio: studio) })?.code == .lifecycleDateOrder)
+        let wrongDay = LifecycleTransition(to: .recognized, date: day("2025-12-16"), by: "市人社局")
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(wrongDay, after: [], studio: studio) })?.code == .recognitionDateMismatch)
+        let noBy = LifecycleTransition(to: .recognized, date: day("2025-12-15"), by: " ")
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(noBy, after: [], studio: studio) })?.code == .actorMissing)
+    }
+
+    @Test("the 7-day public notice must run before recognition", arguments: [
+        ("2025-12-08", true), ("2025-12-09", false), ("2025-12-01", true),
+    ])
+    func publicNotice(start: String, allowed: Bool) throws {
+        let past = history(reaching: .comprehensiveReview) + [LifecycleTransition(to: .publicNotice, date: day(start), by: "市人社局")]
+        let recognize = LifecycleTransition(to: .recognized, date: day("2025-12-15"), by: "市人社局")
+        if allowed {
+            try Lifecycle.validate(recognize, after: past, studio: studio)
+        } else {
+            #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(recognize, after: past, studio: studio) })?.code == .noticePeriodNotOver)
+        }
+    }
+
+    @Test("a rectification deadline is after the decision and at most 6 months later", arguments: [
+        ("2027-12-25", "2028-06-25", true), ("2027-12-25", "2028-06-26", false), ("2027-12-25", "2027-12-25", false),
+        ("2027-12-31", "2028-06-30", true), ("2027-12-31", "2028-07-01", false),
+    ])
+    func rectificationDeadline(date: String, deadline: String, allowed: Bool) throws {
+        let past = history(reaching: .acceptance)
+        let next = LifecycleTransition(to: .rectification, date: day(date), by: "县人社局考核验收组", deadline: day(deadline))
+        if allowed {
+            try Lifecycle.validate(next, after: past, studio: studio)
+        } else {
+            #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(next, after: past, studio: studio) })?.code == .rectificationDeadlineInvalid)
+        }
+    }
+
+    @Test func scoresOnlyOnInspectionResults() throws {
+        let scored = LifecycleTransition(to: .accepted, date: day("2027-12-28"), by: "县人社局", score: Score(hundredths: 8_650))
+        try Lifecycle.validate(scored, after: history(reaching: .acceptance), studio: studio)
+        let misplaced = LifecycleTransition(to: .acceptance, date: day("2027-12-28"), by: "县人社局", score: Score(hundredths: 8_650))
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(misplaced, after: history(reaching: .underConstruction), studio: studio) })?.code == .scoreOutOfRange)
+    }
+
+    @Test func statesParseFromCodesAndChinese() throws {
+        for state in LifecycleState.allCases {
+            #expect(try LifecycleState.parse(state.rawValue) == state)
+        }
+        #expect(try LifecycleState.parse("限期整改") == .rectification)
+        #expect(try LifecycleState.parse("reinspection") == .reinspection)
+        #expect((#expect(throws: Rejection.self) { try LifecycleState.parse("closed") })?.code == .lifecycleStateUnknown)
+    }
+}
+
+@Suite("Deadline rules")
+struct DeadlineRuleTests {
+    @Test("change report: 30 days after the event", arguments: [
+        ("2026-01-31", "2026-03-02"), ("2024-02-10", "2024-03-11"), ("2025-02-10", "2025-03-12"), ("2025-12-15", "2026-01-14"),
+    ])
+    func changeReport(event: String, due: String) {
+        #expect(Deadlines.changeReportDue(event: day(event)) == day(due))
+    }
+
+    @Test("bureau decision: 30 days after the report", arguments: [("2026-03-02", "2026-04-01"), ("2028-02-01", "2028-03-02")])
+    func changeDecision(report: String, due: String) {
+        #expect(Deadlines.changeDecisionDue(report: day(report)) == day(due))
+    }
+
+    @Test("public notice: 7 days including the first", arguments: [
+        ("2026-01-05", "2026-01-11", "2026-01-12"), ("2024-02-26", "2024-03-03", "2024-03-04"), ("2025-02-26", "2025-03-04", "2025-03-05"),
+        ("2025-12-29", "2026-01-04", "2026-01-05"),
+    ])
+    func publicNotice(start: String, last: String, recognition: String) {
+        #expect(Deadlines.publicNoticeEnd(start: day(start)) == day(last))
+        #expect(Deadlines.earliestRecognition(noticeStart: day(start)) == day(recognition))
+    }
+
+    @Test("rectification: at most 6 months, month ends clamped", arguments: [
+        ("2025-08-31", "2026-02-28"), ("2027-08-31", "2028-02-29"), ("2026-03-15", "2026-09-15"), ("2025-12-31", "2026-06-30"),
+        ("2028-02-29", "2028-08-29"),
+    ])
+    func rectification(from: String, latest: String) {
+        #expect(Deadlines.rectificationDeadlineMax(from: day(from)) == day(latest))
+    }
+
+    @Test("construction window: 2 years from recognition", arguments: [
+        ("2025-12-15", "2027-12-14"), ("2025-01-01", "2026-12-31"), ("2024-02-29", "2026-02-27"), ("2026-03-01", "2028-02-29"),
+    ])
+    func construction(recognized: String, last: String) {
+        #expect(Deadlines.constructionEnd(recognized: day(recognized)) == day(last))
+    }
+
+    @Test func itemsForAStudio() {
+        let change = StudioChange(id: 1, studio: "S1", kind: .leader, eventDate: day("2026-01-31"), detail: "领办人退休")
+        let early = Deadlines.items(studio: studio, history: [], changes: [change], asOf: day("2026-02-15"))
+        #expect(early.map(\.kind) == [.changeReportDue])
+        #expect(early[0].date == day("2026-03-02") && !early[0].overdue && early[0].daysLeft == 15)
+        let late = Deadlines.items(studio: studio, history: [], changes: [change], asOf: day("2026-03-05"))
+        #expect(late[0].overdue && late[0].daysLeft == -3)
+        var reported = change
+        reported.reported = day("2026-02-20")
+        #expect(Deadlines.items(studio: studio, history: [], changes: [reported], asOf: day("2026-03-05")).map(\.date) == [day("2026-03-22")])
+        // The construction window shows within 90 days of its end (2027-12-14).
+        #expect(Deadlines.items(studio: studio, history: [], changes: [], asOf: day("2027-09-15")).map(\.kind) == [.constructionEnds])
+        #expect(Deadlines.items(studio: studio, history: [], changes: [], asOf: day("2027-09-14")).isEmpty)
+        let rectifying = history(reaching: .rectification)
+        let items = Deadlines.items(studio: studio, history: rectifying, changes: [change], asOf: day("2028-01-10"))
+        #expect(items.map(\.kind) == [.changeReportDue, .rectificationDue])
+        #expect(items.map(\.date) == [day("2026-03-02"), day("2028-06-25")])
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import FundCore
+
+@Suite("Performance scoring")
+struct ScoringTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let kind: IndicatorKind
+        let points: Int64
+        let target: Int64
+        let actual: Int64
+        let expected: Int64
+        var testDescription: String { "\(kind) \(points)pt target \(target) actual \(actual) → \(expected)" }
+    }
+
+    /// Hand-computed, in hundredths: points × actual / target, half up, capped.
+    @Test("indicator scores", arguments: [
+        Case(kind: .quantitative, points: 600, target: 500, actual: 400, expected: 480),  // 6 × 4/5 = 4.80
+        Case(kind: .quantitative, points: 600, target: 500, actual: 700, expected: 600),  // over target: capped
+        Case(kind: .quantitative, points: 400, target: 300, actual: 200, expected: 267),  // 4 × 2/3 = 2.666… → 2.67
+        Case(kind: .quantitative, points: 400, target: 300, actual: 100, expected: 133),  // 4 × 1/3 = 1.333… → 1.33
+        Case(kind: .quantitative, points: 1000, target: 5_000_000, actual: 3_210_000, expected: 642),  // 10 × 32,100/50,000 yuan
+        Case(kind: .quantitative, points: 1000, target: 10_000, actual: 7_296, expected: 730),  // 执行率 72.96 % → 7.296 → 7.30
+        Case(kind: .quantitative, points: 500, target: 500, actual: 0, expected: 0),
+        Case(kind: .inverse, points: 600, target: 10_000, actual: 12_000, expected: 500),  // 6 × 100/120
+        Case(kind: .inverse, points: 600, target: 10_000, actual: 9_000, expected: 600),  // under budget: full
+        Case(kind: .qualitative, points: 500, target: 10_000, actual: 8_500, expected: 425),
+        Case(kind: .qualitative, points: 500, target: 10_000, actual: 12_000, expected: 500),  // a rating above 100 % is 100 %
+        Case(kind: .deduction, points: 500, target: 100, actual: 200, expected: 300),  // two violations, one point each
+        Case(kind: .deduction, points: 500, target: 100, actual: 700, expected: 0),  // never below zero
+    ])
+    func indicator(c: Case) {
+        #expect(Scoring.score(c.kind, points: Score(hundredths: c.points), target: c.target, actual: c.actual) == Score(hundredths: c.expected))
+    }
+
+    @Test("grades at their boundaries", arguments: [
+        (Int64(10_000), Grade.excellent), (9_000, .excellent), (8_999, .good), (8_000, .good), (7_999, .fair), (6_000, .fair),
+        (5_999, .poor), (0, .poor),
+    ])
+    func grades(hundredths: Int64, grade: Grade) {
+        #expect(Grade.of(Score(hundredths: hundredths)) == grade)
+    }
+
+    @Test func scoresParseExactly() throws {
+        #expect(try Score.parse("89.99") == Score(hundredths: 8_999))
+        #expect(Grade.of(try Score.parse("89.99")) == .good)
+        #expect(Grade.of(try Score.parse("90.00")) == .excellent)
+        #expect(try Score.parse("90") == Score(hundredths: 9_000))
+        #expect(Score(hundredths: 8_999).text == "89.99" && Score(hundredths: 605).text == "6.05")
+        #expect((#expect(throws: Rejection.self) { try Score.parse("100.01") })?.code == .scoreOutOfRange)
+        #expect((#expect(throws: Rejection.self) { try Score.parse("89.999") })?.code == .scoreOutOfRange)
+    }
+
+    @Test func bandsAndQuantities() throws {
+        #expect(Scoring.band(8_000) == "好" && Scoring.band(7_999) == "中" && Scoring.band(5_999) == "差")
+        #expect(try PerformanceTarget.parseValue("90%", field: "t") == 9_000)
+        #expect(try PerformanceTarget.parseValue("5", field: "t") == 500)
+        #expect(Scoring.quantityText(500) == "5" && Scoring.quantityText(9_025) == "90.25" && Scoring.quantityText(950) == "9.5")
+        #expect(Scoring.rate(2, of: 3) == 6_667)
+    }
+
+    @Test func indicatorSetsAreValidated() throws {
+        let categories = [IndicatorCategory(id: "a", name: "产出", weight: 60), IndicatorCategory(id: "b", name: "效益", weight: 40)]
+        func indicator(_ id: String, _ category: String, _ points: Int, measure: String = "count:training") -> IndicatorDefinition {
+            IndicatorDefinition(
+                id: id, category: category, group: "数量", name: id, unit: "场", kind: .quantitative, points: points, measure: measure,
+                defaultTarget: "4", deductionPerFinding: nil)
+        }
+        _ = try IndicatorSet(name: "t", categories: categories, indicators: [indicator("x", "a", 60), indicator("y", "b", 40)])
+        let wrongSum = #expect(throws: Rejection.self) {
+            try IndicatorSet(name: "t", categories: categories, indicators: [indicator("x", "a", 50), indicator("y", "b", 40)])
+        }
+        #expect(wrongSum?.code == .indicatorSetInvalid)
+        let badMeasure = #expect(throws: Rejection.self) {
+            try IndicatorSet(name: "t", categories: categories, indicators: [indicator("x", "a", 60, measure: "count:dancing"), indicator("y", "b", 40)])
+        }
+        #expect(badMeasure?.code == .indicatorSetInvalid)
+    }
+
+    @Test func theShippedIndicatorSetLoads() throws {
+        let url = packageRoot.appendingPathComponent("Reports/evaluation/indicators-default.json")
+        struct File: Decodable {
+            let name: String
+            let categories: [IndicatorCategory]
+            let indicators: [IndicatorDefinition]
+        }
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+        let set = try IndicatorSet(name: file.name, categories: file.categories, indicators: file.indicators)
+        #expect(set.categories.map(\.weight) == [50, 30, 10, 10])
+        #expect(set.categories.map(\.name) == ["产出指标", "效益指标", "满意度指标", "预算执行率"])
+    }
+}
