@@ -13,54 +13,31 @@ public struct ActivityCSVReader: Sendable {
         self.studio = studio
     }
 
-    static let columns: [(key: String, aliases: [String], required: Bool)] = [
-        ("date", ["日期", "date"], true),
-        ("kind", ["类型", "活动类型", "kind"], true),
-        ("title", ["名称", "活动名称", "title"], true),
-        ("quantity", ["数量", "人数", "quantity"], false),
-        ("amount", ["金额", "经济效益", "amount"], false),
-        ("achieved", ["是否达成", "达成", "achieved"], false),
-        ("evidence", ["证明材料", "evidence"], false),
-        ("note", ["备注", "note"], false),
+    static let columns: [CSVTableReader.Column] = [
+        .init(key: "date", aliases: ["日期", "date"], required: true),
+        .init(key: "kind", aliases: ["类型", "活动类型", "kind"], required: true),
+        .init(key: "title", aliases: ["名称", "活动名称", "title"], required: true),
+        .init(key: "quantity", aliases: ["数量", "人数", "quantity"], required: false),
+        .init(key: "amount", aliases: ["金额", "经济效益", "amount"], required: false),
+        .init(key: "achieved", aliases: ["是否达成", "达成", "achieved"], required: false),
+        .init(key: "evidence", aliases: ["证明材料", "evidence"], required: false),
+        .init(key: "note", aliases: ["备注", "note"], required: false),
     ]
 
     public func read(_ data: Data) throws(RejectionList) -> [Activity] {
-        guard let (text, _) = TextEncoding.decode(data) else {
-            throw list(nil, Rejection(.importEncoding, "文件既不是 UTF-8 也不是 GB18030 编码的文本"))
-        }
-        let records: [CSVRecord]
-        do { records = try CSVText.parse(text.strippingBOM) } catch { throw list(nil, error) }
-        guard let header = records.first else { throw list(nil, Rejection(.importEmpty, "文件为空，没有表头")) }
-        var position: [String: Int] = [:]
-        for (index, name) in header.fields.enumerated() {
-            let key = name.trimmingSpaces.lowercased()
-            guard let column = Self.columns.first(where: { $0.aliases.contains(key) }) else { continue }
-            if position[column.key] != nil {
-                throw list(header.line, Rejection(.importColumnDuplicate, field: name, "列“\(name)”重复出现"))
-            }
-            position[column.key] = index
-        }
-        let missing = Self.columns.filter { $0.required && position[$0.key] == nil }.map { $0.aliases[0] }
-        guard missing.isEmpty else {
-            throw list(header.line, Rejection(.importColumnMissing, "缺少必需的列：\(missing.joined(separator: "、"))"))
-        }
+        let (headerLine, rows) = try CSVTableReader(file: file, columns: Self.columns).rows(data)
         var errors: [LocatedRejection] = []
         var activities: [Activity] = []
-        for record in records.dropFirst() {
-            if record.fields.allSatisfy({ $0.trimmingSpaces.isEmpty }) { continue }
-            func field(_ key: String) -> String {
-                guard let index = position[key], index < record.fields.count else { return "" }
-                return record.fields[index]
-            }
+        for row in rows {
             do throws(Rejection) {
-                activities.append(try activity(field))
+                activities.append(try activity(row.field))
             } catch {
-                errors.append(LocatedRejection(file: file, line: record.line, rejection: error))
+                errors.append(LocatedRejection(file: file, line: row.line, rejection: error))
                 if errors.count >= Limits.importErrorsMax { break }
             }
         }
         if activities.isEmpty && errors.isEmpty {
-            errors.append(LocatedRejection(file: file, line: header.line, rejection: Rejection(.importEmpty, "文件只有表头，没有活动记录")))
+            errors.append(LocatedRejection(file: file, line: headerLine, rejection: Rejection(.importEmpty, "文件只有表头，没有活动记录")))
         }
         guard errors.isEmpty else {
             throw RejectionList(items: errors, truncated: errors.count >= Limits.importErrorsMax)
@@ -89,9 +66,6 @@ public struct ActivityCSVReader: Sendable {
         }
     }
 
-    func list(_ line: Int?, _ rejection: Rejection) -> RejectionList {
-        RejectionList(items: [LocatedRejection(file: file, line: line, rejection: rejection)])
-    }
 
     /// Runs `body`, naming the CSV column on any rejection it throws (unless it named one).
     func named<T>(_ column: String, _ body: () throws(Rejection) -> T) throws(Rejection) -> T {
