@@ -59,7 +59,9 @@ extension LedgerApp {
         // Duplicate invoices are looked for across every studio, whichever is checked; the
         // invoice index comes from one query, and one studio's books are in memory at a time.
         func books(_ studio: Studio) throws -> StudioBooks {
-            StudioBooks(studio: studio, vouchers: try store.vouchers(studio: studio.code).filter { $0.draft.date <= day })
+            var vouchers = try store.vouchers(studio: studio.code)
+            vouchers.removeAll { $0.draft.date > day }
+            return StudioBooks(studio: studio, vouchers: vouchers)
         }
         let invoiceUses = try store.invoiceUses(asOf: day)
         let selected = all.filter { studio == nil || $0.code == studio }
@@ -76,7 +78,9 @@ extension LedgerApp {
             summary.vouchers += studioBooks.vouchers.count
         }
         let reviews = try store.findingReviews(studio: studio)
-        for index in findings.indices { findings[index].review = reviews[findings[index].key] }
+        if !reviews.isEmpty {
+            for index in findings.indices { findings[index].review = reviews[findings[index].key] }
+        }
         summary.findings = findings.count
         for finding in findings {
             summary.bySeverity[finding.severity.rawValue, default: 0] += 1
