@@ -1,5 +1,7 @@
 import FundCore
 internal import GRDB
+internal import GRDBSQLite
+import Foundation
 
 extension LedgerStore {
     /// Posts vouchers in one write transaction: all of them or none. The log gets one entry
@@ -118,33 +120,44 @@ extension LedgerStore {
 
     /// Reads vouchers with their lines, in book order. Stored rows that no longer decode into
     /// domain values (a tampered file) are reported by `verify`; here they throw.
+    ///
+    /// One query joins each voucher to its lines (in book order, lines in order), and columns
+    /// are read by position straight from the SQLite statement: reading every voucher of a
+    /// studio is the bulk of `check --all`, and going through `Row` values cost more than the
+    /// rules themselves.
     static func loadVouchers(_ db: Database, whereSQL: String, arguments: StatementArguments) throws -> [PostedVoucher] {
-        let rows = try Row.fetchAll(
-            db,
+        let statement = try db.cachedStatement(
             sql: """
-                SELECT v.*, s.code AS studio_code, l.period AS link_period, l.class AS link_class, l.number AS link_number
+                SELECT v.id, s.code, v.period, v.class, v.number, v.date, v.kind, l.period, l.class, l.number,
+                    v.attachments, v.settlement, v.counterparty, v.preparer, v.reviewer, v.poster, v.source_ref,
+                    v.posted_by, v.posted_at, v.seq, v.prev_hash, v.hash,
+                    p.line_no, p.memo, p.account, p.fund, p.side, p.amount_fen, p.invoice_code, p.invoice_number
                 FROM voucher v JOIN studio s ON s.id = v.studio_id LEFT JOIN voucher l ON l.id = v.link_id
-                WHERE \(whereSQL) ORDER BY v.studio_id, v.period, v.class, v.number
-                """,
-            arguments: arguments)
-        guard !rows.isEmpty else { return [] }
-        var linesByVoucher: [Int64: [VoucherLine]] = [:]
-        let ids = rows.map { $0["id"] as Int64 }
-        for chunk in stride(from: 0, to: ids.count, by: 500) {
-            let slice = Array(ids[chunk..<min(chunk + 500, ids.count)])
-            let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT * FROM posting WHERE voucher_id IN (\(marks)) ORDER BY voucher_id, line_no",
-                arguments: StatementArguments(slice))
-            var columns: ColumnIndex? = nil
-            while let row = try cursor.next() {
-                let c = columns ?? ColumnIndex(row)
-                columns = c
-                linesByVoucher[row[c["voucher_id"]], default: []].append(try line(from: row, c))
+                    LEFT JOIN posting p ON p.voucher_id = v.id
+                WHERE \(whereSQL) ORDER BY v.studio_id, v.period, v.class, v.number, p.line_no
+                """)
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        let columns = StatementColumns(statement.sqliteStatement)
+        var vouchers: [PostedVoucher] = []
+        var header: StoredVoucherHeader? = nil
+        var lines: [VoucherLine] = []
+        while try cursor.next() != nil {
+            let id = columns.int64(0)
+            if id != header?.id {
+                if let header { vouchers.append(try header.voucher(lines: lines)) }
+                header = StoredVoucherHeader(columns, id: id)
+                lines = []
             }
+            guard !columns.isNull(22) else { continue }  // a voucher without lines
+            let code = columns.optionalText(28)
+            let number = columns.optionalText(29)
+            lines.append(VoucherLine(
+                memo: columns.text(23), account: columns.text(24), fund: try columns.fund(25), side: try columns.side(26),
+                amount: Money(fen: columns.int64(27)),
+                invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? "")))
         }
-        let c = ColumnIndex(rows[0])
-        return try rows.map { row in try voucher(from: row, c, lines: linesByVoucher[row[c["id"]]] ?? []) }
+        if let header { vouchers.append(try header.voucher(lines: lines)) }
+        return vouchers
     }
 
     static func line(from row: Row, _ column: ColumnIndex? = nil) throws -> VoucherLine {
@@ -155,31 +168,6 @@ extension LedgerStore {
             memo: row[c["memo"]], account: row[c["account"]], fund: try Fund.parse(row[c["fund"]]),
             side: try Side.parse(row[c["side"]]), amount: Money(fen: row[c["amount_fen"]]),
             invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? ""))
-    }
-
-    static func voucher(from row: Row, _ c: ColumnIndex, lines: [VoucherLine]) throws -> PostedVoucher {
-        let studio: String = row[c["studio_code"]]
-        let voucherClass = try VoucherClass.parse(row[c["class"]])
-        guard let period = Period(key: row[c["period"]]) else {
-            throw Rejection(.periodInvalid, "stored period \(row[c["period"]] as Int) is invalid")
-        }
-        let ref = VoucherRef(studio: studio, period: period, voucherClass: voucherClass, number: row[c["number"]])
-        var kind = VoucherKind.normal
-        if let linkPeriod = (row[c["link_period"]] as Int?).flatMap(Period.init(key:)) {
-            let link = VoucherRef(
-                studio: studio, period: linkPeriod, voucherClass: try VoucherClass.parse(row[c["link_class"]]),
-                number: row[c["link_number"]])
-            kind = (row[c["kind"]] as String) == "reversal" ? .reversal(of: link) : .correction(of: link)
-        }
-        let settlement: String? = row[c["settlement"]]
-        let draft = VoucherDraft(
-            studio: studio, date: try CalendarDate.parse(row[c["date"]]), voucherClass: voucherClass, lines: lines,
-            attachments: row[c["attachments"]], settlement: try settlement.map(Settlement.parse),
-            counterparty: row[c["counterparty"]], preparer: row[c["preparer"]], reviewer: row[c["reviewer"]],
-            poster: row[c["poster"]], sourceRef: row[c["source_ref"]])
-        return PostedVoucher(
-            ref: ref, draft: draft, kind: kind, postedBy: row[c["posted_by"]], postedAt: row[c["posted_at"]],
-            sequence: row[c["seq"]], previousHash: row[c["prev_hash"]], hash: row[c["hash"]])
     }
 }
 
@@ -195,6 +183,151 @@ struct ColumnIndex {
     subscript(_ name: String) -> Int {
         guard let position = positions[name] else { preconditionFailure("query has no column \(name)") }
         return position
+    }
+}
+
+/// A voucher row's own columns (positions 0–21 of `loadVouchers`' query), read as its first line
+/// arrives and turned into a voucher once its lines are complete: what no longer decodes is
+/// thrown then, so a broken line is reported before its voucher's header, as when lines were
+/// read first.
+private struct StoredVoucherHeader {
+    let id: Int64
+    let studio: String
+    let period: Int
+    let voucherClass: Result<VoucherClass, Rejection>
+    let number: Int
+    let date: Result<CalendarDate, Rejection>
+    let isReversal: Bool
+    let linkPeriod: Int?
+    let linkClass: Result<VoucherClass, Rejection>
+    let linkNumber: Int
+    let attachments: Int
+    let settlement: Result<Settlement?, Rejection>
+    let counterparty: String
+    let preparer: String
+    let reviewer: String
+    let poster: String
+    let sourceRef: String?
+    let postedBy: String
+    let postedAt: String
+    let sequence: Int
+    let previousHash: String
+    let hash: String
+
+    init(_ c: StatementColumns, id: Int64) {
+        self.id = id
+        studio = c.text(1)
+        period = c.int(2)
+        voucherClass = Result { () throws(Rejection) in try c.voucherClass(3) }
+        number = c.int(4)
+        date = Result { () throws(Rejection) in try c.date(5) }
+        isReversal = c.equals(6, "reversal")
+        linkPeriod = c.isNull(7) ? nil : c.int(7)
+        linkClass = linkPeriod == nil ? .success(.ji) : Result { () throws(Rejection) in try c.voucherClass(8) }
+        linkNumber = c.int(9)
+        attachments = c.int(10)
+        let settlement = c.optionalText(11)
+        self.settlement = Result { () throws(Rejection) in try settlement.map(Settlement.parse) }
+        counterparty = c.text(12)
+        preparer = c.text(13)
+        reviewer = c.text(14)
+        poster = c.text(15)
+        sourceRef = c.optionalText(16)
+        postedBy = c.text(17)
+        postedAt = c.text(18)
+        sequence = c.int(19)
+        previousHash = c.text(20)
+        hash = c.text(21)
+    }
+
+    func voucher(lines: [VoucherLine]) throws -> PostedVoucher {
+        let voucherClass = try self.voucherClass.get()
+        guard let period = Period(key: period) else {
+            throw Rejection(.periodInvalid, "stored period \(period) is invalid")
+        }
+        let ref = VoucherRef(studio: studio, period: period, voucherClass: voucherClass, number: number)
+        var kind = VoucherKind.normal
+        if let linkPeriod = linkPeriod.flatMap(Period.init(key:)) {
+            let link = VoucherRef(studio: studio, period: linkPeriod, voucherClass: try linkClass.get(), number: linkNumber)
+            kind = isReversal ? .reversal(of: link) : .correction(of: link)
+        }
+        let draft = VoucherDraft(
+            studio: studio, date: try date.get(), voucherClass: voucherClass, lines: lines,
+            attachments: attachments, settlement: try settlement.get(),
+            counterparty: counterparty, preparer: preparer, reviewer: reviewer, poster: poster, sourceRef: sourceRef)
+        return PostedVoucher(
+            ref: ref, draft: draft, kind: kind, postedBy: postedBy, postedAt: postedAt,
+            sequence: sequence, previousHash: previousHash, hash: hash)
+    }
+}
+
+/// Positional column reads on the current row of a statement GRDB is stepping. Text decodes as
+/// GRDB decodes it (`String(cString:)`: up to the first NUL, invalid UTF-8 repaired).
+private struct StatementColumns {
+    let statement: SQLiteStatement
+
+    init(_ statement: SQLiteStatement) { self.statement = statement }
+
+    func isNull(_ index: Int32) -> Bool { sqlite3_column_type(statement, index) == SQLITE_NULL }
+    func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
+    func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(statement, index)) }
+
+    /// The text's bytes (up to its first NUL, as C strings end).
+    func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let text = sqlite3_column_text(statement, index) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let count = Int(sqlite3_column_bytes(statement, index))
+        return UnsafeBufferPointer(start: text, count: strnlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self), count))
+    }
+
+    func text(_ index: Int32) -> String { String(decoding: bytes(index), as: UTF8.self) }
+    func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
+
+    func equals(_ index: Int32, _ literal: StaticString) -> Bool {
+        let stored = bytes(index)
+        return stored.count == literal.utf8CodeUnitCount
+            && (stored.count == 0 || memcmp(stored.baseAddress!, literal.utf8Start, stored.count) == 0)
+    }
+
+    func fund(_ index: Int32) throws(Rejection) -> Fund {
+        if equals(index, "subsidy") { return .subsidy }
+        if equals(index, "enterprise") { return .enterprise }
+        if equals(index, "self-raised") { return .selfRaised }
+        return try Fund.parse(text(index))
+    }
+
+    func side(_ index: Int32) throws(Rejection) -> Side {
+        if equals(index, "debit") { return .debit }
+        if equals(index, "credit") { return .credit }
+        return try Side.parse(text(index))
+    }
+
+    /// `VoucherClass.parse` of the text, the stored classes recognised from their bytes.
+    func voucherClass(_ index: Int32) throws(Rejection) -> VoucherClass {
+        if equals(index, "记") { return .ji }
+        if equals(index, "收") { return .shou }
+        if equals(index, "付") { return .fu }
+        if equals(index, "转") { return .zhuan }
+        return try VoucherClass.parse(text(index))
+    }
+
+    /// `CalendarDate.parse` of the text, a valid ISO date ("2025-10-29") read from its bytes.
+    func date(_ index: Int32) throws(Rejection) -> CalendarDate {
+        let stored = bytes(index)
+        if stored.count == 10, stored[4] == 0x2D, stored[7] == 0x2D {
+            var fields = (0, 0, 0)
+            var digits = true
+            for (position, byte) in stored.enumerated() where position != 4 && position != 7 {
+                guard byte >= 0x30 && byte <= 0x39 else { digits = false; break }
+                let digit = Int(byte - 0x30)
+                switch position {
+                case 0..<4: fields.0 = fields.0 * 10 + digit
+                case 5..<7: fields.1 = fields.1 * 10 + digit
+                default: fields.2 = fields.2 * 10 + digit
+                }
+            }
+            if digits, let date = CalendarDate(year: fields.0, month: fields.1, day: fields.2) { return date }
+        }
+        return try CalendarDate.parse(text(index))
     }
 }
 
