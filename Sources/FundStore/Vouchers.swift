@@ -121,43 +121,73 @@ extension LedgerStore {
     /// Reads vouchers with their lines, in book order. Stored rows that no longer decode into
     /// domain values (a tampered file) are reported by `verify`; here they throw.
     ///
-    /// One query joins each voucher to its lines (in book order, lines in order), and columns
-    /// are read by position straight from the SQLite statement: reading every voucher of a
-    /// studio is the bulk of `check --all`, and going through `Row` values cost more than the
-    /// rules themselves.
+    /// Two statements step side by side in the same order: the vouchers, and their lines (the
+    /// voucher index walked again, no voucher row read). Columns are read by position straight
+    /// from the SQLite statements: reading every voucher of a studio is the bulk of
+    /// `check --all`, and going through `Row` values cost more than the rules themselves. A
+    /// voucher's lines are decoded before its own columns, so a broken line is what is reported.
     static func loadVouchers(_ db: Database, whereSQL: String, arguments: StatementArguments) throws -> [PostedVoucher] {
-        let statement = try db.cachedStatement(
+        let voucherStatement = try db.cachedStatement(
             sql: """
                 SELECT v.id, s.code, v.period, v.class, v.number, v.date, v.kind, l.period, l.class, l.number,
                     v.attachments, v.settlement, v.counterparty, v.preparer, v.reviewer, v.poster, v.source_ref,
-                    v.posted_by, v.posted_at, v.seq, v.prev_hash, v.hash,
-                    p.line_no, p.memo, p.account, p.fund, p.side, p.amount_fen, p.invoice_code, p.invoice_number
+                    v.posted_by, v.posted_at, v.seq, v.prev_hash, v.hash
                 FROM voucher v JOIN studio s ON s.id = v.studio_id LEFT JOIN voucher l ON l.id = v.link_id
-                    LEFT JOIN posting p ON p.voucher_id = v.id
+                WHERE \(whereSQL) ORDER BY v.studio_id, v.period, v.class, v.number
+                """)
+        let lineStatement = try db.cachedStatement(
+            sql: """
+                SELECT p.voucher_id, p.memo, p.account, p.fund, p.side, p.amount_fen, p.invoice_code, p.invoice_number
+                FROM voucher v JOIN posting p ON p.voucher_id = v.id
                 WHERE \(whereSQL) ORDER BY v.studio_id, v.period, v.class, v.number, p.line_no
                 """)
-        let cursor = try Row.fetchCursor(statement, arguments: arguments)
-        let columns = StatementColumns(statement.sqliteStatement)
+        let shared = SharedText()
+        let voucherRows = try Row.fetchCursor(voucherStatement, arguments: arguments)
+        let lineRows = try Row.fetchCursor(lineStatement, arguments: arguments)
+        let v = StatementColumns(voucherStatement.sqliteStatement, shared: shared)
+        let p = StatementColumns(lineStatement.sqliteStatement, shared: shared)
         var vouchers: [PostedVoucher] = []
-        var header: StoredVoucherHeader? = nil
-        var lines: [VoucherLine] = []
-        while try cursor.next() != nil {
-            let id = columns.int64(0)
-            if id != header?.id {
-                if let header { vouchers.append(try header.voucher(lines: lines)) }
-                header = StoredVoucherHeader(columns, id: id)
-                lines = []
+        var lineRowReady = try lineRows.next() != nil
+        while try voucherRows.next() != nil {
+            let id = v.int64(0)
+            var lines: [VoucherLine] = []
+            lines.reserveCapacity(4)
+            while lineRowReady && p.int64(0) == id {
+                let code = p.optionalText(6)
+                let number = p.optionalText(7)
+                lines.append(VoucherLine(
+                    memo: p.sharedText(1), account: p.text(2), fund: try p.fund(3), side: try p.side(4),
+                    amount: Money(fen: p.int64(5)),
+                    invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? "")))
+                lineRowReady = try lineRows.next() != nil
             }
-            guard !columns.isNull(22) else { continue }  // a voucher without lines
-            let code = columns.optionalText(28)
-            let number = columns.optionalText(29)
-            lines.append(VoucherLine(
-                memo: columns.text(23), account: columns.text(24), fund: try columns.fund(25), side: try columns.side(26),
-                amount: Money(fen: columns.int64(27)),
-                invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? "")))
+            vouchers.append(try voucher(v, lines: lines))
         }
-        if let header { vouchers.append(try header.voucher(lines: lines)) }
         return vouchers
+    }
+
+    /// The voucher on the current row of `loadVouchers`' voucher statement.
+    private static func voucher(_ c: StatementColumns, lines: [VoucherLine]) throws -> PostedVoucher {
+        let studio = c.text(1)
+        let voucherClass = try c.voucherClass(3)
+        let periodKey = c.int(2)
+        guard let period = Period(key: periodKey) else {
+            throw Rejection(.periodInvalid, "stored period \(periodKey) is invalid")
+        }
+        let ref = VoucherRef(studio: studio, period: period, voucherClass: voucherClass, number: c.int(4))
+        var kind = VoucherKind.normal
+        if !c.isNull(7), let linkPeriod = Period(key: c.int(7)) {
+            let link = VoucherRef(studio: studio, period: linkPeriod, voucherClass: try c.voucherClass(8), number: c.int(9))
+            kind = c.equals(6, "reversal") ? .reversal(of: link) : .correction(of: link)
+        }
+        let draft = VoucherDraft(
+            studio: studio, date: try c.date(5), voucherClass: voucherClass, lines: lines,
+            attachments: c.int(10), settlement: try c.optionalText(11).map(Settlement.parse),
+            counterparty: c.sharedText(12), preparer: c.text(13), reviewer: c.text(14), poster: c.text(15),
+            sourceRef: c.optionalText(16))
+        return PostedVoucher(
+            ref: ref, draft: draft, kind: kind, postedBy: c.text(17), postedAt: c.sharedText(18),
+            sequence: c.int(19), previousHash: c.sharedText(20), hash: c.sharedText(21))
     }
 
     static func line(from row: Row, _ column: ColumnIndex? = nil) throws -> VoucherLine {
@@ -186,133 +216,75 @@ struct ColumnIndex {
     }
 }
 
-/// A voucher row's own columns (positions 0–21 of `loadVouchers`' query), read as its first line
-/// arrives and turned into a voucher once its lines are complete: what no longer decodes is
-/// thrown then, so a broken line is reported before its voucher's header, as when lines were
-/// read first.
-private struct StoredVoucherHeader {
-    let id: Int64
-    let studio: String
-    let period: Int
-    let voucherClass: Result<VoucherClass, Rejection>
-    let number: Int
-    let date: Result<CalendarDate, Rejection>
-    let isReversal: Bool
-    let linkPeriod: Int?
-    let linkClass: Result<VoucherClass, Rejection>
-    let linkNumber: Int
-    let attachments: Int
-    let settlement: Result<Settlement?, Rejection>
-    let counterparty: String
-    let preparer: String
-    let reviewer: String
-    let poster: String
-    let sourceRef: String?
-    let postedBy: String
-    let postedAt: String
-    let sequence: Int
-    let previousHash: String
-    let hash: String
-
-    init(_ c: StatementColumns, id: Int64) {
-        self.id = id
-        studio = c.text(1)
-        period = c.int(2)
-        voucherClass = Result { () throws(Rejection) in try c.voucherClass(3) }
-        number = c.int(4)
-        date = Result { () throws(Rejection) in try c.date(5) }
-        isReversal = c.equals(6, "reversal")
-        linkPeriod = c.isNull(7) ? nil : c.int(7)
-        linkClass = linkPeriod == nil ? .success(.ji) : Result { () throws(Rejection) in try c.voucherClass(8) }
-        linkNumber = c.int(9)
-        attachments = c.int(10)
-        let settlement = c.optionalText(11)
-        self.settlement = Result { () throws(Rejection) in try settlement.map(Settlement.parse) }
-        counterparty = c.text(12)
-        preparer = c.text(13)
-        reviewer = c.text(14)
-        poster = c.text(15)
-        sourceRef = c.optionalText(16)
-        postedBy = c.text(17)
-        postedAt = c.text(18)
-        sequence = c.int(19)
-        previousHash = c.text(20)
-        hash = c.text(21)
-    }
-
-    func voucher(lines: [VoucherLine]) throws -> PostedVoucher {
-        let voucherClass = try self.voucherClass.get()
-        guard let period = Period(key: period) else {
-            throw Rejection(.periodInvalid, "stored period \(period) is invalid")
-        }
-        let ref = VoucherRef(studio: studio, period: period, voucherClass: voucherClass, number: number)
-        var kind = VoucherKind.normal
-        if let linkPeriod = linkPeriod.flatMap(Period.init(key:)) {
-            let link = VoucherRef(studio: studio, period: linkPeriod, voucherClass: try linkClass.get(), number: linkNumber)
-            kind = isReversal ? .reversal(of: link) : .correction(of: link)
-        }
-        let draft = VoucherDraft(
-            studio: studio, date: try date.get(), voucherClass: voucherClass, lines: lines,
-            attachments: attachments, settlement: try settlement.get(),
-            counterparty: counterparty, preparer: preparer, reviewer: reviewer, poster: poster, sourceRef: sourceRef)
-        return PostedVoucher(
-            ref: ref, draft: draft, kind: kind, postedBy: postedBy, postedAt: postedAt,
-            sequence: sequence, previousHash: previousHash, hash: hash)
-    }
-}
-
 /// Positional column reads on the current row of a statement GRDB is stepping. Text decodes as
 /// GRDB decodes it (`String(cString:)`: up to the first NUL, invalid UTF-8 repaired).
 private struct StatementColumns {
     let statement: SQLiteStatement
+    let shared: SharedText
 
-    init(_ statement: SQLiteStatement) { self.statement = statement }
+    init(_ statement: SQLiteStatement, shared: SharedText) {
+        self.statement = statement
+        self.shared = shared
+    }
+
+    // One C-API call per column read: each takes the connection's mutex.
 
     func isNull(_ index: Int32) -> Bool { sqlite3_column_type(statement, index) == SQLITE_NULL }
     func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
     func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(statement, index)) }
 
-    /// The text's bytes (up to its first NUL, as C strings end).
-    func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8> {
-        guard let text = sqlite3_column_text(statement, index) else { return UnsafeBufferPointer(start: nil, count: 0) }
-        let count = Int(sqlite3_column_bytes(statement, index))
-        return UnsafeBufferPointer(start: text, count: strnlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self), count))
+    /// The text as a C string; nil for NULL.
+    func cString(_ index: Int32) -> UnsafePointer<UInt8>? { sqlite3_column_text(statement, index) }
+
+    /// The bytes of a C string, up to its NUL (as `String(cString:)` reads it).
+    static func bytes(_ text: UnsafePointer<UInt8>?) -> UnsafeBufferPointer<UInt8> {
+        guard let text else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: text, count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self)))
     }
 
-    func text(_ index: Int32) -> String { String(decoding: bytes(index), as: UTF8.self) }
-    func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
+    func text(_ index: Int32) -> String { String(decoding: Self.bytes(cString(index)), as: UTF8.self) }
+    /// The text, sharing storage with an equal text read before (memos, payees, stamps repeat).
+    func sharedText(_ index: Int32) -> String { shared.text(Self.bytes(cString(index))) }
+    func optionalText(_ index: Int32) -> String? { cString(index).map { String(decoding: Self.bytes($0), as: UTF8.self) } }
 
-    func equals(_ index: Int32, _ literal: StaticString) -> Bool {
-        let stored = bytes(index)
-        return stored.count == literal.utf8CodeUnitCount
-            && (stored.count == 0 || memcmp(stored.baseAddress!, literal.utf8Start, stored.count) == 0)
+    /// Whether a C string is `literal`: its bytes, then the NUL (never reading past the NUL).
+    static func equals(_ text: UnsafePointer<UInt8>?, _ literal: StaticString) -> Bool {
+        guard let text else { return false }
+        let expected = literal.utf8Start
+        for offset in 0..<literal.utf8CodeUnitCount where text[offset] != expected[offset] { return false }
+        return text[literal.utf8CodeUnitCount] == 0
     }
+
+    func equals(_ index: Int32, _ literal: StaticString) -> Bool { Self.equals(cString(index), literal) }
 
     func fund(_ index: Int32) throws(Rejection) -> Fund {
-        if equals(index, "subsidy") { return .subsidy }
-        if equals(index, "enterprise") { return .enterprise }
-        if equals(index, "self-raised") { return .selfRaised }
-        return try Fund.parse(text(index))
+        let text = cString(index)
+        if Self.equals(text, "subsidy") { return .subsidy }
+        if Self.equals(text, "enterprise") { return .enterprise }
+        if Self.equals(text, "self-raised") { return .selfRaised }
+        return try Fund.parse(String(decoding: Self.bytes(text), as: UTF8.self))
     }
 
     func side(_ index: Int32) throws(Rejection) -> Side {
-        if equals(index, "debit") { return .debit }
-        if equals(index, "credit") { return .credit }
-        return try Side.parse(text(index))
+        let text = cString(index)
+        if Self.equals(text, "debit") { return .debit }
+        if Self.equals(text, "credit") { return .credit }
+        return try Side.parse(String(decoding: Self.bytes(text), as: UTF8.self))
     }
 
     /// `VoucherClass.parse` of the text, the stored classes recognised from their bytes.
     func voucherClass(_ index: Int32) throws(Rejection) -> VoucherClass {
-        if equals(index, "记") { return .ji }
-        if equals(index, "收") { return .shou }
-        if equals(index, "付") { return .fu }
-        if equals(index, "转") { return .zhuan }
-        return try VoucherClass.parse(text(index))
+        let text = cString(index)
+        if Self.equals(text, "记") { return .ji }
+        if Self.equals(text, "收") { return .shou }
+        if Self.equals(text, "付") { return .fu }
+        if Self.equals(text, "转") { return .zhuan }
+        return try VoucherClass.parse(String(decoding: Self.bytes(text), as: UTF8.self))
     }
 
     /// `CalendarDate.parse` of the text, a valid ISO date ("2025-10-29") read from its bytes.
     func date(_ index: Int32) throws(Rejection) -> CalendarDate {
-        let stored = bytes(index)
+        let stored = Self.bytes(cString(index))
         if stored.count == 10, stored[4] == 0x2D, stored[7] == 0x2D {
             var fields = (0, 0, 0)
             var digits = true
@@ -327,7 +299,32 @@ private struct StatementColumns {
             }
             if digits, let date = CalendarDate(year: fields.0, month: fields.1, day: fields.2) { return date }
         }
-        return try CalendarDate.parse(text(index))
+        return try CalendarDate.parse(String(decoding: stored, as: UTF8.self))
+    }
+}
+
+/// Recently read texts, so that a text read again shares the first one's storage instead of
+/// allocating its own: books repeat memos, payees and posting stamps on thousands of vouchers,
+/// and each voucher's previous hash is the hash read just before. A small direct-mapped table;
+/// a text is reused only when its bytes are equal, so the result is always the text decoded.
+private final class SharedText {
+    private var slots: [(bytes: Int, text: String)?] = Array(repeating: nil, count: 1024)
+
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // Short texts are stored inline in the String: nothing to share.
+        guard bytes.count > 15, let base = bytes.baseAddress else { return String(decoding: bytes, as: UTF8.self) }
+        // The slot: from the first and last eight bytes and the length (equality is checked below).
+        let head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+        let tail = UnsafeRawPointer(base + bytes.count - 8).loadUnaligned(as: UInt64.self)
+        let mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(bytes.count)
+        let slot = Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) & 1023)
+        if let entry = slots[slot], entry.bytes == bytes.count {
+            var text = entry.text
+            if text.withUTF8({ $0.count == bytes.count && memcmp($0.baseAddress!, base, bytes.count) == 0 }) { return text }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        slots[slot] = (bytes.count, text)
+        return text
     }
 }
 
