@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "ledger-bench",
             dependencies: [
-                "FundApp", "FundStore", "FundCore",
+                "FundApp", "FundStore", "FundCore", "FundRules",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict),

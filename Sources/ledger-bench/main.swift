@@ -2,7 +2,8 @@
 // it prints a table of figures; nothing here asserts a time.
 //
 //   swift run -c release ledger-bench [--studios N] [--vouchers M] [--dir PATH]
-//   ledger-bench check-only DATABASE [--runs N]   (the check stage alone, on an existing ledger: for profiling)
+//   ledger-bench check-only DATABASE [--runs N] [--breakdown]   (the check stage alone, on an existing
+//   ledger, for profiling; --breakdown times its steps: reading, books, facts, each rule)
 //
 // Stages: CSV import through FundApp (parse, validate, hash, post) against raw SQLite inserts of
 // the same posting rows through the C API; one studio's trial balance; every studio's trial
@@ -24,6 +25,7 @@ struct Options {
     var mode = "run"
     var database = ""
     var runs = 3
+    var breakdown = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -33,6 +35,7 @@ struct Options {
             case "--vouchers": vouchers = Int(iterator.next() ?? "") ?? vouchers
             case "--dir": directory = iterator.next() ?? directory
             case "--runs": runs = Int(iterator.next() ?? "") ?? runs
+            case "--breakdown": breakdown = true
             case "tb-all": mode = "tb-all"; database = iterator.next() ?? ""
             case "check-only": mode = "check-only"; database = iterator.next() ?? ""
             default:
@@ -92,6 +95,7 @@ if options.mode == "check-only" {
             "check --all: \(vouchers) vouchers, \(checked?.findings.count ?? 0) findings, \(format(elapsed, 3)) s, "
                 + "\(format(elapsed * 1e6 / Double(max(1, vouchers)), 2)) s per 10^6 vouchers")
     }
+    if options.breakdown { try checkBreakdown(app) }
     exit(0)
 }
 
