@@ -90,13 +90,13 @@ public struct StudioFacts: Sendable {
         var payments: [Payment] = []
         vouchers.reserveCapacity(books.effective.count)
         lines.reserveCapacity(books.effective.count * 3)
-        for (index, voucher) in books.effective.enumerated() {
+        for index in books.effective.indices {
             let firstLine = lines.count
             let firstSpending = spending.count
             var spent: Int64 = 0
             var cashOut: Int64 = 0
             var receivesMoney = false, paysMoney = false, creditsSpending = false, creditsPayables = false, hasInvoice = false
-            for (offset, line) in voucher.draft.lines.enumerated() {
+            for (offset, line) in books.effective[index].draft.lines.enumerated() {
                 let account = positions[line.account]
                 let facts = LineFacts(
                     voucher: index, number: offset + 1, fund: line.fund, side: line.side, fen: line.amount.fen, account: account,
@@ -113,13 +113,14 @@ public struct StudioFacts: Sendable {
                 creditsPayables = creditsPayables || (facts.side == .credit && facts.fen > 0 && facts.role == .payables)
                 hasInvoice = hasInvoice || facts.hasInvoice
             }
+            let draft = books.effective[index].draft
             vouchers.append(VoucherFacts(
-                date: voucher.draft.date, lines: firstLine..<lines.count, spending: firstSpending..<spending.count, spentFen: spent,
-                cashOutFen: cashOut, attachments: voucher.draft.attachments, settlement: voucher.draft.settlement,
+                date: draft.date, lines: firstLine..<lines.count, spending: firstSpending..<spending.count, spentFen: spent,
+                cashOutFen: cashOut, attachments: draft.attachments, settlement: draft.settlement,
                 receivesMoney: receivesMoney, paysMoney: paysMoney, creditsSpending: creditsSpending,
                 creditsPayables: creditsPayables, hasInvoice: hasInvoice))
             if paysMoney && spent != 0 {
-                payments.append(Payment(voucher: index, amount: Money(fen: spent), counterparty: voucher.draft.counterparty.trimmingSpacesFast))
+                payments.append(Payment(voucher: index, amount: Money(fen: spent), counterparty: draft.counterparty.trimmingSpacesFast))
             }
         }
         self.vouchers = vouchers

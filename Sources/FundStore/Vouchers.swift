@@ -156,7 +156,7 @@ extension LedgerStore {
                 let code = p.optionalText(6)
                 let number = p.optionalText(7)
                 lines.append(VoucherLine(
-                    memo: p.sharedText(1), account: p.text(2), fund: try p.fund(3), side: try p.side(4),
+                    memo: p.sharedText(1), account: p.sharedText(2), fund: try p.fund(3), side: try p.side(4),
                     amount: Money(fen: p.int64(5)),
                     invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? "")))
                 lineRowReady = try lineRows.next() != nil
@@ -167,8 +167,8 @@ extension LedgerStore {
     }
 
     /// The voucher on the current row of `loadVouchers`' voucher statement.
-    private static func voucher(_ c: StatementColumns, lines: [VoucherLine]) throws -> PostedVoucher {
-        let studio = c.text(1)
+    private static func voucher(_ c: StatementColumns, lines: consuming [VoucherLine]) throws -> PostedVoucher {
+        let studio = c.sharedText(1)
         let voucherClass = try c.voucherClass(3)
         let periodKey = c.int(2)
         guard let period = Period(key: periodKey) else {
@@ -182,11 +182,11 @@ extension LedgerStore {
         }
         let draft = VoucherDraft(
             studio: studio, date: try c.date(5), voucherClass: voucherClass, lines: lines,
-            attachments: c.int(10), settlement: try c.optionalText(11).map(Settlement.parse),
-            counterparty: c.sharedText(12), preparer: c.text(13), reviewer: c.text(14), poster: c.text(15),
+            attachments: c.int(10), settlement: try c.settlement(11),
+            counterparty: c.sharedText(12), preparer: c.sharedText(13), reviewer: c.sharedText(14), poster: c.sharedText(15),
             sourceRef: c.optionalText(16))
         return PostedVoucher(
-            ref: ref, draft: draft, kind: kind, postedBy: c.text(17), postedAt: c.sharedText(18),
+            ref: ref, draft: draft, kind: kind, postedBy: c.sharedText(17), postedAt: c.sharedText(18),
             sequence: c.int(19), previousHash: c.sharedText(20), hash: c.sharedText(21))
     }
 
@@ -265,6 +265,16 @@ private struct StatementColumns {
         return try Fund.parse(String(decoding: Self.bytes(text), as: UTF8.self))
     }
 
+    /// `Settlement.parse` of the text (nil for NULL), the stored values recognised from their bytes.
+    func settlement(_ index: Int32) throws(Rejection) -> Settlement? {
+        guard let text = cString(index) else { return nil }
+        if Self.equals(text, "bank-transfer") { return .bankTransfer }
+        if Self.equals(text, "cash") { return .cash }
+        if Self.equals(text, "official-card") { return .officialCard }
+        if Self.equals(text, "other") { return .other }
+        return try Settlement.parse(String(decoding: Self.bytes(text), as: UTF8.self))
+    }
+
     func side(_ index: Int32) throws(Rejection) -> Side {
         let text = cString(index)
         if Self.equals(text, "debit") { return .debit }
@@ -303,19 +313,25 @@ private struct StatementColumns {
     }
 }
 
-/// Recently read texts, so that a text read again shares the first one's storage instead of
-/// allocating its own: books repeat memos, payees and posting stamps on thousands of vouchers,
-/// and each voucher's previous hash is the hash read just before. A small direct-mapped table;
-/// a text is reused only when its bytes are equal, so the result is always the text decoded.
+/// Recently read texts, so that a text read again is the first one again instead of being
+/// decoded (and, past 15 bytes, allocated) anew: books repeat their memos, accounts, payees,
+/// preparers and posting stamps on thousands of vouchers, and each voucher's previous hash is
+/// the hash read just before. A small direct-mapped table; a text is reused only when its bytes
+/// are equal, so the result is always the text decoded.
 private final class SharedText {
     private var slots: [(bytes: Int, text: String)?] = Array(repeating: nil, count: 1024)
 
     func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // Short texts are stored inline in the String: nothing to share.
-        guard bytes.count > 15, let base = bytes.baseAddress else { return String(decoding: bytes, as: UTF8.self) }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return "" }
         // The slot: from the first and last eight bytes and the length (equality is checked below).
-        let head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
-        let tail = UnsafeRawPointer(base + bytes.count - 8).loadUnaligned(as: UInt64.self)
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        if bytes.count >= 8 {
+            head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+            tail = UnsafeRawPointer(base + bytes.count - 8).loadUnaligned(as: UInt64.self)
+        } else {
+            for byte in bytes { head = head << 8 | UInt64(byte) }
+        }
         let mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(bytes.count)
         let slot = Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) & 1023)
         if let entry = slots[slot], entry.bytes == bytes.count {
