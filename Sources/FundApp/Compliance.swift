@@ -60,11 +60,11 @@ extension LedgerApp {
         // invoice index comes from one query. Reading the next studio's books overlaps checking
         // the current one (the rules are pure), so at most two studios' books are in memory.
         let store = self.store
-        @Sendable func books(_ studio: Studio) -> Result<StudioBooks, any Error> {
+        @Sendable func vouchers(_ studio: Studio) -> Result<[PostedVoucher], any Error> {
             Result {
                 var vouchers = try store.vouchers(studio: studio.code)
                 vouchers.removeAll { $0.draft.date > day }
-                return StudioBooks(studio: studio, vouchers: vouchers)
+                return vouchers
             }
         }
         let invoiceUses = try store.invoiceUses(asOf: day)
@@ -72,25 +72,26 @@ extension LedgerApp {
         var findings: [Finding] = []
         var summary = CheckSummary()
         summary.asOf = day.iso
-        var next = selected.first.map(books)
-        for position in selected.indices {
-            let studioBooks = try next!.get()
+        var next = selected.first.map(vouchers)
+        for (position, studioValue) in selected.enumerated() {
+            let studioVouchers = try next!.get()
             let following = position + 1 < selected.count ? selected[position + 1] : nil
-            let policy = Policy.inForce(on: studioBooks.studio.recognized, among: policies)
+            let policy = Policy.inForce(on: studioValue.recognized, among: policies)
             let (checked, loaded) = overlapped(
                 {
                     policy.map { policy in
                         Catalogue.check(
-                            studioBooks, CheckContext(chart: chart, policy: policy, calendar: calendar, asOf: day, invoiceUses: invoiceUses))
+                            StudioBooks(studio: studioValue, vouchers: studioVouchers),
+                            CheckContext(chart: chart, policy: policy, calendar: calendar, asOf: day, invoiceUses: invoiceUses))
                     }
                 },
-                { following.map(books) })
+                { following.map(vouchers) })
             next = loaded
             guard let policy, let checked else { continue }
             if !summary.policies.contains(policy.id) { summary.policies.append(policy.id) }
             findings += checked
             summary.studios += 1
-            summary.vouchers += studioBooks.vouchers.count
+            summary.vouchers += studioVouchers.count
         }
         let reviews = try store.findingReviews(studio: studio)
         if !reviews.isEmpty {

@@ -90,8 +90,14 @@ struct AllowanceMemo: Rule {
         // The keyword a memo speaks of, if any. Books repeat their memos, so each distinct memo
         // is searched once.
         var wordInMemo: [String: String?] = [:]
+        var last: (memo: String, word: String?)? = nil
         func word(in memo: String) -> String? {
-            if let known = wordInMemo[memo] { return known }
+            // Consecutive lines mostly repeat a memo (often the very same string).
+            if let last, last.memo == memo { return last.word }
+            if let known = wordInMemo[memo] {
+                last = (memo, known)
+                return known
+            }
             var word: String? = nil
             // Cheap test first: most memos contain none of the keywords' characters.
             if memo.contains(where: firstCharacters.contains) {
@@ -100,15 +106,16 @@ struct AllowanceMemo: Rule {
                 word = keywords.first(where: { rest.contains($0) })
             }
             wordInMemo[memo] = .some(word)
+            last = (memo, word)
             return word
         }
         return facts.spending.compactMap { spendingLine in
             guard spendingLine.fund == .subsidy else { return nil }
-            let value = facts.value(spendingLine)
-            guard let word = word(in: value.memo) else { return nil }
+            let memo = facts.books.effective[spendingLine.voucher].draft.lines[spendingLine.number - 1].memo
+            guard let word = word(in: memo) else { return nil }
             return finding(
-                facts, spendingLine.voucher, line: spendingLine.number, fund: .subsidy, amount: value.amount,
-                message: "补助资金支出摘要“\(value.memo)”含“\(word)”，疑似以补助资金发放奖金、补贴或福利",
+                facts, spendingLine.voucher, line: spendingLine.number, fund: .subsidy, amount: Money(fen: spendingLine.fen),
+                message: "补助资金支出摘要“\(memo)”含“\(word)”，疑似以补助资金发放奖金、补贴或福利",
                 remedy: "核实支出性质；奖金补贴福利不得由补助资金列支，应冲销后改由依托单位资金承担")
         }
     }

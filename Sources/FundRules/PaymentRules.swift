@@ -29,28 +29,43 @@ struct SplitPayment: Rule {
         var findings: [Finding] = []
         for (payee, payments) in Dictionary(grouping: small, by: \.counterparty).sorted(by: { $0.key < $1.key }) {
             let days = payments.map { facts.vouchers[$0.voucher].date.dayNumber }
+            // Runs as before — from each `start`, the longest run within the window — kept as a
+            // sliding window: payments are in date order, so a run's end never moves back.
+            // `total` is the run's sum, added up payment by payment.
             var start = 0
-            var index = 0
-            while index < payments.count {
-                // The longest run starting at `start` within the window.
-                var end = start
+            var end = -1
+            var total: Int64 = 0
+            while start < payments.count {
+                if end < start {
+                    end = start
+                    total = payments[start].amount.fen
+                }
                 while end + 1 < payments.count && days[end + 1] - days[start] <= limits.splitWindowDays {
                     end += 1
+                    total += payments[end].amount.fen
                 }
-                let run = payments[start...end]
-                let total = run.reduce(0) { $0 + $1.amount.fen }
-                if run.count >= limits.splitPaymentsMin && total > limits.splitApprovalFen {
-                    let labels = run.map { "\(facts.voucher($0.voucher).draft.date.iso) \(facts.voucher($0.voucher).ref.label) \(yuan($0.amount))" }.joined(separator: "；")
-                    let last = facts.voucher(run.last!.voucher)
+                let count = end - start + 1
+                if count >= limits.splitPaymentsMin && total > limits.splitApprovalFen {
+                    var labels = ""
+                    for position in start...end {
+                        if position > start { labels += "；" }
+                        let voucher = payments[position].voucher
+                        labels += facts.vouchers[voucher].date.iso
+                        labels += " "
+                        labels += facts.books.effective[voucher].ref.label
+                        labels += " "
+                        labels += yuan(payments[position].amount)
+                    }
+                    let last = facts.voucher(payments[end].voucher)
                     findings.append(finding(
                         facts.books, last, fund: last.draft.lines.first?.fund, amount: Money(fen: total),
-                        message: "\(limits.splitWindowDays) 天内向“\(payee)”支付 \(run.count) 笔，每笔低于 \(yuan(Money(fen: limits.splitApprovalFen))) 元、合计 \(yuan(Money(fen: total))) 元：\(labels)",
+                        message: "\(limits.splitWindowDays) 天内向“\(payee)”支付 \(count) 笔，每笔低于 \(yuan(Money(fen: limits.splitApprovalFen))) 元、合计 \(yuan(Money(fen: total))) 元：\(labels)",
                         remedy: "核实是否为同一采购拆分；应合并履行审批和采购程序，补办审批手续"))
                     start = end + 1
                 } else {
+                    total -= payments[start].amount.fen
                     start += 1
                 }
-                index = start
             }
         }
         return findings

@@ -319,7 +319,20 @@ private struct StatementColumns {
 /// the hash read just before. A small direct-mapped table; a text is reused only when its bytes
 /// are equal, so the result is always the text decoded.
 private final class SharedText {
-    private var slots: [(bytes: Int, text: String)?] = Array(repeating: nil, count: 1024)
+    private static let slotCount = 1024
+    /// (byte count, text) per slot; a count of -1 marks an empty slot. Unsafe storage: the
+    /// class is used by one reader at a time, and this skips exclusivity checks per access.
+    private let slots: UnsafeMutablePointer<(count: Int, text: String)>
+
+    init() {
+        slots = .allocate(capacity: Self.slotCount)
+        slots.initialize(repeating: (-1, ""), count: Self.slotCount)
+    }
+
+    deinit {
+        slots.deinitialize(count: Self.slotCount)
+        slots.deallocate()
+    }
 
     func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return "" }
@@ -333,13 +346,14 @@ private final class SharedText {
             for byte in bytes { head = head << 8 | UInt64(byte) }
         }
         let mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(bytes.count)
-        let slot = Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) & 1023)
-        if let entry = slots[slot], entry.bytes == bytes.count {
-            var text = entry.text
-            if text.withUTF8({ $0.count == bytes.count && memcmp($0.baseAddress!, base, bytes.count) == 0 }) { return text }
+        let entry = slots + Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) & UInt64(Self.slotCount - 1))
+        if entry.pointee.count == bytes.count,
+            entry.pointee.text.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, base, bytes.count) == 0 }) == true
+        {
+            return entry.pointee.text
         }
         let text = String(decoding: bytes, as: UTF8.self)
-        slots[slot] = (bytes.count, text)
+        entry.pointee = (bytes.count, text)
         return text
     }
 }
