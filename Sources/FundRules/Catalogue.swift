@@ -25,11 +25,21 @@ public struct StudioBooks: Sendable {
             return !reversed.contains(vouchers[index].ref)
         }
         // Sort positions, not the vouchers themselves: moving large values is the cost. Dates
-        // compare as one integer each; the reference only breaks ties.
+        // compare as one integer each. The reference breaks ties: within one studio (the usual
+        // case) as integers too — period and class (in `VoucherClass` order), then number.
         let days = vouchers.map { $0.draft.date.year * 10_000 + $0.draft.date.month * 100 + $0.draft.date.day }
-        effective = standing.sorted {
-            days[$0] != days[$1] ? days[$0] < days[$1] : vouchers[$0].ref < vouchers[$1].ref
-        }.map { vouchers[$0] }
+        if let studio = vouchers.first?.ref.studio, vouchers.allSatisfy({ $0.ref.studio == studio }) {
+            let classes = VoucherClass.allCases
+            let keys = vouchers.map { voucher in
+                (voucher.ref.period.year * 100 + voucher.ref.period.month) * classes.count + classes.firstIndex(of: voucher.ref.voucherClass)!
+            }
+            let numbers = vouchers.map(\.ref.number)
+            effective = standing.sorted { (days[$0], keys[$0], numbers[$0]) < (days[$1], keys[$1], numbers[$1]) }.map { vouchers[$0] }
+        } else {
+            effective = standing.sorted {
+                days[$0] != days[$1] ? days[$0] < days[$1] : vouchers[$0].ref < vouchers[$1].ref
+            }.map { vouchers[$0] }
+        }
     }
 }
 
