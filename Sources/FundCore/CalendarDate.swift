@@ -38,6 +38,23 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         Self.digits(year: year, month: month, day: day) ?? "\(year)-\(Self.pad(month))-\(Self.pad(day))"
     }
 
+    /// Appends `iso`'s UTF-8 bytes (for messages built byte by byte).
+    public func appendISO(to bytes: inout [UInt8]) {
+        guard (1000...9999).contains(year) else { return bytes.append(contentsOf: iso.utf8) }
+        let zero = UInt8(ascii: "0")
+        let dash = UInt8(ascii: "-")
+        bytes.append(zero + UInt8(year / 1000))
+        bytes.append(zero + UInt8(year / 100 % 10))
+        bytes.append(zero + UInt8(year / 10 % 10))
+        bytes.append(zero + UInt8(year % 10))
+        bytes.append(dash)
+        bytes.append(zero + UInt8(month / 10))
+        bytes.append(zero + UInt8(month % 10))
+        bytes.append(dash)
+        bytes.append(zero + UInt8(day / 10))
+        bytes.append(zero + UInt8(day % 10))
+    }
+
     /// "2025-10" or "2025-10-29" for a four-digit year, written byte by byte (findings and
     /// reports quote dates by the hundred thousand); nil for other years.
     static func digits(year: Int, month: Int, day: Int? = nil) -> String? {

@@ -53,6 +53,15 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     /// Grouped form for tables: "1,234.05", "-30,000.00". Written from the right into a small
     /// buffer (findings quote amounts by the hundred thousand).
     public var groupedString: String {
+        withGroupedBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Appends `groupedString`'s UTF-8 bytes (for messages built byte by byte).
+    public func appendGrouped(to bytes: inout [UInt8]) {
+        withGroupedBytes { bytes.append(contentsOf: $0) }
+    }
+
+    private func withGroupedBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         // Int64.min fen: 92,233,720,368,547,758.08 yuan — 26 characters with the sign.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
             var end = buffer.count
@@ -73,7 +82,7 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
                 digits += 1
             } while yuan > 0
             if fen < 0 { put(UInt8(ascii: "-")) }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[end...]), as: UTF8.self)
+            return body(UnsafeBufferPointer(rebasing: buffer[end...]))
         }
     }
 

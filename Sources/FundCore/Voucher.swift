@@ -197,6 +197,18 @@ public struct VoucherRef: Hashable, Sendable, Codable, Comparable, CustomStringC
         return voucherClass.rawValue + "-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
+    /// Appends `label`'s UTF-8 bytes (for messages built byte by byte).
+    public func appendLabel(to bytes: inout [UInt8]) {
+        guard (0...9999).contains(number) else { return bytes.append(contentsOf: label.utf8) }
+        let zero = UInt8(ascii: "0")
+        bytes.append(contentsOf: voucherClass.rawValue.utf8)
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(zero + UInt8(number / 1000))
+        bytes.append(zero + UInt8(number / 100 % 10))
+        bytes.append(zero + UInt8(number / 10 % 10))
+        bytes.append(zero + UInt8(number % 10))
+    }
+
     public var description: String { "\(studio) \(period.iso) \(label)" }
 
     public static func < (lhs: VoucherRef, rhs: VoucherRef) -> Bool {

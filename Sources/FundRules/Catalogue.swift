@@ -27,14 +27,15 @@ public struct StudioBooks: Sendable {
         // Sort positions, not the vouchers themselves: moving large values is the cost. Dates
         // compare as one integer each. The reference breaks ties: within one studio (the usual
         // case) as integers too — period and class (in `VoucherClass` order), then number.
-        let days = vouchers.map { $0.draft.date.year * 10_000 + $0.draft.date.month * 100 + $0.draft.date.day }
-        if let studio = vouchers.first?.ref.studio, vouchers.allSatisfy({ $0.ref.studio == studio }) {
+        // (Fields are read through indices: mapping over the vouchers would copy each one.)
+        let days = vouchers.indices.map { vouchers[$0].draft.date.year * 10_000 + vouchers[$0].draft.date.month * 100 + vouchers[$0].draft.date.day }
+        if let studio = vouchers.first?.ref.studio, vouchers.indices.allSatisfy({ vouchers[$0].ref.studio == studio }) {
             let classes = VoucherClass.allCases
-            let keys = vouchers.map { voucher in
-                (voucher.ref.period.year * 100 + voucher.ref.period.month) * classes.count + classes.firstIndex(of: voucher.ref.voucherClass)!
+            let keys = vouchers.indices.map { index in
+                let ref = vouchers[index].ref
+                return ((ref.period.year * 100 + ref.period.month) * classes.count + classes.firstIndex(of: ref.voucherClass)!, ref.number)
             }
-            let numbers = vouchers.map(\.ref.number)
-            effective = standing.sorted { (days[$0], keys[$0], numbers[$0]) < (days[$1], keys[$1], numbers[$1]) }.map { vouchers[$0] }
+            effective = standing.sorted { (days[$0], keys[$0].0, keys[$0].1) < (days[$1], keys[$1].0, keys[$1].1) }.map { vouchers[$0] }
         } else {
             effective = standing.sorted {
                 days[$0] != days[$1] ? days[$0] < days[$1] : vouchers[$0].ref < vouchers[$1].ref

@@ -23,6 +23,8 @@ struct SplitPayment: Rule {
     let article = "第九条(一)"
     let title = "疑似拆分支付规避审批"
 
+    static let separator = Array("；".utf8)
+
     func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
         let limits = context.policy.thresholds
         let small = facts.payments.filter { !$0.counterparty.isEmpty && $0.amount.fen < limits.splitApprovalFen }
@@ -46,16 +48,19 @@ struct SplitPayment: Rule {
                 }
                 let count = end - start + 1
                 if count >= limits.splitPaymentsMin && total > limits.splitApprovalFen {
-                    var labels = ""
+                    // "date label amount" per payment, joined by "；", written as bytes.
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(count * 40)
                     for position in start...end {
-                        if position > start { labels += "；" }
+                        if position > start { bytes.append(contentsOf: Self.separator) }
                         let voucher = payments[position].voucher
-                        labels += facts.vouchers[voucher].date.iso
-                        labels += " "
-                        labels += facts.books.effective[voucher].ref.label
-                        labels += " "
-                        labels += yuan(payments[position].amount)
+                        facts.vouchers[voucher].date.appendISO(to: &bytes)
+                        bytes.append(UInt8(ascii: " "))
+                        facts.books.effective[voucher].ref.appendLabel(to: &bytes)
+                        bytes.append(UInt8(ascii: " "))
+                        payments[position].amount.appendGrouped(to: &bytes)
                     }
+                    let labels = String(decoding: bytes, as: UTF8.self)
                     let last = facts.voucher(payments[end].voucher)
                     findings.append(finding(
                         facts.books, last, fund: last.draft.lines.first?.fund, amount: Money(fen: total),

@@ -105,7 +105,8 @@ struct OverdrawnFund: Rule {
         // Bank and cash per fund, in fund order (a fund never touched stays 0, never negative).
         let funds = Fund.allCases.sorted()
         var money = [Int64](repeating: 0, count: funds.count)
-        var reported: Set<Fund> = []
+        var reported = [Bool](repeating: false, count: funds.count)  // per fund slot
+        let subsidySlot = funds.firstIndex(of: .subsidy)!
         var subsidyReceived: Int64 = 0
         var subsidySpent: Int64 = 0
         var findings: [Finding] = []
@@ -118,17 +119,17 @@ struct OverdrawnFund: Rule {
             var spentFromSubsidy: Int64 = 0
             for line in facts.spending[summary.spending] where line.fund == .subsidy { spentFromSubsidy += line.fen }
             subsidySpent += spentFromSubsidy
-            for (slot, fund) in funds.enumerated() where money[slot] < 0 && !reported.contains(fund) {
+            for (slot, fund) in funds.enumerated() where money[slot] < 0 && !reported[slot] {
                 let balance = money[slot]
-                reported.insert(fund)
+                reported[slot] = true
                 let voucher = facts.voucher(position)
                 findings.append(finding(
                     facts.books, voucher, fund: fund, amount: Money(fen: -balance),
                     message: "\(voucher.draft.date.iso) 记账后\(fund.chineseName)的银行存款和现金余额为 -\(yuan(Money(fen: -balance))) 元，资金被透支",
                     remedy: "核实是否先支后收或错记资金来源；应先到位再支出，错记的用红字冲销后改记"))
             }
-            if subsidySpent > subsidyReceived && !reported.contains(.subsidy) {
-                reported.insert(.subsidy)
+            if subsidySpent > subsidyReceived && !reported[subsidySlot] {
+                reported[subsidySlot] = true
                 let voucher = facts.voucher(position)
                 findings.append(finding(
                     facts.books, voucher, fund: .subsidy, amount: Money(fen: subsidySpent - subsidyReceived),
@@ -217,7 +218,7 @@ struct SubsidyOverCap: Rule {
 extension CheckContext {
     /// Spending lines whose category the policy judges `eligibility` for their fund.
     func spending(_ facts: StudioFacts, judged eligibility: Eligibility) -> [LineFacts] {
-        let table = EligibilityTable(policy)
-        return facts.spending.filter { table[$0.category!, $0.fund] == eligibility }
+        let table = EligibilityTable(policy, chart: chart)
+        return facts.spending.filter { table[$0] == eligibility }
     }
 }

@@ -148,27 +148,30 @@ extension Rule {
     }
 }
 
-/// A policy's eligibility judgements as a table, so rules do not look them up by name per line.
+/// A policy's eligibility judgements for each chart account (by position) and fund, so rules
+/// do not look them up by name per line.
 struct EligibilityTable {
-    private let subsidy: [SpendingCategory: Eligibility]
-    private let enterprise: [SpendingCategory: Eligibility]
-    private let selfRaised: [SpendingCategory: Eligibility]
+    /// Per account position: the judgement for each fund (in `slot` order); nil without a category.
+    private let byAccount: [[Eligibility]?]
 
-    init(_ policy: Policy) {
-        func row(_ fund: Fund) -> [SpendingCategory: Eligibility] {
-            Dictionary(uniqueKeysWithValues: SpendingCategory.allCases.map { ($0, policy.eligibility(of: $0, for: fund)) })
+    init(_ policy: Policy, chart: ChartOfAccounts) {
+        byAccount = chart.accounts.map { account in
+            account.category.map { category in Self.funds.map { policy.eligibility(of: category, for: $0) } }
         }
-        subsidy = row(.subsidy)
-        enterprise = row(.enterprise)
-        selfRaised = row(.selfRaised)
     }
 
-    /// `Policy.eligibility(of:for:)`.
-    subscript(_ category: SpendingCategory, _ fund: Fund) -> Eligibility {
+    private static let funds: [Fund] = [.subsidy, .enterprise, .selfRaised]
+
+    private static func slot(_ fund: Fund) -> Int {
         switch fund {
-        case .subsidy: return subsidy[category]!
-        case .enterprise: return enterprise[category]!
-        case .selfRaised: return selfRaised[category]!
+        case .subsidy: return 0
+        case .enterprise: return 1
+        case .selfRaised: return 2
         }
+    }
+
+    /// `Policy.eligibility(of:for:)` for a spending line (its account has a category).
+    subscript(_ line: LineFacts) -> Eligibility {
+        byAccount[line.account!]![Self.slot(line.fund)]
     }
 }

@@ -314,7 +314,7 @@ private struct StatementColumns {
 }
 
 /// Recently read texts, so that a text read again is the first one again instead of being
-/// decoded (and, past 15 bytes, allocated) anew: books repeat their memos, accounts, payees,
+/// decoded (validated, and past 15 bytes allocated) anew: books repeat their memos, accounts, payees,
 /// preparers and posting stamps on thousands of vouchers, and each voucher's previous hash is
 /// the hash read just before. A small direct-mapped table; a text is reused only when its bytes
 /// are equal, so the result is always the text decoded.
@@ -335,11 +335,16 @@ private final class SharedText {
     }
 
     func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // Up to 15 bytes a String holds its text inline: decoding it is as cheap as looking it up.
-        guard let base = bytes.baseAddress, bytes.count > 15 else { return String(decoding: bytes, as: UTF8.self) }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return "" }
         // The slot: from the first and last eight bytes and the length (equality is checked below).
-        let head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
-        let tail = UnsafeRawPointer(base + bytes.count - 8).loadUnaligned(as: UInt64.self)
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        if bytes.count >= 8 {
+            head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+            tail = UnsafeRawPointer(base + bytes.count - 8).loadUnaligned(as: UInt64.self)
+        } else {
+            for byte in bytes { head = head << 8 | UInt64(byte) }
+        }
         let mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(bytes.count)
         let entry = slots + Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) & UInt64(Self.slotCount - 1))
         if entry.pointee.count == bytes.count,

@@ -32,6 +32,9 @@ struct FormattingTests {
         values += (0..<2_000).map { _ in Int64.random(in: Int64.min...Int64.max, using: &random) >> Int64.random(in: 0...60, using: &random) }
         for fen in values {
             #expect(Money(fen: fen).groupedString == Self.referenceGrouped(Money(fen: fen)), "\(fen)")
+            var bytes: [UInt8] = [0x41]
+            Money(fen: fen).appendGrouped(to: &bytes)
+            #expect(bytes == [0x41] + Array(Self.referenceGrouped(Money(fen: fen)).utf8))
         }
     }
 
@@ -40,7 +43,11 @@ struct FormattingTests {
             for month in 1...12 {
                 #expect(Period(year: year, month: month)!.iso == "\(year)-\(Self.pad(month))")
                 for day in 1...CalendarDate.daysIn(year: year, month: month) {
-                    #expect(CalendarDate(year: year, month: month, day: day)!.iso == "\(year)-\(Self.pad(month))-\(Self.pad(day))")
+                    let date = CalendarDate(year: year, month: month, day: day)!
+                    #expect(date.iso == "\(year)-\(Self.pad(month))-\(Self.pad(day))")
+                    var bytes: [UInt8] = []
+                    date.appendISO(to: &bytes)
+                    #expect(bytes == Array(date.iso.utf8))
                 }
             }
         }
@@ -52,6 +59,9 @@ struct FormattingTests {
                 let ref = VoucherRef(studio: "S1", period: Period(year: 2026, month: 1)!, voucherClass: voucherClass, number: number)
                 let digits = String(number)
                 #expect(ref.label == voucherClass.rawValue + "-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits)
+                var bytes: [UInt8] = []
+                ref.appendLabel(to: &bytes)
+                #expect(bytes == Array(ref.label.utf8))
             }
         }
     }
