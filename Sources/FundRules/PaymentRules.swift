@@ -25,42 +25,11 @@ struct SplitPayment: Rule {
 
     static let separator = Array("；".utf8)
 
-    /// The payments by payee, payees in order: what `Dictionary(grouping: payments, by:
-    /// \.counterparty)` sorted by payee gives (a group is named by its first payment's text and
-    /// keeps the payments' order), without hashing every payee's text with Unicode normalisation.
-    /// Texts with the same bytes are the same payee; each distinct byte sequence is matched to a
-    /// payee by String equality once.
-    static func groupedByPayee(_ payments: [Payment]) -> [(payee: String, payments: [Payment])] {
-        var groups: [(payee: String, payments: [Payment])] = []
-        var groupOfPayee: [String: Int] = [:]
-        var groupsOfBytes: [Int: [(text: String, group: Int)]] = [:]  // by a hash of the UTF-8 bytes
-        for payment in payments {
-            let text = payment.counterparty
-            var hash = text.utf8.count
-            for byte in text.utf8 { hash = (hash &* 31) &+ Int(byte) }
-            let group: Int
-            if let known = groupsOfBytes[hash]?.first(where: { $0.text.utf8.elementsEqual(text.utf8) }) {
-                group = known.group
-            } else {
-                if let existing = groupOfPayee[text] {
-                    group = existing
-                } else {
-                    group = groups.count
-                    groups.append((text, []))
-                    groupOfPayee[text] = group
-                }
-                groupsOfBytes[hash, default: []].append((text, group))
-            }
-            groups[group].payments.append(payment)
-        }
-        return groups.sorted { $0.payee < $1.payee }
-    }
-
     func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
         let limits = context.policy.thresholds
         let small = facts.payments.filter { !$0.counterparty.isEmpty && $0.amount.fen < limits.splitApprovalFen }
         var findings: [Finding] = []
-        for (payee, payments) in Self.groupedByPayee(small) {
+        for (payee, payments) in Dictionary(grouping: small, by: \.counterparty).sorted(by: { $0.key < $1.key }) {
             let days = payments.map { facts.vouchers[$0.voucher].date.dayNumber }
             // Runs as before — from each `start`, the longest run within the window — kept as a
             // sliding window: payments are in date order, so a run's end never moves back.

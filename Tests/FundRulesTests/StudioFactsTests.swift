@@ -84,18 +84,6 @@ struct StudioFactsTests {
         #expect(facts.payments.contains { $0.counterparty == "资阳某超市" })
     }
 
-    /// Split payments group payees as `Dictionary(grouping:)` does: equal texts (also canonically
-    /// equal ones with other bytes) are one payee named by its first text, payees in order.
-    @Test func paymentsGroupByPayeeAsADictionaryWould() {
-        let names = ["乙公司", "甲公司", "Cafe\u{301}", "Café", "乙公司", "甲公司", "资阳某供应商", "Café", "Cafe\u{301}", "乙公司"]
-        let payments = names.enumerated().map { Payment(voucher: $0, amount: Money(fen: Int64($0 + 1)), counterparty: $1) }
-        let expected = Dictionary(grouping: payments, by: \.counterparty).sorted { $0.key < $1.key }
-        let grouped = SplitPayment.groupedByPayee(payments)
-        #expect(grouped.map { Array($0.payee.utf8) } == expected.map { Array($0.key.utf8) }, "named by the first text, byte for byte")
-        #expect(grouped.map(\.payments) == expected.map(\.value))
-        #expect(grouped.count == 4, "Cafe + U+0301 and Café are one payee")
-    }
-
     @Test func eligibilityTableIsThePolicy() throws {
         let policy = try T.policy2025()
         let chart = try T.defaultChart()
