@@ -28,6 +28,7 @@ let package = Package(
             dependencies: [
                 "FundCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
@@ -82,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "ledger-bench",
             dependencies: [
-                "FundApp", "FundStore", "FundCore", "FundReports", "FundRender", "FundExchange",
+                "FundApp", "FundStore", "FundCore", "FundRules", "FundReports", "FundRender", "FundExchange",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict),

@@ -57,26 +57,46 @@ extension LedgerApp {
             throw Rejection(.studioUnknown, field: "studio", "工作室 \(studio) 不存在")
         }
         // Duplicate invoices are looked for across every studio, whichever is checked; the
-        // invoice index comes from one query, and one studio's books are in memory at a time.
-        func books(_ studio: Studio) throws -> StudioBooks {
-            StudioBooks(studio: studio, vouchers: try store.vouchers(studio: studio.code).filter { $0.draft.date <= day })
+        // invoice index comes from one query. Reading the next studio's books overlaps checking
+        // the current one (the rules are pure), so at most two studios' books are in memory.
+        let store = self.store
+        @Sendable func vouchers(_ studio: Studio) -> Result<[PostedVoucher], any Error> {
+            Result {
+                var vouchers = try store.vouchers(studio: studio.code)
+                vouchers.removeAll { $0.draft.date > day }
+                return vouchers
+            }
         }
         let invoiceUses = try store.invoiceUses(asOf: day)
         let selected = all.filter { studio == nil || $0.code == studio }
         var findings: [Finding] = []
         var summary = CheckSummary()
         summary.asOf = day.iso
-        for studioValue in selected {
-            let studioBooks = try books(studioValue)
-            guard let policy = Policy.inForce(on: studioBooks.studio.recognized, among: policies) else { continue }
+        var next = selected.first.map(vouchers)
+        for (position, studioValue) in selected.enumerated() {
+            let studioVouchers = try next!.get()
+            let following = position + 1 < selected.count ? selected[position + 1] : nil
+            let policy = Policy.inForce(on: studioValue.recognized, among: policies)
+            let (checked, loaded) = overlapped(
+                {
+                    policy.map { policy in
+                        Catalogue.check(
+                            StudioBooks(studio: studioValue, vouchers: studioVouchers),
+                            CheckContext(chart: chart, policy: policy, calendar: calendar, asOf: day, invoiceUses: invoiceUses))
+                    }
+                },
+                { following.map(vouchers) })
+            next = loaded
+            guard let policy, let checked else { continue }
             if !summary.policies.contains(policy.id) { summary.policies.append(policy.id) }
-            let context = CheckContext(chart: chart, policy: policy, calendar: calendar, asOf: day, invoiceUses: invoiceUses)
-            findings += Catalogue.check(studioBooks, context)
+            findings += checked
             summary.studios += 1
-            summary.vouchers += studioBooks.vouchers.count
+            summary.vouchers += studioVouchers.count
         }
         let reviews = try store.findingReviews(studio: studio)
-        for index in findings.indices { findings[index].review = reviews[findings[index].key] }
+        if !reviews.isEmpty {
+            for index in findings.indices { findings[index].review = reviews[findings[index].key] }
+        }
         summary.findings = findings.count
         for finding in findings {
             summary.bySeverity[finding.severity.rawValue, default: 0] += 1
@@ -153,4 +173,23 @@ extension LedgerApp {
         }
         try store.addFindingNote(key: key, studio: studio, action: action.rawValue, text: text, stamp: stamp())
     }
+}
+
+/// Runs `first` on this thread and `second` on another, and returns both results once both are
+/// done.
+func overlapped<First: Sendable, Second: Sendable>(
+    _ first: @Sendable () -> First, _ second: @Sendable () -> Second
+) -> (First, Second) {
+    let firstResult = Handoff<First>()
+    let secondResult = Handoff<Second>()
+    DispatchQueue.concurrentPerform(iterations: 2) { lane in
+        if lane == 0 { firstResult.value = first() } else { secondResult.value = second() }
+    }
+    return (firstResult.value!, secondResult.value!)
+}
+
+/// A value written by one lane of `overlapped` and read after both lanes have finished
+/// (`concurrentPerform` returns only then), so it is never accessed concurrently.
+private final class Handoff<Value>: @unchecked Sendable {
+    var value: Value?
 }

@@ -148,12 +148,25 @@ extension String {
     /// fields are Chinese text, for which `trimmingSpaces` asks the Unicode tables about the
     /// first and last scalar. Here only scalars that can be white space reach those tables.
     public var trimmingSpacesFast: String {
+        // Quicker still from the UTF-8 bytes when the first and last scalars are plainly not white
+        // space: printable ASCII, or at U+4000 and above (every white space is at U+3000 or below).
+        if utf8.withContiguousStorageIfAvailable({ Self.plainlyUnpadded($0) }) == true { return self }
         guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
         if !first.isWhitespaceFast && !last.isWhitespaceFast { return self }
         var scalars = Substring(self).unicodeScalars
         while let head = scalars.first, head.isWhitespaceFast { scalars.removeFirst() }
         while let tail = scalars.last, tail.isWhitespaceFast { scalars.removeLast() }
         return String(scalars)
+    }
+
+    /// Whether valid UTF-8 `bytes` certainly neither start nor end with white space (false when
+    /// unsure, or empty).
+    static func plainlyUnpadded(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        func plain(_ lead: UInt8) -> Bool { (lead > 0x20 && lead < 0x7F) || lead >= 0xE4 }
+        guard let first = bytes.first, plain(first), var end = bytes.indices.last else { return false }
+        // Back over continuation bytes (10xxxxxx) to the last scalar's lead byte.
+        while bytes[end] & 0xC0 == 0x80 && end > 0 && bytes.count - end < 4 { end -= 1 }
+        return plain(bytes[end])
     }
 
     /// True when the string is empty or white space only, as `trimmingSpaces.isEmpty` is.

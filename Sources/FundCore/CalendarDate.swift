@@ -35,7 +35,39 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// "2025-10-29"
     public var iso: String {
-        "\(year)-\(Self.pad(month))-\(Self.pad(day))"
+        Self.digits(year: year, month: month, day: day) ?? "\(year)-\(Self.pad(month))-\(Self.pad(day))"
+    }
+
+    /// Appends `iso`'s UTF-8 bytes (for messages built byte by byte).
+    public func appendISO(to bytes: inout [UInt8]) {
+        guard (1000...9999).contains(year) else { return bytes.append(contentsOf: iso.utf8) }
+        let zero = UInt8(ascii: "0")
+        let dash = UInt8(ascii: "-")
+        bytes.append(zero + UInt8(year / 1000))
+        bytes.append(zero + UInt8(year / 100 % 10))
+        bytes.append(zero + UInt8(year / 10 % 10))
+        bytes.append(zero + UInt8(year % 10))
+        bytes.append(dash)
+        bytes.append(zero + UInt8(month / 10))
+        bytes.append(zero + UInt8(month % 10))
+        bytes.append(dash)
+        bytes.append(zero + UInt8(day / 10))
+        bytes.append(zero + UInt8(day % 10))
+    }
+
+    /// "2025-10" or "2025-10-29" for a four-digit year, written byte by byte (findings and
+    /// reports quote dates by the hundred thousand); nil for other years.
+    static func digits(year: Int, month: Int, day: Int? = nil) -> String? {
+        guard (1000...9999).contains(year), (0...99).contains(month), day.map({ (0...99).contains($0) }) ?? true else { return nil }
+        let zero = UInt8(ascii: "0")
+        let dash = UInt8(ascii: "-")
+        var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
+            zero + UInt8(year / 1000), zero + UInt8(year / 100 % 10), zero + UInt8(year / 10 % 10), zero + UInt8(year % 10), dash,
+            zero + UInt8(month / 10), zero + UInt8(month % 10), dash, zero + UInt8((day ?? 0) / 10), zero + UInt8((day ?? 0) % 10)
+        )
+        return withUnsafeBytes(of: &bytes) { raw in
+            String(decoding: raw.prefix(day == nil ? 7 : 10), as: UTF8.self)
+        }
     }
 
     /// "20251029", the form GB/T 24589 uses.
@@ -203,7 +235,7 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
     }
 
     /// "2025-10"
-    public var iso: String { "\(year)-\(CalendarDate.pad(month))" }
+    public var iso: String { CalendarDate.digits(year: year, month: month) ?? "\(year)-\(CalendarDate.pad(month))" }
     public var chinese: String { "\(year)年\(month)月" }
     public var description: String { iso }
 

@@ -50,20 +50,40 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
         return (negative ? "-" : "") + "\(yuan).\(centsText)"
     }
 
-    /// Grouped form for tables: "1,234.05", "-30,000.00".
+    /// Grouped form for tables: "1,234.05", "-30,000.00". Written from the right into a small
+    /// buffer (findings quote amounts by the hundred thousand).
     public var groupedString: String {
-        let plain = plainString
-        let negative = plain.hasPrefix("-")
-        let body = negative ? plain.dropFirst() : Substring(plain)
-        let parts = body.split(separator: ".")
-        var integer = Array(parts[0])
-        var grouped: [Character] = []
-        while integer.count > 3 {
-            grouped = [","] + integer.suffix(3) + grouped
-            integer.removeLast(3)
+        withGroupedBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Appends `groupedString`'s UTF-8 bytes (for messages built byte by byte).
+    public func appendGrouped(to bytes: inout [UInt8]) {
+        withGroupedBytes { bytes.append(contentsOf: $0) }
+    }
+
+    private func withGroupedBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        // Int64.min fen: 92,233,720,368,547,758.08 yuan — 26 characters with the sign.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            var end = buffer.count
+            func put(_ byte: UInt8) {
+                end -= 1
+                buffer[end] = byte
+            }
+            let absolute = fen.magnitude
+            put(UInt8(ascii: "0") + UInt8(absolute % 10))
+            put(UInt8(ascii: "0") + UInt8(absolute / 10 % 10))
+            put(UInt8(ascii: "."))
+            var yuan = absolute / 100
+            var digits = 0
+            repeat {
+                if digits > 0 && digits % 3 == 0 { put(UInt8(ascii: ",")) }
+                put(UInt8(ascii: "0") + UInt8(yuan % 10))
+                yuan /= 10
+                digits += 1
+            } while yuan > 0
+            if fen < 0 { put(UInt8(ascii: "-")) }
+            return body(UnsafeBufferPointer(rebasing: buffer[end...]))
         }
-        grouped = integer + grouped
-        return (negative ? "-" : "") + String(grouped) + "." + parts[1]
     }
 
     public var description: String { plainString }

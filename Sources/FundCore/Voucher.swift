@@ -184,8 +184,29 @@ public struct VoucherRef: Hashable, Sendable, Codable, Comparable, CustomStringC
 
     /// 记-0003
     public var label: String {
+        if (0...9999).contains(number) {
+            // The usual case, without building the digits and the padding separately.
+            let zero = UInt8(ascii: "0")
+            var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8) = (
+                UInt8(ascii: "-"), zero + UInt8(number / 1000), zero + UInt8(number / 100 % 10), zero + UInt8(number / 10 % 10),
+                zero + UInt8(number % 10)
+            )
+            return voucherClass.rawValue + withUnsafeBytes(of: &bytes) { String(decoding: $0, as: UTF8.self) }
+        }
         let digits = String(number)
         return voucherClass.rawValue + "-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// Appends `label`'s UTF-8 bytes (for messages built byte by byte).
+    public func appendLabel(to bytes: inout [UInt8]) {
+        guard (0...9999).contains(number) else { return bytes.append(contentsOf: label.utf8) }
+        let zero = UInt8(ascii: "0")
+        bytes.append(contentsOf: voucherClass.rawValue.utf8)
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(zero + UInt8(number / 1000))
+        bytes.append(zero + UInt8(number / 100 % 10))
+        bytes.append(zero + UInt8(number / 10 % 10))
+        bytes.append(zero + UInt8(number % 10))
     }
 
     public var description: String { "\(studio) \(period.iso) \(label)" }

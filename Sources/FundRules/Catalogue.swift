@@ -19,14 +19,28 @@ public struct StudioBooks: Sendable {
             if case .reversal(let original) = voucher.kind { return original }
             return nil
         })
-        let standing = vouchers.indices.filter { index in
+        // Every reversal puts its original in `reversed`: with none, every voucher stands.
+        let standing = reversed.isEmpty ? Array(vouchers.indices) : vouchers.indices.filter { index in
             if case .reversal = vouchers[index].kind { return false }
             return !reversed.contains(vouchers[index].ref)
         }
-        // Sort positions, not the vouchers themselves: moving large values is the cost.
-        effective = standing.sorted {
-            (vouchers[$0].draft.date, vouchers[$0].ref) < (vouchers[$1].draft.date, vouchers[$1].ref)
-        }.map { vouchers[$0] }
+        // Sort positions, not the vouchers themselves: moving large values is the cost. Dates
+        // compare as one integer each. The reference breaks ties: within one studio (the usual
+        // case) as integers too — period and class (in `VoucherClass` order), then number.
+        // (Fields are read through indices: mapping over the vouchers would copy each one.)
+        let days = vouchers.indices.map { vouchers[$0].draft.date.year * 10_000 + vouchers[$0].draft.date.month * 100 + vouchers[$0].draft.date.day }
+        if let studio = vouchers.first?.ref.studio, vouchers.indices.allSatisfy({ vouchers[$0].ref.studio == studio }) {
+            let classes = VoucherClass.allCases
+            let keys = vouchers.indices.map { index in
+                let ref = vouchers[index].ref
+                return ((ref.period.year * 100 + ref.period.month) * classes.count + classes.firstIndex(of: ref.voucherClass)!, ref.number)
+            }
+            effective = standing.sorted { (days[$0], keys[$0].0, keys[$0].1) < (days[$1], keys[$1].0, keys[$1].1) }.map { vouchers[$0] }
+        } else {
+            effective = standing.sorted {
+                days[$0] != days[$1] ? days[$0] < days[$1] : vouchers[$0].ref < vouchers[$1].ref
+            }.map { vouchers[$0] }
+        }
     }
 }
 
@@ -68,10 +82,16 @@ public protocol Rule: Sendable {
     var article: String { get }
     /// Short Chinese title for the catalogue and reports.
     var title: String { get }
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding]
+    /// The rule's findings on a studio, read from facts worked out once for the whole catalogue.
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding]
 }
 
 extension Rule {
+    /// The rule on its own over one studio's books.
+    public func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+        evaluate(StudioFacts(books, chart: context.chart), context)
+    }
+
     func finding(
         _ books: StudioBooks, _ voucher: PostedVoucher?, line: Int? = nil, fund: Fund?, amount: Money, message: String, remedy: String,
         severity override: Severity? = nil
@@ -91,13 +111,16 @@ public enum Catalogue {
         IncomeInPayables(), StaleBalance(), LowExecution(), WeekendHoliday(), SelfApproval(), BenfordFirstDigit(),
     ]
 
-    /// Runs the catalogue over one studio.
+    /// Runs the catalogue over one studio: the facts every rule reads are worked out once.
     public static func check(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        rules.flatMap { $0.evaluate(books, context) }
+        let facts = StudioFacts(books, chart: context.chart)
+        return rules.flatMap { $0.evaluate(facts, context) }
     }
 }
 
-/// Helpers the rules share: the lines that spend money, their categories, account roles.
+/// Helpers the rules share: account roles and categories of a line. `spending(_:)`, `spent(_:)`
+/// and `payments(_:)` are the definitions `StudioFacts` precomputes (the tests hold them equal);
+/// rules read the facts.
 extension CheckContext {
     func category(_ line: VoucherLine) -> SpendingCategory? { chart[line.account]?.category }
     func role(_ line: VoucherLine) -> AccountRole? { chart[line.account]?.role }

@@ -9,8 +9,10 @@ struct DuplicateInvoice: Rule {
     let article = "第九条(一)"
     let title = "发票重复入账"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        books.effective.flatMap { voucher -> [Finding] in
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        let books = facts.books
+        return facts.vouchers.indices.filter { facts.vouchers[$0].hasInvoice }.flatMap { position -> [Finding] in
+            let voucher = facts.voucher(position)
             var seen: Set<InvoiceKey> = []
             return voucher.draft.lines.enumerated().compactMap { index, line in
                 guard let key = line.invoice, seen.insert(key).inserted, let uses = context.invoiceUses[key],
@@ -34,13 +36,15 @@ struct MissingEvidence: Rule {
     let article = "第九条(一)"
     let title = "无原始凭证支出"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        books.effective.compactMap { voucher in
-            let spent = context.spent(voucher)
-            guard !spent.isZero, voucher.draft.attachments == 0 else { return nil }
-            let hasInvoice = context.spending(voucher).contains { $0.value.invoice != nil }
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        facts.vouchers.indices.compactMap { position in
+            let summary = facts.vouchers[position]
+            let spent = Money(fen: summary.spentFen)
+            guard !spent.isZero, summary.attachments == 0 else { return nil }
+            let hasInvoice = facts.spending[summary.spending].contains { $0.hasInvoice }
+            let voucher = facts.voucher(position)
             return finding(
-                books, voucher, fund: voucher.draft.lines.first?.fund, amount: spent,
+                facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: spent,
                 message: "支出 \(yuan(spent)) 元的凭证附单据 0 张\(hasInvoice ? "（仅录入发票号，未附原件）" : "，也没有发票")",
                 remedy: "补附发票、合同、验收单等原始凭证并更正附单据张数；无法取得的不得列支")
         }
@@ -55,17 +59,17 @@ struct CashOverLimit: Rule {
     let article = "第九条(一)；现金管理暂行条例 第五条"
     let title = "超限额现金结算"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
         let thresholds = context.policy.thresholds
-        return books.effective.compactMap { voucher in
-            let cashOut = voucher.draft.lines.filter { $0.side == .credit && context.role($0) == .cash }.reduce(0) { $0 + $1.amount.fen }
-            let spending = context.spending(voucher)
-            let paidInCash = voucher.draft.settlement == .cash ? spending.reduce(0) { $0 + $1.value.amount.fen } : cashOut
+        return facts.vouchers.indices.compactMap { position in
+            let summary = facts.vouchers[position]
+            let spending = facts.spending[summary.spending]
+            let paidInCash = summary.settlement == .cash ? summary.spentFen : summary.cashOutFen
             guard paidInCash >= thresholds.cashLimitFen, !spending.isEmpty,
-                !spending.allSatisfy({ thresholds.cashExemptCategories.contains($0.category) })
+                !spending.allSatisfy({ thresholds.cashExemptCategories.contains($0.category!) })
             else { return nil }
             return finding(
-                books, voucher, fund: spending.first?.value.fund, amount: Money(fen: paidInCash),
+                facts, position, fund: spending.first?.fund, amount: Money(fen: paidInCash),
                 message: "现金支付 \(yuan(Money(fen: paidInCash))) 元，达到现金结算起点 \(yuan(Money(fen: thresholds.cashLimitFen))) 元，且不属于工资、差旅等可用现金的范围",
                 remedy: "超过结算起点的支出应通过银行转账或公务卡结算；说明原因并在今后改正")
         }
@@ -80,21 +84,39 @@ struct AllowanceMemo: Rule {
     let article = "第八条(一)"
     let title = "补助资金摘要涉及奖补福利"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
         let keywords = context.policy.thresholds.allowanceKeywords
         let firstCharacters = Set(keywords.compactMap(\.first))
-        return books.effective.flatMap { voucher in
-            context.spending(voucher).compactMap { line, value, _ in
-                // Cheap test first: most memos contain none of the keywords' characters.
-                guard value.fund == .subsidy, value.memo.contains(where: firstCharacters.contains) else { return nil }
-                // "补助资金" names the fund itself and is not an allowance.
-                let memo = value.memo.replacingOccurrences(of: "补助资金", with: "").replacingOccurrences(of: "补助", with: "")
-                guard let word = keywords.first(where: { memo.contains($0) }) else { return nil }
-                return finding(
-                    books, voucher, line: line, fund: .subsidy, amount: value.amount,
-                    message: "补助资金支出摘要“\(value.memo)”含“\(word)”，疑似以补助资金发放奖金、补贴或福利",
-                    remedy: "核实支出性质；奖金补贴福利不得由补助资金列支，应冲销后改由依托单位资金承担")
+        // The keyword a memo speaks of, if any. Books repeat their memos, so each distinct memo
+        // is searched once.
+        var wordInMemo: [String: String?] = [:]
+        var last: (memo: String, word: String?)? = nil
+        func word(in memo: String) -> String? {
+            // Consecutive lines mostly repeat a memo (often the very same string).
+            if let last, last.memo == memo { return last.word }
+            if let known = wordInMemo[memo] {
+                last = (memo, known)
+                return known
             }
+            var word: String? = nil
+            // Cheap test first: most memos contain none of the keywords' characters.
+            if memo.contains(where: firstCharacters.contains) {
+                // "补助资金" names the fund itself and is not an allowance.
+                let rest = memo.replacingOccurrences(of: "补助资金", with: "").replacingOccurrences(of: "补助", with: "")
+                word = keywords.first(where: { rest.contains($0) })
+            }
+            wordInMemo[memo] = .some(word)
+            last = (memo, word)
+            return word
+        }
+        return facts.spending.compactMap { spendingLine in
+            guard spendingLine.fund == .subsidy else { return nil }
+            let memo = facts.books.effective[spendingLine.voucher].draft.lines[spendingLine.number - 1].memo
+            guard let word = word(in: memo) else { return nil }
+            return finding(
+                facts, spendingLine.voucher, line: spendingLine.number, fund: .subsidy, amount: Money(fen: spendingLine.fen),
+                message: "补助资金支出摘要“\(memo)”含“\(word)”，疑似以补助资金发放奖金、补贴或福利",
+                remedy: "核实支出性质；奖金补贴福利不得由补助资金列支，应冲销后改由依托单位资金承担")
         }
     }
 }

@@ -10,9 +10,10 @@ struct PeriodEndSurge: Rule {
     let article = "第九条(一)、第十四条"
     let title = "期末突击花钱"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        let books = facts.books
         let limits = context.policy.thresholds
-        let spending = books.effective.map { ($0.draft.date, context.spent($0).fen) }.filter { $0.1 > 0 }
+        let spending = facts.vouchers.map { ($0.date, $0.spentFen) }.filter { $0.1 > 0 }
         var spans: [(String, ClosedRange<CalendarDate>)] = []
         for year in Set(spending.map { $0.0.year }).sorted() {
             let end = CalendarDate(year: year, month: 12, day: 31)!
@@ -47,7 +48,8 @@ struct LowExecution: Rule {
     let article = "第十四条"
     let title = "资金执行率低"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        let books = facts.books
         let limits = context.policy.thresholds
         var findings: [Finding] = []
         var yearStart = books.studio.recognized
@@ -58,10 +60,10 @@ struct LowExecution: Rule {
             var received: Int64 = 0
             var spentBefore: Int64 = 0
             var spentInYear: Int64 = 0
-            for voucher in books.effective where voucher.draft.date <= yearEnd {
-                for line in voucher.draft.lines where context.role(line) == .fundReceipts { received -= line.signedAmount.fen }
-                let spent = context.spent(voucher).fen
-                if voucher.draft.date < yearStart { spentBefore += spent } else { spentInYear += spent }
+            for summary in facts.vouchers where summary.date <= yearEnd {
+                for line in facts.lines[summary.lines] where line.role == .fundReceipts { received -= line.signedFen }
+                let spent = summary.spentFen
+                if summary.date < yearStart { spentBefore += spent } else { spentInYear += spent }
             }
             let available = received - spentBefore
             guard available > 0, spentInYear * 1000 < available * Int64(limits.lowExecutionPermille) else { continue }
@@ -84,26 +86,30 @@ struct StaleBalance: Rule {
     let article = "第九条(一)、第十四条"
     let title = "往来款项长期挂账"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        struct Key: Hashable { let account: String; let fund: Fund }
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        let books = facts.books
+        // Keyed by the account's position in the chart (every line with a role has one).
+        struct Key: Hashable { let account: Int; let fund: Fund }
         var balance: [Key: Int64] = [:]
-        var lastMove: [Key: PostedVoucher] = [:]
-        for voucher in books.effective where voucher.draft.date <= context.asOf {
-            for line in voucher.draft.lines where [.receivables, .advances, .payables].contains(context.role(line)) {
-                let key = Key(account: line.account, fund: line.fund)
-                balance[key, default: 0] += line.signedAmount.fen
-                lastMove[key] = voucher
+        var lastMove: [Key: Int] = [:]
+        for (position, summary) in facts.vouchers.enumerated() where summary.date <= context.asOf {
+            for line in facts.lines[summary.lines] where line.role == .receivables || line.role == .advances || line.role == .payables {
+                let key = Key(account: line.account!, fund: line.fund)
+                balance[key, default: 0] += line.signedFen
+                lastMove[key] = position
             }
         }
         let windowEnded = books.studio.constructionWindow.upperBound < context.asOf
-        return balance.filter { $0.value != 0 }.sorted { ($0.key.account, $0.key.fund) < ($1.key.account, $1.key.fund) }.compactMap { key, fen in
-            guard let last = lastMove[key] else { return nil }
+        let code = { (key: Key) in context.chart.accounts[key.account].code }
+        return balance.filter { $0.value != 0 }.sorted { (code($0.key), $0.key.fund) < (code($1.key), $1.key.fund) }.compactMap { key, fen in
+            guard let lastPosition = lastMove[key] else { return nil }
+            let last = facts.voucher(lastPosition)
             let stale = last.draft.date.adding(months: context.policy.thresholds.staleMonths) <= context.asOf
             guard stale || windowEnded else { return nil }
-            let name = "\(key.account) \(context.chart[key.account]?.name ?? "")"
+            let name = "\(code(key)) \(context.chart.accounts[key.account].name)"
             let why = stale ? "自 \(last.draft.date.iso) 起 \(context.policy.thresholds.staleMonths) 个月以上未变动" : "建设期已结束仍未结清"
             return finding(
-                books, last, fund: key.fund, amount: Money(fen: abs(fen)),
+                facts.books, last, fund: key.fund, amount: Money(fen: abs(fen)),
                 message: "\(key.fund.chineseName) \(name) 余额 \(yuan(Money(fen: abs(fen)))) 元\(why)",
                 remedy: "清理往来：收回借款、支付应付款或查明原因；验收前应结清")
         }
@@ -118,12 +124,21 @@ struct WeekendHoliday: Rule {
     let article = "第九条(一)"
     let title = "非工作日记账"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        books.effective.compactMap { voucher in
-            guard let reason = context.calendar.reason(voucher.draft.date) else { return nil }
-            let spent = context.spent(voucher)
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        // The books are in date order: each date is looked up in the calendar once.
+        var lastDate: CalendarDate? = nil
+        var lastReason: String? = nil
+        return facts.vouchers.indices.compactMap { position in
+            let date = facts.vouchers[position].date
+            if date != lastDate {
+                lastDate = date
+                lastReason = context.calendar.reason(date)
+            }
+            guard let reason = lastReason else { return nil }
+            let spent = Money(fen: facts.vouchers[position].spentFen)
+            let voucher = facts.voucher(position)
             return finding(
-                books, voucher, fund: voucher.draft.lines.first?.fund, amount: spent.isZero ? voucher.draft.lines.first?.amount.magnitude ?? .zero : spent,
+                facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: spent.isZero ? voucher.draft.lines.first?.amount.magnitude ?? .zero : spent,
                 message: "凭证日期 \(voucher.draft.date.iso) 是非工作日（\(reason)）",
                 remedy: "核对原始凭证上的业务日期；确属节假日发生的业务请在摘要中说明")
         }
@@ -138,13 +153,14 @@ struct SelfApproval: Rule {
     let article = "第九条(一)；会计基础工作规范"
     let title = "制单与审核为同一人"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        books.effective.compactMap { voucher in
-            let preparer = voucher.draft.preparer.trimmingSpaces
-            guard !preparer.isEmpty, preparer == voucher.draft.reviewer.trimmingSpaces else { return nil }
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        facts.books.effective.indices.compactMap { position in
+            let preparer = facts.books.effective[position].draft.preparer.trimmingSpacesFast
+            guard !preparer.isEmpty, preparer == facts.books.effective[position].draft.reviewer.trimmingSpacesFast else { return nil }
+            let voucher = facts.voucher(position)
             let amount = Money(fen: voucher.draft.lines.filter { $0.side == .debit }.reduce(0) { $0 + $1.amount.fen })
             return finding(
-                books, voucher, fund: voucher.draft.lines.first?.fund, amount: amount,
+                facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: amount,
                 message: "制单人与审核人都是“\(preparer)”，凭证未经他人审核",
                 remedy: "由另一名会计人员审核并签章；不相容岗位应分离")
         }
@@ -169,8 +185,9 @@ struct BenfordFirstDigit: Rule {
         return Int(value)
     }
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        let digits = books.effective.flatMap { context.spending($0).compactMap { Self.firstDigit($0.value.amount.fen) } }
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        let books = facts.books
+        let digits = facts.spending.compactMap { Self.firstDigit($0.fen) }
         let limits = context.policy.thresholds
         guard digits.count >= limits.benfordLinesMin else { return [] }
         var counts = [Int64](repeating: 0, count: 9)

@@ -1,21 +1,15 @@
 import FundCore
 import Foundation
 
-/// A payment: money leaving bank or cash for spending, with its payee.
-struct Payment {
-    let voucher: PostedVoucher
-    let amount: Money
-    let counterparty: String
-}
-
 extension CheckContext {
-    /// Vouchers that pay for spending out of bank or cash (not through payables).
+    /// Vouchers that pay for spending out of bank or cash (not through payables): the definition
+    /// of `StudioFacts.payments`.
     func payments(_ books: StudioBooks) -> [Payment] {
-        books.effective.compactMap { voucher in
+        books.effective.enumerated().compactMap { position, voucher in
             let paid = voucher.draft.lines.filter { $0.side == .credit && $0.amount.fen > 0 && [.bank, .cash].contains(role($0)) }
             let spent = spent(voucher)
             guard !paid.isEmpty, !spent.isZero else { return nil }
-            return Payment(voucher: voucher, amount: spent, counterparty: voucher.draft.counterparty.trimmingSpaces)
+            return Payment(voucher: position, amount: spent, counterparty: voucher.draft.counterparty.trimmingSpaces)
         }
     }
 }
@@ -29,32 +23,54 @@ struct SplitPayment: Rule {
     let article = "第九条(一)"
     let title = "疑似拆分支付规避审批"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+    static let separator = Array("；".utf8)
+
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
         let limits = context.policy.thresholds
-        let small = context.payments(books).filter { !$0.counterparty.isEmpty && $0.amount.fen < limits.splitApprovalFen }
+        let small = facts.payments.filter { !$0.counterparty.isEmpty && $0.amount.fen < limits.splitApprovalFen }
         var findings: [Finding] = []
         for (payee, payments) in Dictionary(grouping: small, by: \.counterparty).sorted(by: { $0.key < $1.key }) {
+            let days = payments.map { facts.vouchers[$0.voucher].date.dayNumber }
+            // Runs as before — from each `start`, the longest run within the window — kept as a
+            // sliding window: payments are in date order, so a run's end never moves back.
+            // `total` is the run's sum, added up payment by payment.
             var start = 0
-            var index = 0
-            while index < payments.count {
-                // The longest run starting at `start` within the window.
-                var end = start
-                while end + 1 < payments.count && payments[start].voucher.draft.date.days(until: payments[end + 1].voucher.draft.date) <= limits.splitWindowDays {
-                    end += 1
+            var end = -1
+            var total: Int64 = 0
+            while start < payments.count {
+                if end < start {
+                    end = start
+                    total = payments[start].amount.fen
                 }
-                let run = payments[start...end]
-                let total = run.reduce(0) { $0 + $1.amount.fen }
-                if run.count >= limits.splitPaymentsMin && total > limits.splitApprovalFen {
-                    let labels = run.map { "\($0.voucher.draft.date.iso) \($0.voucher.ref.label) \(yuan($0.amount))" }.joined(separator: "；")
+                while end + 1 < payments.count && days[end + 1] - days[start] <= limits.splitWindowDays {
+                    end += 1
+                    total += payments[end].amount.fen
+                }
+                let count = end - start + 1
+                if count >= limits.splitPaymentsMin && total > limits.splitApprovalFen {
+                    // "date label amount" per payment, joined by "；", written as bytes.
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(count * 40)
+                    for position in start...end {
+                        if position > start { bytes.append(contentsOf: Self.separator) }
+                        let voucher = payments[position].voucher
+                        facts.vouchers[voucher].date.appendISO(to: &bytes)
+                        bytes.append(UInt8(ascii: " "))
+                        facts.books.effective[voucher].ref.appendLabel(to: &bytes)
+                        bytes.append(UInt8(ascii: " "))
+                        payments[position].amount.appendGrouped(to: &bytes)
+                    }
+                    let labels = String(decoding: bytes, as: UTF8.self)
+                    let last = facts.voucher(payments[end].voucher)
                     findings.append(finding(
-                        books, run.last!.voucher, fund: run.last!.voucher.draft.lines.first?.fund, amount: Money(fen: total),
-                        message: "\(limits.splitWindowDays) 天内向“\(payee)”支付 \(run.count) 笔，每笔低于 \(yuan(Money(fen: limits.splitApprovalFen))) 元、合计 \(yuan(Money(fen: total))) 元：\(labels)",
+                        facts.books, last, fund: last.draft.lines.first?.fund, amount: Money(fen: total),
+                        message: "\(limits.splitWindowDays) 天内向“\(payee)”支付 \(count) 笔，每笔低于 \(yuan(Money(fen: limits.splitApprovalFen))) 元、合计 \(yuan(Money(fen: total))) 元：\(labels)",
                         remedy: "核实是否为同一采购拆分；应合并履行审批和采购程序，补办审批手续"))
                     start = end + 1
                 } else {
+                    total -= payments[start].amount.fen
                     start += 1
                 }
-                index = start
             }
         }
         return findings
@@ -69,14 +85,15 @@ struct RoundAmountRetail: Rule {
     let article = "第九条(一)"
     let title = "商超整数消费"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
         let limits = context.policy.thresholds
-        return context.payments(books).compactMap { payment in
+        return facts.payments.compactMap { payment in
             guard payment.amount.fen % limits.roundRetailMultipleFen == 0,
                 let word = limits.retailKeywords.first(where: { payment.counterparty.contains($0) })
             else { return nil }
+            let voucher = facts.voucher(payment.voucher)
             return finding(
-                books, payment.voucher, fund: payment.voucher.draft.lines.first?.fund, amount: payment.amount,
+                facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: payment.amount,
                 message: "向“\(payment.counterparty)”（\(word)）支付整数金额 \(yuan(payment.amount)) 元，疑似购物卡或福利消费",
                 remedy: "附购物明细和领用记录；购物卡、福利性消费不得由项目资金列支")
         }
@@ -99,12 +116,13 @@ struct IndividualPayment: Rule {
         return !organisationWords.contains { name.contains($0) }
     }
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
         let limit = context.policy.thresholds.individualPaymentFen
-        return context.payments(books).compactMap { payment in
+        return facts.payments.compactMap { payment in
             guard payment.amount.fen > limit, Self.looksLikePerson(payment.counterparty) else { return nil }
+            let voucher = facts.voucher(payment.voucher)
             return finding(
-                books, payment.voucher, fund: payment.voucher.draft.lines.first?.fund, amount: payment.amount,
+                facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: payment.amount,
                 message: "向个人“\(payment.counterparty)”支付 \(yuan(payment.amount)) 元，超过 \(yuan(Money(fen: limit))) 元",
                 remedy: "附劳务合同、完税证明和成果资料；确属虚列的支出应冲销追回")
         }
@@ -119,15 +137,16 @@ struct ReceiptNetting: Rule {
     let article = "第九条(一)"
     let title = "坐收坐支"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        books.effective.compactMap { voucher in
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        facts.vouchers.indices.compactMap { position in
+            guard facts.vouchers[position].receivesMoney, facts.vouchers[position].creditsSpending else { return nil }
+            let voucher = facts.voucher(position)
             let lines = voucher.draft.lines
-            let intoMoney = lines.contains { $0.side == .debit && $0.amount.fen > 0 && [.bank, .cash].contains(context.role($0)) }
             let creditedSpending = lines.enumerated().filter { $0.element.side == .credit && $0.element.amount.fen > 0 && context.category($0.element) != nil }
-            guard intoMoney, let first = creditedSpending.first else { return nil }
+            guard let first = creditedSpending.first else { return nil }
             let amount = Money(fen: creditedSpending.reduce(0) { $0 + $1.element.amount.fen })
             return finding(
-                books, voucher, line: first.offset + 1, fund: first.element.fund, amount: amount,
+                facts.books, voucher, line: first.offset + 1, fund: first.element.fund, amount: amount,
                 message: "收到款项直接冲减支出（借银行/现金、贷 \(context.name(first.element))）\(yuan(amount)) 元",
                 remedy: "收入应全额入账，支出另行列支；退回的支出款应注明原支出凭证并附退款凭据")
         }
@@ -142,14 +161,15 @@ struct IncomeInPayables: Rule {
     let article = "第九条(一)"
     let title = "收入挂往来"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        books.effective.compactMap { voucher in
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        facts.vouchers.indices.compactMap { position in
+            guard facts.vouchers[position].receivesMoney, facts.vouchers[position].creditsPayables else { return nil }
+            let voucher = facts.voucher(position)
             let lines = voucher.draft.lines
-            let intoMoney = lines.contains { $0.side == .debit && $0.amount.fen > 0 && [.bank, .cash].contains(context.role($0)) }
-            guard intoMoney, let parked = lines.enumerated().first(where: { $0.element.side == .credit && $0.element.amount.fen > 0 && context.role($0.element) == .payables })
+            guard let parked = lines.enumerated().first(where: { $0.element.side == .credit && $0.element.amount.fen > 0 && context.role($0.element) == .payables })
             else { return nil }
             return finding(
-                books, voucher, line: parked.offset + 1, fund: parked.element.fund, amount: parked.element.amount,
+                facts.books, voucher, line: parked.offset + 1, fund: parked.element.fund, amount: parked.element.amount,
                 message: "收到的款项 \(yuan(parked.element.amount)) 元记入应付款项（\(context.name(parked.element))），未确认为资金收入",
                 remedy: "核实款项性质：属于项目资金的转入资金收入科目，属于代收代付的附协议说明")
         }

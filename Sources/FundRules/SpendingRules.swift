@@ -8,10 +8,12 @@ struct IneligibleSpending: Rule {
     let article = "第八条(一)、第九条(一)"
     let title = "资金列支超出使用范围"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        context.spending(books, judged: .forbidden).map { voucher, line, value, spendingCategory in
-            finding(
-                books, voucher, line: line, fund: value.fund, amount: value.amount,
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        context.spending(facts, judged: .forbidden).map { spendingLine in
+            let value = facts.value(spendingLine)
+            let spendingCategory = spendingLine.category!
+            return finding(
+                facts, spendingLine.voucher, line: spendingLine.number, fund: value.fund, amount: value.amount,
                 message: "\(value.fund.chineseName)列支\(spendingCategory.chineseName)（\(context.name(value))）\(yuan(value.amount)) 元，该类支出不在\(value.fund.chineseName)使用范围内",
                 remedy: "红字冲销该凭证，改由允许列支的资金来源核算，或将款项退回\(value.fund.chineseName)专户")
         }
@@ -26,10 +28,12 @@ struct NeedsJustification: Rule {
     let article = "第八条(一)"
     let title = "需说明用途的支出"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        context.spending(books, judged: .needsJustification).map { voucher, line, value, spendingCategory in
-            finding(
-                books, voucher, line: line, fund: value.fund, amount: value.amount,
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        context.spending(facts, judged: .needsJustification).map { spendingLine in
+            let value = facts.value(spendingLine)
+            let spendingCategory = spendingLine.category!
+            return finding(
+                facts, spendingLine.voucher, line: spendingLine.number, fund: value.fund, amount: value.amount,
                 message: "\(value.fund.chineseName)列支\(spendingCategory.chineseName)（\(context.name(value))）\(yuan(value.amount)) 元，须书面说明与工作室建设的关系",
                 remedy: "用 finding explain 附上用途说明（培训计划、研发任务书等），由审核人确认")
         }
@@ -44,11 +48,14 @@ struct OutsideWindow: Rule {
     let article = "第四条"
     let title = "建设期外支出"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        let books = facts.books
         let window = books.studio.constructionWindow
-        return books.effective.filter { !window.contains($0.draft.date) }.compactMap { voucher in
-            let spent = context.spent(voucher)
+        return facts.vouchers.indices.compactMap { position in
+            guard !window.contains(facts.vouchers[position].date) else { return nil }
+            let spent = Money(fen: facts.vouchers[position].spentFen)
             guard !spent.isZero else { return nil }
+            let voucher = facts.voucher(position)
             let when = voucher.draft.date < window.lowerBound ? "认定日 \(window.lowerBound.iso) 之前" : "建设期（至 \(window.upperBound.iso)）结束之后"
             return finding(
                 books, voucher, fund: voucher.draft.lines.first?.fund, amount: spent,
@@ -67,21 +74,21 @@ struct FundDiversion: Rule {
     let article = "第九条(一)"
     let title = "补助资金被挪用"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        books.effective.flatMap { voucher in
-            voucher.draft.lines.enumerated().compactMap { index, line -> Finding? in
-                guard line.fund == .subsidy, line.side == .debit, line.amount.fen > 0,
-                    let account = context.chart[line.account]
-                else { return nil }
-                let toOtherFund = account.role == .clearing
-                let lentOut = account.role == .receivables && !account.funds.contains(.subsidy)
-                guard toOtherFund || lentOut else { return nil }
-                let how = toOtherFund ? "通过内部往来划入其他资金账" : "转作应收款项（\(account.name)）"
-                return finding(
-                    books, voucher, line: index + 1, fund: .subsidy, amount: line.amount,
-                    message: "补助资金 \(yuan(line.amount)) 元\(how)，离开补助资金专账",
-                    remedy: "将款项划回补助资金专户并冲销该凭证；补助资金只能用于本工作室的允许支出")
-            }
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        facts.lines.compactMap { line -> Finding? in
+            guard line.fund == .subsidy, line.side == .debit, line.fen > 0, let position = line.account,
+                line.role == .clearing || line.role == .receivables
+            else { return nil }
+            let account = context.chart.accounts[position]
+            let toOtherFund = account.role == .clearing
+            let lentOut = account.role == .receivables && !account.funds.contains(.subsidy)
+            guard toOtherFund || lentOut else { return nil }
+            let how = toOtherFund ? "通过内部往来划入其他资金账" : "转作应收款项（\(account.name)）"
+            let amount = Money(fen: line.fen)
+            return finding(
+                facts, line.voucher, line: line.number, fund: .subsidy, amount: amount,
+                message: "补助资金 \(yuan(amount)) 元\(how)，离开补助资金专账",
+                remedy: "将款项划回补助资金专户并冲销该凭证；补助资金只能用于本工作室的允许支出")
         }
     }
 }
@@ -94,30 +101,38 @@ struct OverdrawnFund: Rule {
     let article = "第九条(一)"
     let title = "资金透支"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
-        var money: [Fund: Int64] = [:]
-        var reported: Set<Fund> = []
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        // Bank and cash per fund, in fund order (a fund never touched stays 0, never negative).
+        let funds = Fund.allCases.sorted()
+        var money = [Int64](repeating: 0, count: funds.count)
+        var reported = [Bool](repeating: false, count: funds.count)  // per fund slot
+        let subsidySlot = funds.firstIndex(of: .subsidy)!
         var subsidyReceived: Int64 = 0
         var subsidySpent: Int64 = 0
         var findings: [Finding] = []
-        for voucher in books.effective {
-            for line in voucher.draft.lines {
-                let role = context.role(line)
-                if role == .bank || role == .cash { money[line.fund, default: 0] += line.signedAmount.fen }
-                if line.fund == .subsidy && role == .fundReceipts { subsidyReceived -= line.signedAmount.fen }
+        for (position, summary) in facts.vouchers.enumerated() {
+            for line in facts.lines[summary.lines] {
+                let role = line.role
+                if role == .bank || role == .cash { money[funds.firstIndex(of: line.fund)!] += line.signedFen }
+                if line.fund == .subsidy && role == .fundReceipts { subsidyReceived -= line.signedFen }
             }
-            subsidySpent += context.spending(voucher).filter { $0.value.fund == .subsidy }.reduce(0) { $0 + $1.value.amount.fen }
-            for (fund, balance) in money.sorted(by: { $0.key < $1.key }) where balance < 0 && !reported.contains(fund) {
-                reported.insert(fund)
+            var spentFromSubsidy: Int64 = 0
+            for line in facts.spending[summary.spending] where line.fund == .subsidy { spentFromSubsidy += line.fen }
+            subsidySpent += spentFromSubsidy
+            for (slot, fund) in funds.enumerated() where money[slot] < 0 && !reported[slot] {
+                let balance = money[slot]
+                reported[slot] = true
+                let voucher = facts.voucher(position)
                 findings.append(finding(
-                    books, voucher, fund: fund, amount: Money(fen: -balance),
+                    facts.books, voucher, fund: fund, amount: Money(fen: -balance),
                     message: "\(voucher.draft.date.iso) 记账后\(fund.chineseName)的银行存款和现金余额为 -\(yuan(Money(fen: -balance))) 元，资金被透支",
                     remedy: "核实是否先支后收或错记资金来源；应先到位再支出，错记的用红字冲销后改记"))
             }
-            if subsidySpent > subsidyReceived && !reported.contains(.subsidy) {
-                reported.insert(.subsidy)
+            if subsidySpent > subsidyReceived && !reported[subsidySlot] {
+                reported[subsidySlot] = true
+                let voucher = facts.voucher(position)
                 findings.append(finding(
-                    books, voucher, fund: .subsidy, amount: Money(fen: subsidySpent - subsidyReceived),
+                    facts.books, voucher, fund: .subsidy, amount: Money(fen: subsidySpent - subsidyReceived),
                     message: "截至 \(voucher.draft.date.iso) 补助资金支出 \(yuan(Money(fen: subsidySpent))) 元，超过已到位补助资金 \(yuan(Money(fen: subsidyReceived))) 元",
                     remedy: "超出部分应由企业支持资金或自筹资金列支"))
             }
@@ -134,16 +149,17 @@ struct SubsidyShortfall: Rule {
     let article = "第八条(一)"
     let title = "补助资金未足额及时到位"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        let books = facts.books
         let due = books.studio.recognized.adding(days: context.policy.thresholds.subsidyArrivalDays)
         var received: Int64 = 0
         var completedOn: CalendarDate? = nil
         let approved = books.studio.approvedSubsidy.fen
-        for voucher in books.effective {
-            for line in voucher.draft.lines where line.fund == .subsidy && context.role(line) == .fundReceipts {
-                received -= line.signedAmount.fen
+        for summary in facts.vouchers {
+            for line in facts.lines[summary.lines] where line.fund == .subsidy && line.role == .fundReceipts {
+                received -= line.signedFen
             }
-            if completedOn == nil && approved > 0 && received >= approved { completedOn = voucher.draft.date }
+            if completedOn == nil && approved > 0 && received >= approved { completedOn = summary.date }
         }
         guard context.asOf > due else { return [] }
         if received < approved {
@@ -171,7 +187,8 @@ struct SubsidyOverCap: Rule {
     let article = "第八条(一)"
     let title = "补助资金超过标准"
 
-    func evaluate(_ books: StudioBooks, _ context: CheckContext) -> [Finding] {
+    func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        let books = facts.books
         let cap = context.policy.thresholds.subsidyCapFen
         let approved = books.studio.approvedSubsidy.fen
         var findings: [Finding] = []
@@ -182,13 +199,13 @@ struct SubsidyOverCap: Rule {
                 remedy: "核对认定文件中的补助金额；超标准部分应退回或由市财政局书面确认"))
         }
         var received: Int64 = 0
-        for voucher in books.effective {
-            for line in voucher.draft.lines where line.fund == .subsidy && context.role(line) == .fundReceipts {
-                received -= line.signedAmount.fen
+        for (position, summary) in facts.vouchers.enumerated() {
+            for line in facts.lines[summary.lines] where line.fund == .subsidy && line.role == .fundReceipts {
+                received -= line.signedFen
             }
             if received > approved {
                 findings.append(finding(
-                    books, voucher, fund: .subsidy, amount: Money(fen: received - approved),
+                    facts, position, fund: .subsidy, amount: Money(fen: received - approved),
                     message: "已收补助资金 \(yuan(Money(fen: received))) 元，超过核定补助 \(yuan(books.studio.approvedSubsidy)) 元",
                     remedy: "核实是否重复拨付或错记资金来源；多收部分应退回财政或改记其他资金"))
                 break
@@ -200,11 +217,8 @@ struct SubsidyOverCap: Rule {
 
 extension CheckContext {
     /// Spending lines whose category the policy judges `eligibility` for their fund.
-    func spending(_ books: StudioBooks, judged eligibility: Eligibility) -> [(PostedVoucher, Int, VoucherLine, SpendingCategory)] {
-        books.effective.flatMap { voucher in
-            spending(voucher).compactMap { line, value, category in
-                policy.eligibility(of: category, for: value.fund) == eligibility ? (voucher, line, value, category) : nil
-            }
-        }
+    func spending(_ facts: StudioFacts, judged eligibility: Eligibility) -> [LineFacts] {
+        let table = EligibilityTable(policy, chart: chart)
+        return facts.spending.filter { table[$0] == eligibility }
     }
 }

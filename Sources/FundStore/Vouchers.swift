@@ -1,5 +1,7 @@
 import FundCore
 internal import GRDB
+internal import GRDBSQLite
+import Foundation
 
 extension LedgerStore {
     /// Posts vouchers in one write transaction: all of them or none. The log gets one entry
@@ -118,33 +120,74 @@ extension LedgerStore {
 
     /// Reads vouchers with their lines, in book order. Stored rows that no longer decode into
     /// domain values (a tampered file) are reported by `verify`; here they throw.
+    ///
+    /// Two statements step side by side in the same order: the vouchers, and their lines (the
+    /// voucher index walked again, no voucher row read). Columns are read by position straight
+    /// from the SQLite statements: reading every voucher of a studio is the bulk of
+    /// `check --all`, and going through `Row` values cost more than the rules themselves. A
+    /// voucher's lines are decoded before its own columns, so a broken line is what is reported.
     static func loadVouchers(_ db: Database, whereSQL: String, arguments: StatementArguments) throws -> [PostedVoucher] {
-        let rows = try Row.fetchAll(
-            db,
+        let voucherStatement = try db.cachedStatement(
             sql: """
-                SELECT v.*, s.code AS studio_code, l.period AS link_period, l.class AS link_class, l.number AS link_number
+                SELECT v.id, s.code, v.period, v.class, v.number, v.date, v.kind, l.period, l.class, l.number,
+                    v.attachments, v.settlement, v.counterparty, v.preparer, v.reviewer, v.poster, v.source_ref,
+                    v.posted_by, v.posted_at, v.seq, v.prev_hash, v.hash
                 FROM voucher v JOIN studio s ON s.id = v.studio_id LEFT JOIN voucher l ON l.id = v.link_id
                 WHERE \(whereSQL) ORDER BY v.studio_id, v.period, v.class, v.number
-                """,
-            arguments: arguments)
-        guard !rows.isEmpty else { return [] }
-        var linesByVoucher: [Int64: [VoucherLine]] = [:]
-        let ids = rows.map { $0["id"] as Int64 }
-        for chunk in stride(from: 0, to: ids.count, by: 500) {
-            let slice = Array(ids[chunk..<min(chunk + 500, ids.count)])
-            let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT * FROM posting WHERE voucher_id IN (\(marks)) ORDER BY voucher_id, line_no",
-                arguments: StatementArguments(slice))
-            var columns: ColumnIndex? = nil
-            while let row = try cursor.next() {
-                let c = columns ?? ColumnIndex(row)
-                columns = c
-                linesByVoucher[row[c["voucher_id"]], default: []].append(try line(from: row, c))
+                """)
+        let lineStatement = try db.cachedStatement(
+            sql: """
+                SELECT p.voucher_id, p.memo, p.account, p.fund, p.side, p.amount_fen, p.invoice_code, p.invoice_number
+                FROM voucher v JOIN posting p ON p.voucher_id = v.id
+                WHERE \(whereSQL) ORDER BY v.studio_id, v.period, v.class, v.number, p.line_no
+                """)
+        let shared = SharedText()
+        let voucherRows = try Row.fetchCursor(voucherStatement, arguments: arguments)
+        let lineRows = try Row.fetchCursor(lineStatement, arguments: arguments)
+        let v = StatementColumns(voucherStatement.sqliteStatement, shared: shared)
+        let p = StatementColumns(lineStatement.sqliteStatement, shared: shared)
+        var vouchers: [PostedVoucher] = []
+        var lineRowReady = try lineRows.next() != nil
+        while try voucherRows.next() != nil {
+            let id = v.int64(0)
+            var lines: [VoucherLine] = []
+            lines.reserveCapacity(4)
+            while lineRowReady && p.int64(0) == id {
+                let code = p.optionalText(6)
+                let number = p.optionalText(7)
+                lines.append(VoucherLine(
+                    memo: p.sharedText(1), account: p.sharedText(2), fund: try p.fund(3), side: try p.side(4),
+                    amount: Money(fen: p.int64(5)),
+                    invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? "")))
+                lineRowReady = try lineRows.next() != nil
             }
+            vouchers.append(try voucher(v, lines: lines))
         }
-        let c = ColumnIndex(rows[0])
-        return try rows.map { row in try voucher(from: row, c, lines: linesByVoucher[row[c["id"]]] ?? []) }
+        return vouchers
+    }
+
+    /// The voucher on the current row of `loadVouchers`' voucher statement.
+    private static func voucher(_ c: StatementColumns, lines: consuming [VoucherLine]) throws -> PostedVoucher {
+        let studio = c.sharedText(1)
+        let voucherClass = try c.voucherClass(3)
+        let periodKey = c.int(2)
+        guard let period = Period(key: periodKey) else {
+            throw Rejection(.periodInvalid, "stored period \(periodKey) is invalid")
+        }
+        let ref = VoucherRef(studio: studio, period: period, voucherClass: voucherClass, number: c.int(4))
+        var kind = VoucherKind.normal
+        if !c.isNull(7), let linkPeriod = Period(key: c.int(7)) {
+            let link = VoucherRef(studio: studio, period: linkPeriod, voucherClass: try c.voucherClass(8), number: c.int(9))
+            kind = c.equals(6, "reversal") ? .reversal(of: link) : .correction(of: link)
+        }
+        let draft = VoucherDraft(
+            studio: studio, date: try c.date(5), voucherClass: voucherClass, lines: lines,
+            attachments: c.int(10), settlement: try c.settlement(11),
+            counterparty: c.sharedText(12), preparer: c.sharedText(13), reviewer: c.sharedText(14), poster: c.sharedText(15),
+            sourceRef: c.optionalText(16))
+        return PostedVoucher(
+            ref: ref, draft: draft, kind: kind, postedBy: c.sharedText(17), postedAt: c.sharedText(18),
+            sequence: c.int(19), previousHash: c.sharedText(20), hash: c.sharedText(21))
     }
 
     static func line(from row: Row, _ column: ColumnIndex? = nil) throws -> VoucherLine {
@@ -155,31 +198,6 @@ extension LedgerStore {
             memo: row[c["memo"]], account: row[c["account"]], fund: try Fund.parse(row[c["fund"]]),
             side: try Side.parse(row[c["side"]]), amount: Money(fen: row[c["amount_fen"]]),
             invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? ""))
-    }
-
-    static func voucher(from row: Row, _ c: ColumnIndex, lines: [VoucherLine]) throws -> PostedVoucher {
-        let studio: String = row[c["studio_code"]]
-        let voucherClass = try VoucherClass.parse(row[c["class"]])
-        guard let period = Period(key: row[c["period"]]) else {
-            throw Rejection(.periodInvalid, "stored period \(row[c["period"]] as Int) is invalid")
-        }
-        let ref = VoucherRef(studio: studio, period: period, voucherClass: voucherClass, number: row[c["number"]])
-        var kind = VoucherKind.normal
-        if let linkPeriod = (row[c["link_period"]] as Int?).flatMap(Period.init(key:)) {
-            let link = VoucherRef(
-                studio: studio, period: linkPeriod, voucherClass: try VoucherClass.parse(row[c["link_class"]]),
-                number: row[c["link_number"]])
-            kind = (row[c["kind"]] as String) == "reversal" ? .reversal(of: link) : .correction(of: link)
-        }
-        let settlement: String? = row[c["settlement"]]
-        let draft = VoucherDraft(
-            studio: studio, date: try CalendarDate.parse(row[c["date"]]), voucherClass: voucherClass, lines: lines,
-            attachments: row[c["attachments"]], settlement: try settlement.map(Settlement.parse),
-            counterparty: row[c["counterparty"]], preparer: row[c["preparer"]], reviewer: row[c["reviewer"]],
-            poster: row[c["poster"]], sourceRef: row[c["source_ref"]])
-        return PostedVoucher(
-            ref: ref, draft: draft, kind: kind, postedBy: row[c["posted_by"]], postedAt: row[c["posted_at"]],
-            sequence: row[c["seq"]], previousHash: row[c["prev_hash"]], hash: row[c["hash"]])
     }
 }
 
@@ -195,6 +213,148 @@ struct ColumnIndex {
     subscript(_ name: String) -> Int {
         guard let position = positions[name] else { preconditionFailure("query has no column \(name)") }
         return position
+    }
+}
+
+/// Positional column reads on the current row of a statement GRDB is stepping. Text decodes as
+/// GRDB decodes it (`String(cString:)`: up to the first NUL, invalid UTF-8 repaired).
+private struct StatementColumns {
+    let statement: SQLiteStatement
+    let shared: SharedText
+
+    init(_ statement: SQLiteStatement, shared: SharedText) {
+        self.statement = statement
+        self.shared = shared
+    }
+
+    // One C-API call per column read: each takes the connection's mutex.
+
+    func isNull(_ index: Int32) -> Bool { sqlite3_column_type(statement, index) == SQLITE_NULL }
+    func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
+    func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(statement, index)) }
+
+    /// The text as a C string; nil for NULL.
+    func cString(_ index: Int32) -> UnsafePointer<UInt8>? { sqlite3_column_text(statement, index) }
+
+    /// The bytes of a C string, up to its NUL (as `String(cString:)` reads it).
+    static func bytes(_ text: UnsafePointer<UInt8>?) -> UnsafeBufferPointer<UInt8> {
+        guard let text else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: text, count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self)))
+    }
+
+    func text(_ index: Int32) -> String { String(decoding: Self.bytes(cString(index)), as: UTF8.self) }
+    /// The text, sharing storage with an equal text read before (memos, payees, stamps repeat).
+    func sharedText(_ index: Int32) -> String { shared.text(Self.bytes(cString(index))) }
+    func optionalText(_ index: Int32) -> String? { cString(index).map { String(decoding: Self.bytes($0), as: UTF8.self) } }
+
+    /// Whether a C string is `literal`: its bytes, then the NUL (never reading past the NUL).
+    static func equals(_ text: UnsafePointer<UInt8>?, _ literal: StaticString) -> Bool {
+        guard let text else { return false }
+        let expected = literal.utf8Start
+        for offset in 0..<literal.utf8CodeUnitCount where text[offset] != expected[offset] { return false }
+        return text[literal.utf8CodeUnitCount] == 0
+    }
+
+    func equals(_ index: Int32, _ literal: StaticString) -> Bool { Self.equals(cString(index), literal) }
+
+    func fund(_ index: Int32) throws(Rejection) -> Fund {
+        let text = cString(index)
+        if Self.equals(text, "subsidy") { return .subsidy }
+        if Self.equals(text, "enterprise") { return .enterprise }
+        if Self.equals(text, "self-raised") { return .selfRaised }
+        return try Fund.parse(String(decoding: Self.bytes(text), as: UTF8.self))
+    }
+
+    /// `Settlement.parse` of the text (nil for NULL), the stored values recognised from their bytes.
+    func settlement(_ index: Int32) throws(Rejection) -> Settlement? {
+        guard let text = cString(index) else { return nil }
+        if Self.equals(text, "bank-transfer") { return .bankTransfer }
+        if Self.equals(text, "cash") { return .cash }
+        if Self.equals(text, "official-card") { return .officialCard }
+        if Self.equals(text, "other") { return .other }
+        return try Settlement.parse(String(decoding: Self.bytes(text), as: UTF8.self))
+    }
+
+    func side(_ index: Int32) throws(Rejection) -> Side {
+        let text = cString(index)
+        if Self.equals(text, "debit") { return .debit }
+        if Self.equals(text, "credit") { return .credit }
+        return try Side.parse(String(decoding: Self.bytes(text), as: UTF8.self))
+    }
+
+    /// `VoucherClass.parse` of the text, the stored classes recognised from their bytes.
+    func voucherClass(_ index: Int32) throws(Rejection) -> VoucherClass {
+        let text = cString(index)
+        if Self.equals(text, "记") { return .ji }
+        if Self.equals(text, "收") { return .shou }
+        if Self.equals(text, "付") { return .fu }
+        if Self.equals(text, "转") { return .zhuan }
+        return try VoucherClass.parse(String(decoding: Self.bytes(text), as: UTF8.self))
+    }
+
+    /// `CalendarDate.parse` of the text, a valid ISO date ("2025-10-29") read from its bytes.
+    func date(_ index: Int32) throws(Rejection) -> CalendarDate {
+        let stored = Self.bytes(cString(index))
+        if stored.count == 10, stored[4] == 0x2D, stored[7] == 0x2D {
+            var fields = (0, 0, 0)
+            var digits = true
+            for (position, byte) in stored.enumerated() where position != 4 && position != 7 {
+                guard byte >= 0x30 && byte <= 0x39 else { digits = false; break }
+                let digit = Int(byte - 0x30)
+                switch position {
+                case 0..<4: fields.0 = fields.0 * 10 + digit
+                case 5..<7: fields.1 = fields.1 * 10 + digit
+                default: fields.2 = fields.2 * 10 + digit
+                }
+            }
+            if digits, let date = CalendarDate(year: fields.0, month: fields.1, day: fields.2) { return date }
+        }
+        return try CalendarDate.parse(String(decoding: stored, as: UTF8.self))
+    }
+}
+
+/// Recently read texts, so that a text read again is the first one again instead of being
+/// decoded (validated, and past 15 bytes allocated) anew: books repeat their memos, accounts, payees,
+/// preparers and posting stamps on thousands of vouchers, and each voucher's previous hash is
+/// the hash read just before. A small direct-mapped table; a text is reused only when its bytes
+/// are equal, so the result is always the text decoded.
+private final class SharedText {
+    private static let slotCount = 1024
+    /// (byte count, text) per slot; a count of -1 marks an empty slot. Unsafe storage: the
+    /// class is used by one reader at a time, and this skips exclusivity checks per access.
+    private let slots: UnsafeMutablePointer<(count: Int, text: String)>
+
+    init() {
+        slots = .allocate(capacity: Self.slotCount)
+        slots.initialize(repeating: (-1, ""), count: Self.slotCount)
+    }
+
+    deinit {
+        slots.deinitialize(count: Self.slotCount)
+        slots.deallocate()
+    }
+
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return "" }
+        // The slot: from the first and last eight bytes and the length (equality is checked below).
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        if bytes.count >= 8 {
+            head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+            tail = UnsafeRawPointer(base + bytes.count - 8).loadUnaligned(as: UInt64.self)
+        } else {
+            for byte in bytes { head = head << 8 | UInt64(byte) }
+        }
+        let mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(bytes.count)
+        let entry = slots + Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) & UInt64(Self.slotCount - 1))
+        if entry.pointee.count == bytes.count,
+            entry.pointee.text.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, base, bytes.count) == 0 }) == true
+        {
+            return entry.pointee.text
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        entry.pointee = (bytes.count, text)
+        return text
     }
 }
 

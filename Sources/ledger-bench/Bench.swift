@@ -16,6 +16,8 @@ struct Bench {
     }
 
     static let creditCode = CreditCode.completing("91512002MA62K3B01")!
+    /// The end of the generated books' construction window: the check looks at all of it.
+    static let checkAsOf = CalendarDate(year: 2021, month: 12, day: 31)!
 
     func run() throws {
         let directory = URL(fileURLWithPath: options.directory, isDirectory: true)
@@ -57,11 +59,11 @@ struct Bench {
         let baselinePath = directory.appendingPathComponent("baseline.sqlite").path
         let baselineTime = try RawSQLiteBaseline.insert(rows: lineCount, path: baselinePath)
 
-        var table: [[String]] = [["stage", "items", "seconds", "rate (items/s)", "baseline (items/s)", "ratio", "target"]]
+        var table: [[String]] = [["stage", "items", "seconds", "rate (items/s)", "baseline", "result", "target"]]
         let importRate = Double(lineCount) / importTime
         let baselineRate = Double(lineCount) / baselineTime
         table.append([
-            "CSV import (postings)", "\(lineCount)", format(importTime, 2), format(importRate, 0), format(baselineRate, 0),
+            "CSV import (postings)", "\(lineCount)", format(importTime, 2), format(importRate, 0), format(baselineRate, 0) + " rows/s",
             format(importRate / baselineRate * 100, 1) + " %", "≥ 50 % of raw SQLite",
         ])
 
@@ -87,11 +89,13 @@ struct Bench {
             "GROUP BY postings " + format(allGroupBy, 2) + " s", "peak \(child.memory) MB", "< 0.5 s, < 100 MB",
         ])
         var checked: CheckResult? = nil
-        let checkTime = try seconds { checked = try app.check(studio: nil, asOf: CalendarDate(year: 2021, month: 12, day: 31)) }
+        let checkTime = try seconds { checked = try app.check(studio: nil, asOf: Self.checkAsOf) }
         let vouchers = checked?.summary.vouchers ?? 0
+        let perMillion = checkTime * 1e6 / Double(max(1, vouchers))
         table.append([
-            "check --all (every rule)", "\(vouchers) vouchers", format(checkTime, 2), format(Double(vouchers) / checkTime, 0), "", "\(checked?.findings.count ?? 0) findings",
-            "< 5 s per 10^6 vouchers",
+            "check --all (every rule)", "\(vouchers) vouchers", format(checkTime, 2), format(Double(vouchers) / checkTime, 0),
+            "", "\(checked?.findings.count ?? 0) findings, " + format(perMillion, 2) + " s per 10^6 vouchers",
+            "< 5 s per 10^6 vouchers — " + (perMillion < 5 ? "met" : "not met"),
         ])
         var clean = false
         let verifyTime = try seconds { clean = try app.verify().isClean }

@@ -2,6 +2,8 @@
 // it prints a table of figures; nothing here asserts a time.
 //
 //   swift run -c release ledger-bench [--studios N] [--vouchers M] [--dir PATH]
+//   ledger-bench check-only DATABASE [--runs N] [--breakdown]   (the check stage alone, on an existing
+//   ledger, for profiling; --breakdown times its steps: reading, books, facts, each rule)
 //
 // Stages: CSV import through FundApp (parse, validate, hash, post) against raw SQLite inserts of
 // the same posting rows through the C API; one studio's trial balance; every studio's trial
@@ -22,6 +24,8 @@ struct Options {
     var directory = "/tmp/ledger-bench"
     var mode = "run"
     var database = ""
+    var runs = 3
+    var breakdown = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -30,7 +34,10 @@ struct Options {
             case "--studios": studios = Int(iterator.next() ?? "") ?? studios
             case "--vouchers": vouchers = Int(iterator.next() ?? "") ?? vouchers
             case "--dir": directory = iterator.next() ?? directory
+            case "--runs": runs = Int(iterator.next() ?? "") ?? runs
+            case "--breakdown": breakdown = true
             case "tb-all": mode = "tb-all"; database = iterator.next() ?? ""
+            case "check-only": mode = "check-only"; database = iterator.next() ?? ""
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -59,6 +66,13 @@ func peakMemoryMB() -> Double {
     return Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
 }
 
+/// CPU time of every thread of this process so far: the work done, whatever else the machine runs.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
 func format(_ value: Double, _ digits: Int = 1) -> String {
     String(format: "%.\(digits)f", value)
 }
@@ -73,6 +87,24 @@ if options.mode == "tb-all" {
     let elapsed = try seconds { balances = try app.trialBalancesAllStudios() }
     let balanced = balances.allSatisfy { $0.sections.allSatisfy(\.totals.isBalanced) }
     print("\(balances.count) \(format(elapsed, 4)) \(format(peakMemoryMB())) \(balanced)")
+    exit(0)
+}
+
+if options.mode == "check-only" {
+    // The check stage alone, as the benchmark runs it, on a ledger it (or anything) made: the
+    // loop to profile (perf record / valgrind --tool=callgrind) without re-importing.
+    let app = try LedgerApp(path: options.database, clock: clock, user: "bench")
+    for _ in 0..<max(1, options.runs) {
+        var checked: CheckResult? = nil
+        let cpuBefore = processCPUSeconds()
+        let elapsed = try seconds { checked = try app.check(studio: nil, asOf: Bench.checkAsOf) }
+        let cpu = processCPUSeconds() - cpuBefore
+        let vouchers = checked?.summary.vouchers ?? 0
+        print(
+            "check --all: \(vouchers) vouchers, \(checked?.findings.count ?? 0) findings, \(format(elapsed, 3)) s, "
+                + "\(format(elapsed * 1e6 / Double(max(1, vouchers)), 2)) s per 10^6 vouchers (CPU time of all threads \(format(cpu, 3)) s)")
+    }
+    if options.breakdown { try checkBreakdown(app) }
     exit(0)
 }
 
