@@ -41,7 +41,7 @@ extension LedgerApp {
                 return nil
             }.first
         let history = try store.lifecycleHistory(studio: code).filter { $0.date <= day }
-        let status = try self.status(studio: code)
+        let status = try self.status(studio: code, asOf: day)
         let input = EvaluationInput(
             header: header, asOf: day, indicators: set, targets: try store.targets(studio: code), activities: try store.activities(studio: code),
             statement: statement, subsidySpentInWindow: inWindow, subsidySpentTotal: spent,

@@ -29,86 +29,167 @@ extension LedgerApp {
         let refundDue: String
         let fundBalance: String
         let receipts: [String]
+        /// 应收补助资金: accrued, not yet received.
+        let receivable: String?
         let bank: String
-        let hostBank: String
-        let clearing: String
+        /// Bank accounts of each fund, the host unit's own account (单位基本户) first.
+        let banksByFund: [Fund: [String]]
     }
 
     func clawbackAccounts() throws -> ClawbackAccounts {
         let chart = try store.chart()
-        func leaf(_ role: AccountRole, fund: Fund) throws -> [String] {
+        func leaf(_ role: AccountRole, fund: Fund) -> [String] {
             chart.accounts.filter { $0.isLeaf && $0.role == role && $0.accepts(fund) }.map(\.code)
         }
-        let refund = try leaf(.refundDue, fund: .subsidy)
-        let balance = try leaf(.fundBalance, fund: .subsidy)
-        let banks = try leaf(.bank, fund: .subsidy)
-        let clearing = try leaf(.clearing, fund: .subsidy)
-        guard let refundDue = refund.first, let fundBalance = balance.first, let bank = banks.first, let clearingCode = clearing.first else {
-            throw Rejection(.accountUnknown, field: "chart", "科目表缺少应退补助资金（refund-due）、累计结余（fund-balance）、银行存款或内部往来科目")
+        let refund = leaf(.refundDue, fund: .subsidy)
+        let balance = leaf(.fundBalance, fund: .subsidy)
+        let banks = leaf(.bank, fund: .subsidy)
+        guard let refundDue = refund.first, let fundBalance = balance.first, let bank = banks.first, !leaf(.fundReceipts, fund: .subsidy).isEmpty else {
+            throw Rejection(.accountUnknown, field: "chart", "科目表缺少应退补助资金（refund-due）、累计结余（fund-balance）、补助资金收入或银行存款科目")
         }
+        var banksByFund: [Fund: [String]] = [:]
+        for fund in Fund.allCases {
+            let own = leaf(.bank, fund: fund)
+            banksByFund[fund] = own.count > 1 ? Array(own.dropFirst()) + [own[0]] : own
+        }
+        let receivable = chart.accounts.first { $0.isLeaf && $0.role == .receivables && $0.funds == [.subsidy] }?.code
         return ClawbackAccounts(
-            refundDue: refundDue, fundBalance: fundBalance, receipts: try leaf(.fundReceipts, fund: .subsidy), bank: bank,
-            hostBank: banks.count > 1 ? banks[1] : bank, clearing: clearingCode)
+            refundDue: refundDue, fundBalance: fundBalance, receipts: leaf(.fundReceipts, fund: .subsidy), receivable: receivable, bank: bank, banksByFund: banksByFund)
     }
 
     // MARK: Transitions
 
+    /// The clawback voucher of a revocation on `ground` as of the books `books`: the subsidy
+    /// actually received (receipts less any accrued 应收补助资金 still open) becomes 应退补助资金,
+    /// and the open receivable is written off against the receipts it was accrued to. Dated on
+    /// the decision day, or on the first day of the first open month after it.
+    func clawbackDrafts(studio: String, transition: LifecycleTransition, books: LifecycleBooks, accounts: ClawbackAccounts) throws -> [VoucherDraft] {
+        guard transition.to == .revoked, let ground = transition.ground, ground.clawsBack else { return [] }
+        var receipts = Money.zero
+        for code in accounts.receipts { receipts = try receipts.subtracting(books.balance(code, fund: .subsidy)) }
+        let open = try accounts.receivable.map { max(try books.balance($0, fund: .subsidy), .zero) } ?? .zero
+        let received = max(try receipts.subtracting(open), .zero)
+        let writeOff = min(open, max(receipts, .zero))
+        var lines: [VoucherLine] = []
+        let memo = String("撤销工作室资格（\(ground.chineseName)），追回全部补助资金".prefix(Limits.memoLengthMax))
+        if received.fen > 0 {
+            lines += [
+                VoucherLine(memo: memo, account: accounts.fundBalance, fund: .subsidy, side: .debit, amount: received),
+                VoucherLine(memo: "应退市财政局补助资金", account: accounts.refundDue, fund: .subsidy, side: .credit, amount: received),
+            ]
+        }
+        if writeOff.fen > 0, let receivable = accounts.receivable {
+            lines += [
+                VoucherLine(memo: "撤销资格，核销尚未拨付的应收补助资金", account: accounts.receipts[0], fund: .subsidy, side: .debit, amount: writeOff),
+                VoucherLine(memo: "撤销资格，核销尚未拨付的应收补助资金", account: receivable, fund: .subsidy, side: .credit, amount: writeOff),
+            ]
+        }
+        guard !lines.isEmpty else { return [] }
+        return [VoucherDraft(
+            studio: studio, date: books.firstOpenDay(onOrAfter: transition.date), voucherClass: .zhuan, lines: lines,
+            attachments: 1, counterparty: "资阳市财政局", preparer: user,
+            sourceRef: "撤销决定 \(transition.by) \(transition.date.iso)")]
+    }
+
     /// Moves a studio to its next state. Revocation on the grounds of fraud or a failed
-    /// re-inspection posts the clawback: the whole subsidy received becomes 应退补助资金.
+    /// re-inspection posts the clawback (see `clawbackDrafts`), checked like every other
+    /// voucher (posting rules, closed months, the policy's blocks) before anything is written.
     @discardableResult
     public func advance(studio: String, transition: LifecycleTransition) throws -> [PostedVoucher] {
         let accounts = try clawbackAccounts()
-        let user = self.user
+        var planned: [VoucherDraft] = []
+        if transition.to == .revoked, transition.ground?.clawsBack == true {
+            let books = try store.lifecycleBooks(studio: studio, through: transition.date)
+            try Lifecycle.validate(transition, after: books.history, studio: books.studio, today: clock.today())
+            planned = try clawbackDrafts(studio: studio, transition: transition, books: books, accounts: accounts)
+            if !planned.isEmpty { try enforceBlocks(planned) }
+        }
         return try store.recordTransition(transition, studio: studio, stamp: stamp()) { books in
-            guard transition.to == .revoked, transition.ground?.clawsBack == true else { return [] }
-            var received = Money.zero
-            for code in accounts.receipts { received = try received.subtracting(books.balance(code, fund: .subsidy)) }
-            guard received.fen > 0 else { return [] }
-            let memo = "撤销工作室资格（\(transition.ground!.chineseName)），追回全部补助资金"
-            return [VoucherDraft(
-                studio: studio, date: transition.date, voucherClass: .zhuan,
-                lines: [
-                    VoucherLine(memo: String(memo.prefix(Limits.memoLengthMax)), account: accounts.fundBalance, fund: .subsidy, side: .debit, amount: received),
-                    VoucherLine(memo: "应退市财政局补助资金", account: accounts.refundDue, fund: .subsidy, side: .credit, amount: received),
-                ],
-                attachments: 1, counterparty: "资阳市财政局", preparer: user,
-                sourceRef: "撤销决定 \(transition.by) \(transition.date.iso)")]
+            let drafts = try self.clawbackDrafts(studio: studio, transition: transition, books: books, accounts: accounts)
+            guard drafts == planned else { throw Self.booksChanged }
+            return drafts
         }
     }
 
-    /// Repays outstanding 应退补助资金 from the subsidy account; a shortfall in the subsidy
-    /// bank is made up by the host unit from `shortfallFund` through 内部往来.
+    static let booksChanged = Rejection(.booksChanged, field: "studio", "账簿在检查凭证与记账之间发生了变化，请重新执行该命令")
+
+    /// The repayment voucher of outstanding 应退补助资金 as of `date`: from the subsidy account,
+    /// and any shortfall made up by the host unit from `shortfallFund`, whose bank balance must
+    /// cover it on that day (subsidy Cr 累计结余 / that fund Dr 累计结余, Cr 银行存款: the host
+    /// unit bears it; no 内部往来 is left open and no bank goes negative).
+    func repaymentDrafts(
+        studio: String, date: CalendarDate, amount: Money?, shortfallFund: Fund, books: LifecycleBooks, accounts: ClawbackAccounts,
+        today: CalendarDate
+    ) throws -> [VoucherDraft] {
+        if date > today {
+            throw Rejection(.repaymentDateInvalid, field: "date", "退回日期 \(date.iso) 晚于今天 \(today.iso)")
+        }
+        if let revoked = books.history.last(where: { $0.to == .revoked }), date < revoked.date {
+            throw Rejection(
+                .repaymentDateInvalid, field: "date", "退回日期 \(date.iso) 早于撤销决定日期 \(revoked.date.iso)：先有追回，后有退回")
+        }
+        let owed = try books.balance(accounts.refundDue, fund: .subsidy).negated
+        guard owed.fen > 0 else {
+            throw Rejection(.nothingOwed, field: "studio", "截至 \(date.iso)，工作室 \(studio) 没有未退回的应退补助资金")
+        }
+        let paying = amount ?? owed
+        guard paying.fen > 0, paying <= owed else {
+            throw Rejection(.nothingOwed, field: "amount", "退回金额 \(paying.plainString) 应大于 0 且不超过截至 \(date.iso) 的应退余额 \(owed.plainString)")
+        }
+        let inBank = max(try books.balance(accounts.bank, fund: .subsidy), .zero)
+        let fromBank = min(inBank, paying)
+        let shortfall = try paying.subtracting(fromBank)
+        var lines = [VoucherLine(memo: "退回市财政局补助资金", account: accounts.refundDue, fund: .subsidy, side: .debit, amount: paying)]
+        if fromBank.fen > 0 {
+            lines.append(VoucherLine(memo: "退回市财政局补助资金", account: accounts.bank, fund: .subsidy, side: .credit, amount: fromBank))
+        }
+        if shortfall.fen > 0 {
+            var available: [(String, Money)] = []
+            var total = Money.zero
+            for code in accounts.banksByFund[shortfallFund] ?? [] {
+                let balance = max(try books.balance(code, fund: shortfallFund), .zero)
+                if balance.fen > 0 { available.append((code, balance)); total = try total.adding(balance) }
+            }
+            guard total >= shortfall else {
+                throw Rejection(
+                    .shortfallNotFunded, field: "shortfall-fund",
+                    "截至 \(date.iso) 补助资金专户余额 \(inBank.plainString) 元，差额 \(shortfall.plainString) 元须由依托单位补足，"
+                        + "但\(shortfallFund.chineseName)银行存款只有 \(total.plainString) 元：请先记入依托单位补足的款项"
+                        + "（收到\(shortfallFund.chineseName)），或用 --shortfall-fund 选择其他资金")
+            }
+            let memo = "依托单位以\(shortfallFund.chineseName)补足应退补助资金差额"
+            lines.append(VoucherLine(memo: memo, account: accounts.fundBalance, fund: .subsidy, side: .credit, amount: shortfall))
+            lines.append(VoucherLine(memo: memo, account: accounts.fundBalance, fund: shortfallFund, side: .debit, amount: shortfall))
+            var left = shortfall
+            for (code, balance) in available where left.fen > 0 {
+                let part = min(balance, left)
+                lines.append(VoucherLine(memo: memo, account: code, fund: shortfallFund, side: .credit, amount: part))
+                left = try left.subtracting(part)
+            }
+        }
+        return [VoucherDraft(
+            studio: studio, date: date, voucherClass: .fu, lines: lines, attachments: 1, settlement: .bankTransfer,
+            counterparty: "资阳市财政局", preparer: user, sourceRef: "退回补助资金")]
+    }
+
+    /// Repays outstanding 应退补助资金 (see `repaymentDrafts`), on or after the revocation and
+    /// not after today, checked like every other voucher before it is posted.
     @discardableResult
     public func repay(studio: String, date: CalendarDate, amount: Money?, shortfallFund: Fund = .selfRaised) throws -> [PostedVoucher] {
-        precondition(shortfallFund != .subsidy, "the shortfall comes from another fund")
+        guard shortfallFund != .subsidy else {
+            throw Rejection(.fundUnknown, field: "shortfall-fund", "差额须由补助资金以外的资金（自筹或企业支持资金）补足")
+        }
         let accounts = try clawbackAccounts()
-        let user = self.user
-        return try store.postFromBooks(studio: studio, stamp: stamp(), action: "studio.repay", detail: "退回补助资金") { books in
-            let owed = try books.balance(accounts.refundDue, fund: .subsidy).negated
-            guard owed.fen > 0 else {
-                throw Rejection(.nothingOwed, field: "studio", "工作室 \(studio) 没有未退回的应退补助资金")
-            }
-            let paying = amount ?? owed
-            guard paying.fen > 0, paying <= owed else {
-                throw Rejection(.nothingOwed, field: "amount", "退回金额 \(paying.plainString) 应大于 0 且不超过应退余额 \(owed.plainString)")
-            }
-            let inBank = max(try books.balance(accounts.bank, fund: .subsidy), .zero)
-            let fromBank = min(inBank, paying)
-            let shortfall = try paying.subtracting(fromBank)
-            var lines = [VoucherLine(memo: "退回市财政局补助资金", account: accounts.refundDue, fund: .subsidy, side: .debit, amount: paying)]
-            if fromBank.fen > 0 {
-                lines.append(VoucherLine(memo: "退回市财政局补助资金", account: accounts.bank, fund: .subsidy, side: .credit, amount: fromBank))
-            }
-            if shortfall.fen > 0 {
-                lines += [
-                    VoucherLine(memo: "依托单位补足应退补助资金", account: accounts.clearing, fund: .subsidy, side: .credit, amount: shortfall),
-                    VoucherLine(memo: "依托单位补足应退补助资金", account: accounts.clearing, fund: shortfallFund, side: .debit, amount: shortfall),
-                    VoucherLine(memo: "依托单位补足应退补助资金", account: accounts.hostBank, fund: shortfallFund, side: .credit, amount: shortfall),
-                ]
-            }
-            return [VoucherDraft(
-                studio: studio, date: date, voucherClass: .fu, lines: lines, attachments: 1, settlement: .bankTransfer,
-                counterparty: "资阳市财政局", preparer: user, sourceRef: "退回补助资金")]
+        let today = clock.today()
+        let planned = try repaymentDrafts(
+            studio: studio, date: date, amount: amount, shortfallFund: shortfallFund,
+            books: try store.lifecycleBooks(studio: studio, through: date), accounts: accounts, today: today)
+        try enforceBlocks(planned)
+        return try store.postFromBooks(studio: studio, through: date, stamp: stamp(), action: "studio.repay", detail: "退回补助资金") { books in
+            let drafts = try self.repaymentDrafts(
+                studio: studio, date: date, amount: amount, shortfallFund: shortfallFund, books: books, accounts: accounts, today: today)
+            guard drafts == planned else { throw Self.booksChanged }
+            return drafts
         }
     }
 
@@ -116,18 +197,25 @@ extension LedgerApp {
         try store.recordNotice(kind, studio: studio, date: date, by: by, note: note, stamp: stamp())
     }
 
-    public func status(studio code: String) throws -> StudioStatus {
+    /// Where a studio stands, from everything recorded, or as of `asOf` (steps, notices and
+    /// vouchers dated later left out).
+    public func status(studio code: String, asOf: CalendarDate? = nil) throws -> StudioStatus {
         let studio = try store.studio(code: code)
-        let records = try store.lifecycleRecords(studio: code)
+        let records = try store.lifecycleRecords(studio: code).filter { asOf == nil || $0.transition.date <= asOf! }
         let history = records.filter { $0.kind == "transition" }.map(\.transition)
         let accounts = try clawbackAccounts()
-        let turnovers = try store.turnovers(studio: code, fund: .subsidy)
         var received = Money.zero
         var refund = Money.zero
-        for turnover in turnovers {
-            let net = try turnover.credit.subtracting(turnover.debit)
-            if accounts.receipts.contains(turnover.account) { received = try received.adding(net) }
-            if turnover.account == accounts.refundDue { refund = try refund.adding(net) }
+        if let asOf {
+            let books = try store.lifecycleBooks(studio: code, through: asOf)
+            for code in accounts.receipts { received = try received.subtracting(books.balance(code, fund: .subsidy)) }
+            refund = try books.balance(accounts.refundDue, fund: .subsidy).negated
+        } else {
+            for turnover in try store.turnovers(studio: code, fund: .subsidy) {
+                let net = try turnover.credit.subtracting(turnover.debit)
+                if accounts.receipts.contains(turnover.account) { received = try received.adding(net) }
+                if turnover.account == accounts.refundDue { refund = try refund.adding(net) }
+            }
         }
         let state = Lifecycle.effective(history)
         return StudioStatus(
@@ -135,7 +223,10 @@ extension LedgerApp {
             constructionWindow: studio.constructionWindow, approvedSubsidyFen: studio.approvedSubsidy, subsidyReceivedFen: received,
             refundOwedFen: refund, warnings: records.filter { $0.kind == "warning" }.count,
             commendations: records.filter { $0.kind == "commendation" }.count,
-            openChanges: try store.changes(studio: code).filter { $0.decided == nil }.count,
+            openChanges: try store.changes(studio: code).filter { asOf == nil || $0.eventDate <= asOf! }.filter { change in
+                guard let decided = change.decided else { return true }
+                return asOf.map { decided > $0 } ?? false
+            }.count,
             rectificationDeadline: state == .rectification ? history.last?.deadline : nil)
     }
 
@@ -156,10 +247,12 @@ extension LedgerApp {
     /// Every due and overdue item across studios (or one), by date.
     public func deadlines(asOf: CalendarDate? = nil, studio: String? = nil) throws -> [DeadlineItem] {
         let day = asOf ?? clock.today()
+        let calendar = try holidayCalendar()
         var items: [DeadlineItem] = []
         for each in try store.studios() where studio == nil || each.code == studio {
             items += Deadlines.items(
-                studio: each, history: try store.lifecycleHistory(studio: each.code), changes: try store.changes(studio: each.code), asOf: day)
+                studio: each, history: try store.lifecycleHistory(studio: each.code), changes: try store.changes(studio: each.code), asOf: day,
+                calendar: calendar)
         }
         if let studio, items.isEmpty { _ = try store.studio(code: studio) }
         return items.sorted { ($0.date, $0.studio, $0.kind.rawValue) < ($1.date, $1.studio, $1.kind.rawValue) }

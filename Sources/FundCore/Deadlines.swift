@@ -82,9 +82,15 @@ public struct DeadlineItem: Hashable, Sendable, Codable {
     public let daysLeft: Int
 }
 
-/// Every deadline rule of the measures, and the list of items due for one studio.
+/// Every deadline rule of the measures, computed by ONE rule (民法典 第二百零一条、第二百零二条):
+/// a period runs from the day after its start day (the start day is not counted); a period of
+/// N days ends on start + N; a period of months or years ends on the corresponding day of the
+/// last month, or on that month's last day when it has no such day (2024-02-29 + 2 years →
+/// 2026-02-28). The arithmetic here is pure calendar arithmetic; moving a last day that falls on
+/// a public holiday or weekend to the next working day (第二百零三条) is `movedToWorkingDay`,
+/// applied to the deadline list only.
 public enum Deadlines {
-    /// 拟建名单 is publicly noticed for 7 days (第七条(三)): the start day and six more.
+    /// 拟建名单 is publicly noticed for 7 days (第七条(三)).
     public static let publicNoticeDays = 7
     public static let changeReportDays = 30
     public static let changeDecisionDays = 30
@@ -92,31 +98,51 @@ public enum Deadlines {
     /// How far ahead the end of a construction window is listed.
     public static let constructionLookaheadDays = 90
 
-    /// The last day of a notice that starts on `start` (2026-01-05 → 2026-01-11).
-    public static func publicNoticeEnd(start: CalendarDate) -> CalendarDate { start.adding(days: publicNoticeDays - 1) }
+    /// The last day of a period of `days` days starting on `start` (第二百零一条: the start day
+    /// is not counted, so 2026-01-31 + 30 days → 2026-03-02).
+    public static func end(of start: CalendarDate, days: Int) -> CalendarDate { start.adding(days: days) }
 
-    /// The first day recognition may follow a notice started on `start`.
-    public static func earliestRecognition(noticeStart start: CalendarDate) -> CalendarDate { start.adding(days: publicNoticeDays) }
+    /// The last day of a period of `months` months starting on `start` (第二百零二条): the
+    /// corresponding day of the last month, or its last day (2025-08-31 + 6 months → 2026-02-28).
+    public static func end(of start: CalendarDate, months: Int) -> CalendarDate { start.adding(months: months) }
+
+    /// The last day of a notice that starts on `start` (2026-01-05 → 2026-01-12).
+    public static func publicNoticeEnd(start: CalendarDate) -> CalendarDate { end(of: start, days: publicNoticeDays) }
+
+    /// The first day recognition may follow a notice started on `start`: the day after its last day.
+    public static func earliestRecognition(noticeStart start: CalendarDate) -> CalendarDate { publicNoticeEnd(start: start).adding(days: 1) }
 
     /// The latest rectification deadline (第十四条: 不超过6个月); month ends clamp, so
     /// 2025-08-31 gives 2026-02-28 and 2027-08-31 gives 2028-02-29.
-    public static func rectificationDeadlineMax(from date: CalendarDate) -> CalendarDate { date.adding(months: rectificationMonthsMax) }
+    public static func rectificationDeadlineMax(from date: CalendarDate) -> CalendarDate { end(of: date, months: rectificationMonthsMax) }
 
-    public static func changeReportDue(event: CalendarDate) -> CalendarDate { event.adding(days: changeReportDays) }
+    public static func changeReportDue(event: CalendarDate) -> CalendarDate { end(of: event, days: changeReportDays) }
 
-    public static func changeDecisionDue(report: CalendarDate) -> CalendarDate { report.adding(days: changeDecisionDays) }
+    public static func changeDecisionDue(report: CalendarDate) -> CalendarDate { end(of: report, days: changeDecisionDays) }
 
-    /// The last day of the 2-year construction window (第四条).
+    /// The last day of the 2-year construction window (第四条): 2025-12-15 → 2027-12-15,
+    /// 2024-02-29 → 2026-02-28.
     public static func constructionEnd(recognized: CalendarDate) -> CalendarDate {
-        recognized.adding(years: Limits.constructionYears).adding(days: -1)
+        end(of: recognized, months: Limits.constructionYears * 12)
+    }
+
+    /// 第二百零三条: a last day that is a public holiday or a weekend moves to the next working day.
+    public static func movedToWorkingDay(_ date: CalendarDate, calendar: HolidayCalendar) -> CalendarDate {
+        var day = date
+        // A holiday run never lasts a month; the bound only guards a corrupt calendar.
+        for _ in 0..<31 where calendar.isNonWorking(day) { day = day.adding(days: 1) }
+        return day
     }
 
     /// The open items of one studio as of `asOf`, by date.
     public static func items(
-        studio: Studio, history: [LifecycleTransition], changes: [StudioChange], asOf: CalendarDate
+        studio: Studio, history: [LifecycleTransition], changes: [StudioChange], asOf: CalendarDate,
+        calendar: HolidayCalendar? = nil
     ) -> [DeadlineItem] {
         var items: [DeadlineItem] = []
-        func add(_ date: CalendarDate, _ kind: DeadlineItem.Kind, _ detail: String) {
+        func add(_ legal: CalendarDate, _ kind: DeadlineItem.Kind, _ text: String) {
+            let date = calendar.map { movedToWorkingDay(legal, calendar: $0) } ?? legal
+            let detail = date == legal ? text : text + "（\(legal.iso) 为休息日，顺延至 \(date.iso)）"
             items.append(DeadlineItem(
                 studio: studio.code, date: date, kind: kind, detail: detail, overdue: date < asOf, daysLeft: asOf.days(until: date)))
         }

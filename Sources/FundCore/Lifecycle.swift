@@ -198,14 +198,29 @@ public enum Lifecycle {
         return from.successors.contains(to)
     }
 
+    /// The state a step leaves: the latest recorded one; with nothing recorded, none for an
+    /// entry step (`applied`, `recognized`) and otherwise the `recognized` that `effective`
+    /// implies (a studio registered with `studio add` and no history kept here).
+    public static func from(_ history: [LifecycleTransition], to next: LifecycleState) -> LifecycleState? {
+        if let last = current(history) { return last }
+        return LifecycleState.entryStates.contains(next) ? nil : .recognized
+    }
+
     /// Checks `next` against the studio and its history; throws the reason it cannot happen.
-    public static func validate(_ next: LifecycleTransition, after history: [LifecycleTransition], studio: Studio) throws(Rejection) {
+    /// `today` is the app's clock: a decision cannot be recorded before it is taken.
+    public static func validate(
+        _ next: LifecycleTransition, after history: [LifecycleTransition], studio: Studio, today: CalendarDate
+    ) throws(Rejection) {
         if next.by.isEmpty { throw Rejection(.actorMissing, field: "by", "须注明作出决定的单位或人员（--by）") }
         if next.by.count > Limits.nameLengthMax || next.note.count > Limits.memoLengthMax {
             throw Rejection(.fieldTooLong, field: "note", "决定单位不超过 \(Limits.nameLengthMax) 字，说明不超过 \(Limits.memoLengthMax) 字")
         }
-        let from = current(history)
+        let from = from(history, to: next.to)
         guard isLegal(from: from, to: next.to) else { throw illegal(from: from, to: next.to) }
+        if next.date > today {
+            throw Rejection(
+                .lifecycleDateOrder, field: "date", "日期 \(next.date.iso) 晚于今天 \(today.iso)：不能预先登记尚未作出的决定")
+        }
         if let last = history.last, next.date < last.date {
             throw Rejection(
                 .lifecycleDateOrder, field: "date",
@@ -258,6 +273,12 @@ public enum Lifecycle {
         default:
             if next.date < studio.recognized {
                 throw Rejection(.lifecycleDateOrder, field: "date", "认定后的步骤不能早于认定日期 \(studio.recognized.iso)")
+            }
+            let windowEnd = studio.constructionWindow.upperBound
+            if next.to == .acceptance && next.date < windowEnd {
+                throw Rejection(
+                    .acceptanceBeforeWindowEnd, field: "date",
+                    "考核验收日期 \(next.date.iso) 早于建设期届满日 \(windowEnd.iso)：建设期满后方可考核验收（第十四条）")
             }
         }
     }

@@ -110,6 +110,11 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case actorMissing = "L017"
     case noticeKindUnknown = "L018"
     case noticeNotAllowed = "L019"
+    case acceptanceBeforeWindowEnd = "L020"
+    case shortfallNotFunded = "L021"
+    case repaymentDateInvalid = "L022"
+    case activityDuplicate = "L023"
+    case booksChanged = "L024"
 
     /// A short English name for logs and JSON, stable like the code.
     public var name: String {

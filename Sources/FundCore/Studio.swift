@@ -121,9 +121,10 @@ public struct Studio: Hashable, Sendable, Codable {
     public static let recognitionYears = 1990...2900
 
     /// The construction window (第四条: 2 years from recognition): the first and last day,
-    /// inclusive. Recognised 2025-12-15 → 2025-12-15 … 2027-12-14.
+    /// inclusive, by the one deadline rule of `Deadlines` (民法典 第二百零一、二百零二条).
+    /// Recognised 2025-12-15 → 2025-12-15 … 2027-12-15; 2024-02-29 → … 2026-02-28.
     public var constructionWindow: ClosedRange<CalendarDate> {
-        recognized...recognized.adding(years: Limits.constructionYears).adding(days: -1)
+        recognized...Deadlines.constructionEnd(recognized: recognized)
     }
 }
 

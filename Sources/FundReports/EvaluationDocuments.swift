@@ -241,13 +241,16 @@ enum EvaluationDocuments {
         var text = "工作室当前状态：\(value.lifecycleState.chineseName)"
         if let last = input.history.last { text += "（\(last.date.chinese)，\(last.by)）" }
         text += "。"
-        if let ground = input.history.last(where: { $0.to == .revoked })?.ground {
-            text += "撤销事由：\(ground.chineseName)。"
-        }
+        let ground = input.history.last(where: { $0.to == .revoked })?.ground
+        if let ground { text += "撤销事由：\(ground.chineseName)。" }
+        // 第十条 for fraud (骗取建设项目资金), 第十四条 for failing re-inspection.
+        let article = ground == .fraud ? "第十条" : "第十四条"
         if value.refundOwedFen.fen > 0 {
-            text += "按第十四条规定应追回全部补助资金，应退补助资金 \(value.refundOwedFen.groupedString) 元尚未退回。"
-        } else if value.lifecycleState == .revoked {
-            text += "应退补助资金已全部退回。"
+            text += "按\(article)规定应追回全部补助资金，应退补助资金 \(value.refundOwedFen.groupedString) 元尚未退回。"
+        } else if let ground, ground.clawsBack {
+            text += "按\(article)规定追回的补助资金已全部退回。"
+        } else if ground != nil {
+            text += "该撤销事由不涉及追回补助资金。"
         }
         text += "本报告数据截至\(value.asOf.chinese)，由 WorkshopLedger 根据项目账簿和活动记录生成；第三方审计机构出具的项目经费使用情况审计报告另附。"
         return DocumentSection(heading: "七、其他需要说明的问题", blocks: [.paragraph(text)])

@@ -155,6 +155,8 @@ public enum EvaluationReport {
                     spent += line.spentFen.fen
                 }
             }
+            // Spending with no budget is not "on budget": 0 (see `score`); no spending at all is nil.
+            if budget == 0 { return spent > 0 ? Int64.max : nil }
             return Scoring.rate(spent, of: budget)
         }
     }
@@ -170,11 +172,14 @@ public enum EvaluationReport {
         let scored: Score
         var reason = ""
         switch (targetValue, actualValue) {
+        case (_, Int64.max?) where measure == .equipmentCost:
+            scored = .zero
+            reason = "无预算支出：发生设备购置支出但未编制设备购置预算"
         case (let target?, let actual?):
             scored = Scoring.score(indicator.kind, points: points, target: target, actual: actual)
         case (_, nil) where measure == .equipmentCost:
             scored = points
-            reason = "未编制设备购置预算或未发生设备购置，按满分计"
+            reason = "未发生设备购置支出，按满分计"
         case (nil, _):
             scored = .zero
             reason = "未设定绩效目标，无法评价"
@@ -190,7 +195,7 @@ public enum EvaluationReport {
         return .init(
             id: indicator.id, category: indicator.category, categoryName: category.name, group: indicator.group, name: indicator.name,
             unit: indicator.unit, kind: indicator.kind, source: measure.chineseSource, pointsHundredths: points.hundredths,
-            targetHundredths: indicator.kind == .deduction ? nil : targetValue, actualHundredths: actualValue,
+            targetHundredths: indicator.kind == .deduction ? nil : targetValue, actualHundredths: actualValue == Int64.max ? nil : actualValue,
             scoreHundredths: scored.hundredths, deviationReason: reason)
     }
 

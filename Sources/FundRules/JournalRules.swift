@@ -54,7 +54,9 @@ struct LowExecution: Rule {
         var findings: [Finding] = []
         var yearStart = books.studio.recognized
         for number in 1...Limits.constructionYears {
-            let yearEnd = yearStart.adding(years: 1).adding(days: -1)
+            // The last construction year ends with the window (its last day is the anniversary).
+            let yearEnd = number == Limits.constructionYears
+                ? books.studio.constructionWindow.upperBound : yearStart.adding(years: 1).adding(days: -1)
             defer { yearStart = yearEnd.adding(days: 1) }
             guard yearEnd <= context.asOf else { break }
             var received: Int64 = 0

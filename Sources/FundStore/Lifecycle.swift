@@ -105,7 +105,17 @@ public struct LifecycleRecord: Sendable, Hashable, Codable {
 public struct LifecycleBooks: Sendable {
     public let studio: Studio
     public let history: [LifecycleTransition]
+    /// As of the day of the step (or of the repayment): vouchers dated later are not in them.
     let balances: [String: Money]
+    /// The studio's closed months.
+    public let periods: PeriodBook
+
+    /// The first day on or after `date` in an open month: `date` itself when its month is
+    /// open, else the first day of the first open month.
+    public func firstOpenDay(onOrAfter date: CalendarDate) -> CalendarDate {
+        if periods.isOpen(date.period) { return date }
+        return periods.closedThrough!.next.firstDay
+    }
 
     /// The debit-positive balance of `account` (a leaf or a parent code) in `fund`.
     public func balance(_ account: String, fund: Fund) throws(Rejection) -> Money {
@@ -127,8 +137,10 @@ extension LedgerStore {
         try queue.write { db in
             let (studioID, studio) = try Self.studioRow(db, code: code)
             let history = try Self.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
-            try Lifecycle.validate(transition, after: history, studio: studio)
-            let books = LifecycleBooks(studio: studio, history: history, balances: try Self.balances(db, studioID: studioID))
+            try Lifecycle.validate(transition, after: history, studio: studio, today: stamp.today)
+            let books = LifecycleBooks(
+                studio: studio, history: history, balances: try Self.balances(db, studioID: studioID, through: transition.date),
+                periods: try Self.periodBook(db, studioID: studioID))
             let drafts = try vouchers(books)
             try db.execute(
                 sql: """
@@ -217,12 +229,18 @@ extension LedgerStore {
         }
     }
 
-    /// Debit-positive balances of one studio by "fund|account".
-    static func balances(_ db: Database, studioID: Int64) throws -> [String: Money] {
+    /// Debit-positive balances of one studio by "fund|account", from the vouchers dated on or
+    /// before `through`.
+    static func balances(_ db: Database, studioID: Int64, through: CalendarDate) throws -> [String: Money] {
         var result: [String: Money] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT fund, account, sum(debit_fen) - sum(credit_fen) FROM month_balance WHERE studio_id = ? GROUP BY fund, account",
-            arguments: [studioID])
+            db,
+            sql: """
+                SELECT p.fund, p.account, sum(CASE p.side WHEN 'debit' THEN p.amount_fen ELSE -p.amount_fen END)
+                FROM posting p JOIN voucher v ON v.id = p.voucher_id
+                WHERE p.studio_id = ? AND v.date <= ? GROUP BY p.fund, p.account
+                """,
+            arguments: [studioID, through.iso])
         {
             result["\(row[0] as String)|\(row[1] as String)"] = Money(fen: row[2])
         }
@@ -390,16 +408,30 @@ extension LedgerStore {
 }
 
 extension LedgerStore {
-    /// Posts the vouchers `build` derives from the studio's balances, read and written in one
-    /// transaction (the repayment of a clawback), logged under `action`.
+    /// The studio's books as of `date` (balances of vouchers dated on or before it), read in
+    /// one transaction; what a lifecycle step or repayment derives its vouchers from.
+    public func lifecycleBooks(studio code: String, through date: CalendarDate) throws -> LifecycleBooks {
+        try queue.read { db in
+            let (studioID, studio) = try Self.studioRow(db, code: code)
+            let history = try Self.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
+            return LifecycleBooks(
+                studio: studio, history: history, balances: try Self.balances(db, studioID: studioID, through: date),
+                periods: try Self.periodBook(db, studioID: studioID))
+        }
+    }
+
+    /// Posts the vouchers `build` derives from the studio's balances as of `through`, read and
+    /// written in one transaction (the repayment of a clawback), logged under `action`.
     public func postFromBooks(
-        studio code: String, stamp: Stamp, action: String, detail: String,
+        studio code: String, through date: CalendarDate, stamp: Stamp, action: String, detail: String,
         build: (LifecycleBooks) throws -> [VoucherDraft]
     ) throws -> [PostedVoucher] {
         try queue.write { db in
             let (studioID, studio) = try Self.studioRow(db, code: code)
             let history = try Self.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
-            let drafts = try build(LifecycleBooks(studio: studio, history: history, balances: try Self.balances(db, studioID: studioID)))
+            let drafts = try build(LifecycleBooks(
+                studio: studio, history: history, balances: try Self.balances(db, studioID: studioID, through: date),
+                periods: try Self.periodBook(db, studioID: studioID)))
             let session = try PostingSession(db: db, stamp: stamp)
             for draft in drafts { try session.post(draft, kind: .normal) }
             try session.flush()

@@ -79,7 +79,7 @@ struct EndToEndTests {
         let findings = checked?["findings"] as? [[String: Any]] ?? []
         #expect(findings.count == 11)
         #expect(findings.allSatisfy { ($0["rule"] as? String) != nil && ($0["article"] as? String)?.contains("第") == true && $0["amountFen"] is Int })
-        #expect((checked?["summary"] as? [String: Any])?["studios"] as? Int == 3)
+        #expect((checked?["summary"] as? [String: Any])?["studios"] as? Int == 4)
         let clean = try run(["check", "--db", database, "--studio", "ZY2025-003", "--as-of", "2026-11-20"], in: directory)
         #expect(clean.status == 0)
         #expect(clean.stdout.contains("未发现问题"))

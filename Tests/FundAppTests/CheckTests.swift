@@ -37,9 +37,11 @@ struct CheckTests {
         ].sorted()
         #expect(found == expected)
         #expect(!result.findings.contains { $0.studio == "ZY2025-003" }, "the college's studio is clean")
+        #expect(!result.findings.contains { $0.studio == "ZY2024-001" }, "the accepted 2024 studio is clean")
         #expect(result.hasViolations)
-        #expect(result.summary.studios == 3)
-        #expect(result.summary.policies == ["ziyang-2025"])
+        #expect(result.summary.studios == 4)
+        // ZY2024-001, recognised in 2024, is judged under the 2019 measures.
+        #expect(result.summary.policies == ["ziyang-2019", "ziyang-2025"])
         // The reversed R&D voucher of ZY2025-002 (charged to the subsidy, re-booked to the
         // enterprise fund) raises nothing: the red reversal cancels it.
         #expect(!result.findings.contains { $0.studio == "ZY2025-002" && $0.voucher?.period == "2026-03" })

@@ -12,7 +12,7 @@ struct DemoTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Demo.build(in: directory)
         let app = result.app
-        #expect(result.studios.count == 3)
+        #expect(result.studios.count == 4)
         let kinds = Set(try app.store.hostUnits().map(\.kind))
         #expect(kinds == Set(HostUnitKind.allCases))
         for studio in result.studios {

@@ -49,7 +49,7 @@ struct EvaluationTests {
             "certification-rate": 375,  // 4 × 75 % / 80 %
             "project-acceptance": 300,
             "compliance": 500,  // no confirmed violations
-            "timeliness": 600, "equipment-cost": 600,  // all spent in the window; no equipment budget
+            "timeliness": 600, "equipment-cost": 0,  // all spent in the window; equipment bought with no budget
             "economic-benefit": 642,  // 10 × 32,100 / 50,000
             "awards": 0, "units-reached": 500, "equipment-in-use": 0,
             "premises": 425,  // qualitative 85 %
@@ -58,11 +58,25 @@ struct EvaluationTests {
         ]
         #expect(built.value.confirmedViolations == 0)
         #expect(scores == expected)
-        #expect(built.value.categories.map(\.scoreHundredths) == [4_255, 1_567, 1_000, 800])
-        #expect(built.value.totalHundredths == 7_622)
+        #expect(built.value.categories.map(\.scoreHundredths) == [3_655, 1_567, 1_000, 800])
+        #expect(built.value.totalHundredths == 7_022)
         #expect(built.value.grade == .fair)
+        let equipment = built.value.lines.first { $0.id == "equipment-cost" }!
+        #expect(equipment.deviationReason.hasPrefix("无预算支出") && equipment.actualHundredths == nil)
         let apprentices = built.value.lines.first { $0.id == "apprentices" }!
         #expect(apprentices.deviationReason == "实际 4人，低于目标 5人，完成 80.00%")
+    }
+
+    @Test func equipmentCostScoresFullOnlyWithoutSpendingAndByBudgetOtherwise() throws {
+        // No equipment bought: full marks.
+        let empty = try TestLedger.app()
+        let none = try empty.evaluation(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "equipment-cost" }!
+        #expect(none.scoreHundredths == 600 && none.deviationReason == "未发生设备购置支出，按满分计")
+        // 24,000 spent against a 20,000 budget: 6 × 100/120 = 5.00.
+        let app = try sampleStudio()
+        _ = try app.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_000_000), reason: "测试")
+        let over = try app.evaluation(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "equipment-cost" }!
+        #expect(over.scoreHundredths == 500 && over.actualHundredths == 12_000)
     }
 
     @Test func confirmedViolationsAreDeducted() throws {
@@ -97,12 +111,12 @@ struct EvaluationTests {
                     print("|".join("" if v is None else str(v) for v in row))
             """, [written[0].path])
         #expect(cells.contains("总分"))
-        #expect(cells.contains("76.22"))
+        #expect(cells.contains("70.22"))
         #expect(cells.contains("带徒人数"))
         #expect(cells.contains("实际 4人，低于目标 5人，完成 80.00%"))
         for pdf in [written[1], written[2]] {
             let text = try ExternalTool.run("pdftotext", ["-layout", pdf.path, "-"]).stdout
-            #expect(text.contains("76.22"))
+            #expect(text.contains("70.22"))
         }
         let report = try ExternalTool.run("pdftotext", [written[2].path, "-"]).stdout
         for heading in ["一、基本情况和绩效目标", "二、绩效评价工作开展情况", "三、综合评价结论", "四、绩效指标分析", "六、有关建议", "七、其他需要说明的问题"] {
@@ -111,7 +125,7 @@ struct EvaluationTests {
         let html = try String(contentsOf: written[3], encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("评价等级为“中”"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: written[4])) as? [String: Any]
-        #expect(json?["totalHundredths"] as? Int == 7_622)
+        #expect(json?["totalHundredths"] as? Int == 7_022)
     }
 
     @Test func anEditedIndicatorFileReplacesTheDefault() throws {

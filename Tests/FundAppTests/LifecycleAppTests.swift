@@ -15,9 +15,12 @@ private func step(_ to: LifecycleState, _ date: String, ground: RevocationGround
 
 @Suite("Studio lifecycle in the books")
 struct LifecycleAppTests {
+    /// A clock late enough for every step of the walk-through (steps may not be dated after today).
+    static let late = FixedClock(instant: "2028-12-31T01:00:00Z", today: day("2028-12-31"))
+
     /// Subsidy 30,000 received, 20,000 spent on equipment: 10,000 left in the subsidy account.
-    func studioWithBooks() throws -> LedgerApp {
-        let app = try TestLedger.app()
+    func studioWithBooks(clock: any LedgerClock = LifecycleAppTests.late) throws -> LedgerApp {
+        let app = try TestLedger.app(clock: clock)
         _ = try app.store.post(
             [
                 TestLedger.receipt(fund: .subsidy, fen: 3_000_000),
@@ -58,15 +61,45 @@ struct LifecycleAppTests {
         #expect(try app.verify().isClean)
         #expect(try app.store.acceptanceScores(studio: "S1").map(\.score.hundredths) == [5_800, 5_500])
 
-        // 10,000 from the subsidy account, the other 20,000 made up from the self-raised fund.
+        // Not before the clawback, and not while the host unit's money is not in the books.
+        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2028-06-29"), amount: nil) })?.code == .repaymentDateInvalid)
+        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2029-01-01"), amount: nil) })?.code == .repaymentDateInvalid)
+        let unfunded = #expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2028-07-05"), amount: nil) }
+        #expect(unfunded?.code == .shortfallNotFunded && unfunded?.field == "shortfall-fund")
+        #expect(unfunded?.message.contains("差额 20000.00 元") == true)
+        // The host unit pays 20,000 of its own into its basic account (自筹资金) on 07-01.
+        _ = try app.store.post(
+            [TestLedger.simple(date: "2028-07-03", debit: "100202", credit: "400103", fund: .selfRaised, fen: 2_000_000, memo: "依托单位拨入自筹资金补足应退款")],
+            stamp: Stamp(user: "测试员", at: "2028-07-03T01:00:00Z", today: day("2028-07-03")))
+        // Balances are read as of the repayment day: on 07-02 the money had not arrived.
+        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2028-07-02"), amount: nil) })?.code == .shortfallNotFunded)
+
+        // 10,000 from the subsidy account, the other 20,000 borne by the host unit's self-raised money.
         let repaid = try app.repay(studio: "S1", date: day("2028-07-05"), amount: nil)
         let repayLines = repaid[0].draft.lines
-        #expect(repayLines.map(\.account) == ["230701", "100201", "1901", "1901", "100202"])
+        #expect(repayLines.map(\.account) == ["230701", "100201", "300101", "300101", "100202"])
+        #expect(repayLines.map(\.fund) == [.subsidy, .subsidy, .subsidy, .selfRaised, .selfRaised])
+        #expect(repayLines.map(\.side) == [.debit, .credit, .credit, .debit, .credit])
         #expect(repayLines.map(\.amount.fen) == [3_000_000, 1_000_000, 2_000_000, 2_000_000, 2_000_000])
         status = try app.status(studio: "S1")
         #expect(status.refundOwedFen == .zero)
         #expect(try subsidyBalance(app, "230701") == .zero)
         #expect(try subsidyBalance(app, "100201") == .zero)
+        // No fund's bank is negative and 内部往来 is not left open in any fund.
+        for fund in Fund.allCases {
+            var bank = Money.zero
+            var clearing = Money.zero
+            for turnover in try app.store.turnovers(studio: "S1", fund: fund) {
+                let net = try turnover.debit.subtracting(turnover.credit)
+                if turnover.account.hasPrefix("1002") { bank = try bank.adding(net) }
+                if turnover.account == "1901" { clearing = try clearing.adding(net) }
+            }
+            #expect(!bank.isNegative, "\(fund.rawValue) bank \(bank.plainString)")
+            #expect(clearing.isZero, "\(fund.rawValue) 1901 \(clearing.plainString)")
+        }
+        let findings = try app.check(studio: "S1", asOf: day("2028-07-31")).findings
+        #expect(!findings.contains { $0.rule == "FND-001" }, "\(findings.filter { $0.rule == "FND-001" }.map(\.message))")
+        #expect(!findings.contains { $0.category == .fundDiversion })
         #expect(try app.verify().isClean)
         for section in try app.trialBalance(studio: "S1").sections {
             #expect(section.totals.isBalanced, "\(section.fund?.rawValue ?? "all") book balances")
@@ -74,7 +107,86 @@ struct LifecycleAppTests {
         #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2028-07-06"), amount: nil) })?.code == .nothingOwed)
         let logged = try app.log(studio: "S1").map(\.action)
         #expect(logged.filter { $0 == "studio.advance" }.count == 10)
+        #expect(logged.filter { $0 == "studio.repay" }.count == 1)
         #expect(logged.contains("voucher.clawback") && logged.contains("studio.repay"))
+    }
+
+    @Test func aLegacyStudioWithNoHistoryCanBeRevokedWithItsClawback() throws {
+        let app = try studioWithBooks()
+        #expect(try app.store.lifecycleHistory(studio: "S1").isEmpty)
+        let clawback = try app.advance(studio: "S1", transition: step(.revoked, "2026-03-01", ground: .fraud))
+        #expect(clawback.count == 1)
+        #expect(try app.status(studio: "S1").state == .revoked)
+        #expect(try app.status(studio: "S1").refundOwedFen == Money(fen: 3_000_000))
+    }
+
+    @Test func anOpenSubsidyReceivableIsNotClawedBackButWrittenOff() throws {
+        let app = try TestLedger.app(clock: Self.late)
+        // 30,000 accrued on recognition, 12,000 of it received; 18,000 still receivable.
+        _ = try app.store.post(
+            [
+                TestLedger.simple(date: "2025-12-15", debit: "121802", credit: "400101", fen: 3_000_000, memo: "应收市级补助资金"),
+                TestLedger.simple(date: "2025-12-30", debit: "100201", credit: "121802", fen: 1_200_000, memo: "收到补助资金"),
+            ], stamp: Stamp(user: "测试员", at: "2026-01-10T01:00:00Z", today: day("2026-01-10")))
+        let clawback = try app.advance(studio: "S1", transition: step(.revoked, "2026-03-01", ground: .fraud))
+        let lines = clawback[0].draft.lines
+        #expect(lines.map(\.account) == ["300101", "230701", "400101", "121802"])
+        #expect(lines.map(\.amount.fen) == [1_200_000, 1_200_000, 1_800_000, 1_800_000])
+        #expect(try app.status(studio: "S1").refundOwedFen == Money(fen: 1_200_000))
+        #expect(try subsidyBalance(app, "121802") == .zero)
+        #expect(try subsidyBalance(app, "400101") == Money(fen: -1_200_000))
+        _ = try app.repay(studio: "S1", date: day("2026-03-05"), amount: nil)
+        #expect(try subsidyBalance(app, "100201") == .zero && app.status(studio: "S1").refundOwedFen == .zero)
+        #expect(try app.verify().isClean)
+    }
+
+    @Test func aClawbackInAClosedMonthIsPostedInTheFirstOpenOne() throws {
+        let app = try studioWithBooks()
+        try app.advance(studio: "S1", transition: step(.recognized, "2025-12-15"))
+        for month in ["2025-12", "2026-01", "2026-02", "2026-03"] { try app.closePeriod(try Period.parse(month), studio: "S1") }
+        let clawback = try app.advance(studio: "S1", transition: step(.revoked, "2026-03-10", ground: .fraud))
+        #expect(clawback.map(\.draft.date) == [day("2026-04-01")])
+        #expect(try app.store.lifecycleHistory(studio: "S1").last?.date == day("2026-03-10"))
+        #expect(try app.status(studio: "S1").refundOwedFen == Money(fen: 3_000_000))
+        // Read as of 03-20 nothing is owed yet: the clawback is dated 04-01.
+        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2026-03-20"), amount: nil) })?.code == .nothingOwed)
+        #expect(try app.verify().isClean)
+    }
+
+    @Test func noStepOrRepaymentAfterToday() throws {
+        let app = try studioWithBooks(clock: TestLedger.clock)  // today 2026-11-20
+        let error = #expect(throws: Rejection.self) {
+            try app.advance(studio: "S1", transition: step(.revoked, "2026-11-21", ground: .fraud))
+        }
+        #expect(error?.code == .lifecycleDateOrder && error?.message.contains("晚于今天") == true)
+        #expect(try app.store.lifecycleHistory(studio: "S1").isEmpty)
+        #expect(try app.store.vouchers(studio: "S1").count == 2)
+        try app.advance(studio: "S1", transition: step(.revoked, "2026-11-20", ground: .fraud))
+        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2026-11-21"), amount: nil) })?.code == .repaymentDateInvalid)
+    }
+
+    func reportText(_ app: LedgerApp, asOf: String) throws -> (owed: Money, text: String) {
+        let built = try app.evaluation(studio: "S1", asOf: day(asOf))
+        let text = built.report.sections.flatMap(\.blocks).compactMap { block -> String? in
+            if case .paragraph(let text) = block { return text }
+            return nil
+        }.joined(separator: "\n")
+        return (built.value.refundOwedFen, text)
+    }
+
+    @Test func theEvaluationReadsWhatWasOwedAsOfItsDayAndCitesTheRightArticle() throws {
+        let app = try studioWithBooks()
+        try app.advance(studio: "S1", transition: step(.revoked, "2026-03-02", ground: .fraud))
+        let before = try reportText(app, asOf: "2026-02-27")
+        #expect(before.owed == .zero && !before.text.contains("应退补助资金"))
+        let after = try reportText(app, asOf: "2026-03-10")
+        #expect(after.owed == Money(fen: 3_000_000))
+        #expect(after.text.contains("按第十条规定应追回全部补助资金") && !after.text.contains("第十四条规定应追回"))
+
+        let other = try studioWithBooks()
+        try other.advance(studio: "S1", transition: step(.revoked, "2026-03-02", ground: .leaderLeft))
+        let noClawback = try reportText(other, asOf: "2026-03-10")
+        #expect(noClawback.text.contains("该撤销事由不涉及追回补助资金") && !noClawback.text.contains("已全部退回"))
     }
 
     @Test func illegalStepsChangeNothing() throws {
@@ -103,7 +215,8 @@ struct LifecycleAppTests {
         #expect(change.reportDue == day("2026-03-02"))
         #expect(try app.deadlines(asOf: day("2026-03-05")).map(\.overdue) == [true])
         _ = try app.recordChangeReported(studio: "S1", id: change.id, date: day("2026-02-20"), note: "")
-        #expect(try app.deadlines(asOf: day("2026-03-05")).map(\.date) == [day("2026-03-22")])
+        // Due 2026-03-22, a Sunday: listed on Monday 03-23 (民法典 第二百零三条).
+        #expect(try app.deadlines(asOf: day("2026-03-05")).map(\.date) == [day("2026-03-23")])
         _ = try app.recordChangeDecided(studio: "S1", id: change.id, date: day("2026-03-10"), note: "同意变更领办人")
         #expect(try app.deadlines(asOf: day("2026-03-05")).isEmpty)
         #expect((#expect(throws: Rejection.self) {
@@ -129,13 +242,20 @@ struct DemoLifecycleTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-demo-life-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let demo = try Demo.build(in: directory)
-        #expect(try demo.app.status(studio: "ZY2025-003").state == .accepted)
+        // Accepted in 2026, before the demo's today (2026-11-20): no step is dated after today.
+        #expect(try demo.app.status(studio: "ZY2024-001").state == .accepted)
+        #expect(try demo.app.status(studio: "ZY2025-003").state == .underConstruction)
         let revoked = try demo.app.status(studio: "ZY2025-002")
         #expect(revoked.state == .revoked && revoked.refundOwedFen == Money(fen: 3_000_000))
-        #expect(try demo.app.store.acceptanceScores(studio: "ZY2025-003").map(\.score) == [Score(hundredths: 9_250)])
+        #expect(try demo.app.store.acceptanceScores(studio: "ZY2024-001").map(\.score) == [Score(hundredths: 9_250)])
+        for studio in demo.studios {
+            #expect(try demo.app.store.lifecycleHistory(studio: studio).allSatisfy { $0.date <= TestLedger.date("2026-11-20") })
+        }
         let written = try Demo.writeEvaluations(demo, into: directory.appendingPathComponent("evaluation"))
         #expect(written.count == 10)
-        #expect(try demo.app.evaluation(studio: "ZY2025-003", asOf: TestLedger.date("2027-11-24")).value.grade == .excellent)
+        #expect(try demo.app.evaluation(studio: "ZY2024-001", asOf: TestLedger.date("2026-09-21")).value.grade == .excellent)
+        let findings = try demo.app.check(studio: "ZY2024-001", asOf: TestLedger.date("2026-11-20")).findings
+        #expect(findings.filter { $0.severity == .violation }.isEmpty, "\(findings.map(\.message))")
         #expect(try demo.app.verify().isClean)
     }
 }

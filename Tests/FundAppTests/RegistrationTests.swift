@@ -69,7 +69,7 @@ struct RegistrationTests {
         let actions = try app.log().map(\.action)
         #expect(actions == ["chart.install", "host-unit.add", "studio.add"])
         let studio = try app.store.studio(code: "S1")
-        #expect(studio.constructionWindow.upperBound == T.date("2027-12-14"))
+        #expect(studio.constructionWindow.upperBound == T.date("2027-12-15"))
         #expect(studio.approvedSubsidy == Money(fen: 3_000_000))
     }
 }

@@ -121,12 +121,12 @@ struct CalendarTests {
     }
 
     @Test(
-        "construction window is two years less a day",
+        "construction window: 2 years to the corresponding day, or the month end (民法典 第二百零一、二百零二条)",
         arguments: [
-            (day(2025, 12, 15), day(2027, 12, 14)),
-            (day(2024, 2, 29), day(2026, 2, 27)),
-            (day(2025, 1, 1), day(2026, 12, 31)),
-            (day(2025, 3, 1), day(2027, 2, 28)),
+            (day(2025, 12, 15), day(2027, 12, 15)),
+            (day(2024, 2, 29), day(2026, 2, 28)),
+            (day(2025, 1, 1), day(2027, 1, 1)),
+            (day(2025, 3, 1), day(2027, 3, 1)),
         ])
     func constructionWindow(recognized: CalendarDate, lastDay: CalendarDate) throws {
         let host = try CreditCode("91350100M000100Y43")

@@ -9,6 +9,9 @@ private let studio = try! Studio(
     code: "S1", name: "测试工作室", hostUnit: try! CreditCode(CreditCode.completing("91512002MA62K3B01")!), leader: "张师傅", field: "数控",
     recognized: day("2025-12-15"), approvedSubsidy: Money(fen: 3_000_000))
 
+/// The app clock's day for these tests: after every date below.
+private let today = day("2030-01-01")
+
 /// The legal steps, written out independently of `LifecycleState.successors`.
 private let legal: [LifecycleState?: Set<LifecycleState>] = [
     nil: [.applied, .recognized],
@@ -64,9 +67,10 @@ private func step(to: LifecycleState, after history: [LifecycleTransition]) -> L
     switch to {
     case .applied, .initialReview, .comprehensiveReview, .publicNotice: date = max(history.last?.date ?? day("2025-10-01"), day("2025-12-01"))
     case .recognized: date = studio.recognized
+    case .acceptance: date = max(history.last?.date ?? studio.recognized, studio.constructionWindow.upperBound)
     default: date = max(history.last?.date ?? studio.recognized, studio.recognized).adding(days: 1)
     }
-    let from = history.last?.to
+    let from = history.last?.to ?? (LifecycleState.entryStates.contains(to) ? nil : .recognized)
     return LifecycleTransition(
         to: to, date: date, by: "县人社局",
         ground: to == .revoked ? (from == .reinspection ? .failedReinspection : .violation) : nil,
@@ -77,22 +81,57 @@ private func step(to: LifecycleState, after history: [LifecycleTransition]) -> L
 struct LifecycleTransitionTests {
     @Test("every pair of states is legal exactly when the measures allow it", arguments: allPairs)
     func table(pair: TransitionCase) throws {
-        let expected = legal[pair.from]!.contains(pair.to)
-        #expect(Lifecycle.isLegal(from: pair.from, to: pair.to) == expected)
+        #expect(Lifecycle.isLegal(from: pair.from, to: pair.to) == legal[pair.from]!.contains(pair.to))
+        // With nothing recorded a studio is treated as recognised (`effective`): an entry step,
+        // or any step a recognised studio may take (a legacy studio can be revoked).
+        let expected = legal[pair.from]!.contains(pair.to) || (pair.from == nil && legal[.recognized]!.contains(pair.to))
         let past = history(reaching: pair.from)
         let next = step(to: pair.to, after: past)
         if expected {
-            try Lifecycle.validate(next, after: past, studio: studio)
+            try Lifecycle.validate(next, after: past, studio: studio, today: today)
         } else {
-            let error = #expect(throws: Rejection.self) { try Lifecycle.validate(next, after: past, studio: studio) }
+            let error = #expect(throws: Rejection.self) { try Lifecycle.validate(next, after: past, studio: studio, today: today) }
             #expect(error?.code == .transitionIllegal)
             #expect(error?.message.contains("不能从") == true)
         }
     }
 
+    @Test func aStudioWithNoRecordedHistoryIsRecognisedAndCanBeRevoked() throws {
+        let revoke = LifecycleTransition(to: .revoked, date: day("2026-05-01"), by: "市人社局", ground: .fraud)
+        try Lifecycle.validate(revoke, after: [], studio: studio, today: today)
+        try Lifecycle.validate(LifecycleTransition(to: .underConstruction, date: day("2026-01-01"), by: "市人社局"), after: [], studio: studio, today: today)
+        #expect(Lifecycle.from([], to: .revoked) == .recognized && Lifecycle.from([], to: .applied) == nil)
+        // Failing re-inspection still needs a re-inspection.
+        let failed = LifecycleTransition(to: .revoked, date: day("2026-05-01"), by: "市人社局", ground: .failedReinspection)
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(failed, after: [], studio: studio, today: today) })?.code == .revocationGroundInvalid)
+        let accepted = LifecycleTransition(to: .accepted, date: day("2026-05-01"), by: "市人社局")
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(accepted, after: [], studio: studio, today: today) })?.code == .transitionIllegal)
+    }
+
+    @Test("acceptance only once the construction window has ended (第十四条)", arguments: [
+        ("2027-12-14", false), ("2027-12-15", true), ("2028-01-10", true), ("2026-06-01", false),
+    ])
+    func acceptanceAfterTheWindow(date: String, allowed: Bool) throws {
+        let next = LifecycleTransition(to: .acceptance, date: day(date), by: "县人社局")
+        let past = history(reaching: .underConstruction)
+        if allowed {
+            try Lifecycle.validate(next, after: past, studio: studio, today: today)
+        } else {
+            #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(next, after: past, studio: studio, today: today) })?.code == .acceptanceBeforeWindowEnd)
+        }
+    }
+
+    @Test func noStepDatedAfterToday() throws {
+        let next = LifecycleTransition(to: .underConstruction, date: day("2026-11-21"), by: "市人社局")
+        let past = history(reaching: .recognized)
+        let error = #expect(throws: Rejection.self) { try Lifecycle.validate(next, after: past, studio: studio, today: day("2026-11-20")) }
+        #expect(error?.code == .lifecycleDateOrder && error?.field == "date" && error?.message.contains("晚于今天") == true)
+        try Lifecycle.validate(next, after: past, studio: studio, today: day("2026-11-21"))
+    }
+
     @Test func revokedIsTerminalAndSaysSo() {
         let error = #expect(throws: Rejection.self) {
-            try Lifecycle.validate(step(to: .underConstruction, after: history(reaching: .revoked)), after: history(reaching: .revoked), studio: studio)
+            try Lifecycle.validate(step(to: .underConstruction, after: history(reaching: .revoked)), after: history(reaching: .revoked), studio: studio, today: today)
         }
         #expect(error?.message.contains("撤销是终局状态") == true)
     }
@@ -101,10 +140,10 @@ struct LifecycleTransitionTests {
         let past = history(reaching: .underConstruction)
         let noGround = LifecycleTransition(to: .revoked, date: day("2026-05-01"), by: "市人社局")
         #expect(throws: Rejection(.revocationGroundInvalid, field: "ground", "撤销须注明事由（--ground）")) {
-            try Lifecycle.validate(noGround, after: past, studio: studio)
+            try Lifecycle.validate(noGround, after: past, studio: studio, today: today)
         }
         let early = LifecycleTransition(to: .revoked, date: day("2026-05-01"), by: "市人社局", ground: .failedReinspection)
-        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(early, after: past, studio: studio) })?.code == .revocationGroundInvalid)
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(early, after: past, studio: studio, today: today) })?.code == .revocationGroundInvalid)
         #expect(RevocationGround.fraud.clawsBack && RevocationGround.failedReinspection.clawsBack)
         #expect(!RevocationGround.leaderLeft.clawsBack && !RevocationGround.violation.clawsBack)
     }
@@ -112,23 +151,23 @@ struct LifecycleTransitionTests {
     @Test func datesMustRunForwardAndRecognitionMatchesRegistration() {
         let past = history(reaching: .underConstruction)
         let backwards = LifecycleTransition(to: .acceptance, date: day("2025-12-19"), by: "县人社局")
-        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(backwards, after: past, studio: studio) })?.code == .lifecycleDateOrder)
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(backwards, after: past, studio: studio, today: today) })?.code == .lifecycleDateOrder)
         let wrongDay = LifecycleTransition(to: .recognized, date: day("2025-12-16"), by: "市人社局")
-        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(wrongDay, after: [], studio: studio) })?.code == .recognitionDateMismatch)
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(wrongDay, after: [], studio: studio, today: today) })?.code == .recognitionDateMismatch)
         let noBy = LifecycleTransition(to: .recognized, date: day("2025-12-15"), by: " ")
-        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(noBy, after: [], studio: studio) })?.code == .actorMissing)
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(noBy, after: [], studio: studio, today: today) })?.code == .actorMissing)
     }
 
     @Test("the 7-day public notice must run before recognition", arguments: [
-        ("2025-12-08", true), ("2025-12-09", false), ("2025-12-01", true),
+        ("2025-12-07", true), ("2025-12-08", false), ("2025-12-01", true),
     ])
     func publicNotice(start: String, allowed: Bool) throws {
         let past = history(reaching: .comprehensiveReview) + [LifecycleTransition(to: .publicNotice, date: day(start), by: "市人社局")]
         let recognize = LifecycleTransition(to: .recognized, date: day("2025-12-15"), by: "市人社局")
         if allowed {
-            try Lifecycle.validate(recognize, after: past, studio: studio)
+            try Lifecycle.validate(recognize, after: past, studio: studio, today: today)
         } else {
-            #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(recognize, after: past, studio: studio) })?.code == .noticePeriodNotOver)
+            #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(recognize, after: past, studio: studio, today: today) })?.code == .noticePeriodNotOver)
         }
     }
 
@@ -140,17 +179,17 @@ struct LifecycleTransitionTests {
         let past = history(reaching: .acceptance)
         let next = LifecycleTransition(to: .rectification, date: day(date), by: "县人社局考核验收组", deadline: day(deadline))
         if allowed {
-            try Lifecycle.validate(next, after: past, studio: studio)
+            try Lifecycle.validate(next, after: past, studio: studio, today: today)
         } else {
-            #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(next, after: past, studio: studio) })?.code == .rectificationDeadlineInvalid)
+            #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(next, after: past, studio: studio, today: today) })?.code == .rectificationDeadlineInvalid)
         }
     }
 
     @Test func scoresOnlyOnInspectionResults() throws {
         let scored = LifecycleTransition(to: .accepted, date: day("2027-12-28"), by: "县人社局", score: Score(hundredths: 8_650))
-        try Lifecycle.validate(scored, after: history(reaching: .acceptance), studio: studio)
+        try Lifecycle.validate(scored, after: history(reaching: .acceptance), studio: studio, today: today)
         let misplaced = LifecycleTransition(to: .acceptance, date: day("2027-12-28"), by: "县人社局", score: Score(hundredths: 8_650))
-        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(misplaced, after: history(reaching: .underConstruction), studio: studio) })?.code == .scoreOutOfRange)
+        #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(misplaced, after: history(reaching: .underConstruction), studio: studio, today: today) })?.code == .scoreOutOfRange)
     }
 
     @Test func statesParseFromCodesAndChinese() throws {
@@ -177,9 +216,9 @@ struct DeadlineRuleTests {
         #expect(Deadlines.changeDecisionDue(report: day(report)) == day(due))
     }
 
-    @Test("public notice: 7 days including the first", arguments: [
-        ("2026-01-05", "2026-01-11", "2026-01-12"), ("2024-02-26", "2024-03-03", "2024-03-04"), ("2025-02-26", "2025-03-04", "2025-03-05"),
-        ("2025-12-29", "2026-01-04", "2026-01-05"),
+    @Test("public notice: 7 days from the day after the start (民法典 第二百零一条)", arguments: [
+        ("2026-01-05", "2026-01-12", "2026-01-13"), ("2024-02-26", "2024-03-04", "2024-03-05"), ("2025-02-26", "2025-03-05", "2025-03-06"),
+        ("2025-12-29", "2026-01-05", "2026-01-06"),
     ])
     func publicNotice(start: String, last: String, recognition: String) {
         #expect(Deadlines.publicNoticeEnd(start: day(start)) == day(last))
@@ -194,11 +233,44 @@ struct DeadlineRuleTests {
         #expect(Deadlines.rectificationDeadlineMax(from: day(from)) == day(latest))
     }
 
-    @Test("construction window: 2 years from recognition", arguments: [
-        ("2025-12-15", "2027-12-14"), ("2025-01-01", "2026-12-31"), ("2024-02-29", "2026-02-27"), ("2026-03-01", "2028-02-29"),
+    @Test("construction window: 2 years, ending on the corresponding day or the month's last (民法典 第二百零二条)", arguments: [
+        ("2025-12-15", "2027-12-15"), ("2025-01-01", "2027-01-01"), ("2024-02-29", "2026-02-28"), ("2026-03-01", "2028-03-01"),
+        ("2026-02-28", "2028-02-28"), ("2027-02-28", "2029-02-28"), ("2025-12-31", "2027-12-31"),
     ])
-    func construction(recognized: String, last: String) {
+    func construction(recognized: String, last: String) throws {
         #expect(Deadlines.constructionEnd(recognized: day(recognized)) == day(last))
+        let registered = try Studio(
+            code: "S9", name: "窗口", hostUnit: studio.hostUnit, leader: "张", field: "数控", recognized: day(recognized),
+            approvedSubsidy: .zero)
+        #expect(registered.constructionWindow == day(recognized)...day(last))
+    }
+
+    @Test func oneRuleForEveryPeriod() {
+        // Days: the start day is not counted; months and years: the corresponding day.
+        #expect(Deadlines.end(of: day("2026-01-05"), days: 7) == Deadlines.publicNoticeEnd(start: day("2026-01-05")))
+        #expect(Deadlines.end(of: day("2026-01-31"), days: 30) == Deadlines.changeReportDue(event: day("2026-01-31")))
+        #expect(Deadlines.end(of: day("2024-02-29"), months: 24) == Deadlines.constructionEnd(recognized: day("2024-02-29")))
+        #expect(Deadlines.end(of: day("2025-08-31"), months: 6) == Deadlines.rectificationDeadlineMax(from: day("2025-08-31")))
+    }
+
+    @Test("a last day on a holiday or weekend moves to the next working day (第二百零三条)", arguments: [
+        ("2025-10-01", "2025-10-09"),  // 国庆 1–8, back at work on the 9th
+        ("2026-01-31", "2026-02-02"),  // a Saturday
+        ("2026-03-02", "2026-03-02"),  // a Monday: unchanged
+        ("2025-09-28", "2025-09-28"),  // a Sunday that is a make-up working day
+    ])
+    func holidays(last: String, moved: String) throws {
+        #expect(Deadlines.movedToWorkingDay(day(last), calendar: try holidayCalendar()) == day(moved))
+    }
+
+    @Test func theDeadlineListMovesHolidayDeadlinesButNotTheWindow() throws {
+        // Change on 2025-09-01: report due 2025-10-01 (国庆), listed as 2025-10-09.
+        let change = StudioChange(id: 1, studio: "S1", kind: .other, eventDate: day("2025-09-01"), detail: "场所变更")
+        let listed = Deadlines.items(studio: studio, history: [], changes: [change], asOf: day("2025-09-15"), calendar: try holidayCalendar())
+        #expect(listed.map(\.date) == [day("2025-10-09")])
+        #expect(listed[0].detail.contains("2025-10-01 为休息日，顺延至 2025-10-09"))
+        #expect(Deadlines.items(studio: studio, history: [], changes: [change], asOf: day("2025-09-15")).map(\.date) == [day("2025-10-01")])
+        #expect(change.reportDue == day("2025-10-01"))
     }
 
     @Test func itemsForAStudio() {
@@ -211,9 +283,9 @@ struct DeadlineRuleTests {
         var reported = change
         reported.reported = day("2026-02-20")
         #expect(Deadlines.items(studio: studio, history: [], changes: [reported], asOf: day("2026-03-05")).map(\.date) == [day("2026-03-22")])
-        // The construction window shows within 90 days of its end (2027-12-14).
-        #expect(Deadlines.items(studio: studio, history: [], changes: [], asOf: day("2027-09-15")).map(\.kind) == [.constructionEnds])
-        #expect(Deadlines.items(studio: studio, history: [], changes: [], asOf: day("2027-09-14")).isEmpty)
+        // The construction window shows within 90 days of its end (2027-12-15).
+        #expect(Deadlines.items(studio: studio, history: [], changes: [], asOf: day("2027-09-16")).map(\.kind) == [.constructionEnds])
+        #expect(Deadlines.items(studio: studio, history: [], changes: [], asOf: day("2027-09-15")).isEmpty)
         let rectifying = history(reaching: .rectification)
         let items = Deadlines.items(studio: studio, history: rectifying, changes: [change], asOf: day("2028-01-10"))
         #expect(items.map(\.kind) == [.changeReportDue, .rectificationDue])

@@ -15,6 +15,12 @@ func defaultChartText() throws -> String {
     return try String(contentsOf: url, encoding: .utf8)
 }
 
+/// Fixtures/calendar/cn-public-holidays.csv.
+func holidayCalendar() throws -> HolidayCalendar {
+    let url = packageRoot.appendingPathComponent("Fixtures/calendar/cn-public-holidays.csv")
+    return try HolidayCalendar.parseCSV(try String(contentsOf: url, encoding: .utf8), file: url.path)
+}
+
 enum Fixture {
     /// The default chart, loaded once; tests that check loading itself call `parseCSV` directly.
     static let chart: ChartOfAccounts = {

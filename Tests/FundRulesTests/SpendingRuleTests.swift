@@ -52,7 +52,7 @@ struct SpendingRuleTests {
         #expect(try enterprise.findings(NeedsJustification()).count == (account == "500199" ? 1 : 0))
     }
 
-    @Test(arguments: [("2025-12-14", true), ("2025-12-15", false), ("2027-12-14", false), ("2027-12-15", true)])
+    @Test(arguments: [("2025-12-14", true), ("2025-12-15", false), ("2027-12-15", false), ("2027-12-16", true)])
     func outsideWindow(_ date: String, _ fires: Bool) throws {
         var books = try Books(recognized: "2025-12-15")
         books.receive("2025-12-01", .subsidy, 3_000_000)
