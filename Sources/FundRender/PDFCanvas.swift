@@ -178,7 +178,7 @@ final class PDFCanvas {
     /// or does not fit `width`; the caller then uses pango, which also ellipsizes.
     func drawGlyphs(
         _ text: String, font: Font, box x: Double, _ y: Double, _ width: Double, _ height: Double,
-        alignment: CellText.Alignment
+        alignment: CellText.Alignment, grey: Double = 0
     ) -> Bool {
         var glyphs: [cairo_glyph_t] = []
         var clusters: [cairo_text_cluster_t] = []
@@ -202,7 +202,7 @@ final class PDFCanvas {
             glyphs[index].y = baseline
         }
         cairo_set_scaled_font(cr, scaledFonts[font.rawValue])
-        cairo_set_source_rgb(cr, 0, 0, 0)
+        cairo_set_source_rgb(cr, grey, grey, grey)
         let bytes = Int32(text.utf8.count)
         cairo_show_text_glyphs(cr, text, bytes, glyphs, Int32(glyphs.count), clusters, Int32(clusters.count), cairo_text_cluster_flags_t(0))
         return true
@@ -277,6 +277,14 @@ final class PDFCanvas {
         alignment: CellText.Alignment = .left, maxLines: Int = 1, grey: Double = 0
     ) {
         guard !text.isEmpty else { return }
+        // One plain line: cached glyphs, as in table cells (headers, dates, sign-offs repeat on
+        // every page and every voucher; laying each out with pango was most of their cost).
+        if maxLines == 1,
+            drawGlyphs(text, font: font, box: x, y, width ?? .greatestFiniteMagnitude, lineHeights[font.rawValue],
+                       alignment: width == nil ? .left : alignment, grey: grey)
+        {
+            return
+        }
         let layout = prepare(text, font: font, width: width, alignment: alignment, maxLines: maxLines)
         cairo_set_source_rgb(cr, grey, grey, grey)
         cairo_new_path(cr)
