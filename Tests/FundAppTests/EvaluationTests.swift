@@ -79,18 +79,43 @@ struct EvaluationTests {
         #expect(over.scoreHundredths == 500 && over.actualHundredths == 12_000)
     }
 
+    /// The fixture adds exactly two violations (entertainment charged to the subsidy, a 2025
+    /// policy block); "confirmed" means a violation finding whose explanation no reviewer has
+    /// accepted, so one accepted explanation leaves one, and a pending or rejected one counts.
     @Test func confirmedViolationsAreDeducted() throws {
         let app = try sampleStudio()
-        // Entertainment on the subsidy is a violation under the 2025 policy.
         _ = try app.store.post(
-            [TestLedger.simple(date: "2026-03-03", debit: "500108", credit: "100201", fen: 50_000, memo: "工作餐费")],
-            stamp: Stamp(user: "测试员", at: "2026-03-03T01:00:00Z", today: day("2026-03-03")))
+            [
+                TestLedger.simple(date: "2026-03-03", debit: "500108", credit: "100201", fen: 50_000, memo: "工作餐费"),
+                TestLedger.simple(date: "2026-03-04", debit: "500108", credit: "100201", fen: 30_000, memo: "接待餐费"),
+            ],
+            stamp: Stamp(user: "测试员", at: "2026-03-04T01:00:00Z", today: day("2026-03-04")))
+        let findings = try app.check(studio: "S1", asOf: day("2026-11-20")).findings
+        let violations = findings.filter { $0.severity == .violation }
+        #expect(violations.count == 2)
         let built = try app.evaluation(studio: "S1", asOf: day("2026-11-20"))
-        let confirmed = built.value.confirmedViolations
-        #expect(confirmed >= 1)
+        #expect(built.value.confirmedViolations == 2)
         let compliance = built.value.lines.first { $0.id == "compliance" }!
-        #expect(compliance.scoreHundredths == max(500 - Int64(confirmed) * 100, 0))
-        #expect(compliance.deviationReason.contains("确认违规"))
+        #expect(compliance.actualHundredths == 200)
+        #expect(compliance.scoreHundredths == 300)  // 5 − 2 × 1
+        #expect(compliance.deviationReason == "合规检查确认违规 2 项（说明未获接受），每项扣 1 分")
+        // 70.22 less 2 points, plus 0.27 from 执行率 (24,800 / 30,000 = 82.67 % → 8.27).
+        #expect(built.value.lines.first { $0.id == "execution" }!.scoreHundredths == 827)
+        #expect(built.value.totalHundredths == 6_849)
+
+        // One explanation accepted by a reviewer: no longer confirmed. The other, explained
+        // and rejected, still is.
+        let (accepted, rejected) = (violations[0].key, violations[1].key)
+        let stamp = Stamp(user: "会计", at: "2026-11-01T01:00:00Z", today: day("2026-11-01"))
+        let reviewer = Stamp(user: "审核人", at: "2026-11-02T01:00:00Z", today: day("2026-11-02"))
+        try app.store.addFindingNote(key: accepted, studio: "S1", action: "explain", text: "已调整至自筹资金", stamp: stamp)
+        try app.store.addFindingNote(key: accepted, studio: "S1", action: "accept", text: "", stamp: reviewer)
+        try app.store.addFindingNote(key: rejected, studio: "S1", action: "explain", text: "工作需要", stamp: stamp)
+        try app.store.addFindingNote(key: rejected, studio: "S1", action: "reject", text: "不属于补助资金开支范围", stamp: reviewer)
+        let reviewed = try app.evaluation(studio: "S1", asOf: day("2026-11-20"))
+        #expect(reviewed.value.confirmedViolations == 1)
+        #expect(reviewed.value.lines.first { $0.id == "compliance" }!.scoreHundredths == 400)  // 5 − 1 × 1
+        #expect(reviewed.value.totalHundredths == 6_949)
     }
 
     @Test func packageReadsBackInRealClients() throws {
