@@ -112,6 +112,20 @@ public struct Activity: Hashable, Sendable, Codable {
         self.note = note.trimmingSpaces
     }
 
+    /// What makes two records the same activity: studio, date, kind and title. A second
+    /// record with the same identity is rejected (L023) rather than counted twice.
+    public struct Identity: Hashable, Sendable {
+        public let studio: String
+        public let date: CalendarDate
+        public let kind: ActivityKind
+        public let title: String
+    }
+
+    public var identity: Identity { Identity(studio: studio, date: date, kind: kind, title: title) }
+
+    /// "2026-03-05 带徒传技“徒弟甲”", for messages.
+    public var label: String { "\(date.iso) \(kind.chineseName)“\(title)”" }
+
     /// 是/否, yes/no, true/false, 1/0; empty is nil.
     public static func parseAchieved(_ text: String) throws(Rejection) -> Bool? {
         switch text.trimmingSpaces.lowercased() {

@@ -67,6 +67,21 @@ struct EvaluationTests {
         #expect(apprentices.deviationReason == "实际 4人，低于目标 5人，完成 80.00%")
     }
 
+    /// 带徒人数 counts apprentices (the rows' 徒弟人数), not rows: one row for a group of three
+    /// apprentices and one for a single apprentice make 4 people, 6 × 4/5 = 4.80.
+    @Test func apprenticesAreCountedByQuantity() throws {
+        let app = try TestLedger.app()
+        try app.store.addActivities(
+            [
+                try Activity(studio: "S1", date: day("2026-02-02"), kind: .apprentice, title: "2026 届徒弟（3 人）", quantity: 3),
+                try Activity(studio: "S1", date: day("2026-02-03"), kind: .apprentice, title: "徒弟 张三"),
+            ], source: "测试", stamp: Stamp(user: "测试员", at: "2026-09-01T01:00:00Z", today: day("2026-09-01")))
+        let line = try app.evaluation(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "apprentices" }!
+        #expect(line.actualHundredths == 400)
+        #expect(line.scoreHundredths == 480)
+        #expect(line.source == "活动记录：带徒传技徒弟人数合计")
+    }
+
     @Test func equipmentCostScoresFullOnlyWithoutSpendingAndByBudgetOtherwise() throws {
         // No equipment bought: full marks.
         let empty = try TestLedger.app()
