@@ -287,6 +287,12 @@ public struct IndicatorSet: Hashable, Sendable, Codable {
         return found
     }
 
+    /// The 产出 category, which receives the points of unset indicators (财预〔2020〕10号):
+    /// the category with id `output`, else the first whose name starts with 产出.
+    public var outputCategory: IndicatorCategory? {
+        categories.first { $0.id == "output" } ?? categories.first { $0.name.hasPrefix("产出") }
+    }
+
     public func measure(of indicator: IndicatorDefinition) -> IndicatorMeasure {
         // Validated on construction.
         try! IndicatorMeasure.parse(indicator.measure)
@@ -395,6 +401,27 @@ public enum Scoring {
             let deducted = fraction(max(actual, 0), times: max(target, 0), over: 100)
             return Score(hundredths: max(points.hundredths - deducted, 0))
         }
+    }
+
+    /// Splits `amount` (≥ 0) over `weights` (≥ 0, not all 0) in proportion, by largest
+    /// remainder: each part is amount × weight / Σweights rounded down, and the units left over
+    /// go one each to the largest remainders (the earlier on a tie), so the parts always add up
+    /// to `amount` exactly and each is within one unit of its exact share.
+    public static func allocate(_ amount: Int64, proportionalTo weights: [Int64]) -> [Int64] {
+        precondition(amount >= 0 && weights.allSatisfy { $0 >= 0 }, "allocation of non-negative values")
+        let whole = weights.reduce(Int64(0)) { $0 + $1 }
+        precondition(whole > 0, "allocation needs a positive weight")
+        var parts: [Int64] = []
+        var remainders: [(remainder: UInt64, index: Int)] = []
+        for (index, weight) in weights.enumerated() {
+            let (quotient, remainder) = UInt64(whole).dividingFullWidth(UInt64(amount).multipliedFullWidth(by: UInt64(weight)))
+            parts.append(Int64(quotient))
+            remainders.append((remainder, index))
+        }
+        let left = amount - parts.reduce(0, +)
+        let largest = remainders.sorted { ($0.remainder, -$0.index) > ($1.remainder, -$1.index) }
+        for entry in largest.prefix(Int(left)) { parts[entry.index] += 1 }
+        return parts
     }
 
     /// Band of a qualitative rating: 好 (100–80 %), 中 (80–60 %), 差 (below 60 %).

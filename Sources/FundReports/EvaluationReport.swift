@@ -63,7 +63,14 @@ public struct PerformanceEvaluation: Sendable, Codable, Hashable {
         public let unit: String
         public let kind: IndicatorKind
         public let source: String
+        /// The points the line is scored on: its points in the indicator set, plus its share of
+        /// the points of unset indicators (产出 only), or 0 for an unset indicator.
         public let pointsHundredths: Int64
+        /// The points in the indicator set.
+        public let setPointsHundredths: Int64
+        /// A manual indicator with neither a target nor an actual value: not scored, its points
+        /// go to the 产出 indicators (财预〔2020〕10号).
+        public let unset: Bool
         public let targetHundredths: Int64?
         public let actualHundredths: Int64?
         public let scoreHundredths: Int64
@@ -74,6 +81,8 @@ public struct PerformanceEvaluation: Sendable, Codable, Hashable {
         public let id: String
         public let name: String
         public let weight: Int
+        /// The weight after unset indicators' points moved to 产出 (sum of the lines' points).
+        public let pointsHundredths: Int64
         public let scoreHundredths: Int64
     }
 
@@ -106,13 +115,17 @@ public struct PerformanceEvaluation: Sendable, Codable, Hashable {
 public enum EvaluationReport {
     /// Scores the indicators and builds the 绩效自评表 and the 绩效评价报告.
     public static func build(_ input: EvaluationInput) throws -> (value: PerformanceEvaluation, selfEvaluation: ReportDocument, report: ReportDocument) {
-        let lines = try input.indicators.indicators.map { try score($0, input: input) }
+        let points = effectivePoints(input)
+        let lines = try input.indicators.indicators.map { try score($0, input: input, points: points) }
         var categories: [PerformanceEvaluation.Category] = []
         for category in input.indicators.categories {
             let own = lines.filter { $0.category == category.id }
             categories.append(.init(
-                id: category.id, name: category.name, weight: category.weight,
+                id: category.id, name: category.name, weight: category.weight, pointsHundredths: own.reduce(0) { $0 + $1.pointsHundredths },
                 scoreHundredths: own.reduce(0) { $0 + $1.scoreHundredths }))
+        }
+        guard lines.reduce(0, { $0 + $1.pointsHundredths }) == 10_000 else {
+            throw ReportInconsistency(report: "绩效自评表", detail: "各指标分值之和不是 100 分")
         }
         let total = categories.reduce(0) { $0 + $1.scoreHundredths }
         guard total == lines.reduce(0, { $0 + $1.scoreHundredths }), total <= 10_000, total >= 0 else {
@@ -161,10 +174,43 @@ public enum EvaluationReport {
         }
     }
 
-    static func score(_ indicator: IndicatorDefinition, input: EvaluationInput) throws -> PerformanceEvaluation.Line {
+    /// A manual indicator the studio has set no target (and so no actual value) for.
+    static func isUnset(_ indicator: IndicatorDefinition, input: EvaluationInput) -> Bool {
+        input.indicators.measure(of: indicator) == .manual && !input.targets.contains { $0.indicator == indicator.id }
+    }
+
+    /// The points each indicator is scored on, in hundredths, by id: an unset indicator's
+    /// points go to the 产出 indicators that are set, in proportion to their points, by
+    /// largest remainder in hundredths (they add up exactly). With no such indicator to take
+    /// them, nothing moves and an unset indicator scores 0 as not reported.
+    static func effectivePoints(_ input: EvaluationInput) -> [String: Int64] {
+        var points = Dictionary(uniqueKeysWithValues: input.indicators.indicators.map { ($0.id, Int64($0.points) * 100) })
+        let unset = input.indicators.indicators.filter { isUnset($0, input: input) }
+        let recipients = input.indicators.indicators.filter { indicator in
+            indicator.category == input.indicators.outputCategory?.id && !isUnset(indicator, input: input)
+        }
+        guard !unset.isEmpty, !recipients.isEmpty else { return points }
+        let moved = unset.reduce(Int64(0)) { $0 + points[$1.id]! }
+        let shares = Scoring.allocate(moved, proportionalTo: recipients.map { points[$0.id]! })
+        for (recipient, share) in zip(recipients, shares) { points[recipient.id]! += share }
+        for indicator in unset { points[indicator.id] = 0 }
+        return points
+    }
+
+    static let unsetReason = "未设定，分值计入产出指标"
+
+    static func score(_ indicator: IndicatorDefinition, input: EvaluationInput, points effective: [String: Int64]) throws -> PerformanceEvaluation.Line {
         let measure = input.indicators.measure(of: indicator)
         let set = input.targets.first { $0.indicator == indicator.id }
-        let points = Score(points: Int64(indicator.points))
+        let setPoints = Int64(indicator.points) * 100
+        let points = Score(hundredths: effective[indicator.id] ?? setPoints)
+        let category = input.indicators.categories.first { $0.id == indicator.category }!
+        if isUnset(indicator, input: input) && points == .zero {
+            return .init(
+                id: indicator.id, category: indicator.category, categoryName: category.name, group: indicator.group, name: indicator.name,
+                unit: indicator.unit, kind: indicator.kind, source: measure.chineseSource, pointsHundredths: 0, setPointsHundredths: setPoints,
+                unset: true, targetHundredths: nil, actualHundredths: nil, scoreHundredths: 0, deviationReason: unsetReason)
+        }
         var targetValue = set?.target
         if targetValue == nil, let text = indicator.defaultTarget { targetValue = try PerformanceTarget.parseValue(text, field: "defaultTarget") }
         if indicator.kind == .deduction { targetValue = Int64(indicator.deductionPerFinding ?? 0) * 100 }
@@ -191,11 +237,10 @@ public enum EvaluationReport {
             reason = set.map(\.note).flatMap { $0.isEmpty ? nil : $0 }
                 ?? autoReason(indicator, target: targetValue!, actual: actualValue!, unit: indicator.unit)
         }
-        let category = input.indicators.categories.first { $0.id == indicator.category }!
         return .init(
             id: indicator.id, category: indicator.category, categoryName: category.name, group: indicator.group, name: indicator.name,
             unit: indicator.unit, kind: indicator.kind, source: measure.chineseSource, pointsHundredths: points.hundredths,
-            targetHundredths: indicator.kind == .deduction ? nil : targetValue, actualHundredths: actualValue == Int64.max ? nil : actualValue,
+            setPointsHundredths: setPoints, unset: false, targetHundredths: indicator.kind == .deduction ? nil : targetValue, actualHundredths: actualValue == Int64.max ? nil : actualValue,
             scoreHundredths: scored.hundredths, deviationReason: reason)
     }
 

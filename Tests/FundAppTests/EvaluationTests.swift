@@ -12,7 +12,7 @@ private func day(_ text: String) -> CalendarDate { TestLedger.date(text) }
 struct EvaluationTests {
     /// Subsidy 30,000 received and 24,000 spent on equipment (no equipment budget), and an
     /// activity record whose every score is computed by hand below.
-    func sampleStudio() throws -> LedgerApp {
+    func sampleStudio(satisfaction: Bool = true) throws -> LedgerApp {
         let app = try TestLedger.app()
         _ = try app.store.post(
             [
@@ -33,7 +33,7 @@ struct EvaluationTests {
         }
         try app.store.addActivities(activities, source: "测试", stamp: Stamp(user: "测试员", at: "2026-09-01T01:00:00Z", today: day("2026-09-01")))
         _ = try app.setTarget(studio: "S1", indicator: "premises", target: "100", actual: "85", note: "")
-        _ = try app.setTarget(studio: "S1", indicator: "satisfaction", target: "90", actual: "95", note: "")
+        if satisfaction { _ = try app.setTarget(studio: "S1", indicator: "satisfaction", target: "90", actual: "95", note: "") }
         return app
     }
 
@@ -67,8 +67,53 @@ struct EvaluationTests {
         #expect(apprentices.deviationReason == "实际 4人，低于目标 5人，完成 80.00%")
     }
 
+    /// 满意度 with neither a target nor an actual is unset: its 10 points go to the 产出
+    /// indicators in proportion to their points (each × 60/50), not scored 0.
+    @Test func anUnsetManualIndicatorMovesItsPointsToOutput() throws {
+        // The sample studio without its satisfaction target.
+        let studio = try sampleStudio(satisfaction: false)
+        let built = try studio.evaluation(studio: "S1", asOf: day("2026-11-20"))
+        let lines = Dictionary(uniqueKeysWithValues: built.value.lines.map { ($0.id, $0) })
+        let satisfaction = lines["satisfaction"]!
+        #expect(satisfaction.unset && satisfaction.pointsHundredths == 0 && satisfaction.setPointsHundredths == 1_000)
+        #expect(satisfaction.scoreHundredths == 0 && satisfaction.targetHundredths == nil && satisfaction.actualHundredths == nil)
+        #expect(satisfaction.deviationReason == "未设定，分值计入产出指标")
+        let output = built.value.lines.filter { $0.category == "output" }
+        #expect(output.map(\.pointsHundredths) == [720, 480, 480, 480, 480, 480, 480, 360, 600, 720, 720])
+        #expect(output.reduce(0) { $0 + $1.pointsHundredths } == 6_000)
+        #expect(built.value.lines.reduce(0) { $0 + $1.pointsHundredths } == 10_000)
+        #expect(output.map(\.scoreHundredths) == [576, 480, 480, 240, 480, 0, 450, 360, 600, 720, 0])
+        #expect(built.value.categories.map(\.pointsHundredths) == [6_000, 3_000, 0, 1_000])
+        #expect(built.value.categories.map(\.scoreHundredths) == [4_386, 1_567, 0, 800])
+        #expect(built.value.totalHundredths == 6_753)
+        // premises has its target: only satisfaction moved.
+        #expect(lines["premises"]!.unset == false && lines["premises"]!.pointsHundredths == 500)
+
+        // The self-evaluation table and evaluation.json say so.
+        let table = built.selfEvaluation.sections.flatMap(\.blocks).compactMap { block -> DocumentTable? in
+            if case .table(let table) = block, table.name == "绩效指标" { return table }
+            return nil
+        }.first!
+        let row = table.rows.first { $0.cells.contains(.text("学员（徒弟）满意度")) }!
+        #expect(row.cells == [
+            .text("满意度指标"), .text("服务对象满意度指标"), .text("学员（徒弟）满意度"), .text("未设定"), .text("—"), .text("0.00"), .text("0.00"),
+            .text("未设定，分值计入产出指标"),
+        ])
+        #expect(table.rows.first { $0.cells.contains(.text("带徒人数")) }?.cells[5] == .text("7.20"))
+        #expect(table.rows.first { $0.cells.contains(.text("满意度指标小计")) }?.cells[5] == .text("0.00"))
+        #expect(table.rows.first { $0.cells.contains(.text("产出指标小计")) }?.cells[5] == .text("60.00"))
+        let json = try JSONSerialization.jsonObject(with: built.json) as? [String: Any]
+        let jsonLines = json?["lines"] as? [[String: Any]] ?? []
+        let jsonSatisfaction = jsonLines.first { $0["id"] as? String == "satisfaction" }
+        #expect(jsonSatisfaction?["unset"] as? Bool == true)
+        #expect(jsonSatisfaction?["pointsHundredths"] as? Int == 0 && jsonSatisfaction?["setPointsHundredths"] as? Int == 1_000)
+        #expect(jsonLines.first { $0["id"] as? String == "apprentices" }?["pointsHundredths"] as? Int == 720)
+        #expect(json?["totalHundredths"] as? Int == 6_753)
+    }
+
     /// 带徒人数 counts apprentices (the rows' 徒弟人数), not rows: one row for a group of three
-    /// apprentices and one for a single apprentice make 4 people, 6 × 4/5 = 4.80.
+    /// apprentices and one for a single apprentice make 4 people. (No targets are set, so
+    /// 满意度 and 场所 are unset and their 15 points raise 带徒人数 to 7.80: 7.80 × 4/5 = 6.24.)
     @Test func apprenticesAreCountedByQuantity() throws {
         let app = try TestLedger.app()
         try app.store.addActivities(
@@ -78,15 +123,15 @@ struct EvaluationTests {
             ], source: "测试", stamp: Stamp(user: "测试员", at: "2026-09-01T01:00:00Z", today: day("2026-09-01")))
         let line = try app.evaluation(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "apprentices" }!
         #expect(line.actualHundredths == 400)
-        #expect(line.scoreHundredths == 480)
+        #expect(line.pointsHundredths == 780 && line.scoreHundredths == 624)
         #expect(line.source == "活动记录：带徒传技徒弟人数合计")
     }
 
     @Test func equipmentCostScoresFullOnlyWithoutSpendingAndByBudgetOtherwise() throws {
-        // No equipment bought: full marks.
+        // No equipment bought: full marks (6, plus its share of the unset 满意度 and 场所: 7.80).
         let empty = try TestLedger.app()
         let none = try empty.evaluation(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "equipment-cost" }!
-        #expect(none.scoreHundredths == 600 && none.deviationReason == "未发生设备购置支出，按满分计")
+        #expect(none.scoreHundredths == 780 && none.pointsHundredths == 780 && none.deviationReason == "未发生设备购置支出，按满分计")
         // 24,000 spent against a 20,000 budget: 6 × 100/120 = 5.00.
         let app = try sampleStudio()
         _ = try app.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_000_000), reason: "测试")

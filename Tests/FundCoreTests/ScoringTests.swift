@@ -60,6 +60,40 @@ struct ScoringTests {
         #expect(Scoring.rate(2, of: 3) == 6_667)
     }
 
+    /// Largest remainder in hundredths: the parts add up to the amount exactly.
+    static let allocations: [(amount: Int64, weights: [Int64], expected: [Int64])] = [
+        (1_000, [600, 400, 400, 400, 400, 400, 400, 300, 500, 600, 600], [120, 80, 80, 80, 80, 80, 80, 60, 100, 120, 120]),
+        (500, [300, 300, 300], [167, 167, 166]),  // 166.67 each: one hundredth each to the first two (tie: earlier first)
+        (1_000, [600, 400, 200], [500, 333, 167]),  // 500, 333.33, 166.67
+        (1_000, [700, 400, 400], [467, 267, 266]),  // 466.67, 266.67, 266.67
+        (1, [1, 1, 1], [1, 0, 0]),
+        (0, [5, 5], [0, 0]),
+        (1_500, [1], [1_500]),
+    ]
+
+    @Test("points moved to 产出 by largest remainder", arguments: allocations)
+    func allocation(c: (amount: Int64, weights: [Int64], expected: [Int64])) {
+        let parts = Scoring.allocate(c.amount, proportionalTo: c.weights)
+        #expect(parts == c.expected)
+        #expect(parts.reduce(0, +) == c.amount)
+    }
+
+    @Test func allocationStaysWithinOneHundredthOfTheExactShare() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let weights = (0..<Int.random(in: 1...18, using: &generator)).map { _ in Int64.random(in: 0...10_000, using: &generator) }
+            guard weights.reduce(0, +) > 0 else { continue }
+            let amount = Int64.random(in: 0...10_000, using: &generator)
+            let parts = Scoring.allocate(amount, proportionalTo: weights)
+            let whole = weights.reduce(0, +)
+            #expect(parts.reduce(0, +) == amount)
+            for (part, weight) in zip(parts, weights) {
+                // whole × part is within `whole` of amount × weight.
+                #expect(abs(part * whole - amount * weight) < whole, "\(amount) \(weights)")
+            }
+        }
+    }
+
     @Test func indicatorSetsAreValidated() throws {
         let categories = [IndicatorCategory(id: "a", name: "产出", weight: 60), IndicatorCategory(id: "b", name: "效益", weight: 40)]
         func indicator(_ id: String, _ category: String, _ points: Int, measure: String = "count:training") -> IndicatorDefinition {
