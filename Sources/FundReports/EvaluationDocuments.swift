@@ -101,7 +101,8 @@ enum EvaluationDocuments {
         return DocumentTable(
             name: "绩效指标",
             caption: "绩效指标完成情况（定量指标：实际 ÷ 目标 × 分值，封顶满分；反向指标：目标 ÷ 实际 × 分值"
-                + (value.lines.contains(where: \.unset) ? "；未设定指标的分值按分值比例计入产出指标）" : "）"),
+                + (value.lines.contains(where: \.unset) ? "；未设定指标的分值按分值比例计入产出指标" : "")
+                + "；小计和总分由各指标未经舍入的得分相加后四舍五入至 0.01 分）",
             columns: [
                 Column("一级指标", .text, width: 10), Column("二级指标", .text, width: 12), Column("三级指标", .text, width: 20),
                 Column("年度指标值", .text, width: 11), Column("实际完成值", .text, width: 11), Column("分值", .text, width: 7),

@@ -73,7 +73,10 @@ public struct PerformanceEvaluation: Sendable, Codable, Hashable {
         public let unset: Bool
         public let targetHundredths: Int64?
         public let actualHundredths: Int64?
+        /// The score rounded half up to 0.01, for display: the totals add `exactScore`.
         public let scoreHundredths: Int64
+        /// The exact score in hundredths (`hundredths + remainder / denominator`).
+        public let exactScore: ExactScore
         public let deviationReason: String
     }
 
@@ -83,6 +86,7 @@ public struct PerformanceEvaluation: Sendable, Codable, Hashable {
         public let weight: Int
         /// The weight after unset indicators' points moved to 产出 (sum of the lines' points).
         public let pointsHundredths: Int64
+        /// The exact sum of the lines' scores, rounded once.
         public let scoreHundredths: Int64
     }
 
@@ -101,6 +105,8 @@ public struct PerformanceEvaluation: Sendable, Codable, Hashable {
     public let lifecycleState: LifecycleState
     public let lines: [Line]
     public let categories: [Category]
+    /// The exact sum of every line's score, rounded half up to 0.01 once; the grade is read
+    /// from it (never from the sum of rounded lines).
     public let totalHundredths: Int64
     public let grade: Grade
     public let funds: [FundStatement.FundPart]
@@ -122,14 +128,16 @@ public enum EvaluationReport {
             let own = lines.filter { $0.category == category.id }
             categories.append(.init(
                 id: category.id, name: category.name, weight: category.weight, pointsHundredths: own.reduce(0) { $0 + $1.pointsHundredths },
-                scoreHundredths: own.reduce(0) { $0 + $1.scoreHundredths }))
+                scoreHundredths: ExactScoreSum(own.map(\.exactScore)).rounded.hundredths))
         }
         guard lines.reduce(0, { $0 + $1.pointsHundredths }) == 10_000 else {
             throw ReportInconsistency(report: "绩效自评表", detail: "各指标分值之和不是 100 分")
         }
-        let total = categories.reduce(0) { $0 + $1.scoreHundredths }
-        guard total == lines.reduce(0, { $0 + $1.scoreHundredths }), total <= 10_000, total >= 0 else {
-            throw ReportInconsistency(report: "绩效自评表", detail: "总分 \(Score(hundredths: total).text) 与各指标得分之和不符或超出 0–100")
+        // Rounded once from the exact sum: the rounded lines (and categories) may add up to a
+        // hundredth or so more or less, and must not decide the grade.
+        let total = ExactScoreSum(lines.map(\.exactScore)).rounded.hundredths
+        guard total <= 10_000, total >= 0, lines.allSatisfy({ $0.scoreHundredths <= $0.pointsHundredths }) else {
+            throw ReportInconsistency(report: "绩效自评表", detail: "总分 \(Score(hundredths: total).text) 超出 0–100，或指标得分超过分值")
         }
         let value = PerformanceEvaluation(
             studio: input.header.studio.code, studioName: input.header.studio.name, hostUnit: input.header.hostUnit.name,
@@ -209,31 +217,32 @@ public enum EvaluationReport {
             return .init(
                 id: indicator.id, category: indicator.category, categoryName: category.name, group: indicator.group, name: indicator.name,
                 unit: indicator.unit, kind: indicator.kind, source: measure.chineseSource, pointsHundredths: 0, setPointsHundredths: setPoints,
-                unset: true, targetHundredths: nil, actualHundredths: nil, scoreHundredths: 0, deviationReason: unsetReason)
+                unset: true, targetHundredths: nil, actualHundredths: nil, scoreHundredths: 0, exactScore: .zero, deviationReason: unsetReason)
         }
         var targetValue = set?.target
         if targetValue == nil, let text = indicator.defaultTarget { targetValue = try PerformanceTarget.parseValue(text, field: "defaultTarget") }
         if indicator.kind == .deduction { targetValue = Int64(indicator.deductionPerFinding ?? 0) * 100 }
         let actualValue = actual(measure, input: input, target: set)
-        let scored: Score
+        let exact: ExactScore
         var reason = ""
         switch (targetValue, actualValue) {
         case (_, Int64.max?) where measure == .equipmentCost:
-            scored = .zero
+            exact = .zero
             reason = "无预算支出：发生设备购置支出但未编制设备购置预算"
         case (let target?, let actual?):
-            scored = Scoring.score(indicator.kind, points: points, target: target, actual: actual)
+            exact = Scoring.exactScore(indicator.kind, points: points, target: target, actual: actual)
         case (_, nil) where measure == .equipmentCost:
-            scored = points
+            exact = ExactScore(points)
             reason = "未发生设备购置支出，按满分计"
         case (nil, _):
-            scored = .zero
+            exact = .zero
             reason = "未设定绩效目标，无法评价"
         case (_, nil):
-            scored = .zero
+            exact = .zero
             reason = measure == .manual ? "未填报实际完成值" : "无相关记录"
         }
-        if reason.isEmpty && scored < points {
+        let scored = exact.rounded
+        if reason.isEmpty && exact != ExactScore(points) {
             reason = set.map(\.note).flatMap { $0.isEmpty ? nil : $0 }
                 ?? autoReason(indicator, target: targetValue!, actual: actualValue!, unit: indicator.unit)
         }
@@ -241,7 +250,7 @@ public enum EvaluationReport {
             id: indicator.id, category: indicator.category, categoryName: category.name, group: indicator.group, name: indicator.name,
             unit: indicator.unit, kind: indicator.kind, source: measure.chineseSource, pointsHundredths: points.hundredths,
             setPointsHundredths: setPoints, unset: false, targetHundredths: indicator.kind == .deduction ? nil : targetValue, actualHundredths: actualValue == Int64.max ? nil : actualValue,
-            scoreHundredths: scored.hundredths, deviationReason: reason)
+            scoreHundredths: scored.hundredths, exactScore: exact, deviationReason: reason)
     }
 
     static func autoReason(_ indicator: IndicatorDefinition, target: Int64, actual: Int64, unit: String) -> String {

@@ -213,6 +213,61 @@ struct EvaluationTests {
         #expect(json?["totalHundredths"] as? Int == 7_022)
     }
 
+    /// A studio scored on four manual indicators (one category, points as given), each with
+    /// a target and an actual typed in: its evaluation as of 2026-11-20.
+    func manualStudio(_ lines: [(points: Int, target: String, actual: String)]) throws -> PerformanceEvaluation {
+        let app = try TestLedger.app()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("indicators-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let indicators = lines.enumerated().map { index, line in
+            """
+            {"id": "q\(index + 1)", "category": "output", "group": "数量指标", "name": "指标\(index + 1)", "unit": "件",
+             "kind": "quantitative", "points": \(line.points), "measure": "manual"}
+            """
+        }
+        let json = """
+            {"name": "舍入测试", "categories": [{"id": "output", "name": "产出指标", "weight": 100}],
+             "indicators": [\(indicators.joined(separator: ","))]}
+            """
+        try Data(json.utf8).write(to: file)
+        for (index, line) in lines.enumerated() {
+            _ = try app.setTarget(studio: "S1", indicator: "q\(index + 1)", target: line.target, actual: line.actual, note: "", indicators: file)
+        }
+        return try app.evaluation(studio: "S1", asOf: day("2026-11-20"), indicators: file).value
+    }
+
+    /// 35 × 4.80/6 = 28.00, 35 × 5.49/6 = 32.025 (32.03 shown), 20 × 5.99/6 = 19.9666… (19.97
+    /// shown), 10 at target: exactly 89.991666…, so 89.99 and 良, though the rounded lines add
+    /// up to 90.00.
+    @Test func theTotalIsTheExactSumRoundedOnceJustBelow90() throws {
+        let value = try manualStudio([(35, "6", "4.80"), (35, "6", "5.49"), (20, "6", "5.99"), (10, "1", "1")])
+        #expect(value.lines.map(\.scoreHundredths) == [2_800, 3_203, 1_997, 1_000])
+        #expect(value.lines.map(\.exactScore.description) == ["2800", "3202+1/2", "1996+2/3", "1000"])
+        #expect(value.lines.reduce(0) { $0 + $1.scoreHundredths } == 9_000)
+        #expect(value.totalHundredths == 8_999)
+        #expect(value.grade == .good)
+        #expect(value.categories.map(\.scoreHundredths) == [8_999])
+    }
+
+    /// 25 × 2.41/3 = 20.0833… twice (20.08 shown), 25 × 2.98/3 = 24.8333… (24.83 shown), 25 at
+    /// target: exactly 90.00 and 优, though the rounded lines add up to 89.99.
+    @Test func theTotalIsTheExactSumRoundedOnceExactly90() throws {
+        let value = try manualStudio([(25, "3", "2.41"), (25, "3", "2.41"), (25, "3", "2.98"), (25, "1", "1")])
+        #expect(value.lines.map(\.scoreHundredths) == [2_008, 2_008, 2_483, 2_500])
+        #expect(value.lines.reduce(0) { $0 + $1.scoreHundredths } == 8_999)
+        #expect(value.totalHundredths == 9_000)
+        #expect(value.grade == .excellent)
+    }
+
+    /// The boundary on one 100-point indicator: exactly 89.99 is 良, exactly 90.00 is 优, and
+    /// 89.995 (100 × 179.99/200) rounds half up, once, to 90.00: 优.
+    @Test("grade boundary 89.99 / 90.00", arguments: [("89.99", "100", 8_999, Grade.good), ("90", "100", 9_000, .excellent), ("179.99", "200", 9_000, .excellent), ("179.98", "200", 8_999, .good)])
+    func gradeBoundary(actual: String, target: String, total: Int64, grade: Grade) throws {
+        let value = try manualStudio([(100, target, actual)])
+        #expect(value.totalHundredths == total)
+        #expect(value.grade == grade)
+    }
+
     @Test func anEditedIndicatorFileReplacesTheDefault() throws {
         let app = try sampleStudio()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("indicators-\(UUID().uuidString).json")
