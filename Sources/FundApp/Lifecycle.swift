@@ -302,7 +302,7 @@ extension LedgerApp {
     /// Imports an activity CSV for one studio: every row checked, all or nothing.
     public func importActivities(csv data: Data, file: String, studio: String) throws -> [Activity] {
         _ = try store.studio(code: studio)
-        let activities = try ActivityCSVReader(file: file, studio: studio).read(data)
+        let activities = try ActivityCSVReader(file: file, studio: studio).read(data, existing: try store.activities(studio: studio))
         try store.addActivities(activities, source: "导入 \(URL(fileURLWithPath: file).lastPathComponent)", stamp: stamp())
         return activities
     }

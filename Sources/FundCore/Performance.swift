@@ -112,6 +112,20 @@ public struct Activity: Hashable, Sendable, Codable {
         self.note = note.trimmingSpaces
     }
 
+    /// What makes two records the same activity: studio, date, kind and title. A second
+    /// record with the same identity is rejected (L023) rather than counted twice.
+    public struct Identity: Hashable, Sendable {
+        public let studio: String
+        public let date: CalendarDate
+        public let kind: ActivityKind
+        public let title: String
+    }
+
+    public var identity: Identity { Identity(studio: studio, date: date, kind: kind, title: title) }
+
+    /// "2026-03-05 带徒传技“徒弟甲”", for messages.
+    public var label: String { "\(date.iso) \(kind.chineseName)“\(title)”" }
+
     /// 是/否, yes/no, true/false, 1/0; empty is nil.
     public static func parseAchieved(_ text: String) throws(Rejection) -> Bool? {
         switch text.trimmingSpaces.lowercased() {
@@ -273,6 +287,12 @@ public struct IndicatorSet: Hashable, Sendable, Codable {
         return found
     }
 
+    /// The 产出 category, which receives the points of unset indicators (财预〔2020〕10号):
+    /// the category with id `output`, else the first whose name starts with 产出.
+    public var outputCategory: IndicatorCategory? {
+        categories.first { $0.id == "output" } ?? categories.first { $0.name.hasPrefix("产出") }
+    }
+
     public func measure(of indicator: IndicatorDefinition) -> IndicatorMeasure {
         // Validated on construction.
         try! IndicatorMeasure.parse(indicator.measure)
@@ -360,27 +380,195 @@ public enum Grade: String, CaseIterable, Sendable, Codable {
     }
 }
 
+/// An exact non-negative score: `hundredths + remainder / denominator` hundredths of a point,
+/// with 0 ≤ remainder < denominator in lowest terms (4 × 2/3 = 2.666… points is 266 + 2/3).
+/// The denominator is bounded by the target or actual value it came from (an Int64), so one
+/// indicator's score is always exact; `rounded` is for display only.
+public struct ExactScore: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let hundredths: Int64
+    public let remainder: Int64
+    public let denominator: Int64
+
+    public init(_ score: Score) {
+        precondition(score.hundredths >= 0, "scores are not negative")
+        self.hundredths = score.hundredths
+        self.remainder = 0
+        self.denominator = 1
+    }
+
+    /// a × b / c hundredths exactly, in 128-bit intermediate arithmetic; a, b ≥ 0, c > 0, and
+    /// a × b / c below 2⁶³.
+    public init(_ a: Int64, times b: Int64, over c: Int64) {
+        precondition(a >= 0 && b >= 0 && c > 0, "fraction of non-negative values")
+        let product = UInt64(a).multipliedFullWidth(by: UInt64(b))
+        precondition(product.high < UInt64(c), "score beyond range")
+        let (quotient, remainder) = UInt64(c).dividingFullWidth(product)
+        precondition(quotient <= UInt64(Int64.max), "score beyond range")
+        let divisor = Self.gcd(remainder, UInt64(c))
+        self.hundredths = Int64(quotient)
+        self.remainder = Int64(remainder / divisor)
+        self.denominator = Int64(UInt64(c) / divisor)
+    }
+
+    static func gcd(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var (x, y) = (a, b)
+        while y != 0 { (x, y) = (y, x % y) }
+        return x
+    }
+
+    public static let zero = ExactScore(.zero)
+
+    public var isWhole: Bool { remainder == 0 }
+
+    /// Half up to the hundredth of a point.
+    public var rounded: Score { Score(hundredths: hundredths + (remainder >= denominator - remainder ? 1 : 0)) }
+
+    /// "266+2/3" hundredths, for messages and tests.
+    public var description: String { isWhole ? "\(hundredths)" : "\(hundredths)+\(remainder)/\(denominator)" }
+}
+
+/// The exact sum of indicator scores, rounded once: a total is never the sum of rounded
+/// parts (18 indicators rounded each could move it by up to ±0.09 and across 90.00).
+public struct ExactScoreSum: Sendable, CustomStringConvertible {
+    private var hundredths: Int64 = 0
+    /// The fractional hundredths, numerator over denominator; the denominator is the product of
+    /// the parts' denominators, which can exceed 64 bits.
+    private var numerator = Natural(0)
+    private var denominator = Natural(1)
+
+    public init() {}
+
+    public init<S: Sequence>(_ scores: S) where S.Element == ExactScore {
+        for score in scores { add(score) }
+    }
+
+    public mutating func add(_ score: ExactScore) {
+        hundredths += score.hundredths
+        guard !score.isWhole else { return }
+        numerator = numerator.times(UInt64(score.denominator)) + denominator.times(UInt64(score.remainder))
+        denominator = denominator.times(UInt64(score.denominator))
+    }
+
+    /// The exact sum rounded half up to the hundredth of a point, once.
+    public var rounded: Score {
+        // The fraction F = numerator / denominator is below the number of parts; the sum rounds
+        // to hundredths + the number of k ≥ 1 with F ≥ k − ½, i.e. 2·numerator ≥ (2k − 1)·denominator.
+        let twice = numerator.times(2)
+        var extra: UInt64 = 0
+        while denominator.times(2 * extra + 1) <= twice { extra += 1 }
+        return Score(hundredths: hundredths + Int64(extra))
+    }
+
+    public var description: String { "\(hundredths) + \(numerator)/\(denominator)" }
+}
+
+/// A non-negative integer of any size: just what `ExactScoreSum` needs to add fractions
+/// without a common denominator overflowing (multiply by a word, add, compare).
+struct Natural: Comparable, Sendable, CustomStringConvertible {
+    /// Little-endian 64-bit words, no leading zero word (zero is empty).
+    private(set) var words: [UInt64]
+
+    init(_ value: UInt64) { words = value == 0 ? [] : [value] }
+
+    private init(words: [UInt64]) {
+        var trimmed = words
+        while trimmed.last == 0 { trimmed.removeLast() }
+        self.words = trimmed
+    }
+
+    var isZero: Bool { words.isEmpty }
+
+    func times(_ factor: UInt64) -> Natural {
+        var result: [UInt64] = []
+        result.reserveCapacity(words.count + 1)
+        var carry: UInt64 = 0
+        for word in words {
+            let (high, low) = word.multipliedFullWidth(by: factor)
+            let (sum, overflow) = low.addingReportingOverflow(carry)
+            result.append(sum)
+            // high ≤ 2⁶⁴ − 2, so adding the carry bit cannot overflow.
+            carry = high + (overflow ? 1 : 0)
+        }
+        result.append(carry)
+        return Natural(words: result)
+    }
+
+    static func + (lhs: Natural, rhs: Natural) -> Natural {
+        var result: [UInt64] = []
+        var carry = false
+        for index in 0..<max(lhs.words.count, rhs.words.count) {
+            let a = index < lhs.words.count ? lhs.words[index] : 0
+            let b = index < rhs.words.count ? rhs.words[index] : 0
+            let (partial, overflow1) = a.addingReportingOverflow(b)
+            let (sum, overflow2) = partial.addingReportingOverflow(carry ? 1 : 0)
+            result.append(sum)
+            carry = overflow1 || overflow2
+        }
+        if carry { result.append(1) }
+        return Natural(words: result)
+    }
+
+    static func < (lhs: Natural, rhs: Natural) -> Bool {
+        if lhs.words.count != rhs.words.count { return lhs.words.count < rhs.words.count }
+        for index in stride(from: lhs.words.count - 1, through: 0, by: -1) where lhs.words[index] != rhs.words[index] {
+            return lhs.words[index] < rhs.words[index]
+        }
+        return false
+    }
+
+    var description: String { words.isEmpty ? "0" : "0x" + words.reversed().map { String($0, radix: 16) }.joined(separator: "_") }
+}
+
 public enum Scoring {
-    /// The score of one indicator worth `points`, for a target and an actual value in the
-    /// same unit (hundredths). Rounded half up to the hundredth of a point.
+    /// The score of one indicator worth `points`, rounded half up to the hundredth of a point
+    /// (for display; totals add `exactScore`).
     public static func score(_ kind: IndicatorKind, points: Score, target: Int64, actual: Int64) -> Score {
+        exactScore(kind, points: points, target: target, actual: actual).rounded
+    }
+
+    /// The exact score of one indicator worth `points`, for a target and an actual value in
+    /// the same unit (hundredths).
+    public static func exactScore(_ kind: IndicatorKind, points: Score, target: Int64, actual: Int64) -> ExactScore {
         precondition(points.hundredths >= 0, "points are not negative")
         switch kind {
         case .quantitative:
-            if target <= 0 || actual >= target { return points }
-            return Score(hundredths: fraction(points.hundredths, times: max(actual, 0), over: target))
+            if target <= 0 || actual >= target { return ExactScore(points) }
+            return ExactScore(points.hundredths, times: max(actual, 0), over: target)
         case .inverse:
-            if actual <= target { return points }
-            return Score(hundredths: fraction(points.hundredths, times: max(target, 0), over: actual))
+            if actual <= target { return ExactScore(points) }
+            return ExactScore(points.hundredths, times: max(target, 0), over: actual)
         case .qualitative:
             let rating = min(max(actual, 0), 10_000)
-            return Score(hundredths: fraction(points.hundredths, times: rating, over: 10_000))
+            return ExactScore(points.hundredths, times: rating, over: 10_000)
         case .deduction:
             // `actual` is the number of confirmed violations (in hundredths), `target` the
-            // deduction per violation in hundredths of a point.
-            let deducted = fraction(max(actual, 0), times: max(target, 0), over: 100)
-            return Score(hundredths: max(points.hundredths - deducted, 0))
+            // deduction per violation in hundredths of a point: points − actual × target / 100.
+            let (deducted, overflow) = max(actual, 0).multipliedReportingOverflow(by: max(target, 0))
+            let left = points.hundredths.multipliedReportingOverflow(by: 100)
+            guard !overflow, !left.overflow, deducted < left.partialValue else { return .zero }
+            return ExactScore(left.partialValue - deducted, times: 1, over: 100)
         }
+    }
+
+    /// Splits `amount` (≥ 0) over `weights` (≥ 0, not all 0) in proportion, by largest
+    /// remainder: each part is amount × weight / Σweights rounded down, and the units left over
+    /// go one each to the largest remainders (the earlier on a tie), so the parts always add up
+    /// to `amount` exactly and each is within one unit of its exact share.
+    public static func allocate(_ amount: Int64, proportionalTo weights: [Int64]) -> [Int64] {
+        precondition(amount >= 0 && weights.allSatisfy { $0 >= 0 }, "allocation of non-negative values")
+        let whole = weights.reduce(Int64(0)) { $0 + $1 }
+        precondition(whole > 0, "allocation needs a positive weight")
+        var parts: [Int64] = []
+        var remainders: [(remainder: UInt64, index: Int)] = []
+        for (index, weight) in weights.enumerated() {
+            let (quotient, remainder) = UInt64(whole).dividingFullWidth(UInt64(amount).multipliedFullWidth(by: UInt64(weight)))
+            parts.append(Int64(quotient))
+            remainders.append((remainder, index))
+        }
+        let left = amount - parts.reduce(0, +)
+        let largest = remainders.sorted { ($0.remainder, -$0.index) > ($1.remainder, -$1.index) }
+        for entry in largest.prefix(Int(left)) { parts[entry.index] += 1 }
+        return parts
     }
 
     /// Band of a qualitative rating: 好 (100–80 %), 中 (80–60 %), 差 (below 60 %).

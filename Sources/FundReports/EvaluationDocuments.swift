@@ -27,6 +27,7 @@ enum EvaluationDocuments {
             Fact("自评总分", .text("\(value.total.text) 分")), Fact("评价等级", .text(value.grade.rawValue)),
             Fact("确认的违规事项", .count(value.confirmedViolations)),
         ]
+        if let moved = movedPointsText(value) { facts.append(Fact("未设定指标", .text(moved))) }
         for county in value.countyScores {
             facts.append(Fact("县级考核验收得分（\(county.date.iso)）", .text("\(Score(hundredths: county.scoreHundredths).text) 分")))
         }
@@ -38,6 +39,19 @@ enum EvaluationDocuments {
             ],
             signatures: [LabeledValue("单位负责人", ""), LabeledValue("财务负责人", ""), LabeledValue("填表人", ""), LabeledValue("填报日期", value.asOf.chinese)],
             orientation: .landscape, fileStem: "\(value.studio)-绩效自评表")
+    }
+
+    /// "学员（徒弟）满意度 10.00 分按分值比例计入产出指标", or nil when every indicator is set.
+    static func movedPointsText(_ value: PerformanceEvaluation) -> String? {
+        let unset = value.lines.filter(\.unset)
+        guard !unset.isEmpty else { return nil }
+        return unset.map { "\($0.name) \(Scoring.quantityText($0.setPointsHundredths)) 分" }.joined(separator: "、") + "按分值比例计入产出指标"
+    }
+
+    /// The target cell: 无违规 for deductions, 未设定 for an unset indicator.
+    static func targetCell(_ line: PerformanceEvaluation.Line) -> Cell {
+        if line.unset { return .text("未设定") }
+        return line.kind == .deduction ? .text("无违规") : quantity(line.targetHundredths, unit: line.unit)
     }
 
     static func budgetTable(_ value: PerformanceEvaluation) -> DocumentTable {
@@ -70,14 +84,14 @@ enum EvaluationDocuments {
         for line in value.lines {
             rows.append(Row(.body, [
                 .text(line.categoryName), .text(line.group), .text(line.name),
-                line.kind == .deduction ? .text("无违规") : quantity(line.targetHundredths, unit: line.unit == "%" ? "%" : line.unit),
+                targetCell(line),
                 quantity(line.actualHundredths, unit: line.kind == .deduction ? " 项违规" : line.unit),
                 score(line.pointsHundredths), score(line.scoreHundredths), .text(line.deviationReason),
             ]))
         }
         for category in value.categories {
             rows.append(Row(.subtotal, [
-                .text("\(category.name)小计"), .empty, .empty, .empty, .empty, score(Int64(category.weight) * 100),
+                .text("\(category.name)小计"), .empty, .empty, .empty, .empty, score(category.pointsHundredths),
                 score(category.scoreHundredths), .empty,
             ]))
         }
@@ -85,7 +99,10 @@ enum EvaluationDocuments {
             .text("总分"), .empty, .empty, .empty, .empty, score(10_000), score(value.totalHundredths), .text("评价等级：\(value.grade.rawValue)"),
         ]))
         return DocumentTable(
-            name: "绩效指标", caption: "绩效指标完成情况（定量指标：实际 ÷ 目标 × 分值，封顶满分；反向指标：目标 ÷ 实际 × 分值）",
+            name: "绩效指标",
+            caption: "绩效指标完成情况（定量指标：实际 ÷ 目标 × 分值，封顶满分；反向指标：目标 ÷ 实际 × 分值"
+                + (value.lines.contains(where: \.unset) ? "；未设定指标的分值按分值比例计入产出指标" : "")
+                + "；小计和总分由各指标未经舍入的得分相加后四舍五入至 0.01 分）",
             columns: [
                 Column("一级指标", .text, width: 10), Column("二级指标", .text, width: 12), Column("三级指标", .text, width: 20),
                 Column("年度指标值", .text, width: 11), Column("实际完成值", .text, width: 11), Column("分值", .text, width: 7),
@@ -127,8 +144,7 @@ enum EvaluationDocuments {
             columns: [Column("一级指标", .text, width: 10), Column("二级指标", .text, width: 12), Column("三级指标", .text, width: 22), Column("目标值", .text, width: 12)],
             rows: value.lines.map { line in
                 Row(.body, [
-                    .text(line.categoryName), .text(line.group), .text(line.name),
-                    line.kind == .deduction ? .text("无违规") : quantity(line.targetHundredths, unit: line.unit),
+                    .text(line.categoryName), .text(line.group), .text(line.name), targetCell(line),
                 ])
             })
         return DocumentSection(heading: "一、基本情况和绩效目标", blocks: [.paragraph(text), .paragraph(goals), .table(targets)])
@@ -146,7 +162,8 @@ enum EvaluationDocuments {
 
     static func conclusion(_ value: PerformanceEvaluation, input: EvaluationInput) -> DocumentSection {
         var text = "经评价，本项目自评得分 \(value.total.text) 分，评价等级为“\(value.grade.rawValue)”（优：90 分及以上；良：80–90 分；中：60–80 分；差：60 分以下）。其中"
-        text += value.categories.map { "\($0.name)得分 \(Score(hundredths: $0.scoreHundredths).text) 分（满分 \($0.weight) 分）" }.joined(separator: "，") + "。"
+        text += value.categories.map { "\($0.name)得分 \(Score(hundredths: $0.scoreHundredths).text) 分（满分 \(Scoring.quantityText($0.pointsHundredths)) 分）" }.joined(separator: "，") + "。"
+        if let moved = movedPointsText(value) { text += "\(moved)（财预〔2020〕10号）。" }
         for county in value.countyScores {
             text += "\(county.date.chinese)，\(county.by)考核验收评分 \(Score(hundredths: county.scoreHundredths).text) 分，结论为“\(LifecycleState(rawValue: county.result)?.chineseName ?? county.result)”。"
         }
@@ -155,8 +172,8 @@ enum EvaluationDocuments {
             columns: [Column("一级指标", .text, width: 16), Column("分值", .text, width: 8), Column("得分", .text, width: 8), Column("得分率", .percent, width: 10)],
             rows: value.categories.map { category in
                 Row(.body, [
-                    .text(category.name), score(Int64(category.weight) * 100), score(category.scoreHundredths),
-                    Scoring.rate(category.scoreHundredths, of: Int64(category.weight) * 100).map { .percent(Percent(hundredths: $0)) } ?? .text("—"),
+                    .text(category.name), score(category.pointsHundredths), score(category.scoreHundredths),
+                    Scoring.rate(category.scoreHundredths, of: category.pointsHundredths).map { .percent(Percent(hundredths: $0)) } ?? .text("—"),
                 ])
             } + [Row(.total, [.text("合计"), score(10_000), score(value.totalHundredths), .percent(Percent(hundredths: value.totalHundredths))])])
         return DocumentSection(heading: "三、综合评价结论", blocks: [.paragraph(text), .table(table)])
@@ -178,8 +195,9 @@ enum EvaluationDocuments {
         for (index, category) in value.categories.enumerated() {
             let own = value.lines.filter { $0.category == category.id }
             let label = labels[category.id] ?? "（\(["二", "三", "四", "五", "六", "七"][min(index, 5)])）\(category.name)"
-            var text = "\(label)。满分 \(category.weight) 分，得分 \(Score(hundredths: category.scoreHundredths).text) 分。"
+            var text = "\(label)。满分 \(Scoring.quantityText(category.pointsHundredths)) 分，得分 \(Score(hundredths: category.scoreHundredths).text) 分。"
             text += own.map { line in
+                if line.unset { return "\(line.name)\(EvaluationReport.unsetReason)（\(Scoring.quantityText(line.setPointsHundredths)) 分）" }
                 let actual = line.actualHundredths.map { Scoring.quantityText($0) + (line.kind == .deduction ? " 项违规" : line.unit) } ?? "无记录"
                 return "\(line.name)实际 \(actual)，得 \(Score(hundredths: line.scoreHundredths).text) 分（满分 \(Score(hundredths: line.pointsHundredths).text)）"
             }.joined(separator: "；") + "。"
@@ -190,7 +208,7 @@ enum EvaluationDocuments {
 
     static func problems(_ value: PerformanceEvaluation, input: EvaluationInput) -> DocumentSection {
         var blocks: [Block] = []
-        let strengths = value.lines.filter { $0.scoreHundredths == $0.pointsHundredths }.map(\.name)
+        let strengths = value.lines.filter { !$0.unset && $0.scoreHundredths == $0.pointsHundredths }.map(\.name)
         blocks.append(.paragraph(
             "（一）主要经验和做法。" + (strengths.isEmpty ? "暂无达到目标值的指标。" : "\(strengths.prefix(8).joined(separator: "、"))等指标达到或超过目标值。")
                 + "项目资金按资金来源分别建账，凭证只增不改，更正采用红字冲销，账簿可追溯。"))

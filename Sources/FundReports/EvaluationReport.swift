@@ -63,10 +63,20 @@ public struct PerformanceEvaluation: Sendable, Codable, Hashable {
         public let unit: String
         public let kind: IndicatorKind
         public let source: String
+        /// The points the line is scored on: its points in the indicator set, plus its share of
+        /// the points of unset indicators (产出 only), or 0 for an unset indicator.
         public let pointsHundredths: Int64
+        /// The points in the indicator set.
+        public let setPointsHundredths: Int64
+        /// A manual indicator with neither a target nor an actual value: not scored, its points
+        /// go to the 产出 indicators (财预〔2020〕10号).
+        public let unset: Bool
         public let targetHundredths: Int64?
         public let actualHundredths: Int64?
+        /// The score rounded half up to 0.01, for display: the totals add `exactScore`.
         public let scoreHundredths: Int64
+        /// The exact score in hundredths (`hundredths + remainder / denominator`).
+        public let exactScore: ExactScore
         public let deviationReason: String
     }
 
@@ -74,6 +84,9 @@ public struct PerformanceEvaluation: Sendable, Codable, Hashable {
         public let id: String
         public let name: String
         public let weight: Int
+        /// The weight after unset indicators' points moved to 产出 (sum of the lines' points).
+        public let pointsHundredths: Int64
+        /// The exact sum of the lines' scores, rounded once.
         public let scoreHundredths: Int64
     }
 
@@ -92,6 +105,8 @@ public struct PerformanceEvaluation: Sendable, Codable, Hashable {
     public let lifecycleState: LifecycleState
     public let lines: [Line]
     public let categories: [Category]
+    /// The exact sum of every line's score, rounded half up to 0.01 once; the grade is read
+    /// from it (never from the sum of rounded lines).
     public let totalHundredths: Int64
     public let grade: Grade
     public let funds: [FundStatement.FundPart]
@@ -106,17 +121,23 @@ public struct PerformanceEvaluation: Sendable, Codable, Hashable {
 public enum EvaluationReport {
     /// Scores the indicators and builds the 绩效自评表 and the 绩效评价报告.
     public static func build(_ input: EvaluationInput) throws -> (value: PerformanceEvaluation, selfEvaluation: ReportDocument, report: ReportDocument) {
-        let lines = try input.indicators.indicators.map { try score($0, input: input) }
+        let points = effectivePoints(input)
+        let lines = try input.indicators.indicators.map { try score($0, input: input, points: points) }
         var categories: [PerformanceEvaluation.Category] = []
         for category in input.indicators.categories {
             let own = lines.filter { $0.category == category.id }
             categories.append(.init(
-                id: category.id, name: category.name, weight: category.weight,
-                scoreHundredths: own.reduce(0) { $0 + $1.scoreHundredths }))
+                id: category.id, name: category.name, weight: category.weight, pointsHundredths: own.reduce(0) { $0 + $1.pointsHundredths },
+                scoreHundredths: ExactScoreSum(own.map(\.exactScore)).rounded.hundredths))
         }
-        let total = categories.reduce(0) { $0 + $1.scoreHundredths }
-        guard total == lines.reduce(0, { $0 + $1.scoreHundredths }), total <= 10_000, total >= 0 else {
-            throw ReportInconsistency(report: "绩效自评表", detail: "总分 \(Score(hundredths: total).text) 与各指标得分之和不符或超出 0–100")
+        guard lines.reduce(0, { $0 + $1.pointsHundredths }) == 10_000 else {
+            throw ReportInconsistency(report: "绩效自评表", detail: "各指标分值之和不是 100 分")
+        }
+        // Rounded once from the exact sum: the rounded lines (and categories) may add up to a
+        // hundredth or so more or less, and must not decide the grade.
+        let total = ExactScoreSum(lines.map(\.exactScore)).rounded.hundredths
+        guard total <= 10_000, total >= 0, lines.allSatisfy({ $0.scoreHundredths <= $0.pointsHundredths }) else {
+            throw ReportInconsistency(report: "绩效自评表", detail: "总分 \(Score(hundredths: total).text) 超出 0–100，或指标得分超过分值")
         }
         let value = PerformanceEvaluation(
             studio: input.header.studio.code, studioName: input.header.studio.name, hostUnit: input.header.hostUnit.name,
@@ -161,42 +182,75 @@ public enum EvaluationReport {
         }
     }
 
-    static func score(_ indicator: IndicatorDefinition, input: EvaluationInput) throws -> PerformanceEvaluation.Line {
+    /// A manual indicator the studio has set no target (and so no actual value) for.
+    static func isUnset(_ indicator: IndicatorDefinition, input: EvaluationInput) -> Bool {
+        input.indicators.measure(of: indicator) == .manual && !input.targets.contains { $0.indicator == indicator.id }
+    }
+
+    /// The points each indicator is scored on, in hundredths, by id: an unset indicator's
+    /// points go to the 产出 indicators that are set, in proportion to their points, by
+    /// largest remainder in hundredths (they add up exactly). With no such indicator to take
+    /// them, nothing moves and an unset indicator scores 0 as not reported.
+    static func effectivePoints(_ input: EvaluationInput) -> [String: Int64] {
+        var points = Dictionary(uniqueKeysWithValues: input.indicators.indicators.map { ($0.id, Int64($0.points) * 100) })
+        let unset = input.indicators.indicators.filter { isUnset($0, input: input) }
+        let recipients = input.indicators.indicators.filter { indicator in
+            indicator.category == input.indicators.outputCategory?.id && !isUnset(indicator, input: input)
+        }
+        guard !unset.isEmpty, !recipients.isEmpty else { return points }
+        let moved = unset.reduce(Int64(0)) { $0 + points[$1.id]! }
+        let shares = Scoring.allocate(moved, proportionalTo: recipients.map { points[$0.id]! })
+        for (recipient, share) in zip(recipients, shares) { points[recipient.id]! += share }
+        for indicator in unset { points[indicator.id] = 0 }
+        return points
+    }
+
+    static let unsetReason = "未设定，分值计入产出指标"
+
+    static func score(_ indicator: IndicatorDefinition, input: EvaluationInput, points effective: [String: Int64]) throws -> PerformanceEvaluation.Line {
         let measure = input.indicators.measure(of: indicator)
         let set = input.targets.first { $0.indicator == indicator.id }
-        let points = Score(points: Int64(indicator.points))
+        let setPoints = Int64(indicator.points) * 100
+        let points = Score(hundredths: effective[indicator.id] ?? setPoints)
+        let category = input.indicators.categories.first { $0.id == indicator.category }!
+        if isUnset(indicator, input: input) && points == .zero {
+            return .init(
+                id: indicator.id, category: indicator.category, categoryName: category.name, group: indicator.group, name: indicator.name,
+                unit: indicator.unit, kind: indicator.kind, source: measure.chineseSource, pointsHundredths: 0, setPointsHundredths: setPoints,
+                unset: true, targetHundredths: nil, actualHundredths: nil, scoreHundredths: 0, exactScore: .zero, deviationReason: unsetReason)
+        }
         var targetValue = set?.target
         if targetValue == nil, let text = indicator.defaultTarget { targetValue = try PerformanceTarget.parseValue(text, field: "defaultTarget") }
         if indicator.kind == .deduction { targetValue = Int64(indicator.deductionPerFinding ?? 0) * 100 }
         let actualValue = actual(measure, input: input, target: set)
-        let scored: Score
+        let exact: ExactScore
         var reason = ""
         switch (targetValue, actualValue) {
         case (_, Int64.max?) where measure == .equipmentCost:
-            scored = .zero
+            exact = .zero
             reason = "无预算支出：发生设备购置支出但未编制设备购置预算"
         case (let target?, let actual?):
-            scored = Scoring.score(indicator.kind, points: points, target: target, actual: actual)
+            exact = Scoring.exactScore(indicator.kind, points: points, target: target, actual: actual)
         case (_, nil) where measure == .equipmentCost:
-            scored = points
+            exact = ExactScore(points)
             reason = "未发生设备购置支出，按满分计"
         case (nil, _):
-            scored = .zero
+            exact = .zero
             reason = "未设定绩效目标，无法评价"
         case (_, nil):
-            scored = .zero
+            exact = .zero
             reason = measure == .manual ? "未填报实际完成值" : "无相关记录"
         }
-        if reason.isEmpty && scored < points {
+        let scored = exact.rounded
+        if reason.isEmpty && exact != ExactScore(points) {
             reason = set.map(\.note).flatMap { $0.isEmpty ? nil : $0 }
                 ?? autoReason(indicator, target: targetValue!, actual: actualValue!, unit: indicator.unit)
         }
-        let category = input.indicators.categories.first { $0.id == indicator.category }!
         return .init(
             id: indicator.id, category: indicator.category, categoryName: category.name, group: indicator.group, name: indicator.name,
             unit: indicator.unit, kind: indicator.kind, source: measure.chineseSource, pointsHundredths: points.hundredths,
-            targetHundredths: indicator.kind == .deduction ? nil : targetValue, actualHundredths: actualValue == Int64.max ? nil : actualValue,
-            scoreHundredths: scored.hundredths, deviationReason: reason)
+            setPointsHundredths: setPoints, unset: false, targetHundredths: indicator.kind == .deduction ? nil : targetValue, actualHundredths: actualValue == Int64.max ? nil : actualValue,
+            scoreHundredths: scored.hundredths, exactScore: exact, deviationReason: reason)
     }
 
     static func autoReason(_ indicator: IndicatorDefinition, target: Int64, actual: Int64, unit: String) -> String {

@@ -371,10 +371,22 @@ extension LedgerStore {
         }
     }
 
-    /// Adds activities, all or none, logged once.
+    /// Adds activities, all or none, logged once. An activity already recorded (same studio,
+    /// date, kind and title), or given twice, is rejected (L023) and nothing is written.
     public func addActivities(_ activities: [Activity], source: String, stamp: Stamp) throws {
         try queue.write { db in
             for studio in Set(activities.map(\.studio)) { _ = try Self.studioRow(db, code: studio) }
+            var seen: Set<Activity.Identity> = []
+            for activity in activities {
+                let recorded = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM activity WHERE studio = ? AND date = ? AND kind = ? AND title = ?)",
+                    arguments: [activity.studio, activity.date.iso, activity.kind.rawValue, activity.title]) ?? false
+                guard !recorded, seen.insert(activity.identity).inserted else {
+                    throw Rejection(
+                        .activityDuplicate, field: "title",
+                        "工作室 \(activity.studio) 的活动 \(activity.label) \(recorded ? "已登记" : "重复出现")，不能重复登记")
+                }
+            }
             for activity in activities {
                 try db.execute(
                     sql: """

@@ -12,7 +12,7 @@ private func day(_ text: String) -> CalendarDate { TestLedger.date(text) }
 struct EvaluationTests {
     /// Subsidy 30,000 received and 24,000 spent on equipment (no equipment budget), and an
     /// activity record whose every score is computed by hand below.
-    func sampleStudio() throws -> LedgerApp {
+    func sampleStudio(satisfaction: Bool = true) throws -> LedgerApp {
         let app = try TestLedger.app()
         _ = try app.store.post(
             [
@@ -33,7 +33,7 @@ struct EvaluationTests {
         }
         try app.store.addActivities(activities, source: "测试", stamp: Stamp(user: "测试员", at: "2026-09-01T01:00:00Z", today: day("2026-09-01")))
         _ = try app.setTarget(studio: "S1", indicator: "premises", target: "100", actual: "85", note: "")
-        _ = try app.setTarget(studio: "S1", indicator: "satisfaction", target: "90", actual: "95", note: "")
+        if satisfaction { _ = try app.setTarget(studio: "S1", indicator: "satisfaction", target: "90", actual: "95", note: "") }
         return app
     }
 
@@ -67,11 +67,71 @@ struct EvaluationTests {
         #expect(apprentices.deviationReason == "实际 4人，低于目标 5人，完成 80.00%")
     }
 
+    /// 满意度 with neither a target nor an actual is unset: its 10 points go to the 产出
+    /// indicators in proportion to their points (each × 60/50), not scored 0.
+    @Test func anUnsetManualIndicatorMovesItsPointsToOutput() throws {
+        // The sample studio without its satisfaction target.
+        let studio = try sampleStudio(satisfaction: false)
+        let built = try studio.evaluation(studio: "S1", asOf: day("2026-11-20"))
+        let lines = Dictionary(uniqueKeysWithValues: built.value.lines.map { ($0.id, $0) })
+        let satisfaction = lines["satisfaction"]!
+        #expect(satisfaction.unset && satisfaction.pointsHundredths == 0 && satisfaction.setPointsHundredths == 1_000)
+        #expect(satisfaction.scoreHundredths == 0 && satisfaction.targetHundredths == nil && satisfaction.actualHundredths == nil)
+        #expect(satisfaction.deviationReason == "未设定，分值计入产出指标")
+        let output = built.value.lines.filter { $0.category == "output" }
+        #expect(output.map(\.pointsHundredths) == [720, 480, 480, 480, 480, 480, 480, 360, 600, 720, 720])
+        #expect(output.reduce(0) { $0 + $1.pointsHundredths } == 6_000)
+        #expect(built.value.lines.reduce(0) { $0 + $1.pointsHundredths } == 10_000)
+        #expect(output.map(\.scoreHundredths) == [576, 480, 480, 240, 480, 0, 450, 360, 600, 720, 0])
+        #expect(built.value.categories.map(\.pointsHundredths) == [6_000, 3_000, 0, 1_000])
+        #expect(built.value.categories.map(\.scoreHundredths) == [4_386, 1_567, 0, 800])
+        #expect(built.value.totalHundredths == 6_753)
+        // premises has its target: only satisfaction moved.
+        #expect(lines["premises"]!.unset == false && lines["premises"]!.pointsHundredths == 500)
+
+        // The self-evaluation table and evaluation.json say so.
+        let table = built.selfEvaluation.sections.flatMap(\.blocks).compactMap { block -> DocumentTable? in
+            if case .table(let table) = block, table.name == "绩效指标" { return table }
+            return nil
+        }.first!
+        let row = table.rows.first { $0.cells.contains(.text("学员（徒弟）满意度")) }!
+        #expect(row.cells == [
+            .text("满意度指标"), .text("服务对象满意度指标"), .text("学员（徒弟）满意度"), .text("未设定"), .text("—"), .text("0.00"), .text("0.00"),
+            .text("未设定，分值计入产出指标"),
+        ])
+        #expect(table.rows.first { $0.cells.contains(.text("带徒人数")) }?.cells[5] == .text("7.20"))
+        #expect(table.rows.first { $0.cells.contains(.text("满意度指标小计")) }?.cells[5] == .text("0.00"))
+        #expect(table.rows.first { $0.cells.contains(.text("产出指标小计")) }?.cells[5] == .text("60.00"))
+        let json = try JSONSerialization.jsonObject(with: built.json) as? [String: Any]
+        let jsonLines = json?["lines"] as? [[String: Any]] ?? []
+        let jsonSatisfaction = jsonLines.first { $0["id"] as? String == "satisfaction" }
+        #expect(jsonSatisfaction?["unset"] as? Bool == true)
+        #expect(jsonSatisfaction?["pointsHundredths"] as? Int == 0 && jsonSatisfaction?["setPointsHundredths"] as? Int == 1_000)
+        #expect(jsonLines.first { $0["id"] as? String == "apprentices" }?["pointsHundredths"] as? Int == 720)
+        #expect(json?["totalHundredths"] as? Int == 6_753)
+    }
+
+    /// 带徒人数 counts apprentices (the rows' 徒弟人数), not rows: one row for a group of three
+    /// apprentices and one for a single apprentice make 4 people. (No targets are set, so
+    /// 满意度 and 场所 are unset and their 15 points raise 带徒人数 to 7.80: 7.80 × 4/5 = 6.24.)
+    @Test func apprenticesAreCountedByQuantity() throws {
+        let app = try TestLedger.app()
+        try app.store.addActivities(
+            [
+                try Activity(studio: "S1", date: day("2026-02-02"), kind: .apprentice, title: "2026 届徒弟（3 人）", quantity: 3),
+                try Activity(studio: "S1", date: day("2026-02-03"), kind: .apprentice, title: "徒弟 张三"),
+            ], source: "测试", stamp: Stamp(user: "测试员", at: "2026-09-01T01:00:00Z", today: day("2026-09-01")))
+        let line = try app.evaluation(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "apprentices" }!
+        #expect(line.actualHundredths == 400)
+        #expect(line.pointsHundredths == 780 && line.scoreHundredths == 624)
+        #expect(line.source == "活动记录：带徒传技徒弟人数合计")
+    }
+
     @Test func equipmentCostScoresFullOnlyWithoutSpendingAndByBudgetOtherwise() throws {
-        // No equipment bought: full marks.
+        // No equipment bought: full marks (6, plus its share of the unset 满意度 and 场所: 7.80).
         let empty = try TestLedger.app()
         let none = try empty.evaluation(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "equipment-cost" }!
-        #expect(none.scoreHundredths == 600 && none.deviationReason == "未发生设备购置支出，按满分计")
+        #expect(none.scoreHundredths == 780 && none.pointsHundredths == 780 && none.deviationReason == "未发生设备购置支出，按满分计")
         // 24,000 spent against a 20,000 budget: 6 × 100/120 = 5.00.
         let app = try sampleStudio()
         _ = try app.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_000_000), reason: "测试")
@@ -79,18 +139,43 @@ struct EvaluationTests {
         #expect(over.scoreHundredths == 500 && over.actualHundredths == 12_000)
     }
 
+    /// The fixture adds exactly two violations (entertainment charged to the subsidy, a 2025
+    /// policy block); "confirmed" means a violation finding whose explanation no reviewer has
+    /// accepted, so one accepted explanation leaves one, and a pending or rejected one counts.
     @Test func confirmedViolationsAreDeducted() throws {
         let app = try sampleStudio()
-        // Entertainment on the subsidy is a violation under the 2025 policy.
         _ = try app.store.post(
-            [TestLedger.simple(date: "2026-03-03", debit: "500108", credit: "100201", fen: 50_000, memo: "工作餐费")],
-            stamp: Stamp(user: "测试员", at: "2026-03-03T01:00:00Z", today: day("2026-03-03")))
+            [
+                TestLedger.simple(date: "2026-03-03", debit: "500108", credit: "100201", fen: 50_000, memo: "工作餐费"),
+                TestLedger.simple(date: "2026-03-04", debit: "500108", credit: "100201", fen: 30_000, memo: "接待餐费"),
+            ],
+            stamp: Stamp(user: "测试员", at: "2026-03-04T01:00:00Z", today: day("2026-03-04")))
+        let findings = try app.check(studio: "S1", asOf: day("2026-11-20")).findings
+        let violations = findings.filter { $0.severity == .violation }
+        #expect(violations.count == 2)
         let built = try app.evaluation(studio: "S1", asOf: day("2026-11-20"))
-        let confirmed = built.value.confirmedViolations
-        #expect(confirmed >= 1)
+        #expect(built.value.confirmedViolations == 2)
         let compliance = built.value.lines.first { $0.id == "compliance" }!
-        #expect(compliance.scoreHundredths == max(500 - Int64(confirmed) * 100, 0))
-        #expect(compliance.deviationReason.contains("确认违规"))
+        #expect(compliance.actualHundredths == 200)
+        #expect(compliance.scoreHundredths == 300)  // 5 − 2 × 1
+        #expect(compliance.deviationReason == "合规检查确认违规 2 项（说明未获接受），每项扣 1 分")
+        // 70.22 less 2 points, plus 0.27 from 执行率 (24,800 / 30,000 = 82.67 % → 8.27).
+        #expect(built.value.lines.first { $0.id == "execution" }!.scoreHundredths == 827)
+        #expect(built.value.totalHundredths == 6_849)
+
+        // One explanation accepted by a reviewer: no longer confirmed. The other, explained
+        // and rejected, still is.
+        let (accepted, rejected) = (violations[0].key, violations[1].key)
+        let stamp = Stamp(user: "会计", at: "2026-11-01T01:00:00Z", today: day("2026-11-01"))
+        let reviewer = Stamp(user: "审核人", at: "2026-11-02T01:00:00Z", today: day("2026-11-02"))
+        try app.store.addFindingNote(key: accepted, studio: "S1", action: "explain", text: "已调整至自筹资金", stamp: stamp)
+        try app.store.addFindingNote(key: accepted, studio: "S1", action: "accept", text: "", stamp: reviewer)
+        try app.store.addFindingNote(key: rejected, studio: "S1", action: "explain", text: "工作需要", stamp: stamp)
+        try app.store.addFindingNote(key: rejected, studio: "S1", action: "reject", text: "不属于补助资金开支范围", stamp: reviewer)
+        let reviewed = try app.evaluation(studio: "S1", asOf: day("2026-11-20"))
+        #expect(reviewed.value.confirmedViolations == 1)
+        #expect(reviewed.value.lines.first { $0.id == "compliance" }!.scoreHundredths == 400)  // 5 − 1 × 1
+        #expect(reviewed.value.totalHundredths == 6_949)
     }
 
     @Test func packageReadsBackInRealClients() throws {
@@ -126,6 +211,61 @@ struct EvaluationTests {
         #expect(html.contains("<svg") && html.contains("评价等级为“中”"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: written[4])) as? [String: Any]
         #expect(json?["totalHundredths"] as? Int == 7_022)
+    }
+
+    /// A studio scored on four manual indicators (one category, points as given), each with
+    /// a target and an actual typed in: its evaluation as of 2026-11-20.
+    func manualStudio(_ lines: [(points: Int, target: String, actual: String)]) throws -> PerformanceEvaluation {
+        let app = try TestLedger.app()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("indicators-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let indicators = lines.enumerated().map { index, line in
+            """
+            {"id": "q\(index + 1)", "category": "output", "group": "数量指标", "name": "指标\(index + 1)", "unit": "件",
+             "kind": "quantitative", "points": \(line.points), "measure": "manual"}
+            """
+        }
+        let json = """
+            {"name": "舍入测试", "categories": [{"id": "output", "name": "产出指标", "weight": 100}],
+             "indicators": [\(indicators.joined(separator: ","))]}
+            """
+        try Data(json.utf8).write(to: file)
+        for (index, line) in lines.enumerated() {
+            _ = try app.setTarget(studio: "S1", indicator: "q\(index + 1)", target: line.target, actual: line.actual, note: "", indicators: file)
+        }
+        return try app.evaluation(studio: "S1", asOf: day("2026-11-20"), indicators: file).value
+    }
+
+    /// 35 × 4.80/6 = 28.00, 35 × 5.49/6 = 32.025 (32.03 shown), 20 × 5.99/6 = 19.9666… (19.97
+    /// shown), 10 at target: exactly 89.991666…, so 89.99 and 良, though the rounded lines add
+    /// up to 90.00.
+    @Test func theTotalIsTheExactSumRoundedOnceJustBelow90() throws {
+        let value = try manualStudio([(35, "6", "4.80"), (35, "6", "5.49"), (20, "6", "5.99"), (10, "1", "1")])
+        #expect(value.lines.map(\.scoreHundredths) == [2_800, 3_203, 1_997, 1_000])
+        #expect(value.lines.map(\.exactScore.description) == ["2800", "3202+1/2", "1996+2/3", "1000"])
+        #expect(value.lines.reduce(0) { $0 + $1.scoreHundredths } == 9_000)
+        #expect(value.totalHundredths == 8_999)
+        #expect(value.grade == .good)
+        #expect(value.categories.map(\.scoreHundredths) == [8_999])
+    }
+
+    /// 25 × 2.41/3 = 20.0833… twice (20.08 shown), 25 × 2.98/3 = 24.8333… (24.83 shown), 25 at
+    /// target: exactly 90.00 and 优, though the rounded lines add up to 89.99.
+    @Test func theTotalIsTheExactSumRoundedOnceExactly90() throws {
+        let value = try manualStudio([(25, "3", "2.41"), (25, "3", "2.41"), (25, "3", "2.98"), (25, "1", "1")])
+        #expect(value.lines.map(\.scoreHundredths) == [2_008, 2_008, 2_483, 2_500])
+        #expect(value.lines.reduce(0) { $0 + $1.scoreHundredths } == 8_999)
+        #expect(value.totalHundredths == 9_000)
+        #expect(value.grade == .excellent)
+    }
+
+    /// The boundary on one 100-point indicator: exactly 89.99 is 良, exactly 90.00 is 优, and
+    /// 89.995 (100 × 179.99/200) rounds half up, once, to 90.00: 优.
+    @Test("grade boundary 89.99 / 90.00", arguments: [("89.99", "100", 8_999, Grade.good), ("90", "100", 9_000, .excellent), ("179.99", "200", 9_000, .excellent), ("179.98", "200", 8_999, .good)])
+    func gradeBoundary(actual: String, target: String, total: Int64, grade: Grade) throws {
+        let value = try manualStudio([(100, target, actual)])
+        #expect(value.totalHundredths == total)
+        #expect(value.grade == grade)
     }
 
     @Test func anEditedIndicatorFileReplacesTheDefault() throws {

@@ -234,6 +234,36 @@ struct LifecycleAppTests {
         #expect(error?.items.map(\.rejection.field) == ["数量", "日期", "类型", "是否达成"])
         #expect(try app.store.activities(studio: "S1").count == 2)
     }
+
+    /// Importing the same file twice would double every count of the evaluation: a row naming
+    /// an activity already recorded, or an earlier row of the same file (same date, kind and
+    /// title), is rejected with L023 at its line, and nothing is written.
+    @Test func duplicateActivitiesAreRejectedWithinAFileAndAgainstTheRecord() throws {
+        let app = try TestLedger.app()
+        let good = "日期,类型,名称,数量,金额,是否达成,证明材料\n2026-03-01,培训,数控车床操作培训,25,,,签到表.pdf\n2026-03-05,带徒,徒弟甲,1,,是,\n"
+        #expect(try app.importActivities(csv: Data(good.utf8), file: "a.csv", studio: "S1").count == 2)
+        let again = #expect(throws: RejectionList.self) { try app.importActivities(csv: Data(good.utf8), file: "a2.csv", studio: "S1") }
+        #expect(again?.items.map(\.file) == ["a2.csv", "a2.csv"])
+        #expect(again?.items.map(\.line) == [2, 3])
+        #expect(again?.items.map(\.rejection.code) == [.activityDuplicate, .activityDuplicate])
+        #expect(again?.items.map(\.rejection.field) == ["名称", "名称"])
+        #expect(again?.items.first?.rejection.message.contains("活动 2026-03-01 培训“数控车床操作培训” 已登记") == true)
+        // Twice in one file (the same title on another day, or another kind, is another activity).
+        let twice = "日期,类型,名称,数量\n2026-04-01,培训,钳工培训,10\n2026-04-02,培训,钳工培训,12\n2026-04-01,交流,钳工培训,2\n2026-04-01,培训,钳工培训,10\n"
+        let within = #expect(throws: RejectionList.self) { try app.importActivities(csv: Data(twice.utf8), file: "b.csv", studio: "S1") }
+        #expect(within?.items.map(\.line) == [5])
+        #expect(within?.items.first?.rejection.code == .activityDuplicate)
+        #expect(within?.items.first?.rejection.message.contains("与第 2 行重复") == true)
+        #expect(try app.store.activities(studio: "S1").count == 2)
+        // One at a time (activity add), and the store itself, refuse it too.
+        let duplicate = try Activity(studio: "S1", date: day("2026-03-05"), kind: .apprentice, title: "徒弟甲")
+        #expect((#expect(throws: Rejection.self) { try app.addActivity(duplicate) })?.code == .activityDuplicate)
+        let fresh = try Activity(studio: "S1", date: day("2026-03-06"), kind: .apprentice, title: "徒弟乙")
+        #expect((#expect(throws: Rejection.self) {
+            try app.store.addActivities([fresh, fresh], source: "测试", stamp: Stamp(user: "测试员", at: "2026-03-06T01:00:00Z", today: day("2026-03-06")))
+        })?.code == .activityDuplicate)
+        #expect(try app.store.activities(studio: "S1").count == 2)
+    }
 }
 
 @Suite("Demo lifecycle")

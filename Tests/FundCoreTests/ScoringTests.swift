@@ -34,6 +34,45 @@ struct ScoringTests {
         #expect(Scoring.score(c.kind, points: Score(hundredths: c.points), target: c.target, actual: c.actual) == Score(hundredths: c.expected))
     }
 
+    @Test func exactScoresKeepTheirFractions() {
+        let twoThirds = Scoring.exactScore(.quantitative, points: Score(hundredths: 400), target: 300, actual: 200)
+        #expect(twoThirds == ExactScore(800, times: 1, over: 3) && twoThirds.description == "266+2/3" && twoThirds.rounded.hundredths == 267)
+        let third = Scoring.exactScore(.quantitative, points: Score(hundredths: 400), target: 300, actual: 100)
+        #expect(third.description == "133+1/3" && third.rounded.hundredths == 133)
+        #expect(ExactScore(1, times: 1, over: 2).rounded.hundredths == 1)  // half up
+        #expect(ExactScore(600, times: 400, over: 500).isWhole)  // 4.80
+        #expect(Scoring.exactScore(.deduction, points: Score(hundredths: 500), target: 100, actual: 200) == ExactScore(Score(hundredths: 300)))
+        #expect(Scoring.exactScore(.deduction, points: Score(hundredths: 500), target: 100, actual: 700) == .zero)
+    }
+
+    /// Rounded once: 2.666… + 1.333… is exactly 4.00 (rounded parts: 2.67 + 1.33 = 4.00 too),
+    /// three thirds make 1 (rounded parts: 0), three two-thirds make 2 (rounded parts: 3).
+    @Test func sumsAreExactAndRoundedOnce() {
+        let third = ExactScore(1, times: 1, over: 3)
+        let twoThirds = ExactScore(2, times: 1, over: 3)
+        #expect(ExactScoreSum([ExactScore(800, times: 1, over: 3), ExactScore(400, times: 1, over: 3)]).rounded.hundredths == 400)
+        #expect(ExactScoreSum([third, third, third]).rounded.hundredths == 1)
+        #expect(ExactScoreSum([twoThirds, twoThirds, twoThirds]).rounded.hundredths == 2)
+        // 8,998.5 rounds up, 8,998.4999… does not.
+        #expect(ExactScoreSum([ExactScore(Score(hundredths: 8_998)), ExactScore(1, times: 1, over: 2)]).rounded.hundredths == 8_999)
+        #expect(ExactScoreSum([ExactScore(Score(hundredths: 8_998)), ExactScore(499_999, times: 1, over: 1_000_000)]).rounded.hundredths == 8_998)
+        // Large denominators (targets go up to 2⁶³): their product needs far more than 64 bits,
+        // and the sum is still exact. Each pair (p/2)/p + (p − p/2)/p adds up to 1.
+        let primes: [Int64] = [9_223_372_036_854_775_783, 9_223_372_036_854_775_643, 4_611_686_018_427_387_847, 1_000_000_007]
+        var parts: [ExactScore] = []
+        for prime in primes {
+            parts.append(ExactScore(1, times: prime / 2, over: prime))
+            parts.append(ExactScore(1, times: prime - prime / 2, over: prime))
+        }
+        #expect(parts.allSatisfy { !$0.isWhole })
+        #expect(ExactScoreSum(parts).rounded.hundredths == 4)
+        // Just below a half in total: 4 + (½ − 1/p) … rounds down.
+        let below = ExactScoreSum(parts.dropLast() + [ExactScore(1, times: (primes[3] - primes[3] / 2) - 1, over: primes[3]), ExactScore(1, times: 1, over: 2)])
+        #expect(below.rounded.hundredths == 4)
+        let atHalf = ExactScoreSum(parts + [ExactScore(1, times: 1, over: 2)])
+        #expect(atHalf.rounded.hundredths == 5)
+    }
+
     @Test("grades at their boundaries", arguments: [
         (Int64(10_000), Grade.excellent), (9_000, .excellent), (8_999, .good), (8_000, .good), (7_999, .fair), (6_000, .fair),
         (5_999, .poor), (0, .poor),
@@ -58,6 +97,40 @@ struct ScoringTests {
         #expect(try PerformanceTarget.parseValue("5", field: "t") == 500)
         #expect(Scoring.quantityText(500) == "5" && Scoring.quantityText(9_025) == "90.25" && Scoring.quantityText(950) == "9.5")
         #expect(Scoring.rate(2, of: 3) == 6_667)
+    }
+
+    /// Largest remainder in hundredths: the parts add up to the amount exactly.
+    static let allocations: [(amount: Int64, weights: [Int64], expected: [Int64])] = [
+        (1_000, [600, 400, 400, 400, 400, 400, 400, 300, 500, 600, 600], [120, 80, 80, 80, 80, 80, 80, 60, 100, 120, 120]),
+        (500, [300, 300, 300], [167, 167, 166]),  // 166.67 each: one hundredth each to the first two (tie: earlier first)
+        (1_000, [600, 400, 200], [500, 333, 167]),  // 500, 333.33, 166.67
+        (1_000, [700, 400, 400], [467, 267, 266]),  // 466.67, 266.67, 266.67
+        (1, [1, 1, 1], [1, 0, 0]),
+        (0, [5, 5], [0, 0]),
+        (1_500, [1], [1_500]),
+    ]
+
+    @Test("points moved to 产出 by largest remainder", arguments: allocations)
+    func allocation(c: (amount: Int64, weights: [Int64], expected: [Int64])) {
+        let parts = Scoring.allocate(c.amount, proportionalTo: c.weights)
+        #expect(parts == c.expected)
+        #expect(parts.reduce(0, +) == c.amount)
+    }
+
+    @Test func allocationStaysWithinOneHundredthOfTheExactShare() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let weights = (0..<Int.random(in: 1...18, using: &generator)).map { _ in Int64.random(in: 0...10_000, using: &generator) }
+            guard weights.reduce(0, +) > 0 else { continue }
+            let amount = Int64.random(in: 0...10_000, using: &generator)
+            let parts = Scoring.allocate(amount, proportionalTo: weights)
+            let whole = weights.reduce(0, +)
+            #expect(parts.reduce(0, +) == amount)
+            for (part, weight) in zip(parts, weights) {
+                // whole × part is within `whole` of amount × weight.
+                #expect(abs(part * whole - amount * weight) < whole, "\(amount) \(weights)")
+            }
+        }
     }
 
     @Test func indicatorSetsAreValidated() throws {
