@@ -67,6 +67,7 @@ public enum CSVRenderer {
         case .date(let value): value.iso
         case .count(let value): String(value)
         case .percent(let value): value.text
+        case .decimal(let hundredths): Cell.decimalText(hundredths)
         case .direction(let value): value.rawValue
         }
     }

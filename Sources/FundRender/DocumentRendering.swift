@@ -39,6 +39,7 @@ enum CellText {
         case .date(let date): date.iso
         case .count(let count): String(count)
         case .percent(let percent): percent.text
+        case .decimal(let hundredths): Cell.decimalText(hundredths)
         case .direction(let direction): direction.rawValue
         }
     }
@@ -46,7 +47,7 @@ enum CellText {
     static func alignment(_ kind: Column.Kind) -> Alignment {
         switch kind {
         case .text, .code: .left
-        case .money, .count, .percent: .right
+        case .money, .count, .percent, .decimal: .right
         case .date, .direction: .centre
         }
     }

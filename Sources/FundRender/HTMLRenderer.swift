@@ -66,7 +66,7 @@ public enum HTMLRenderer {
         th, td { border: 1px solid #555; padding: 3px 6px; vertical-align: top; }
         thead th { background: #f1ede4; font-weight: bold; text-align: center; }
         thead { display: table-header-group; }
-        td.money, td.percent, td.count { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        td.money, td.percent, td.count, td.decimal { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         td.code, td.date { white-space: nowrap; } td.direction { text-align: center; }
         td.negative { color: #b00000; }
         tr.subtotal td { font-weight: bold; border-top: 1.5px solid #333; }
@@ -153,6 +153,7 @@ public enum HTMLRenderer {
         case .date(let value): value.iso
         case .count(let value): String(value)
         case .percent(let value): value.text
+        case .decimal(let hundredths): Cell.decimalText(hundredths)
         case .direction(let value): value.rawValue
         }
     }

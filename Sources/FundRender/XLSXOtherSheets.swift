@@ -69,6 +69,9 @@ extension XLSXBook {
         case .percent(let percent):
             style.number = .percent
             try writeNumber(sheet, row, 1, Double(percent.hundredths) / 10_000, style)
+        case .decimal(let hundredths):
+            style.number = .decimal
+            try writeNumber(sheet, row, 1, Double(hundredths) / 100, style)
         case .empty, .text, .direction:
             try writeText(sheet, row, 1, CellText.text(value), style)
         }

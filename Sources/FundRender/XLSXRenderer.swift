@@ -250,7 +250,7 @@ final class XLSXBook {
 /// Everything a cell format can differ in; formats are created once per distinct style.
 struct XLSXStyle: Hashable {
     enum Number: Hashable {
-        case general, money, percent, date, chineseDate, count
+        case general, money, percent, date, chineseDate, count, decimal
     }
 
     enum Rule: Hashable {
@@ -277,6 +277,7 @@ struct XLSXStyle: Hashable {
         case .date: format_set_num_format(format, "yyyy-mm-dd")
         case .chineseDate: format_set_num_format(format, "yyyy\"年\"mm\"月\"dd\"日\"")
         case .count: format_set_num_format(format, "0")
+        case .decimal: format_set_num_format(format, "0.00")
         }
         switch alignment {
         case .left: format_set_align(format, UInt8(LXW_ALIGN_LEFT.rawValue))

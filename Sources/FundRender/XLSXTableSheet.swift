@@ -149,6 +149,9 @@ extension XLSXBook {
         case .percent(let percent):
             style.number = .percent
             try writeNumber(sheet, sheetRow, column, Double(percent.hundredths) / 10_000, style)
+        case .decimal(let hundredths):
+            style.number = .decimal
+            try writeNumber(sheet, sheetRow, column, Double(hundredths) / 100, style)
         }
     }
 

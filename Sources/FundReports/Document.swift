@@ -181,6 +181,8 @@ public struct Column: Sendable, Hashable, Codable {
         case count
         /// Percentage, right-aligned, two decimals.
         case percent
+        /// A plain number with two decimals (scores, points), right-aligned.
+        case decimal
         /// 借 / 贷 / 平, centred.
         case direction
     }
@@ -235,8 +237,18 @@ public enum Cell: Sendable, Hashable, Codable {
     case date(CalendarDate)
     case count(Int)
     case percent(Percent)
+    /// A number held exactly in hundredths (8567 = 85.67): scores and points.
+    case decimal(hundredths: Int64)
     /// 借 / 贷 / 平 of a debit-positive balance.
     case direction(BalanceDirection)
+
+    /// "85.67" for a `decimal` cell's hundredths.
+    public static func decimalText(_ hundredths: Int64) -> String {
+        let negative = hundredths < 0
+        let absolute = hundredths.magnitude
+        let fraction = absolute % 100
+        return (negative ? "-" : "") + "\(absolute / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+    }
 
     /// The money value of a `money` or `moneySum` cell.
     public var money: Money? {

@@ -14,7 +14,7 @@ enum EvaluationDocuments {
         ]
     }
 
-    static func score(_ hundredths: Int64) -> Cell { .text(Score(hundredths: hundredths).text) }
+    static func score(_ hundredths: Int64) -> Cell { .decimal(hundredths: hundredths) }
 
     static func quantity(_ hundredths: Int64?, unit: String) -> Cell {
         hundredths.map { .text(Scoring.quantityText($0) + unit) } ?? .text("—")
@@ -105,8 +105,8 @@ enum EvaluationDocuments {
                 + "；小计和总分由各指标未经舍入的得分相加后四舍五入至 0.01 分）",
             columns: [
                 Column("一级指标", .text, width: 10), Column("二级指标", .text, width: 12), Column("三级指标", .text, width: 20),
-                Column("年度指标值", .text, width: 11), Column("实际完成值", .text, width: 11), Column("分值", .text, width: 7),
-                Column("得分", .text, width: 7), Column("偏差原因分析", .text, width: 28),
+                Column("年度指标值", .text, width: 11), Column("实际完成值", .text, width: 11), Column("分值", .decimal, width: 7),
+                Column("得分", .decimal, width: 7), Column("偏差原因分析", .text, width: 28),
             ],
             rows: rows)
     }
@@ -169,7 +169,7 @@ enum EvaluationDocuments {
         }
         let table = DocumentTable(
             name: "评分汇总", caption: nil,
-            columns: [Column("一级指标", .text, width: 16), Column("分值", .text, width: 8), Column("得分", .text, width: 8), Column("得分率", .percent, width: 10)],
+            columns: [Column("一级指标", .text, width: 16), Column("分值", .decimal, width: 8), Column("得分", .decimal, width: 8), Column("得分率", .percent, width: 10)],
             rows: value.categories.map { category in
                 Row(.body, [
                     .text(category.name), score(category.pointsHundredths), score(category.scoreHundredths),

@@ -96,12 +96,12 @@ struct EvaluationTests {
         }.first!
         let row = table.rows.first { $0.cells.contains(.text("学员（徒弟）满意度")) }!
         #expect(row.cells == [
-            .text("满意度指标"), .text("服务对象满意度指标"), .text("学员（徒弟）满意度"), .text("未设定"), .text("—"), .text("0.00"), .text("0.00"),
+            .text("满意度指标"), .text("服务对象满意度指标"), .text("学员（徒弟）满意度"), .text("未设定"), .text("—"), .decimal(hundredths: 0), .decimal(hundredths: 0),
             .text("未设定，分值计入产出指标"),
         ])
-        #expect(table.rows.first { $0.cells.contains(.text("带徒人数")) }?.cells[5] == .text("7.20"))
-        #expect(table.rows.first { $0.cells.contains(.text("满意度指标小计")) }?.cells[5] == .text("0.00"))
-        #expect(table.rows.first { $0.cells.contains(.text("产出指标小计")) }?.cells[5] == .text("60.00"))
+        #expect(table.rows.first { $0.cells.contains(.text("带徒人数")) }?.cells[5] == .decimal(hundredths: 720))
+        #expect(table.rows.first { $0.cells.contains(.text("满意度指标小计")) }?.cells[5] == .decimal(hundredths: 0))
+        #expect(table.rows.first { $0.cells.contains(.text("产出指标小计")) }?.cells[5] == .decimal(hundredths: 6_000))
         let json = try JSONSerialization.jsonObject(with: built.json) as? [String: Any]
         let jsonLines = json?["lines"] as? [[String: Any]] ?? []
         let jsonSatisfaction = jsonLines.first { $0["id"] as? String == "satisfaction" }
