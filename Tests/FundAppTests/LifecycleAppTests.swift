@@ -1,5 +1,6 @@
 import FundApp
 import FundCore
+import FundFixtures
 import FundStore
 import FundTestSupport
 import Foundation
@@ -109,6 +110,31 @@ struct LifecycleAppTests {
         #expect(logged.filter { $0 == "studio.advance" }.count == 10)
         #expect(logged.filter { $0 == "studio.repay" }.count == 1)
         #expect(logged.contains("voucher.clawback") && logged.contains("studio.repay"))
+    }
+
+    @Test func aPolicyBlockStopsTheClawbackAndNothingIsRecorded() throws {
+        let books = try studioWithBooks()
+        // The 2025 policy, with postings on weekends and holidays blocked.
+        var policy = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: FixturesBundle.policyDirectory.appendingPathComponent("policy-2025.json"))) as! [String: Any]
+        policy["block"] = ["weekend-holiday"]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("policy-block-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try JSONSerialization.data(withJSONObject: policy).write(to: file)
+        let app = LedgerApp(store: books.store, clock: Self.late, user: "测试员", policyFile: file)
+        let before = try app.store.vouchers(studio: "S1").count
+        do {
+            // 2026-03-07 is a Saturday: the clawback voucher dated that day raises JE-001.
+            _ = try app.advance(studio: "S1", transition: step(.revoked, "2026-03-07", ground: .fraud))
+            Issue.record("the blocked clawback is refused")
+        } catch let error as Rejection {
+            #expect(error.code == .postingBlocked, "\(error)")
+        }
+        #expect(try app.store.vouchers(studio: "S1").count == before)
+        #expect(try app.status(studio: "S1").state != .revoked)
+        #expect(try app.store.lifecycleHistory(studio: "S1").isEmpty)
+        // On a working day the same revocation goes through.
+        #expect(try app.advance(studio: "S1", transition: step(.revoked, "2026-03-09", ground: .fraud)).count == 1)
     }
 
     @Test func aLegacyStudioWithNoHistoryCanBeRevokedWithItsClawback() throws {
