@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "FundCoreTests", dependencies: ["FundCore", "FundTestSupport"]),
         .testTarget(name: "FundExchangeTests", dependencies: ["FundExchange", "FundCore"]),
         .testTarget(name: "FundReportsTests", dependencies: ["FundReports", "FundCore", "FundTestSupport"]),
-        .testTarget(name: "FundRenderTests", dependencies: ["FundRender", "FundReports", "FundCore"]),
+        .testTarget(name: "FundRenderTests", dependencies: ["FundRender", "FundReports", "FundCore", "FundTestSupport"]),
         .testTarget(name: "FundRulesTests", dependencies: ["FundRules", "FundCore", "FundTestSupport"]),
         .testTarget(
             name: "FundStoreTests",

@@ -68,6 +68,28 @@ public enum ExternalTool {
         return output.stdout
     }
 
+    /// Runs `tool` and returns its standard output, failing on a non-zero exit.
+    public static func output(_ tool: String, _ arguments: [String]) throws -> String {
+        let result = try run(tool, arguments)
+        guard result.status == 0 else {
+            throw PythonFailed(message: "\(tool) \(arguments.joined(separator: " ")) 退出码 \(result.status)：\(result.stderr)")
+        }
+        return result.stdout
+    }
+
+    /// python3 with openpyxl importable (fails with the install command otherwise).
+    public static func requireOpenpyxl() throws {
+        let result = try run("python3", ["-c", "import openpyxl"])
+        guard result.status == 0 else { throw Missing(tool: "python3 的 openpyxl") }
+    }
+
+    /// Writes `data` to a fresh temporary file with the extension; the caller removes it.
+    public static func temporaryFile(_ data: Data, extension ext: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wl-tool-\(UUID().uuidString).\(ext)")
+        try data.write(to: url)
+        return url
+    }
+
     public struct PythonFailed: Error, CustomStringConvertible {
         public let message: String
         public var description: String { "python3 failed: \(message)" }

@@ -1,4 +1,5 @@
 import Foundation
+import FundTestSupport
 import FundCore
 import FundReports
 import Testing
@@ -11,8 +12,8 @@ struct PopplerPDF {
     let pages: Int
 
     init(_ data: Data) throws {
-        url = try ExternalTools.temporaryFile(data, extension: "pdf")
-        let info = try ExternalTools.output("pdfinfo", [url.path])
+        url = try ExternalTool.temporaryFile(data, extension: "pdf")
+        let info = try ExternalTool.output("pdfinfo", [url.path])
         let line = try #require(info.split(separator: "\n").first { $0.hasPrefix("Pages:") })
         pages = try #require(Int(line.dropFirst("Pages:".count).trimmingCharacters(in: .whitespaces)))
     }
@@ -23,12 +24,12 @@ struct PopplerPDF {
     func text(page: Int? = nil) throws -> String {
         var arguments = ["-layout", "-enc", "UTF-8"]
         if let page { arguments += ["-f", "\(page)", "-l", "\(page)"] }
-        return try ExternalTools.output("pdftotext", arguments + [url.path, "-"])
+        return try ExternalTool.output("pdftotext", arguments + [url.path, "-"])
     }
 
     /// Each line of `pdffonts` after its two header lines.
     func fonts() throws -> [String] {
-        try ExternalTools.output("pdffonts", [url.path]).split(separator: "\n").dropFirst(2).map(String.init)
+        try ExternalTool.output("pdffonts", [url.path]).split(separator: "\n").dropFirst(2).map(String.init)
     }
 
     /// Renders every page with pdftoppm; returns how many PNGs it wrote.
@@ -36,7 +37,7 @@ struct PopplerPDF {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pdftoppm-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try ExternalTools.output("pdftoppm", ["-png", "-r", "20", url.path, directory.appendingPathComponent("page").path])
+        _ = try ExternalTool.output("pdftoppm", ["-png", "-r", "20", url.path, directory.appendingPathComponent("page").path])
         return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".png") }.count
     }
 
@@ -81,7 +82,7 @@ struct PDFRendererTests {
                        "会计主管：王敏", "制表：李华"] {
             #expect(text.contains(phrase), "missing \(phrase)")
         }
-        let info = try ExternalTools.output("pdfinfo", [pdf.url.path])
+        let info = try ExternalTool.output("pdfinfo", [pdf.url.path])
         #expect(info.contains("841.89 x 595.28") || info.contains("842 x 595"), "landscape A4: \(info)")
         try pdf.expectPageFooters()
         try pdf.expectEmbeddedCJKSubset()

@@ -1,4 +1,5 @@
 import Foundation
+import FundTestSupport
 import FundCore
 import FundReports
 import Testing
@@ -66,10 +67,10 @@ struct OpenpyxlWorkbook {
     let sheets: [String: Sheet]
 
     static func read(_ data: Data) throws -> OpenpyxlWorkbook {
-        try ExternalTools.requireOpenpyxl()
-        let url = try ExternalTools.temporaryFile(data, extension: "xlsx")
+        try ExternalTool.requireOpenpyxl()
+        let url = try ExternalTool.temporaryFile(data, extension: "xlsx")
         defer { try? FileManager.default.removeItem(at: url) }
-        let json = try ExternalTools.output("python3", ["-c", script, url.path])
+        let json = try ExternalTool.output("python3", ["-c", script, url.path])
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let order = try #require(root["order"] as? [String])
         let sheetObjects = try #require(root["sheets"] as? [String: [String: Any]])
