@@ -193,7 +193,7 @@ enum SVGChart {
         svg += "<text x=\"\(f(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">\(HTMLRenderer.escape(chart.title))</text>\n"
         for tick in axis.ticks {
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(tick)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y(tick)))\" stroke=\"#e3e3e3\"/>\n"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(tick) + 4))\" font-size=\"11\" text-anchor=\"end\">\(tick.groupedString.dropLast(3))</text>\n"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(tick) + 4))\" font-size=\"11\" text-anchor=\"end\">\(ChartAxis.label(tick))</text>\n"
         }
         svg += "<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" font-size=\"11\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\" text-anchor=\"middle\">元</text>\n"
         let step = max(1, (chart.months.count + 11) / 12)
@@ -220,36 +220,6 @@ enum SVGChart {
             svg += "<text x=\"\(f(left + plotWidth + 36))\" y=\"\(f(legendY + plotHeight * 0.35 + 4))\" font-size=\"12\">\(HTMLRenderer.escape(series.name)) \(series.points.last!.groupedString)</text>\n"
         }
         return svg + "</svg>"
-    }
-}
-
-/// The y-axis of a money chart: a round step (1, 2 or 5 × 10^n yuan) giving 4–8 ticks from
-/// zero past the peak. Shared by the SVG and PDF charts so both show the same scale.
-public struct ChartAxis: Sendable {
-    public let step: Money
-    public let top: Money
-    public let ticks: [Money]
-
-    public init(peak: Money) {
-        let peakFen = max(peak.fen, 100)
-        var step: Int64 = 100  // one yuan
-        let multipliers: [Int64] = [1, 2, 5]
-        search: while true {
-            for multiplier in multipliers {
-                let candidate = step * multiplier
-                if peakFen / candidate < 6 { step = candidate; break search }
-            }
-            step *= 10
-        }
-        let count = peakFen / step + 1
-        self.step = Money(fen: step)
-        self.top = Money(fen: step * count)
-        self.ticks = (0...count).map { Money(fen: $0 * step) }
-    }
-
-    /// Where `money` falls between zero (0) and the top (1); negative values clamp at 0.
-    public func fraction(_ money: Money) -> Double {
-        Double(max(money.fen, 0)) / Double(top.fen)
     }
 }
 

@@ -14,26 +14,11 @@ struct PDFChartPainter {
     let chart: SpendingChart
     let canvas: PDFCanvas
 
-    /// Round tick step in whole yuan for an axis reaching `peak`, about five steps: 1, 2, 2.5
-    /// or 5 times a power of ten.
-    static func tickStep(peakYuan: Int64) -> Int64 {
-        let raw = max(1, (peakYuan + 4) / 5)
-        var power: Int64 = 1
-        while power * 10 <= raw { power *= 10 }
-        var candidates = [power, 2 * power, 5 * power, 10 * power]
-        if power >= 10 { candidates.insert(power * 5 / 2, at: 2) }
-        return candidates.first { $0 >= raw } ?? 10 * power
-    }
-
     func draw(x: Double, y: Double, width: Double, height: Double) {
         let titleHeight = canvas.lineHeight(.caption) + 6
         canvas.draw(chart.title, font: .caption, x: x, y: y, width: width, alignment: .centre)
-        // 8 % headroom so the highest line does not run along the frame.
-        let peakYuan = (chart.peak.fen / 100) * 108 / 100 + 1
-        let step = Self.tickStep(peakYuan: max(peakYuan, 1))
-        let steps = max(1, Int((max(peakYuan, 1) + step - 1) / step))
-        let top = Int64(steps) * step
-        let tickLabels = (0...steps).map { Self.yuanLabel(Int64($0) * step) }
+        let axis = ChartAxis(peak: chart.peak)
+        let tickLabels = axis.ticks.map(ChartAxis.label)
         let labelWidth = tickLabels.map { canvas.measure($0, font: .small).width }.max() ?? 0
         let legendHeight = canvas.lineHeight(.small) + 8
         let plot = (
@@ -41,7 +26,7 @@ struct PDFChartPainter {
             right: x + width - 10, bottom: y + height - legendHeight - canvas.lineHeight(.small) - 10)
         let plotWidth = plot.right - plot.left
         let plotHeight = plot.bottom - plot.top
-        func yPosition(_ fen: Int64) -> Double { plot.bottom - Double(fen) / Double(top * 100) * plotHeight }
+        func yPosition(_ money: Money) -> Double { plot.bottom - axis.fraction(money) * plotHeight }
         func xPosition(_ month: Int) -> Double {
             chart.months.count <= 1 ? plot.left + plotWidth / 2
                 : plot.left + 8 + Double(month) / Double(chart.months.count - 1) * (plotWidth - 16)
@@ -49,7 +34,7 @@ struct PDFChartPainter {
         // Horizontal grid and yuan ticks.
         canvas.draw("金额（元）", font: .small, x: plot.left + 4, y: plot.top - canvas.lineHeight(.small) - 1, grey: 0.3)
         for (index, label) in tickLabels.enumerated() {
-            let tickY = yPosition(Int64(index) * step * 100)
+            let tickY = yPosition(axis.ticks[index])
             canvas.line(plot.left, tickY, plot.right, tickY)
             canvas.stroke(width: index == 0 ? 0.8 : 0.3, grey: index == 0 ? 0.2 : 0.82)
             let lineHeight = canvas.lineHeight(.small)
@@ -62,12 +47,6 @@ struct PDFChartPainter {
         drawAsOf(top: plot.top, bottom: plot.bottom, xPosition: xPosition)
         drawSeries(xPosition: xPosition, yPosition: yPosition)
         drawLegend(x: x, y: y + height - legendHeight + 4, width: width)
-    }
-
-    /// 30,000 for whole-yuan ticks.
-    static func yuanLabel(_ yuan: Int64) -> String {
-        let grouped = Money(fen: yuan * 100).groupedString
-        return String(grouped.dropLast(3))
     }
 
     private func drawMonths(plot: (left: Double, right: Double, bottom: Double), xPosition: (Int) -> Double) {
@@ -87,9 +66,9 @@ struct PDFChartPainter {
                     alignment: .right, grey: 0.3)
     }
 
-    private func drawReferences(plot: (left: Double, right: Double), yPosition: (Int64) -> Double) {
+    private func drawReferences(plot: (left: Double, right: Double), yPosition: (Money) -> Double) {
         for reference in chart.references {
-            let lineY = yPosition(reference.amount.fen)
+            let lineY = yPosition(reference.amount)
             canvas.line(plot.left, lineY, plot.right, lineY)
             canvas.stroke(width: 0.9, grey: 0.35, dash: [5, 3])
             let lineHeight = canvas.lineHeight(.small)
@@ -106,12 +85,12 @@ struct PDFChartPainter {
         canvas.draw("截至 " + asOf.iso, font: .small, x: markerX + 3, y: top, grey: 0.35)
     }
 
-    private func drawSeries(xPosition: (Int) -> Double, yPosition: (Int64) -> Double) {
+    private func drawSeries(xPosition: (Int) -> Double, yPosition: (Money) -> Double) {
         for (index, series) in chart.series.enumerated() {
             let colour = Self.palette[index % Self.palette.count]
             for (month, point) in series.points.enumerated() {
                 let pointX = xPosition(month)
-                let pointY = yPosition(point.fen)
+                let pointY = yPosition(point)
                 if month == 0 { cairo_move_to(canvas.cr, pointX, pointY) } else { cairo_line_to(canvas.cr, pointX, pointY) }
             }
             canvas.setColour(colour.0, colour.1, colour.2)
@@ -120,7 +99,7 @@ struct PDFChartPainter {
             guard series.points.count <= 48 else { continue }
             for (month, point) in series.points.enumerated() {
                 cairo_new_sub_path(canvas.cr)
-                cairo_arc(canvas.cr, xPosition(month), yPosition(point.fen), 1.9, 0, 2 * Double.pi)
+                cairo_arc(canvas.cr, xPosition(month), yPosition(point), 1.9, 0, 2 * Double.pi)
             }
             cairo_fill(canvas.cr)
         }

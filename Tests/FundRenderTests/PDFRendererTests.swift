@@ -161,6 +161,6 @@ struct PDFRendererTests {
         (30_000 as Int64, 10_000 as Int64), (21_000, 5_000), (1, 1), (9, 2), (12_345, 2_500), (100_000, 20_000),
     ])
     func tickSteps(peak: Int64, step: Int64) {
-        #expect(PDFChartPainter.tickStep(peakYuan: peak) == step)
+        #expect(ChartAxis.tickStep(peakYuan: peak) == step)
     }
 }

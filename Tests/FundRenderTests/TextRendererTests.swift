@@ -47,12 +47,12 @@ struct TextRendererTests {
         #expect(html.contains("@page { size: A4 portrait"))
     }
 
-    @Test("the chart axis steps at 1, 2 or 5 × 10^n yuan and tops the peak", arguments: [
+    @Test("the chart axis takes round steps and tops the peak with headroom", arguments: [
         (Int64(3_000_000), Int64(1_000_000), Int64(4_000_000)),  // 30,000 → step 10,000, top 40,000
-        (2_900_000, 500_000, 3_000_000),  // 29,000 → step 5,000 (fewer than 6 steps below the peak)
+        (2_500_000, 1_000_000, 3_000_000),  // 25,000 (+8 % = 27,001) → step 10,000, top 30,000
         (12_000_000, 5_000_000, 15_000_000),
-        (99, 100, 200),
-        (0, 100, 200),
+        (99, 100, 100),  // under a yuan: one step of one yuan
+        (0, 100, 100),
     ])
     func axis(peak: Int64, step: Int64, top: Int64) {
         let axis = ChartAxis(peak: Money(fen: peak))
