@@ -161,20 +161,9 @@ public final class LedgerApp: Sendable {
             throw Rejection(.accountUnknown, field: "account", "科目编码 \(code) 不存在")
         }
         let (low, high) = try range(studio: studio, from: from, to: to)
-        let turnovers = try store.turnovers(studio: studio, fund: fund, through: high).filter { $0.account.hasPrefix(code) }
-        var opening = Money.zero
-        var yearDebit = Money.zero
-        var yearCredit = Money.zero
-        for turnover in turnovers where turnover.period < low {
-            opening = try opening.adding(turnover.debit).subtracting(turnover.credit)
-            if turnover.period.year == low.year {
-                yearDebit = try yearDebit.adding(turnover.debit)
-                yearCredit = try yearCredit.adding(turnover.credit)
-            }
-        }
+        let turnovers = try store.turnovers(studio: studio, fund: fund, through: high)
         let entries = try store.ledgerEntries(studio: studio, accountPrefix: code, fund: fund, from: low, to: high)
-        return try AccountLedger.build(
-            account: account, opening: opening, openingYearTurnover: (yearDebit, yearCredit), entries: entries, from: low)
+        return try AccountLedger.build(account: account, turnovers: turnovers, entries: entries, from: low)
     }
 
     /// The months a book view covers: the given bounds, else the studio's months with activity

@@ -145,16 +145,6 @@ extension LedgerApp {
         _ code: String, chart: ChartOfAccounts, fund: Fund?, turnovers: [MonthTurnover], vouchers: [PostedVoucher], from: Period
     ) throws -> AccountLedger? {
         guard let account = chart[code] else { return nil }
-        var opening = Money.zero
-        var yearDebit = Money.zero
-        var yearCredit = Money.zero
-        for turnover in turnovers where turnover.period < from && turnover.account.hasPrefix(code) {
-            opening = try opening.adding(turnover.debit).subtracting(turnover.credit)
-            if turnover.period.year == from.year {
-                yearDebit = try yearDebit.adding(turnover.debit)
-                yearCredit = try yearCredit.adding(turnover.credit)
-            }
-        }
         var entries: [LedgerEntry] = []
         for voucher in vouchers {
             for (index, line) in voucher.draft.lines.enumerated()
@@ -162,9 +152,8 @@ extension LedgerApp {
                 entries.append(LedgerEntry(ref: voucher.ref, date: voucher.draft.date, lineNumber: index + 1, line: line, counterparty: voucher.draft.counterparty))
             }
         }
-        if entries.isEmpty && opening.isZero { return nil }
-        return try AccountLedger.build(
-            account: account, opening: opening, openingYearTurnover: (yearDebit, yearCredit), entries: entries, from: from)
+        let ledger = try AccountLedger.build(account: account, turnovers: turnovers, entries: entries, from: from)
+        return entries.isEmpty && ledger.rows[0].balance.isZero ? nil : ledger
     }
 
     /// Builds and renders one report.

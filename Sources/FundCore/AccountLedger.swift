@@ -43,6 +43,22 @@ public struct AccountLedger: Sendable, Hashable {
     public let account: Account
     public let rows: [AccountLedgerRow]
 
+    /// Builds the 明细账 of `account` and its leaves with the opening balance and the year's
+    /// turnover so far taken from month turnovers before `from` (others are ignored).
+    public static func build(
+        account: Account, turnovers: [MonthTurnover], entries: [LedgerEntry], from: Period
+    ) throws(Rejection) -> AccountLedger {
+        var opening = Money.zero
+        var year = (debit: Money.zero, credit: Money.zero)
+        for turnover in turnovers where turnover.period < from && turnover.account.hasPrefix(account.code) {
+            opening = try opening.adding(turnover.debit).subtracting(turnover.credit)
+            if turnover.period.year == from.year {
+                year = (try year.debit.adding(turnover.debit), try year.credit.adding(turnover.credit))
+            }
+        }
+        return try build(account: account, opening: opening, openingYearTurnover: year, entries: entries, from: from)
+    }
+
     /// `entries` must be in book order and all dated from `from` on; `opening` is the balance
     /// before the first month; `openingYearTurnover` the debit and credit of the same year
     /// before `from` (so 本年累计 starts right when the range begins mid-year).
