@@ -28,34 +28,19 @@ public struct ActivityCSVReader: Sendable {
     /// (same date, kind and title), or one named by an earlier row of the file, is rejected
     /// (L023) so that importing a file twice does not count its activities twice.
     public func read(_ data: Data, existing: [Activity] = []) throws(RejectionList) -> [Activity] {
-        let (headerLine, rows) = try CSVTableReader(file: file, columns: Self.columns).rows(data)
-        var errors: [LocatedRejection] = []
-        var activities: [Activity] = []
         let recorded = Set(existing.map(\.identity))
         var firstLine: [Activity.Identity: Int] = [:]
-        for row in rows {
-            do throws(Rejection) {
-                let activity = try activity(row.field)
-                if recorded.contains(activity.identity) {
-                    throw Rejection(.activityDuplicate, field: "名称", "活动 \(activity.label) 已登记，不能重复导入")
-                }
-                if let earlier = firstLine[activity.identity] {
-                    throw Rejection(.activityDuplicate, field: "名称", "活动 \(activity.label) 与第 \(earlier) 行重复")
-                }
-                firstLine[activity.identity] = row.line
-                activities.append(activity)
-            } catch {
-                errors.append(LocatedRejection(file: file, line: row.line, rejection: error))
-                if errors.count >= Limits.importErrorsMax { break }
+        return try CSVTableReader(file: file, columns: Self.columns).read(data, empty: "活动记录") { line, field throws(Rejection) in
+            let activity = try activity(field)
+            if recorded.contains(activity.identity) {
+                throw Rejection(.activityDuplicate, field: "名称", "活动 \(activity.label) 已登记，不能重复导入")
             }
+            if let earlier = firstLine[activity.identity] {
+                throw Rejection(.activityDuplicate, field: "名称", "活动 \(activity.label) 与第 \(earlier) 行重复")
+            }
+            firstLine[activity.identity] = line
+            return activity
         }
-        if activities.isEmpty && errors.isEmpty {
-            errors.append(LocatedRejection(file: file, line: headerLine, rejection: Rejection(.importEmpty, "文件只有表头，没有活动记录")))
-        }
-        guard errors.isEmpty else {
-            throw RejectionList(items: errors, truncated: errors.count >= Limits.importErrorsMax)
-        }
-        return activities
     }
 
     func activity(_ field: (String) -> String) throws(Rejection) -> Activity {

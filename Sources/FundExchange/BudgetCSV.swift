@@ -20,39 +20,22 @@ public struct BudgetCSVReader: Sendable {
     ]
 
     public func read(_ data: Data) throws(RejectionList) -> [BudgetLine] {
-        let (headerLine, rows) = try CSVTableReader(file: file, columns: Self.columns).rows(data)
-        var errors: [LocatedRejection] = []
-        var lines: [BudgetLine] = []
         var firstLine: [String: Int] = [:]
-        for row in rows {
-            let field = row.field
-            do throws(Rejection) {
-                let fund = try named("资金来源") { () throws(Rejection) in try Fund.parse(field("fund")) }
-                let category = try named("支出类别") { () throws(Rejection) in try SpendingCategory.parse(field("category")) }
-                let amount = try named("预算金额") { () throws(Rejection) in try Money.parse(field("amount")) }
-                let line = try named("预算金额") { () throws(Rejection) in
-                    try BudgetLine(studio: studio, fund: fund, category: category, amount: amount)
-                }
-                let key = "\(fund.rawValue)|\(category.rawValue)"
-                if let earlier = firstLine[key] {
-                    throw Rejection(
-                        .budgetDuplicate, field: "支出类别",
-                        "\(fund.chineseName) \(category.chineseName) 已在第 \(earlier) 行出现")
-                }
-                firstLine[key] = row.line
-                lines.append(line)
-            } catch {
-                errors.append(LocatedRejection(file: file, line: row.line, rejection: error))
-                if errors.count >= Limits.importErrorsMax { break }
+        return try CSVTableReader(file: file, columns: Self.columns).read(data, empty: "预算行") { line, field throws(Rejection) in
+            let fund = try named("资金来源") { () throws(Rejection) in try Fund.parse(field("fund")) }
+            let category = try named("支出类别") { () throws(Rejection) in try SpendingCategory.parse(field("category")) }
+            let amount = try named("预算金额") { () throws(Rejection) in try Money.parse(field("amount")) }
+            let budget = try named("预算金额") { () throws(Rejection) in
+                try BudgetLine(studio: studio, fund: fund, category: category, amount: amount)
             }
+            let key = "\(fund.rawValue)|\(category.rawValue)"
+            if let earlier = firstLine[key] {
+                throw Rejection(
+                    .budgetDuplicate, field: "支出类别", "\(fund.chineseName) \(category.chineseName) 已在第 \(earlier) 行出现")
+            }
+            firstLine[key] = line
+            return budget
         }
-        if lines.isEmpty && errors.isEmpty {
-            errors.append(LocatedRejection(file: file, line: headerLine, rejection: Rejection(.importEmpty, "文件只有表头，没有预算行")))
-        }
-        guard errors.isEmpty else {
-            throw RejectionList(items: errors, truncated: errors.count >= Limits.importErrorsMax)
-        }
-        return lines
     }
 
 

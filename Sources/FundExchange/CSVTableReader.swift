@@ -45,6 +45,32 @@ struct CSVTableReader {
         return (header.line, rows)
     }
 
+    /// Reads every row with `parse` (given the row's line and its field lookup), collecting each
+    /// row's rejection with its line, up to the limit; a file with any error, or with a header
+    /// and no rows (`empty` names what is missing), yields nothing.
+    func read<Value>(
+        _ data: Data, empty: String, _ parse: (_ line: Int, _ field: (String) -> String) throws(Rejection) -> Value
+    ) throws(RejectionList) -> [Value] {
+        let (headerLine, rows) = try rows(data)
+        var errors: [LocatedRejection] = []
+        var values: [Value] = []
+        for row in rows {
+            do throws(Rejection) {
+                values.append(try parse(row.line, row.field))
+            } catch {
+                errors.append(LocatedRejection(file: file, line: row.line, rejection: error))
+                if errors.count >= Limits.importErrorsMax { break }
+            }
+        }
+        if values.isEmpty && errors.isEmpty {
+            errors.append(LocatedRejection(file: file, line: headerLine, rejection: Rejection(.importEmpty, "文件只有表头，没有\(empty)")))
+        }
+        guard errors.isEmpty else {
+            throw RejectionList(items: errors, truncated: errors.count >= Limits.importErrorsMax)
+        }
+        return values
+    }
+
     func list(_ line: Int?, _ rejection: Rejection) -> RejectionList {
         RejectionList(items: [LocatedRejection(file: file, line: line, rejection: rejection)])
     }
