@@ -64,21 +64,8 @@ extension Bench {
     /// own. Baseline: the same studios' data exports alone (snapshot, GB/T 24589, AO, hledger,
     /// beancount), i.e. the package without its statements.
     func packageRows(directory: URL, studios: Int, vouchers: Int = 1_000) throws -> [[String]] {
-        let path = directory.appendingPathComponent("packages.sqlite").path
-        let app = try LedgerApp(path: path, clock: clock, user: "bench")
-        _ = try app.initialize()
-        _ = try app.addHostUnit(creditCode: Self.creditCode, name: "基准测试单位", kind: "enterprise", county: "雁江区")
-        let generator = VoucherFileGenerator(vouchers: vouchers)
-        for index in 0..<studios {
-            _ = try app.addStudio(
-                code: "P\(index)", name: "基准工作室\(index)", hostUnit: Self.creditCode, leader: "张师傅", field: "数控",
-                recognized: "2020-01-01", subsidy: "30000")
-            let (text, _) = generator.file(seed: UInt64(100 + index))
-            _ = try app.importVouchers(csv: Data(text.utf8), file: "P\(index).csv", studio: "P\(index)")
-        }
-        let keyFile = directory.appendingPathComponent("keys/bench.ed25519")
-        _ = try app.generateSigningKey(hostUnit: Self.creditCode.description, file: keyFile)
-        let asOf = CalendarDate(year: 2021, month: 12, day: 31)!
+        let (app, keyFile) = try packageLedger(directory: directory, studios: studios, vouchers: vouchers)
+        let asOf = Self.checkAsOf
         var built: [Data] = []
         let packages = try seconds {
             for index in 0..<studios {
@@ -103,5 +90,29 @@ extension Bench {
             "data exports alone " + format(exports / Double(studios), 3) + " s/studio",
             format(perStudio * 1000, 0) + " ms/studio", perStudio < 0.3 ? "< 300 ms per studio — met" : "< 300 ms per studio — NOT met",
         ]]
+    }
+
+    /// A database of `studios` studios P0… of `vouchers` vouchers each, with a signing key;
+    /// made once in `directory` and reused when it is there.
+    func packageLedger(directory: URL, studios: Int, vouchers: Int) throws -> (LedgerApp, URL) {
+        let path = directory.appendingPathComponent("packages.sqlite").path
+        let keyFile = directory.appendingPathComponent("keys/bench.ed25519")
+        if FileManager.default.fileExists(atPath: path) {
+            return (try LedgerApp(path: path, clock: clock, user: "bench"), keyFile)
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let app = try LedgerApp(path: path, clock: clock, user: "bench")
+        _ = try app.initialize()
+        _ = try app.addHostUnit(creditCode: Self.creditCode, name: "基准测试单位", kind: "enterprise", county: "雁江区")
+        let generator = VoucherFileGenerator(vouchers: vouchers)
+        for index in 0..<studios {
+            _ = try app.addStudio(
+                code: "P\(index)", name: "基准工作室\(index)", hostUnit: Self.creditCode, leader: "张师傅", field: "数控",
+                recognized: "2020-01-01", subsidy: "30000")
+            let (text, _) = generator.file(seed: UInt64(100 + index))
+            _ = try app.importVouchers(csv: Data(text.utf8), file: "P\(index).csv", studio: "P\(index)")
+        }
+        _ = try app.generateSigningKey(hostUnit: Self.creditCode.description, file: keyFile)
+        return (app, keyFile)
     }
 }

@@ -4,6 +4,9 @@
 //   swift run -c release ledger-bench [--studios N] [--vouchers M] [--dir PATH]
 //   ledger-bench check-only DATABASE [--runs N] [--breakdown]   (the check stage alone, on an existing
 //   ledger, for profiling; --breakdown times its steps: reading, books, facts, each rule)
+//   ledger-bench packages-only [--studios N] [--dir PATH] [--runs N] [--breakdown]   (the audit-package
+//   stage alone, on studios of 1,000 vouchers made once in PATH; --breakdown times each statement's
+//   build and each render on its own)
 //
 // Stages: CSV import through FundApp (parse, validate, hash, post) against raw SQLite inserts of
 // the same posting rows through the C API; one studio's trial balance; every studio's trial
@@ -38,6 +41,7 @@ struct Options {
             case "--breakdown": breakdown = true
             case "tb-all": mode = "tb-all"; database = iterator.next() ?? ""
             case "check-only": mode = "check-only"; database = iterator.next() ?? ""
+            case "packages-only": mode = "packages-only"
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -105,6 +109,11 @@ if options.mode == "check-only" {
                 + "\(format(elapsed * 1e6 / Double(max(1, vouchers)), 2)) s per 10^6 vouchers (CPU time of all threads \(format(cpu, 3)) s)")
     }
     if options.breakdown { try checkBreakdown(app) }
+    exit(0)
+}
+
+if options.mode == "packages-only" {
+    try Bench(options: options, clock: clock).packagesOnly()
     exit(0)
 }
 
