@@ -2,9 +2,11 @@ import CPangoCairo
 import FundCore
 import Foundation
 
-/// The cairo PDF surface and the pango objects drawing on it, owned by one render call (C
-/// handles are never global). Fonts are created once; one `PangoLayout` per font is reused for
-/// every piece of text, so a 10,000-row ledger creates no per-cell pango objects.
+/// What one render call draws on: pages of PDF content written straight into content streams,
+/// text laid out with cached glyph advances (pango shapes only text the fast path cannot take)
+/// and shown by CID from Noto Sans CJK, which `PDFRenderer.finish` embeds as a subset. The
+/// coordinate system is the page's, in points, origin at the top left and y growing downwards.
+/// C handles are never global: each canvas owns its pango context and layouts.
 final class PDFCanvas {
     /// Fonts in use. "Noto Sans CJK SC" is named explicitly: pango's default family may not
     /// carry the CJK glyphs, and the subset embedded in the PDF comes from this one.
@@ -24,6 +26,9 @@ final class PDFCanvas {
             case .voucherTitle: (18, true)
             }
         }
+
+        /// The face: 0 regular, 1 bold (the PDF's /F1 and /F2).
+        var slot: Int { spec.bold ? 1 : 0 }
     }
 
     static let family = "Noto Sans CJK SC"
@@ -31,59 +36,62 @@ final class PDFCanvas {
     static let a4Width = 595.28
     static let a4Height = 841.89
 
-    /// Collects the PDF bytes cairo streams out.
-    final class Output {
-        var data = Data()
+    struct Glyph {
+        let index: UInt32
+        /// Advance at the font's size, in points.
+        let advance: Double
+        let cid: UInt32
     }
 
-    let output = Output()
-    private let surface: OpaquePointer
-    let cr: OpaquePointer
+    let title: String
+    /// yyyyMMdd of the document's date (the PDF's creation date), nil for none.
+    let date: String?
     private let context: OpaquePointer
     private var descriptions: [OpaquePointer] = []
     private var layouts: [OpaquePointer] = []
+    /// The pango font of each Font, and the faces of the two slots.
+    private var pangoFonts: [UnsafeMutablePointer<PangoFont>] = []
+    private(set) var faces: [PDFFontFace] = []
     /// Height of one line of each font, measured once.
     private(set) var lineHeights: [Double] = []
+    /// Distance from a line's top to its baseline, per font.
+    private var baselines: [Double] = []
     /// Advance widths of printable ASCII for `.body` and `.bodyBold` (index = scalar - 32),
     /// so that amounts and codes are measured without a pango layout.
     private var asciiAdvances: [[Double]] = []
-    /// Distance from a line's top to its baseline, per font.
-    private var baselines: [Double] = []
-    /// The cairo font pango draws each font with, and the glyphs looked up in it so far: the
-    /// fast path for single-line cells (see `drawGlyphs`).
-    private var fonts: [UnsafeMutablePointer<PangoFont>] = []
-    private var scaledFonts: [OpaquePointer] = []
     private var glyphCache: [[UInt32: Glyph]] = []
+    /// ASCII glyphs of every font, index font × 128 + scalar.
+    private var asciiGlyphs = [Glyph?](repeating: nil, count: Font.allCases.count * 128)
+    /// Per slot: every glyph shown, with the text it stands for (the ToUnicode map).
+    private(set) var usedGlyphs: [[UInt32: [Unicode.Scalar]]] = [[:], [:]]
+    /// Per slot: which glyphs are in `usedGlyphs` (a bit per glyph index).
+    private var drawn = [GlyphBits(), GlyphBits()]
 
-    struct Glyph {
-        let index: UInt
-        let advance: Double
-    }
+    // Page state.
+    private(set) var pages: [PDFPageContent] = []
+    private let deflater: PDFDeflater
+    private var pageWidth = PDFCanvas.a4Width
+    private var pageHeight = PDFCanvas.a4Height
+    private var content = PDFBytes(capacity: 1 << 14)
+    /// Path segments waiting for a stroke or a fill (like cairo's current path).
+    private var path = PDFBytes(capacity: 1 << 12)
+    /// The colour set for the next paint, and what the content stream last set.
+    private var colour: (Double, Double, Double) = (0, 0, 0)
+    private var fillColour: (Double, Double, Double)?
+    private var strokeColour: (Double, Double, Double)?
+    private var lineWidth: Double?
+    private var inText = false
+    private var textFont: Font?
+    /// The first failure while drawing (zlib), thrown by `finish`.
+    private var failure: RenderError?
 
     init(title: String, date: CalendarDate? = nil) throws {
-        let box = Unmanaged.passUnretained(output).toOpaque()
-        guard let surface = cairo_pdf_surface_create_for_stream(
-            { closure, bytes, length in
-                guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
-                Unmanaged<Output>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
-                return CAIRO_STATUS_SUCCESS
-            }, box, Self.a4Width, Self.a4Height)
-        else { throw RenderError(.pdf, "cairo 无法创建 PDF 画布") }
-        self.surface = surface
-        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else {
-            cairo_surface_destroy(surface)
-            throw RenderError(.pdf, "cairo 无法创建 PDF 画布")
-        }
-        self.cr = cr
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "WorkshopLedger")
-        // The document's own date instead of the clock: the same books give the same bytes.
-        if let date {
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.iso + "T00:00:00Z")
-        }
-        guard let context = pango_cairo_create_context(cr) else {
-            cairo_destroy(cr)
-            cairo_surface_destroy(surface)
+        self.title = title
+        self.date = date.map { String(format: "%04d%02d%02d", $0.year, $0.month, $0.day) }
+        deflater = try PDFDeflater()
+        // pango's cairo font map (one per thread) with no cairo surface: pango only measures
+        // and shapes here; the canvas writes the PDF.
+        guard let fontMap = pango_cairo_font_map_get_default(), let context = pango_font_map_create_context(fontMap) else {
             throw RenderError(.pdf, "pango 无法创建排版上下文")
         }
         self.context = context
@@ -100,14 +108,13 @@ final class PDFCanvas {
 
     deinit {
         for layout in layouts { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        for font in fonts { g_object_unref(UnsafeMutableRawPointer(font)) }
+        for font in pangoFonts { g_object_unref(UnsafeMutableRawPointer(font)) }
         for description in descriptions { pango_font_description_free(description) }
         g_object_unref(UnsafeMutableRawPointer(context))
-        cairo_destroy(cr)
-        cairo_surface_destroy(surface)
     }
 
     private func makeFonts() throws {
+        var slotFaces: [PDFFontFace?] = [nil, nil]
         for font in Font.allCases {
             guard let description = pango_font_description_new(), let layout = pango_layout_new(context) else {
                 throw RenderError(.pdf, "pango 无法创建字体")
@@ -121,114 +128,357 @@ final class PDFCanvas {
             guard let loaded = pango_context_load_font(context, description) else {
                 throw RenderError(.pdf, "找不到字体 \(Self.family)（Debian：fonts-noto-cjk）")
             }
-            fonts.append(loaded)
-            // Every font pango loads through a cairo context is a PangoCairoFont.
-            guard let scaled = pango_cairo_font_get_scaled_font(OpaquePointer(loaded)) else {
-                throw RenderError(.pdf, "pango 字体没有 cairo 字形：\(Self.family)")
+            pangoFonts.append(loaded)
+            if slotFaces[font.slot] == nil {
+                guard let hbFont = pango_font_get_hb_font(loaded), let face = hb_font_get_face(hbFont),
+                    let pdfFace = PDFFontFace.shared(face)
+                else {
+                    throw RenderError(.pdf, "字体 \(Self.family) 不是 CID 字形的 OpenType/CFF 字体（Debian：fonts-noto-cjk）")
+                }
+                slotFaces[font.slot] = pdfFace
             }
-            scaledFonts.append(scaled)
             glyphCache.append([:])
         }
-        lineHeights = Font.allCases.map { font in measure("国Ag", font: font).height }
+        faces = slotFaces.map { $0! }
+        lineHeights = Font.allCases.map { font in shapedSize("国Ag", font: font, width: nil, maxLines: 1).height }
         baselines = Font.allCases.map { font in
             Double(pango_layout_get_baseline(layouts[font.rawValue])) / Self.pangoScale
         }
         asciiAdvances = [Font.body, Font.bodyBold].map { font in
             (32..<127).map { scalar in glyph(UnicodeScalar(UInt8(scalar)), font: font)?.advance
-                ?? measure(String(UnicodeScalar(UInt8(scalar))), font: font).width }
+                ?? shapedSize(String(UnicodeScalar(UInt8(scalar))), font: font, width: nil, maxLines: 1).width }
         }
     }
 
     // MARK: Glyph fast path
 
-    /// Scripts drawn glyph by glyph without shaping: printable ASCII, CJK ideographs, CJK and
-    /// full-width punctuation, dashes. Anything else (combining marks, other scripts) goes
-    /// through pango.
+    /// Scalars that are drawn glyph by glyph without shaping, when the font has them: not
+    /// controls, combining marks, joiners, bidi controls or variation selectors (pango shapes
+    /// text with those, and text in scripts Noto Sans CJK does not cover).
     static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x20..<0x7F, 0x2014, 0x2018...0x201D, 0x2026, 0x3000...0x303F, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-             0xFF01...0xFF5E, 0xFFE5:
-            true
-        default:
+        case 0..<0x20, 0x7F..<0xA0, 0xAD, 0x300...0x36F, 0x483...0x489, 0x591...0x10FF, 0x1160...0x11FF, 0x1AB0...0x1AFF,
+             0x1DC0...0x1DFF, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F, 0x20D0...0x20FF, 0x302A...0x302F,
+             0x3099...0x309A, 0xD7B0...0xD7FF, 0xFE00...0xFE0F, 0xFE20...0xFE2F, 0xFEFF, 0xFFF9...0xFFFB, 0xE0000...:
             false
+        default:
+            true
         }
     }
 
     /// The font's glyph for a scalar (nil when the font has none: pango then falls back to
     /// another font).
     func glyph(_ scalar: Unicode.Scalar, font: Font) -> Glyph? {
+        if scalar.value < 128, let glyph = asciiGlyphs[font.rawValue * 128 + Int(scalar.value)] { return glyph }
         if let glyph = glyphCache[font.rawValue][scalar.value] { return glyph }
-        let scaled = scaledFonts[font.rawValue]
-        var glyphs: UnsafeMutablePointer<cairo_glyph_t>?
-        var count: Int32 = 0
-        let text = String(scalar)
-        let status = cairo_scaled_font_text_to_glyphs(
-            scaled, 0, 0, text, Int32(text.utf8.count), &glyphs, &count, nil, nil, nil)
-        defer { cairo_glyph_free(glyphs) }
-        guard status == CAIRO_STATUS_SUCCESS, count == 1, let glyphs, glyphs[0].index != 0 else { return nil }
-        var extents = cairo_text_extents_t()
-        cairo_scaled_font_glyph_extents(scaled, glyphs, 1, &extents)
-        let glyph = Glyph(index: glyphs[0].index, advance: extents.x_advance)
-        glyphCache[font.rawValue][scalar.value] = glyph
+        let face = faces[font.slot]
+        var index: hb_codepoint_t = 0
+        guard hb_font_get_nominal_glyph(face.font, scalar.value, &index) != 0, index != 0 else { return nil }
+        let units = Double(hb_font_get_glyph_h_advance(face.font, index))
+        let glyph = Glyph(index: index, advance: units * font.spec.size / face.unitsPerEm, cid: face.cid(index))
+        if scalar.value < 128 {
+            asciiGlyphs[font.rawValue * 128 + Int(scalar.value)] = glyph
+        } else {
+            glyphCache[font.rawValue][scalar.value] = glyph
+        }
         return glyph
     }
 
-    /// Draws one line of plain text straight from cached glyphs, with its UTF-8 attached so the
-    /// PDF's text stays extractable. Returns false (drawing nothing) when the text is not plain
-    /// or does not fit `width`; the caller then uses pango, which also ellipsizes.
-    func drawGlyphs(
-        _ text: String, font: Font, box x: Double, _ y: Double, _ width: Double, _ height: Double,
-        alignment: CellText.Alignment, grey: Double = 0
-    ) -> Bool {
-        var glyphs: [cairo_glyph_t] = []
-        var clusters: [cairo_text_cluster_t] = []
-        var advance = 0.0
-        for scalar in text.unicodeScalars {
-            guard Self.isPlain(scalar), let glyph = glyph(scalar, font: font) else { return false }
-            glyphs.append(cairo_glyph_t(index: glyph.index, x: advance, y: 0))
-            clusters.append(cairo_text_cluster_t(num_bytes: Int32(UTF8.width(scalar)), num_glyphs: 1))
-            advance += glyph.advance
-        }
-        guard advance <= width + 0.01 else { return false }
-        let left: Double
-        switch alignment {
-        case .left: left = x
-        case .centre: left = x + (width - advance) / 2
-        case .right: left = x + width - advance
-        }
-        let baseline = y + max(0, (height - lineHeights[font.rawValue]) / 2) + baselines[font.rawValue]
-        for index in glyphs.indices {
-            glyphs[index].x += left
-            glyphs[index].y = baseline
-        }
-        cairo_set_scaled_font(cr, scaledFonts[font.rawValue])
-        cairo_set_source_rgb(cr, grey, grey, grey)
-        let bytes = Int32(text.utf8.count)
-        cairo_show_text_glyphs(cr, text, bytes, glyphs, Int32(glyphs.count), clusters, Int32(clusters.count), cairo_text_cluster_flags_t(0))
-        return true
+    /// One line of plain text laid out from cached glyphs.
+    struct PlainLine {
+        var glyphs: [Glyph] = []
+        var scalars: [Unicode.Scalar] = []
+        var width = 0.0
     }
 
-    /// Ends the document and returns the bytes; the canvas is unusable afterwards.
-    func finish() throws -> Data {
-        cairo_surface_finish(surface)
-        let status = cairo_surface_status(surface)
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw RenderError(.pdf, "cairo 写出失败：" + String(cString: cairo_status_to_string(status)))
+    /// Lays plain text out in lines from cached glyphs, the way pango would wrap it: at most
+    /// `maxLines` lines of `width` (nil: no wrapping), breaking after spaces and around CJK
+    /// characters but never before closing or after opening punctuation (禁则), a word longer
+    /// than the line broken between characters, "\n" starting a new line, and the last line cut
+    /// with "…" when the text needs more. Nil when the text is not plain (see `isPlain`): pango
+    /// then shapes it.
+    func layoutPlain(_ text: String, font: Font, width: Double?, maxLines: Int) -> [PlainLine]? {
+        let limit = width.map { $0 + 0.01 } ?? .greatestFiniteMagnitude
+        var scalars: [Unicode.Scalar] = []
+        var glyphs: [Glyph] = []
+        scalars.reserveCapacity(text.utf8.count)
+        glyphs.reserveCapacity(text.utf8.count)
+        var total = 0.0
+        var breaks = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" {
+                scalars.append(scalar)
+                glyphs.append(Glyph(index: 0, advance: 0, cid: 0))
+                breaks = true
+                continue
+            }
+            guard Self.isPlain(scalar), let glyph = glyph(scalar, font: font) else { return nil }
+            scalars.append(scalar)
+            glyphs.append(glyph)
+            total += glyph.advance
         }
-        return output.data
+        // Most cells: one line that fits.
+        if !breaks && total <= limit && scalars.last != " " {
+            return [PlainLine(glyphs: glyphs, scalars: scalars, width: total)]
+        }
+        // Line i shows scalars[ranges[i]].
+        var ranges: [Range<Int>] = []
+        var start = 0
+        var index = 0
+        var lineWidth = 0.0
+        var lastBreak = -1
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\n" {
+                ranges.append(start..<index)
+                index += 1
+                start = index
+                lineWidth = 0
+                lastBreak = -1
+                continue
+            }
+            if index > start && Self.canBreak(scalars[index - 1], scalar) { lastBreak = index }
+            if lineWidth + glyphs[index].advance > limit && index > start && scalar != " " {
+                let end = lastBreak > start ? lastBreak : index
+                ranges.append(start..<end)
+                start = end
+                while start < scalars.count && scalars[start] == " " { start += 1 }
+                index = start
+                lineWidth = 0
+                lastBreak = -1
+                continue
+            }
+            lineWidth += glyphs[index].advance
+            index += 1
+        }
+        ranges.append(start..<scalars.count)
+        var truncated = false
+        if ranges.count > max(maxLines, 1) && width != nil {
+            let last = max(maxLines, 1) - 1
+            ranges = Array(ranges[...last])
+            ranges[last] = ranges[last].lowerBound..<scalars.count
+            truncated = true
+        }
+        return ranges.enumerated().map { number, range in
+            var line = PlainLine()
+            var end = range.upperBound
+            while end > range.lowerBound && (scalars[end - 1] == " " || scalars[end - 1] == "\n") { end -= 1 }
+            let ellipsis = truncated && number == ranges.count - 1 ? glyph("…", font: font) : nil
+            let available = limit - (ellipsis?.advance ?? 0)
+            for position in range.lowerBound..<end {
+                if scalars[position] == "\n" { break }
+                if ellipsis != nil && line.width + glyphs[position].advance > available { break }
+                line.glyphs.append(glyphs[position])
+                line.width += glyphs[position].advance
+                line.scalars.append(scalars[position])
+            }
+            if let ellipsis {
+                line.glyphs.append(ellipsis)
+                line.width += ellipsis.advance
+                line.scalars.append("…")
+            }
+            return line
+        }
+    }
+
+    /// Closing punctuation: a line may not start with it.
+    static func isClosing(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x21, 0x25, 0x29, 0x2C, 0x2E, 0x3A, 0x3B, 0x3F, 0x5D, 0x7D, 0xB7, 0x2014, 0x2019, 0x201D, 0x2026, 0x3001, 0x3002,
+             0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0xFF01, 0xFF05, 0xFF09, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B,
+             0xFF1F, 0xFF3D, 0xFF5D, 0xFF5E:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Opening punctuation: a line may not end with it.
+    static func isOpening(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x28, 0x5B, 0x7B, 0x2018, 0x201C, 0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016, 0xFF08, 0xFF3B, 0xFF5B:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Whether a line may break between two scalars.
+    static func canBreak(_ before: Unicode.Scalar, _ after: Unicode.Scalar) -> Bool {
+        if after == " " { return false }
+        if before == " " { return true }
+        if isClosing(after.value) || isOpening(before.value) { return false }
+        if before.value >= 0x2E80 || after.value >= 0x2E80 { return true }  // CJK and full-width forms
+        return before == "-" || before == "/"
+    }
+
+    /// Writes laid-out lines, the first line's top at `y`.
+    private func drawLines(_ lines: [PlainLine], font: Font, x: Double, y: Double, width: Double, alignment: CellText.Alignment, grey: Double) {
+        let lineHeight = lineHeights[font.rawValue]
+        let baseline = baselines[font.rawValue]
+        let slot = font.slot
+        for (number, line) in lines.enumerated() where !line.glyphs.isEmpty {
+            let left: Double
+            switch alignment {
+            case .left: left = x
+            case .centre: left = x + (width - line.width) / 2
+            case .right: left = x + width - line.width
+            }
+            beginText(font: font, grey: grey)
+            var out = PDFBytes()
+            swap(&out, &content)
+            out.raw("1 0 0 -1 ")
+            out.number(left)
+            out.space()
+            out.number(y + Double(number) * lineHeight + baseline)
+            out.raw(" Tm <")
+            for glyph in line.glyphs { out.hex4(glyph.cid) }
+            out.raw("> Tj\n")
+            swap(&out, &content)
+            for (glyph, scalar) in zip(line.glyphs, line.scalars) where !drawn[slot].contains(glyph.index) {
+                drawn[slot].insert(glyph.index)
+                usedGlyphs[slot][glyph.index] = [scalar]
+            }
+        }
+    }
+
+    /// Opens a text object (if none is open) in the font and grey.
+    private func beginText(font: Font, grey: Double) {
+        if !inText {
+            content.raw("BT\n")
+            inText = true
+        }
+        if textFont?.slot != font.slot || textFont?.spec.size != font.spec.size {
+            content.raw("/F\(font.slot + 1) ")
+            content.number(font.spec.size)
+            content.raw(" Tf\n")
+            textFont = font
+        }
+        setFill((grey, grey, grey))
+    }
+
+    private func endText() {
+        guard inText else { return }
+        content.raw("ET\n")
+        inText = false
+    }
+
+    private func setFill(_ value: (Double, Double, Double)) {
+        guard fillColour.map({ $0 != value }) ?? true else { return }
+        writeColour(value)
+        content.raw(value.0 == value.1 && value.1 == value.2 ? " g\n" : " rg\n")
+        fillColour = value
+    }
+
+    private func setStroke(_ value: (Double, Double, Double)) {
+        guard strokeColour.map({ $0 != value }) ?? true else { return }
+        writeColour(value)
+        content.raw(value.0 == value.1 && value.1 == value.2 ? " G\n" : " RG\n")
+        strokeColour = value
+    }
+
+    private func writeColour(_ value: (Double, Double, Double)) {
+        content.number(value.0)
+        guard value.0 != value.1 || value.1 != value.2 else { return }
+        content.space()
+        content.number(value.1)
+        content.space()
+        content.number(value.2)
+    }
+
+    /// Draws text pango laid out: glyphs from Noto Sans CJK as text, glyphs from any other face
+    /// (pango's fallback for scripts Noto lacks) as filled outlines.
+    private func drawShaped(_ layout: OpaquePointer, font: Font, x: Double, y: Double, grey: Double) {
+        guard let iterator = pango_layout_get_iter(layout) else { return }
+        defer { pango_layout_iter_free(iterator) }
+        let text = Array(UnsafeBufferPointer(start: UnsafeRawPointer(pango_layout_get_text(layout)).assumingMemoryBound(to: UInt8.self),
+                                             count: Int(strlen(pango_layout_get_text(layout)))))
+        repeat {
+            guard let run = pango_layout_iter_get_run_readonly(iterator), let item = run.pointee.item,
+                let glyphs = run.pointee.glyphs, let runFont = item.pointee.analysis.font
+            else { continue }
+            var logical = PangoRectangle()
+            pango_layout_iter_get_run_extents(iterator, nil, &logical)
+            let baseline = Double(pango_layout_iter_get_baseline(iterator)) / Self.pangoScale
+            let face = pango_font_get_hb_font(runFont).flatMap { hb_font_get_face($0) }
+            let isOurs = face == faces[font.slot].face
+            var advance = Double(logical.x) / Self.pangoScale
+            for index in 0..<Int(glyphs.pointee.num_glyphs) {
+                let info = glyphs.pointee.glyphs[index]
+                let glyphX = x + advance + Double(info.geometry.x_offset) / Self.pangoScale
+                let glyphY = y + baseline + Double(info.geometry.y_offset) / Self.pangoScale
+                advance += Double(info.geometry.width) / Self.pangoScale
+                let code = info.glyph
+                guard code & 0x1000_0000 == 0, code != 0x0FFF_FFFF else { continue }  // unknown, empty
+                if isOurs {
+                    let offset = Int(item.pointee.offset) + Int(glyphs.pointee.log_clusters[index])
+                    let scalar = offset < text.count ? Self.scalar(in: text, at: offset) : nil
+                    beginText(font: font, grey: grey)
+                    content.raw("1 0 0 -1 ")
+                    content.number(glyphX)
+                    content.space()
+                    content.number(glyphY)
+                    content.raw(" Tm <")
+                    content.hex4(faces[font.slot].cid(code))
+                    content.raw("> Tj\n")
+                    if !drawn[font.slot].contains(code) {
+                        drawn[font.slot].insert(code)
+                        usedGlyphs[font.slot][code] = scalar.map { [$0] } ?? []
+                    }
+                } else if let face {
+                    endText()
+                    setFill((grey, grey, grey))
+                    GlyphOutline.append(glyph: code, face: face, size: font.spec.size, x: glyphX, y: glyphY, to: &path)
+                    content.bytes.append(contentsOf: path.bytes)
+                    content.raw("f\n")
+                    path.bytes.removeAll(keepingCapacity: true)
+                }
+            }
+        } while pango_layout_iter_next_run(iterator) != 0
+    }
+
+    /// The scalar whose UTF-8 starts at `offset`.
+    static func scalar(in utf8: [UInt8], at offset: Int) -> Unicode.Scalar? {
+        var iterator = utf8[offset...].makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let scalar) = decoder.decode(&iterator) { return scalar }
+        return nil
+    }
+
+    /// Ends the document: the pages and glyphs, for `PDFRenderer.finish` to embed the fonts.
+    func finish() throws -> PDFDraft {
+        if !content.bytes.isEmpty || pages.isEmpty { showPage() }
+        if let failure { throw failure }
+        return PDFDraft(title: title, date: date, pages: pages, faces: faces, glyphs: usedGlyphs)
     }
 
     // MARK: Pages
 
     func setPageSize(landscape: Bool) {
-        if landscape {
-            cairo_pdf_surface_set_size(surface, Self.a4Height, Self.a4Width)
-        } else {
-            cairo_pdf_surface_set_size(surface, Self.a4Width, Self.a4Height)
-        }
+        pageWidth = landscape ? Self.a4Height : Self.a4Width
+        pageHeight = landscape ? Self.a4Width : Self.a4Height
     }
 
-    func showPage() { cairo_show_page(cr) }
+    /// Ends the page: its content, under a flip to the top-left origin, deflated.
+    func showPage() {
+        endText()
+        var stream = PDFBytes(capacity: content.bytes.count + 32)
+        stream.raw("1 0 0 -1 0 ")
+        stream.number(pageHeight)
+        stream.raw(" cm\n")
+        stream.bytes.append(contentsOf: content.bytes)
+        do {
+            pages.append(PDFPageContent(width: pageWidth, height: pageHeight, content: try deflater.deflate(stream.bytes)))
+        } catch {
+            failure = failure ?? (error as? RenderError) ?? RenderError(.pdf, "\(error)")
+        }
+        content.bytes.removeAll(keepingCapacity: true)
+        path.bytes.removeAll(keepingCapacity: true)
+        fillColour = nil
+        strokeColour = nil
+        lineWidth = nil
+        textFont = nil
+    }
 
     // MARK: Text
 
@@ -263,6 +513,14 @@ final class PDFCanvas {
     func measure(
         _ text: String, font: Font, width: Double? = nil, maxLines: Int = 1
     ) -> (width: Double, height: Double, lines: Int) {
+        if let lines = layoutPlain(text, font: font, width: width, maxLines: maxLines) {
+            return (lines.map(\.width).max() ?? 0, Double(lines.count) * lineHeights[font.rawValue], lines.count)
+        }
+        return shapedSize(text, font: font, width: width, maxLines: maxLines)
+    }
+
+    /// `measure` through pango.
+    private func shapedSize(_ text: String, font: Font, width: Double?, maxLines: Int) -> (width: Double, height: Double, lines: Int) {
         let layout = prepare(text, font: font, width: width, alignment: .left, maxLines: maxLines)
         var logicalWidth: Int32 = 0
         var logicalHeight: Int32 = 0
@@ -272,24 +530,19 @@ final class PDFCanvas {
     }
 
     /// Draws text with its top-left (or its box's top-left when `width` is given) at x, y.
+    /// Plain text is drawn from cached glyphs (headers, dates, sign-offs, memos and account
+    /// names repeat on every page and every voucher); anything else is shaped by pango.
     func draw(
         _ text: String, font: Font, x: Double, y: Double, width: Double? = nil,
         alignment: CellText.Alignment = .left, maxLines: Int = 1, grey: Double = 0
     ) {
         guard !text.isEmpty else { return }
-        // One plain line: cached glyphs, as in table cells (headers, dates, sign-offs repeat on
-        // every page and every voucher; laying each out with pango was most of their cost).
-        if maxLines == 1,
-            drawGlyphs(text, font: font, box: x, y, width ?? .greatestFiniteMagnitude, lineHeights[font.rawValue],
-                       alignment: width == nil ? .left : alignment, grey: grey)
-        {
+        if let lines = layoutPlain(text, font: font, width: width, maxLines: maxLines) {
+            drawLines(lines, font: font, x: x, y: y, width: width ?? 0, alignment: width == nil ? .left : alignment, grey: grey)
             return
         }
         let layout = prepare(text, font: font, width: width, alignment: alignment, maxLines: maxLines)
-        cairo_set_source_rgb(cr, grey, grey, grey)
-        cairo_new_path(cr)
-        cairo_move_to(cr, x, y)
-        pango_cairo_show_layout(cr, layout)
+        drawShaped(layout, font: font, x: x, y: y, grey: grey)
     }
 
     /// Draws text inside a box, wrapped to its width (up to `maxLines`) and centred vertically.
@@ -298,24 +551,33 @@ final class PDFCanvas {
         alignment: CellText.Alignment, maxLines: Int = 1
     ) {
         guard !text.isEmpty else { return }
-        if drawGlyphs(text, font: font, box: x, y, width, height, alignment: alignment) { return }
+        if let lines = layoutPlain(text, font: font, width: width, maxLines: maxLines) {
+            let textHeight = Double(lines.count) * lineHeights[font.rawValue]
+            drawLines(lines, font: font, x: x, y: y + max(0, (height - textHeight) / 2), width: width, alignment: alignment, grey: 0)
+            return
+        }
         let layout = prepare(text, font: font, width: width, alignment: alignment, maxLines: maxLines)
         var logicalWidth: Int32 = 0
         var logicalHeight: Int32 = 0
         pango_layout_get_size(layout, &logicalWidth, &logicalHeight)
         let textHeight = Double(logicalHeight) / Self.pangoScale
-        cairo_set_source_rgb(cr, 0, 0, 0)
-        cairo_new_path(cr)
-        cairo_move_to(cr, x, y + max(0, (height - textHeight) / 2))
-        pango_cairo_show_layout(cr, layout)
+        drawShaped(layout, font: font, x: x, y: y + max(0, (height - textHeight) / 2), grey: 0)
     }
 
+    /// Runs `body` with drawing clipped to the rectangle.
     func withClip(x: Double, y: Double, width: Double, height: Double, _ body: () -> Void) {
-        cairo_save(cr)
-        cairo_rectangle(cr, x, y, width, height)
-        cairo_clip(cr)
+        endText()
+        content.raw("q ")
+        appendRectangle(to: &content, x, y, width, height)
+        content.raw("W n\n")
         body()
-        cairo_restore(cr)
+        endText()
+        content.raw("Q\n")
+        // Q restores the colours, line width and font in force at q: forget what was set since.
+        fillColour = nil
+        strokeColour = nil
+        lineWidth = nil
+        textFont = nil
     }
 
     /// Width of a single line of text; printable ASCII in the body fonts (amounts, dates,
@@ -351,42 +613,193 @@ final class PDFCanvas {
         return width
     }
 
+
     // MARK: Lines and fills
 
-    func setGrey(_ grey: Double) { cairo_set_source_rgb(cr, grey, grey, grey) }
+    func setGrey(_ grey: Double) { colour = (grey, grey, grey) }
 
-    func setColour(_ red: Double, _ green: Double, _ blue: Double) { cairo_set_source_rgb(cr, red, green, blue) }
+    func setColour(_ red: Double, _ green: Double, _ blue: Double) { colour = (red, green, blue) }
 
     func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) {
-        cairo_move_to(cr, x1, y1)
-        cairo_line_to(cr, x2, y2)
+        moveTo(x1, y1)
+        lineTo(x2, y2)
+    }
+
+    func moveTo(_ x: Double, _ y: Double) {
+        path.number(x)
+        path.space()
+        path.number(y)
+        path.raw(" m\n")
+    }
+
+    func lineTo(_ x: Double, _ y: Double) {
+        path.number(x)
+        path.space()
+        path.number(y)
+        path.raw(" l\n")
+    }
+
+    /// A closed circle (four Bézier quarter arcs).
+    func circle(_ x: Double, _ y: Double, radius: Double) {
+        let k = radius * 0.552_284_749_8
+        moveTo(x + radius, y)
+        for (end, control1, control2) in [
+            ((x, y + radius), (x + radius, y + k), (x + k, y + radius)),
+            ((x - radius, y), (x - k, y + radius), (x - radius, y + k)),
+            ((x, y - radius), (x - radius, y - k), (x - k, y - radius)),
+            ((x + radius, y), (x + k, y - radius), (x + radius, y - k)),
+        ] {
+            for value in [control1.0, control1.1, control2.0, control2.1, end.0, end.1] {
+                path.number(value)
+                path.space()
+            }
+            path.raw("c\n")
+        }
+        path.raw("h\n")
+    }
+
+    func roundJoins() {
+        endText()
+        content.raw("1 j\n")
     }
 
     func stroke(width: Double, grey: Double = 0, dash: [Double] = []) {
-        cairo_set_line_width(cr, width)
         setGrey(grey)
         strokeKeepingColour(width: width, dash: dash)
     }
 
     func strokeKeepingColour(width: Double, dash: [Double] = []) {
-        cairo_set_line_width(cr, width)
-        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
-        if dash.isEmpty {
-            cairo_set_dash(cr, nil, 0, 0)
-        } else {
-            cairo_set_dash(cr, dash, Int32(dash.count), 0)
+        guard !path.bytes.isEmpty else { return }
+        endText()
+        setStroke(colour)
+        if lineWidth != width {
+            content.number(width)
+            content.raw(" w\n")
+            lineWidth = width
         }
-        cairo_stroke(cr)
-        cairo_set_dash(cr, nil, 0, 0)
+        if !dash.isEmpty {
+            content.raw("[")
+            for length in dash {
+                content.number(length)
+                content.space()
+            }
+            content.raw("] 0 d\n")
+        }
+        content.bytes.append(contentsOf: path.bytes)
+        content.raw("S\n")
+        if !dash.isEmpty { content.raw("[] 0 d\n") }
+        path.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Fills the path built so far (the chart's dots).
+    func fillPath() {
+        guard !path.bytes.isEmpty else { return }
+        endText()
+        setFill(colour)
+        content.bytes.append(contentsOf: path.bytes)
+        content.raw("f\n")
+        path.bytes.removeAll(keepingCapacity: true)
     }
 
     func fill(_ x: Double, _ y: Double, _ width: Double, _ height: Double, grey: Double) {
         setGrey(grey)
-        cairo_rectangle(cr, x, y, width, height)
-        cairo_fill(cr)
+        rectangle(x, y, width, height)
+        fillPath()
     }
 
     func rectangle(_ x: Double, _ y: Double, _ width: Double, _ height: Double) {
-        cairo_rectangle(cr, x, y, width, height)
+        appendRectangle(to: &path, x, y, width, height)
+    }
+
+    private func appendRectangle(to bytes: inout PDFBytes, _ x: Double, _ y: Double, _ width: Double, _ height: Double) {
+        bytes.number(x)
+        bytes.space()
+        bytes.number(y)
+        bytes.space()
+        bytes.number(width)
+        bytes.space()
+        bytes.number(height)
+        bytes.raw(" re\n")
+    }
+}
+
+/// A set of glyph indices (0…65535) as bits.
+struct GlyphBits {
+    private var words = [UInt64](repeating: 0, count: 1024)
+
+    func contains(_ glyph: UInt32) -> Bool {
+        glyph < 65536 && words[Int(glyph >> 6)] & (1 << UInt64(glyph & 63)) != 0
+    }
+
+    mutating func insert(_ glyph: UInt32) {
+        guard glyph < 65536 else { return }
+        words[Int(glyph >> 6)] |= 1 << UInt64(glyph & 63)
+    }
+}
+
+/// A glyph's outline as PDF path segments (font units scaled to `size`, y flipped), from
+/// HarfBuzz's draw API: for glyphs of faces the PDF does not embed.
+enum GlyphOutline {
+    final class Sink {
+        var path = PDFBytes()
+        let x: Double
+        let y: Double
+        let scale: Double
+
+        init(x: Double, y: Double, scale: Double) {
+            self.x = x
+            self.y = y
+            self.scale = scale
+        }
+
+        func point(_ px: Float, _ py: Float) {
+            path.number(x + Double(px) * scale)
+            path.space()
+            path.number(y - Double(py) * scale)
+            path.space()
+        }
+    }
+
+    nonisolated(unsafe) static let funcs: OpaquePointer = {
+        let funcs = hb_draw_funcs_create()!
+        hb_draw_funcs_set_move_to_func(funcs, { _, data, _, x, y, _ in
+            let sink = Unmanaged<Sink>.fromOpaque(data!).takeUnretainedValue()
+            sink.point(x, y)
+            sink.path.raw("m\n")
+        }, nil, nil)
+        hb_draw_funcs_set_line_to_func(funcs, { _, data, _, x, y, _ in
+            let sink = Unmanaged<Sink>.fromOpaque(data!).takeUnretainedValue()
+            sink.point(x, y)
+            sink.path.raw("l\n")
+        }, nil, nil)
+        hb_draw_funcs_set_quadratic_to_func(funcs, { _, data, state, cx, cy, x, y, _ in
+            let sink = Unmanaged<Sink>.fromOpaque(data!).takeUnretainedValue()
+            let x0 = state!.pointee.current_x
+            let y0 = state!.pointee.current_y
+            sink.point(x0 + 2 / 3 * (cx - x0), y0 + 2 / 3 * (cy - y0))
+            sink.point(x + 2 / 3 * (cx - x), y + 2 / 3 * (cy - y))
+            sink.point(x, y)
+            sink.path.raw("c\n")
+        }, nil, nil)
+        hb_draw_funcs_set_cubic_to_func(funcs, { _, data, _, c1x, c1y, c2x, c2y, x, y, _ in
+            let sink = Unmanaged<Sink>.fromOpaque(data!).takeUnretainedValue()
+            sink.point(c1x, c1y)
+            sink.point(c2x, c2y)
+            sink.point(x, y)
+            sink.path.raw("c\n")
+        }, nil, nil)
+        hb_draw_funcs_set_close_path_func(funcs, { _, data, _, _ in
+            Unmanaged<Sink>.fromOpaque(data!).takeUnretainedValue().path.raw("h\n")
+        }, nil, nil)
+        hb_draw_funcs_make_immutable(funcs)
+        return funcs
+    }()
+
+    static func append(glyph: UInt32, face: OpaquePointer, size: Double, x: Double, y: Double, to path: inout PDFBytes) {
+        guard let font = hb_font_create(face) else { return }
+        defer { hb_font_destroy(font) }
+        let sink = Sink(x: x, y: y, scale: size / Double(max(16, hb_face_get_upem(face))))
+        hb_font_get_glyph_shape(font, glyph, funcs, Unmanaged.passUnretained(sink).toOpaque())
+        path.bytes.append(contentsOf: sink.path.bytes)
     }
 }

@@ -1,4 +1,3 @@
-import CPangoCairo
 import FundCore
 import FundReports
 
@@ -91,17 +90,16 @@ struct PDFChartPainter {
             for (month, point) in series.points.enumerated() {
                 let pointX = xPosition(month)
                 let pointY = yPosition(point)
-                if month == 0 { cairo_move_to(canvas.cr, pointX, pointY) } else { cairo_line_to(canvas.cr, pointX, pointY) }
+                if month == 0 { canvas.moveTo(pointX, pointY) } else { canvas.lineTo(pointX, pointY) }
             }
             canvas.setColour(colour.0, colour.1, colour.2)
-            cairo_set_line_join(canvas.cr, CAIRO_LINE_JOIN_ROUND)
+            canvas.roundJoins()
             canvas.strokeKeepingColour(width: 1.6)
             guard series.points.count <= 48 else { continue }
             for (month, point) in series.points.enumerated() {
-                cairo_new_sub_path(canvas.cr)
-                cairo_arc(canvas.cr, xPosition(month), yPosition(point), 1.9, 0, 2 * Double.pi)
+                canvas.circle(xPosition(month), yPosition(point), radius: 1.9)
             }
-            cairo_fill(canvas.cr)
+            canvas.fillPath()
         }
     }
 

@@ -2,20 +2,59 @@ import FundCore
 import FundReports
 import Foundation
 
-/// Writes a `ReportDocument` as an A4 PDF (cairo + pango, "Noto Sans CJK SC" embedded as a
-/// subset): title block, ruled tables whose header repeats on every page, 记账凭证 two to a
-/// page, cumulative-spending charts, "第 N 页 共 M 页" on every page and the signature line at
-/// the foot of the last page. The document is laid out into pages first (so M is known), then
-/// drawn.
+/// Writes a `ReportDocument` as an A4 PDF ("Noto Sans CJK SC" embedded as a subset): title
+/// block, ruled tables whose header repeats on every page, 记账凭证 two to a page,
+/// cumulative-spending charts, "第 N 页 共 M 页" on every page and the signature line at the foot
+/// of the last page. The document is laid out into pages first (so M is known), then drawn;
+/// the fonts are embedded last, so that several PDFs can share one subset.
 public enum PDFRenderer {
-    /// The PDF's bytes. Throws `RenderError` when cairo fails.
+    /// The PDF's bytes.
     public static func render(_ document: ReportDocument) throws -> Data {
+        try finish([draft(document)])[0]
+    }
+
+    /// Lays out and draws a document: everything but its fonts.
+    public static func draft(_ document: ReportDocument) throws -> PDFDraft {
         let canvas = try PDFCanvas(title: document.title, date: document.date)
         let composer = PDFComposer(document: document, canvas: canvas)
         composer.compose()
         composer.draw()
         return try canvas.finish()
     }
+
+    /// The PDF files of drafts, with one subset of each font covering every draft's glyphs
+    /// (an audit package's statements cut Noto Sans CJK once, not once per file).
+    public static func finish(_ drafts: [PDFDraft]) throws -> [Data] {
+        guard let first = drafts.first else { return [] }
+        let slots = first.faces.indices
+        let fonts = try concurrently(slots.count) { slot -> PDFEmbeddedFont? in
+            var glyphs = Set<UInt32>()
+            for draft in drafts { glyphs.formUnion(draft.glyphs[slot].keys) }
+            return glyphs.isEmpty ? nil : try PDFEmbeddedFont(face: first.faces[slot], glyphs: glyphs)
+        }
+        return try concurrently(drafts.count) { try drafts[$0].file(fonts: fonts) }
+    }
+
+    /// `body` for 0..<count on every core; results in order, the first error (in order) thrown.
+    static func concurrently<Value>(_ count: Int, _ body: (Int) throws -> Value) throws -> [Value] {
+        guard count > 1 else { return try (0..<count).map(body) }
+        let box = ConcurrentResults<Value>(count)
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: count) { index in
+                let value = Result { try body(index) }
+                box.lock.withLock { box.values[index] = value }
+            }
+        }
+        return try box.values.map { try $0!.get() }
+    }
+}
+
+/// Results filled in from several threads.
+final class ConcurrentResults<Value>: @unchecked Sendable {
+    let lock = NSLock()
+    var values: [Result<Value, any Error>?]
+    init(_ count: Int) { values = Array(repeating: nil, count: count) }
 }
 
 /// Page geometry in points: A4, 40 pt margins, the footer inside the bottom margin.
