@@ -1,6 +1,7 @@
 import Crypto
 import FundCore
 import FundExchange
+import FundRender
 import FundReports
 import FundStore
 import Foundation
@@ -121,6 +122,10 @@ public enum AuditPackage {
         ("04-总账", .generalLedger), ("05-明细账", .subsidiaryLedger), ("06-序时账", .journal), ("07-记账凭证", .vouchers),
         ("08-检查发现报告", .findings), ("09-累计支出图", .spendingChart),
     ]
+
+    /// Statements whose files take longest to render go first: voucher prints and ledgers make
+    /// the most pages.
+    static let renderWeight: [ReportKind: Int] = [.vouchers: 9, .subsidiaryLedger: 8, .journal: 7, .expenseDetail: 6, .findings: 5]
 
     /// Reads a package and checks every hash, the signature and, when given, that the key is
     /// the trusted (registered) one.
@@ -281,16 +286,18 @@ extension LedgerApp {
     public func auditPackage(studio code: String, asOf: CalendarDate, keyFile: URL? = nil) throws -> Data {
         let snapshot = try booksSnapshot(studio: code, asOf: asOf)
         let privateKey = try signingKey(for: snapshot.hostUnit.creditCode, file: keyFile)
-        var files: [(path: String, data: Data)] = []
-        // Statements, XLSX and PDF: built one after the other (they read the database), then
-        // rendered on every core (each render owns its cairo surface or workbook).
-        var jobs: [(path: String, built: BuiltStatement, format: ReportFormat)] = []
-        for (name, kind) in AuditPackage.statements {
+        // Work that does not touch the database runs on the other cores while this thread reads:
+        // the data exports from the snapshot, and each statement's PDF and XLSX as soon as the
+        // statement is built (the biggest first). The PDFs get their fonts together at the end.
+        let work = PackageWork()
+        work.run { try Self.dataFiles(snapshot) }
+        let order = AuditPackage.statements.sorted { (AuditPackage.renderWeight[$0.1] ?? 0) > (AuditPackage.renderWeight[$1.1] ?? 0) }
+        for (name, kind) in order {
             let built = try buildReport(ReportRequest(kind: kind, studio: code, asOf: asOf, cutoffAtAsOf: true))
-            jobs.append(("报表/\(name).pdf", built, .pdf))
-            jobs.append(("报表/\(name).xlsx", built, .xlsx))
+            work.draft("报表/\(name).pdf", built.document)
+            work.run { [(path: "报表/\(name).xlsx", data: try Self.render(built, format: .xlsx))] }
         }
-        files += try Self.renderConcurrently(jobs)
+        var files = try work.files()
         // Evidence, content-addressed, with an index from vouchers to files.
         let evidence = try store.evidence(studio: code).filter { link in snapshot.vouchers.contains { $0.ref == link.voucher } }
         var index = [["会计期间", "凭证字号", "附单据张数", "文件名", "包内路径", "字节数", "SHA-256"]]
@@ -313,14 +320,6 @@ extension LedgerApp {
         }
         files.append(("证据/证据索引.csv", CSVEncoding.utf8.encode(Self.csv(index))))
         files.append(("证据/未附电子文件的单据.csv", CSVEncoding.utf8.encode(Self.csv(missing))))
-        // Data for audit software.
-        for file in try GBT24589Export.files(snapshot) { files.append(("数据/GBT24589/\(file.name)", file.data)) }
-        for table in try AOTablesExport.tables(snapshot) {
-            files.append(("数据/AO/UTF-8/\(table.name)", CSVEncoding.utf8.encode(table.text)))
-            files.append(("数据/AO/GB18030/\(table.name)", CSVEncoding.gb18030.encode(table.text)))
-        }
-        files.append(("数据/books.journal", Data(HledgerExport.journal(snapshot).utf8)))
-        files.append(("数据/books.beancount", Data(BeancountExport.file(snapshot).utf8)))
         let publicKey = Array(privateKey.publicKey.rawRepresentation)
         files.append(("签名公钥.pem", Data(AuditPackage.publicKeyPEM(publicKey).utf8)))
         // The manifest, signed.
@@ -359,27 +358,18 @@ extension LedgerApp {
         return package
     }
 
-    /// Renders the jobs on every core, largest first; the results come back in job order, and
-    /// the first error (in job order) is thrown.
-    static func renderConcurrently(_ jobs: [(path: String, built: BuiltStatement, format: ReportFormat)]) throws -> [(path: String, data: Data)] {
-        final class Results: @unchecked Sendable {
-            private let lock = NSLock()
-            private var values: [Result<Data, any Error>?]
-            init(count: Int) { values = Array(repeating: nil, count: count) }
-            func set(_ index: Int, _ value: Result<Data, any Error>) { lock.withLock { values[index] = value } }
-            func get(_ index: Int) throws -> Data { try lock.withLock { values[index] }!.get() }
+    /// The files for audit software: GB/T 24589 XML, the AO tables in both encodings, the
+    /// hledger journal and the beancount file.
+    static func dataFiles(_ snapshot: BooksSnapshot) throws -> [(path: String, data: Data)] {
+        var files: [(path: String, data: Data)] = []
+        for file in try GBT24589Export.files(snapshot) { files.append(("数据/GBT24589/\(file.name)", file.data)) }
+        for table in try AOTablesExport.tables(snapshot) {
+            files.append(("数据/AO/UTF-8/\(table.name)", CSVEncoding.utf8.encode(table.text)))
+            files.append(("数据/AO/GB18030/\(table.name)", CSVEncoding.gb18030.encode(table.text)))
         }
-        // Voucher prints and ledgers make the most pages: start them first.
-        let weight: [ReportKind: Int] = [.vouchers: 9, .subsidiaryLedger: 8, .journal: 7, .expenseDetail: 6, .findings: 5]
-        let order = jobs.indices.sorted {
-            (weight[jobs[$0].built.document.kind] ?? 0, jobs[$0].format == .pdf ? 1 : 0) > (weight[jobs[$1].built.document.kind] ?? 0, jobs[$1].format == .pdf ? 1 : 0)
-        }
-        let results = Results(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: order.count) { position in
-            let index = order[position]
-            results.set(index, Result { try render(jobs[index].built, format: jobs[index].format) })
-        }
-        return try jobs.indices.map { (jobs[$0].path, try results.get($0)) }
+        files.append(("数据/books.journal", Data(HledgerExport.journal(snapshot).utf8)))
+        files.append(("数据/books.beancount", Data(BeancountExport.file(snapshot).utf8)))
+        return files
     }
 
     static func csv(_ rows: [[String]]) -> String {
@@ -430,5 +420,53 @@ extension LedgerApp {
             \(files.sorted().joined(separator: "\n"))
 
             """
+    }
+}
+
+/// A package's files made on worker threads: jobs start as they are added, `files` waits for
+/// all of them, embeds one font subset in every PDF, and returns the files in the order the
+/// jobs were added (the first error, in that order, is thrown).
+final class PackageWork: @unchecked Sendable {
+    private enum Output {
+        case files([(path: String, data: Data)])
+        case draft(path: String, PDFDraft)
+    }
+
+    private let group = DispatchGroup()
+    private let queue = DispatchQueue.global(qos: .userInitiated)
+    private let lock = NSLock()
+    private var outputs: [Result<Output, any Error>?] = []
+
+    private func start(_ body: @escaping @Sendable () throws -> Output) {
+        let index = lock.withLock {
+            outputs.append(nil)
+            return outputs.count - 1
+        }
+        queue.async(group: group) {
+            let output = Result { try body() }
+            self.lock.withLock { self.outputs[index] = output }
+        }
+    }
+
+    func run(_ body: @escaping @Sendable () throws -> [(path: String, data: Data)]) {
+        start { .files(try body()) }
+    }
+
+    func draft(_ path: String, _ document: ReportDocument) {
+        start { .draft(path: path, try PDFRenderer.draft(document)) }
+    }
+
+    func files() throws -> [(path: String, data: Data)] {
+        group.wait()
+        let outputs = try lock.withLock { try self.outputs.map { try $0!.get() } }
+        var drafts: [(path: String, draft: PDFDraft)] = []
+        for case .draft(let path, let draft) in outputs { drafts.append((path, draft)) }
+        let pdfs = Dictionary(uniqueKeysWithValues: zip(drafts.map(\.path), try PDFRenderer.finish(drafts.map(\.draft))))
+        return outputs.flatMap { output -> [(path: String, data: Data)] in
+            switch output {
+            case .files(let files): files
+            case .draft(let path, _): [(path, pdfs[path]!)]
+            }
+        }
     }
 }
