@@ -313,20 +313,29 @@ struct XMLWriter {
     }
 
     mutating func element(_ name: String, _ body: (inout XMLWriter) -> Void) {
-        text += String(repeating: "  ", count: depth) + "<\(name)>\n"
+        indent()
+        text += "<\(name)>\n"
         depth += 1
         body(&self)
         depth -= 1
-        text += String(repeating: "  ", count: depth) + "</\(name)>\n"
+        indent()
+        text += "</\(name)>\n"
     }
 
     mutating func leaf(_ name: String, _ value: String) {
-        text += String(repeating: "  ", count: depth) + "<\(name)>\(Self.escape(value))</\(name)>\n"
+        indent()
+        text += "<\(name)>\(Self.escape(value))</\(name)>\n"
+    }
+
+    private mutating func indent() {
+        for _ in 0..<depth { text += "  " }
     }
 
     func finish() -> String { text + "</\(root)>\n" }
 
     static func escape(_ value: String) -> String {
+        // Most values (codes, amounts, names) have nothing to escape.
+        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 < 0x20 }) else { return value }
         var out = ""
         for character in value {
             switch character {

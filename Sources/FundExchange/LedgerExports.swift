@@ -61,12 +61,13 @@ public enum HledgerExport {
             }
         }
         out += "\n"
+        var names = AccountNames { account($0, fund: $1, chart: books.chart) }
         for voucher in books.vouchers {
             let note = voucher.kind.link.map { " \(voucher.kind.code):\($0.period.iso) \($0.label)" } ?? ""
             out += "\(voucher.draft.date.iso) * (\(voucher.ref.period.iso) \(voucher.ref.label)) \(clean(BooksSnapshot.description(voucher)))"
             out += "  ; counterparty:\(clean(voucher.draft.counterparty)), hash:\(voucher.hash)\(note.isEmpty ? "" : ",\(note)")\n"
             for line in voucher.draft.lines {
-                out += "    \(account(line.account, fund: line.fund, chart: books.chart))  \(line.signedAmount.plainString) CNY  ; \(clean(line.memo))\n"
+                out += "    \(names[line.account, line.fund])  \(line.signedAmount.plainString) CNY  ; \(clean(line.memo))\n"
             }
             out += "\n"
         }
@@ -87,6 +88,14 @@ public enum HledgerExport {
     /// Names and memos on one line, without the characters hledger reads as syntax: colons
     /// (account separators), semicolons (comments), runs of spaces (the amount separator).
     static func clean(_ text: String) -> String {
+        // Most memos have nothing to replace.
+        var previous: UInt8 = 0
+        if !text.utf8.contains(where: { byte in
+            defer { previous = byte }
+            return byte == 0x3A || byte == 0x3B || byte < 0x20 || (byte == 0x20 && (previous == 0x20 || previous == 0))
+        }), text.utf8.last != 0x20 {
+            return text
+        }
         var out = ""
         var lastSpace = false
         for character in text {
@@ -128,6 +137,7 @@ public enum BeancountExport {
             }
         }
         out += "\n"
+        var names = AccountNames { account($0, fund: $1, chart: books.chart) }
         for voucher in books.vouchers {
             out += "\(voucher.draft.date.iso) * \"\(quoted(voucher.draft.counterparty))\" \"\(quoted(BooksSnapshot.description(voucher)))\"\n"
             out += "  voucher: \"\(voucher.ref.period.iso) \(voucher.ref.label)\"\n"
@@ -136,7 +146,7 @@ public enum BeancountExport {
                 out += "  \(voucher.kind.code): \"\(link.period.iso) \(link.label)\"\n"
             }
             for line in voucher.draft.lines {
-                out += "  \(account(line.account, fund: line.fund, chart: books.chart))  \(line.signedAmount.plainString) CNY\n"
+                out += "  \(names[line.account, line.fund])  \(line.signedAmount.plainString) CNY\n"
                 out += "    memo: \"\(quoted(line.memo))\"\n"
             }
             out += "\n"
@@ -179,7 +189,27 @@ public enum BeancountExport {
     }
 
     static func quoted(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A }) else { return text }
+        return text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: " ")
+    }
+}
+
+/// An export's account names, each worked out once (the chart walk is per account, not per
+/// posting line).
+struct AccountNames {
+    private var names: [String: String] = [:]
+    private let make: (String, Fund) -> String
+
+    init(_ make: @escaping (String, Fund) -> String) { self.make = make }
+
+    subscript(code: String, fund: Fund) -> String {
+        mutating get {
+            let key = fund.rawValue + "|" + code
+            if let name = names[key] { return name }
+            let name = make(code, fund)
+            names[key] = name
+            return name
+        }
     }
 }
