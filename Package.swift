@@ -32,7 +32,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
-        .target(name: "FundExchange", dependencies: ["FundCore"], swiftSettings: strict),
+        .systemLibrary(name: "CDeflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "FundExchange", dependencies: ["FundCore", "CDeflate"], swiftSettings: strict),
         .target(name: "FundRules", dependencies: ["FundCore"], swiftSettings: strict),
         // Report builders: numbers computed and cross-checked, documents format-neutral.
         .target(name: "FundReports", dependencies: ["FundCore", "FundRules"], swiftSettings: strict),
@@ -44,7 +45,7 @@ let package = Package(
             name: "CPangoCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
         .target(
-            name: "FundRender", dependencies: ["FundCore", "FundReports", "CXLSXWriter", "CPangoCairo"],
+            name: "FundRender", dependencies: ["FundCore", "FundReports", "CXLSXWriter", "CPangoCairo", "CDeflate"],
             swiftSettings: strict),
         // Fixtures/ (default chart, sample studios) ships inside the binary as resources; the
         // one Swift file there only exposes their location. Tests read Fixtures/bad directly.
@@ -88,7 +89,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "FundCoreTests", dependencies: ["FundCore", "FundTestSupport"]),
-        .testTarget(name: "FundExchangeTests", dependencies: ["FundExchange", "FundCore"]),
+        .testTarget(name: "FundExchangeTests", dependencies: ["FundExchange", "FundCore", "FundTestSupport"]),
         .testTarget(name: "FundReportsTests", dependencies: ["FundReports", "FundCore", "FundTestSupport"]),
         .testTarget(name: "FundRenderTests", dependencies: ["FundRender", "FundReports", "FundCore", "FundTestSupport"]),
         .testTarget(name: "FundRulesTests", dependencies: ["FundRules", "FundCore", "FundTestSupport"]),

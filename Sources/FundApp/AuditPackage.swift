@@ -112,10 +112,6 @@ public struct PackageVerification: Sendable {
 /// The third-party audit package (第十四条): statements, evidence and data for audit software,
 /// with a signed manifest. Its bytes depend only on the ledger and the as-of day.
 public enum AuditPackage {
-    /// Entries of the ZIP carry this time (the as-of day is in the manifest instead), so that
-    /// two runs give the same bytes.
-    static let entryDate = Date(timeIntervalSince1970: 1_577_836_800)  // 2020-01-01T00:00:00Z
-
     /// The statement files: (folder-relative name, kind) in the order an auditor reads them.
     static let statements: [(String, ReportKind)] = [
         ("01-专项资金收支情况表", .fundStatement), ("02-支出明细表", .expenseDetail), ("03-科目余额表", .trialBalance),
@@ -207,19 +203,11 @@ public enum AuditPackage {
 
     /// Writes the entries into a ZIP in path order, text deflated, with a fixed entry time.
     static func zip(_ files: [(path: String, data: Data)]) throws -> Data {
-        let archive = try Archive(data: Data(), accessMode: .create, pathEncoding: nil)
-        for file in files.sorted(by: { $0.path < $1.path }) {
-            let data = file.data
-            let stored = storedExtensions.contains(URL(fileURLWithPath: file.path).pathExtension.lowercased())
-            try archive.addEntry(
-                with: file.path, type: .file, uncompressedSize: Int64(data.count), modificationDate: entryDate, permissions: 0o644,
-                compressionMethod: stored ? .none : .deflate
-            ) { position, size in
-                data.subdata(in: Int(position)..<min(Int(position) + size, data.count))
-            }
-        }
-        guard let bytes = archive.data else { throw CocoaError(.fileWriteUnknown) }
-        return bytes
+        try ZIPWriter.archive(files.sorted { $0.path < $1.path }.map { file in
+            ZIPWriter.Entry(
+                path: file.path, data: file.data,
+                stored: storedExtensions.contains(URL(fileURLWithPath: file.path).pathExtension.lowercased()))
+        })
     }
 }
 
@@ -293,7 +281,7 @@ extension LedgerApp {
         work.run { try Self.dataFiles(snapshot) }
         let order = AuditPackage.statements.sorted { (AuditPackage.renderWeight[$0.1] ?? 0) > (AuditPackage.renderWeight[$1.1] ?? 0) }
         for (name, kind) in order {
-            let built = try buildReport(ReportRequest(kind: kind, studio: code, asOf: asOf, cutoffAtAsOf: true))
+            let built = try buildReport(ReportRequest(kind: kind, studio: code, asOf: asOf, cutoffAtAsOf: true), books: snapshot)
             work.draft("报表/\(name).pdf", built.document)
             work.run { [(path: "报表/\(name).xlsx", data: try Self.render(built, format: .xlsx))] }
         }

@@ -1,4 +1,4 @@
-import CPangoCairo
+import CDeflate
 import Foundation
 
 /// PDF syntax written into a byte buffer: operators, numbers (at most three decimals, no
@@ -106,7 +106,7 @@ final class PDFDeflater {
                 stream.avail_in = UInt32(source.count)
                 stream.next_out = target.baseAddress
                 stream.avail_out = UInt32(target.count)
-                return CPangoCairo.deflate(&stream, Z_FINISH)
+                return CDeflate.deflate(&stream, Z_FINISH)
             }
         }
         guard status == Z_STREAM_END else { throw RenderError(.pdf, "zlib 压缩失败（\(status)）") }
