@@ -68,21 +68,24 @@ public struct BuiltStatement: Sendable {
 }
 
 extension LedgerApp {
-    /// Builds one report of one studio from the books.
-    public func buildReport(_ request: ReportRequest) throws -> BuiltStatement {
-        let chart = try store.chart()
-        let studio = try store.studio(code: request.studio)
-        guard let hostUnit = try store.hostUnits().first(where: { $0.creditCode == studio.hostUnit }) else {
+    /// Builds one report of one studio from the books. `books`, when given, are the studio's
+    /// books already read and cut off at the request's as-of day (the audit package builds nine
+    /// statements from one read).
+    public func buildReport(_ request: ReportRequest, books: BooksSnapshot? = nil) throws -> BuiltStatement {
+        let asOf = request.asOf ?? clock.today()
+        let books = books.flatMap { $0.studio.code == request.studio && $0.asOf == asOf && request.cutoffAtAsOf ? $0 : nil }
+        let chart = try books?.chart ?? store.chart()
+        let studio = try books?.studio ?? store.studio(code: request.studio)
+        guard let hostUnit = try books?.hostUnit ?? store.hostUnits().first(where: { $0.creditCode == studio.hostUnit }) else {
             throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
         }
-        let asOf = request.asOf ?? clock.today()
         var (from, to) = try range(studio: studio.code, from: request.from, to: request.to)
         // The books the report reads: as stored, or cut off at the as-of day.
         let allVouchers: [PostedVoucher]
         let allTurnovers: [MonthTurnover]
         if request.cutoffAtAsOf {
             to = max(from, min(to, asOf.period))
-            let snapshot = BooksSnapshot(studio: studio, hostUnit: hostUnit, chart: chart, vouchers: try store.vouchers(studio: studio.code), asOf: asOf)
+            let snapshot = try books ?? BooksSnapshot(studio: studio, hostUnit: hostUnit, chart: chart, vouchers: store.vouchers(studio: studio.code), asOf: asOf)
             allVouchers = snapshot.vouchers
             allTurnovers = snapshot.turnovers.filter { request.fund == nil || $0.fund == request.fund }
         } else {
