@@ -46,20 +46,21 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         guard handle != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(handle) }
         if input.isEmpty { return [] }
-        var output = [UInt8](repeating: 0, count: input.count * 4 + 16)
-        var source = input.map { CChar(bitPattern: $0) }
-        let produced: Int? = source.withUnsafeMutableBufferPointer { sourceBuffer in
-            output.withUnsafeMutableBytes { outputBuffer in
-                var inPointer: UnsafeMutablePointer<CChar>? = sourceBuffer.baseAddress
+        // Four output bytes per input byte covers every pair of encodings iconv is asked for here;
+        // the buffer is not cleared first (iconv writes what it produces, the rest is cut off).
+        var failed = false
+        let output = [UInt8](unsafeUninitializedCapacity: input.count * 4 + 16) { outputBuffer, count in
+            input.withUnsafeBufferPointer { sourceBuffer in
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: sourceBuffer.baseAddress!)
+                    .assumingMemoryBound(to: CChar.self)
                 var inLeft = sourceBuffer.count
-                var outPointer: UnsafeMutablePointer<CChar>? = outputBuffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outputBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
                 var outLeft = outputBuffer.count
                 let result = iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
-                if result == -1 || inLeft != 0 { return nil }
-                return outputBuffer.count - outLeft
+                failed = result == -1 || inLeft != 0
+                count = failed ? 0 : outputBuffer.count - outLeft
             }
         }
-        guard let produced else { return nil }
-        return Array(output.prefix(produced))
+        return failed ? nil : output
     }
 }
