@@ -52,6 +52,8 @@ final class PDFCanvas {
     /// The pango font of each Font, and the faces of the two slots.
     private var pangoFonts: [UnsafeMutablePointer<PangoFont>] = []
     private(set) var faces: [PDFFontFace] = []
+    /// This thread's pango face of each slot: a shaped run in that face is drawn as text.
+    private var slotFacePointers: [OpaquePointer?] = [nil, nil]
     /// Height of one line of each font, measured once.
     private(set) var lineHeights: [Double] = []
     /// Distance from a line's top to its baseline, per font.
@@ -136,6 +138,7 @@ final class PDFCanvas {
                     throw RenderError(.pdf, "字体 \(Self.family) 不是 CID 字形的 OpenType/CFF 字体（Debian：fonts-noto-cjk）")
                 }
                 slotFaces[font.slot] = pdfFace
+                slotFacePointers[font.slot] = face
             }
             glyphCache.append([:])
         }
@@ -303,13 +306,14 @@ final class PDFCanvas {
         }
     }
 
-    /// Whether a line may break between two scalars.
+    /// Whether a line may break between two scalars (UAX #14 as far as this text goes).
     static func canBreak(_ before: Unicode.Scalar, _ after: Unicode.Scalar) -> Bool {
-        if after == " " { return false }
+        if after == " " || isClosing(after.value) { return false }
         if before == " " { return true }
-        if isClosing(after.value) || isOpening(before.value) { return false }
+        if isOpening(before.value) { return false }
         if before.value >= 0x2E80 || after.value >= 0x2E80 { return true }  // CJK and full-width forms
-        return before == "-" || before == "/"
+        // After a hyphen or slash, but not inside numbers: 2025-06-30, ZY-2025-0412, 2025/06.
+        return (before == "-" || before == "/") && !(after.value >= 0x30 && after.value <= 0x39)
     }
 
     /// Writes laid-out lines, the first line's top at `y`.
@@ -337,7 +341,7 @@ final class PDFCanvas {
             swap(&out, &content)
             for (glyph, scalar) in zip(line.glyphs, line.scalars) where !drawn[slot].contains(glyph.index) {
                 drawn[slot].insert(glyph.index)
-                usedGlyphs[slot][glyph.index] = [scalar]
+                usedGlyphs[slot][glyph.index] = [Self.canonical(scalar)]
             }
         }
     }
@@ -386,13 +390,16 @@ final class PDFCanvas {
         content.number(value.2)
     }
 
-    /// Draws text pango laid out: glyphs from Noto Sans CJK as text, glyphs from any other face
-    /// (pango's fallback for scripts Noto lacks) as filled outlines.
+    /// Draws text pango laid out: glyphs from Noto Sans CJK as text; glyphs from any other face
+    /// (pango's fallback for scripts Noto lacks) as filled outlines and characters no font has
+    /// as empty boxes, both inside a marked-content span whose ActualText is the run's text.
     private func drawShaped(_ layout: OpaquePointer, font: Font, x: Double, y: Double, grey: Double) {
         guard let iterator = pango_layout_get_iter(layout) else { return }
         defer { pango_layout_iter_free(iterator) }
         let text = Array(UnsafeBufferPointer(start: UnsafeRawPointer(pango_layout_get_text(layout)).assumingMemoryBound(to: UInt8.self),
                                              count: Int(strlen(pango_layout_get_text(layout)))))
+        let slot = font.slot
+        let ellipsis = glyph("…", font: font)?.index
         repeat {
             guard let run = pango_layout_iter_get_run_readonly(iterator), let item = run.pointee.item,
                 let glyphs = run.pointee.glyphs, let runFont = item.pointee.analysis.font
@@ -401,40 +408,77 @@ final class PDFCanvas {
             pango_layout_iter_get_run_extents(iterator, nil, &logical)
             let baseline = Double(pango_layout_iter_get_baseline(iterator)) / Self.pangoScale
             let face = pango_font_get_hb_font(runFont).flatMap { hb_font_get_face($0) }
-            let isOurs = face == faces[font.slot].face
+            let isOurs = face == slotFacePointers[slot]
+            var outlines = PDFBytes()
+            var boxes = PDFBytes()
             var advance = Double(logical.x) / Self.pangoScale
             for index in 0..<Int(glyphs.pointee.num_glyphs) {
                 let info = glyphs.pointee.glyphs[index]
                 let glyphX = x + advance + Double(info.geometry.x_offset) / Self.pangoScale
                 let glyphY = y + baseline + Double(info.geometry.y_offset) / Self.pangoScale
-                advance += Double(info.geometry.width) / Self.pangoScale
+                let width = Double(info.geometry.width) / Self.pangoScale
+                advance += width
                 let code = info.glyph
-                guard code & 0x1000_0000 == 0, code != 0x0FFF_FFFF else { continue }  // unknown, empty
-                if isOurs {
+                if code == 0x0FFF_FFFF { continue }  // PANGO_GLYPH_EMPTY
+                if code & 0x1000_0000 != 0 {
+                    // PANGO_GLYPH_UNKNOWN_FLAG: no installed font has the character.
+                    appendRectangle(to: &boxes, glyphX + width * 0.1, glyphY - font.spec.size * 0.75, width * 0.8, font.spec.size * 0.85)
+                } else if isOurs {
                     let offset = Int(item.pointee.offset) + Int(glyphs.pointee.log_clusters[index])
-                    let scalar = offset < text.count ? Self.scalar(in: text, at: offset) : nil
+                    var scalar = offset < text.count ? Self.scalar(in: text, at: offset) : nil
+                    // pango's "…" points back at the first character it cut.
+                    if let cut = scalar, code == ellipsis, glyph(cut, font: font)?.index != code { scalar = "…" }
                     beginText(font: font, grey: grey)
                     content.raw("1 0 0 -1 ")
                     content.number(glyphX)
                     content.space()
                     content.number(glyphY)
                     content.raw(" Tm <")
-                    content.hex4(faces[font.slot].cid(code))
+                    content.hex4(faces[slot].cid(code))
                     content.raw("> Tj\n")
-                    if !drawn[font.slot].contains(code) {
-                        drawn[font.slot].insert(code)
-                        usedGlyphs[font.slot][code] = scalar.map { [$0] } ?? []
+                    if !drawn[slot].contains(code) {
+                        drawn[slot].insert(code)
+                        usedGlyphs[slot][code] = scalar.map { [Self.canonical($0)] } ?? []
                     }
                 } else if let face {
-                    endText()
-                    setFill((grey, grey, grey))
-                    GlyphOutline.append(glyph: code, face: face, size: font.spec.size, x: glyphX, y: glyphY, to: &path)
-                    content.bytes.append(contentsOf: path.bytes)
-                    content.raw("f\n")
-                    path.bytes.removeAll(keepingCapacity: true)
+                    GlyphOutline.append(glyph: code, face: face, size: font.spec.size, x: glyphX, y: glyphY, to: &outlines)
                 }
             }
+            guard !outlines.bytes.isEmpty || !boxes.bytes.isEmpty else { continue }
+            endText()
+            let start = min(text.count, Int(item.pointee.offset))
+            let end = min(text.count, start + Int(item.pointee.length))
+            content.raw("/Span << /ActualText ")
+            content.textString(String(decoding: text[start..<end], as: UTF8.self))
+            content.raw(" >> BDC\n")
+            if !outlines.bytes.isEmpty {
+                setFill((grey, grey, grey))
+                content.bytes.append(contentsOf: outlines.bytes)
+                content.raw("f\n")
+            }
+            if !boxes.bytes.isEmpty {
+                setStroke((grey, grey, grey))
+                lineWidth = nil
+                content.raw("0.5 w\n")
+                content.bytes.append(contentsOf: boxes.bytes)
+                content.raw("S\n")
+            }
+            content.raw("EMC\n")
         } while pango_layout_iter_next_run(iterator) != 0
+    }
+
+    /// The character a glyph stands for in the ToUnicode map: a compatibility character that
+    /// shares its glyph with a unified one (Kangxi radical ⼈ and 人, CJK compatibility
+    /// ideographs) is mapped to the unified one, so that whichever is drawn first, copied text
+    /// and searches see the ordinary character.
+    static func canonical(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0x2E80...0x2FDF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+            let normalized = String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars
+            return normalized.count == 1 ? normalized.first! : scalar
+        default:
+            return scalar
+        }
     }
 
     /// The scalar whose UTF-8 starts at `offset`.
@@ -658,19 +702,16 @@ final class PDFCanvas {
         path.raw("h\n")
     }
 
-    func roundJoins() {
-        endText()
-        content.raw("1 j\n")
-    }
-
     func stroke(width: Double, grey: Double = 0, dash: [Double] = []) {
         setGrey(grey)
         strokeKeepingColour(width: width, dash: dash)
     }
 
-    func strokeKeepingColour(width: Double, dash: [Double] = []) {
+    /// Strokes the path in the colour set last; `roundJoins` for the chart's polylines.
+    func strokeKeepingColour(width: Double, dash: [Double] = [], roundJoins: Bool = false) {
         guard !path.bytes.isEmpty else { return }
         endText()
+        if roundJoins { content.raw("1 j\n") }
         setStroke(colour)
         if lineWidth != width {
             content.number(width)
@@ -688,6 +729,7 @@ final class PDFCanvas {
         content.bytes.append(contentsOf: path.bytes)
         content.raw("S\n")
         if !dash.isEmpty { content.raw("[] 0 d\n") }
+        if roundJoins { content.raw("0 j\n") }
         path.bytes.removeAll(keepingCapacity: true)
     }
 

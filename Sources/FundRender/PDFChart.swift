@@ -93,8 +93,7 @@ struct PDFChartPainter {
                 if month == 0 { canvas.moveTo(pointX, pointY) } else { canvas.lineTo(pointX, pointY) }
             }
             canvas.setColour(colour.0, colour.1, colour.2)
-            canvas.roundJoins()
-            canvas.strokeKeepingColour(width: 1.6)
+            canvas.strokeKeepingColour(width: 1.6, roundJoins: true)
             guard series.points.count <= 48 else { continue }
             for (month, point) in series.points.enumerated() {
                 canvas.circle(xPosition(month), yPosition(point), radius: 1.9)

@@ -40,13 +40,14 @@ struct PDFBytes {
         }
     }
 
-    /// A coordinate or size, rounded to 1/1000 and written without trailing zeros.
+    /// A coordinate or size, rounded to 1/1000 and written without trailing zeros (NaN and
+    /// infinities as 0, finite values beyond ±10^12 clamped: PDF readers take no larger reals).
     mutating func number(_ value: Double) {
-        let scaled = (value * 1000).rounded()
-        guard scaled.isFinite, abs(scaled) < 1e15 else {
+        guard value.isFinite else {
             bytes.append(UInt8(ascii: "0"))
             return
         }
+        let scaled = (min(max(value, -1e12), 1e12) * 1000).rounded()
         var thousandths = Int64(scaled)
         if thousandths < 0 {
             bytes.append(UInt8(ascii: "-"))

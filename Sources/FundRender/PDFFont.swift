@@ -18,18 +18,30 @@ final class PDFFontFace: @unchecked Sendable {
     /// CID of each glyph, from the CFF charset; nil when every glyph's CID is its index.
     private let cids: [UInt16]?
 
-    /// One per HarfBuzz face (pango keeps a face per font file in each thread's font map).
-    nonisolated(unsafe) private static var cache: [OpaquePointer: PDFFontFace] = [:]
+    /// One per font: pango's font map is per thread and each makes its own HarfBuzz face of the
+    /// same file, so faces are keyed by what identifies the font (PostScript name, glyph count,
+    /// units per em), not by pointer: worker threads that come and go add nothing.
+    nonisolated(unsafe) private static var cache: [String: PDFFontFace] = [:]
     private static let lock = NSLock()
 
-    /// The face's PDF view, made once; nil when it is not CID-keyed CFF.
+    /// The face's PDF view, made once per font; nil when it is not CID-keyed CFF.
     static func shared(_ face: OpaquePointer) -> PDFFontFace? {
-        lock.withLock {
-            if let known = cache[face] { return known }
+        let key = "\(postScriptName(face))|\(hb_face_get_glyph_count(face))|\(hb_face_get_upem(face))"
+        return lock.withLock {
+            if let known = cache[key] { return known }
             let made = PDFFontFace(face: face)
-            if let made { cache[face] = made }
+            if let made { cache[key] = made }
             return made
         }
+    }
+
+    static func postScriptName(_ face: OpaquePointer) -> String {
+        var length: UInt32 = 64
+        var name = [CChar](repeating: 0, count: 64)
+        _ = hb_ot_name_get_utf8(face, hb_ot_name_id_t(HB_OT_NAME_ID_POSTSCRIPT_NAME), hb_language_from_string("en", -1), &length, &name)
+        let bytes = name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        let decoded = String(decoding: bytes, as: UTF8.self).filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        return decoded.isEmpty ? "CIDFont" : decoded
     }
 
     /// Nil when the face is not CID-keyed CFF (then the PDF cannot show its glyphs by CID).
@@ -55,12 +67,7 @@ final class PDFFontFace: @unchecked Sendable {
         ascent = metric(HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, Int32(upem * 0.88))
         descent = metric(HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, Int32(-upem * 0.12))
         capHeight = metric(HB_OT_METRICS_TAG_CAP_HEIGHT, Int32(upem * 0.73))
-        var length: UInt32 = 64
-        var name = [CChar](repeating: 0, count: 64)
-        _ = hb_ot_name_get_utf8(face, hb_ot_name_id_t(HB_OT_NAME_ID_POSTSCRIPT_NAME), hb_language_from_string("en", -1), &length, &name)
-        let bytes = name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-        let decoded = String(decoding: bytes, as: UTF8.self).filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-        postScriptName = decoded.isEmpty ? "CIDFont" : decoded
+        postScriptName = Self.postScriptName(face)
     }
 
     deinit {

@@ -209,6 +209,11 @@ struct PDFTextLayoutTests {
         #expect(!date.contains { $0.scalars.last == "-" }, "\(date.map(text))")
         let code = try #require(canvas.layoutPlain("合同编号ZY-2025-0412号", font: .body, width: 70, maxLines: 5))
         #expect(!code.contains { $0.scalars.last == "-" }, "\(code.map(text))")
+        let slashes = try #require(canvas.layoutPlain("2025/06/30", font: .body, width: 30, maxLines: 3))
+        #expect(!slashes.contains { $0.scalars.last == "/" }, "\(slashes.map(text))")
+        // A hyphen before letters still allows a break.
+        let words = try #require(canvas.layoutPlain("well-known well-known", font: .body, width: 40, maxLines: 5))
+        #expect(words.contains { $0.scalars.last == "-" }, "\(words.map(text))")
     }
 
     @Test("PDF numbers: at most three decimals, no exponent, never -0, NaN and infinity as 0")
@@ -230,6 +235,8 @@ struct PDFTextLayoutTests {
         #expect(written(.nan) == "0")
         #expect(written(.infinity) == "0")
         #expect(written(-.infinity) == "0")
+        #expect(written(3e15) == "1000000000000")
+        #expect(written(-3e15) == "-1000000000000")
     }
 }
 
@@ -381,6 +388,19 @@ struct PDFShapedTextTests {
         defer { pdf.remove() }
         let text = try pdf.text()
         #expect(text.contains("工作人员"), "extracted: \(text)")
+    }
+
+    @Test("fallback outlines sit in a marked-content span whose ActualText is the run's text")
+    func actualText() throws {
+        let canvas = try PDFCanvas(title: "测试")
+        canvas.draw("مرحبا", font: .body, x: 40, y: 130)
+        let content = try inflated(try canvas.finish().pages[0])
+        var expected = PDFBytes()
+        expected.textString("مرحبا")
+        let span = "/Span << /ActualText " + String(decoding: expected.bytes, as: UTF8.self) + " >> BDC"
+        #expect(content.contains(span), "content: \(content.prefix(300))")
+        #expect(content.contains("EMC"))
+        #expect(content.contains(" c\n") && content.contains("f\n"), "outlines are filled curves")
     }
 
     @Test("a path built before shaped fallback text is still stroked afterwards")
