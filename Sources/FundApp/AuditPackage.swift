@@ -203,11 +203,11 @@ public enum AuditPackage {
 
     /// Writes the entries into a ZIP in path order, text deflated, with a fixed entry time.
     static func zip(_ files: [(path: String, data: Data)]) throws -> Data {
-        try ZIPWriter.archive(files.sorted { $0.path < $1.path }.map { file in
-            ZIPWriter.Entry(
-                path: file.path, data: file.data,
-                stored: storedExtensions.contains(URL(fileURLWithPath: file.path).pathExtension.lowercased()))
-        })
+        try ZIPWriter.archive(files.sorted { $0.path < $1.path }.map { ZIPWriter.Entry(path: $0.path, data: $0.data, stored: isStored($0.path)) })
+    }
+
+    static func isStored(_ path: String) -> Bool {
+        storedExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased())
     }
 }
 
@@ -285,7 +285,9 @@ extension LedgerApp {
             work.draft("报表/\(name).pdf", built.document)
             work.run { [(path: "报表/\(name).xlsx", data: try Self.render(built, format: .xlsx))] }
         }
-        var files = try work.files()
+        work.finishPDFs()
+        // Meanwhile, the rest of what the database holds: evidence, chain heads.
+        var files: [PackageFile] = []
         // Evidence, content-addressed, with an index from vouchers to files.
         let evidence = try store.evidence(studio: code).filter { link in snapshot.vouchers.contains { $0.ref == link.voucher } }
         var index = [["会计期间", "凭证字号", "附单据张数", "文件名", "包内路径", "字节数", "SHA-256"]]
@@ -293,7 +295,7 @@ extension LedgerApp {
         for link in evidence {
             let ext = URL(fileURLWithPath: link.fileName).pathExtension.lowercased()
             let path = "证据/\(link.sha256)\(ext.isEmpty ? "" : ".\(ext)")"
-            if stored.insert(path).inserted { files.append((path, try store.evidenceContent(sha256: link.sha256))) }
+            if stored.insert(path).inserted { files.append(try PackageFile(path: path, data: try store.evidenceContent(sha256: link.sha256))) }
             let attachments = snapshot.vouchers.first { $0.ref == link.voucher }?.draft.attachments ?? 0
             index.append([link.voucher.period.iso, link.voucher.label, String(attachments), link.fileName, path, String(link.size), link.sha256])
         }
@@ -306,19 +308,20 @@ extension LedgerApp {
                 ])
             }
         }
-        files.append(("证据/证据索引.csv", CSVEncoding.utf8.encode(Self.csv(index))))
-        files.append(("证据/未附电子文件的单据.csv", CSVEncoding.utf8.encode(Self.csv(missing))))
+        files.append(try PackageFile(path: "证据/证据索引.csv", data: CSVEncoding.utf8.encode(Self.csv(index))))
+        files.append(try PackageFile(path: "证据/未附电子文件的单据.csv", data: CSVEncoding.utf8.encode(Self.csv(missing))))
         let publicKey = Array(privateKey.publicKey.rawRepresentation)
-        files.append(("签名公钥.pem", Data(AuditPackage.publicKeyPEM(publicKey).utf8)))
-        // The manifest, signed.
+        files.append(try PackageFile(path: "签名公钥.pem", data: Data(AuditPackage.publicKeyPEM(publicKey).utf8)))
         let range = snapshot.periodRange
         let chain = try store.chainHead(studio: code, asOf: asOf)
         // The log head as the package is made (exports left out, so making a package does not
         // change the next one): the auditor can check the whole log up to it.
         let log = try store.logHead(excluding: ["export."])
+        files += try work.files()
+        // The manifest, signed.
         let keyInfo = SigningKey.unregistered(hostUnit: snapshot.hostUnit.creditCode.description, publicKeyHex: LedgerStore.hex(publicKey))
         let readme = Self.packageReadme(snapshot: snapshot, fingerprint: keyInfo.fingerprint, files: files.map(\.path))
-        files.append(("README.txt", CSVEncoding.utf8.encode(readme)))
+        files.append(try PackageFile(path: "README.txt", data: CSVEncoding.utf8.encode(readme)))
         let manifest = PackageManifest(
             format: PackageManifest.formatName, generator: .init(name: "WorkshopLedger", version: Self.version),
             studio: .init(
@@ -333,12 +336,12 @@ extension LedgerApp {
             voucherChain: .init(sequence: chain?.sequence ?? 0, hash: chain?.hash ?? Canonical.genesis),
             operationLog: .init(sequence: log?.sequence ?? 0, hash: log?.hash ?? Canonical.genesis),
             signingKey: .init(algorithm: "Ed25519", publicKey: keyInfo.publicKeyHex, fingerprint: keyInfo.fingerprint),
-            files: files.sorted { $0.path < $1.path }.map { .init(path: $0.path, size: $0.data.count, sha256: LedgerStore.hex(SHA256.hash(data: $0.data))) })
+            files: files.sorted { $0.path < $1.path }.map { .init(path: $0.path, size: $0.size, sha256: $0.sha256) })
         let manifestData = try Self.reportJSON(manifest)
         let signature = try privateKey.signature(for: manifestData)
-        files.append(("manifest.json", manifestData))
-        files.append(("manifest.sig", signature))
-        let package = try AuditPackage.zip(files)
+        files.append(try PackageFile(path: "manifest.json", data: manifestData))
+        files.append(try PackageFile(path: "manifest.sig", data: signature))
+        let package = try ZIPWriter.archive(prepared: files.sorted { $0.path < $1.path }.map(\.entry))
         try store.logExport(
             studio: code,
             detail: "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(LedgerStore.hex(SHA256.hash(data: manifestData)))）",
@@ -411,50 +414,88 @@ extension LedgerApp {
     }
 }
 
-/// A package's files made on worker threads: jobs start as they are added, `files` waits for
-/// all of them, embeds one font subset in every PDF, and returns the files in the order the
-/// jobs were added (the first error, in that order, is thrown).
+/// One file of a package as the manifest and the ZIP need it: size, SHA-256 and the prepared
+/// ZIP entry, made on the thread that made the file.
+struct PackageFile: Sendable {
+    let path: String
+    let size: Int
+    let sha256: String
+    let entry: ZIPWriter.Prepared
+
+    init(path: String, data: Data) throws {
+        self.path = path
+        size = data.count
+        sha256 = LedgerStore.hex(SHA256.hash(data: data))
+        entry = try ZIPWriter.prepare(.init(path: path, data: data, stored: AuditPackage.isStored(path)))
+    }
+}
+
+/// A package's files made on worker threads: jobs start as they are added; `finishPDFs`, once
+/// every PDF job is added, embeds one font subset in all of them as soon as the last is drawn;
+/// `files` waits for everything and returns the files in the order the jobs were added (the
+/// first error, in that order, is thrown).
 final class PackageWork: @unchecked Sendable {
     private enum Output {
-        case files([(path: String, data: Data)])
+        case files([PackageFile])
         case draft(path: String, PDFDraft)
     }
 
     private let group = DispatchGroup()
+    private let drafts = DispatchGroup()
     private let queue = DispatchQueue.global(qos: .userInitiated)
     private let lock = NSLock()
     private var outputs: [Result<Output, any Error>?] = []
+    private var pdfs: Result<[PackageFile], any Error> = .success([])
 
-    private func start(_ body: @escaping @Sendable () throws -> Output) {
+    private func start(in groups: [DispatchGroup], _ body: @escaping @Sendable () throws -> Output) {
         let index = lock.withLock {
             outputs.append(nil)
             return outputs.count - 1
         }
-        queue.async(group: group) {
+        for group in groups { group.enter() }
+        queue.async {
             let output = Result { try body() }
             self.lock.withLock { self.outputs[index] = output }
+            for group in groups { group.leave() }
         }
     }
 
     func run(_ body: @escaping @Sendable () throws -> [(path: String, data: Data)]) {
-        start { .files(try body()) }
+        start(in: [group]) { .files(try body().map { try PackageFile(path: $0.path, data: $0.data) }) }
     }
 
     func draft(_ path: String, _ document: ReportDocument) {
-        start { .draft(path: path, try PDFRenderer.draft(document)) }
+        start(in: [group, drafts]) { .draft(path: path, try PDFRenderer.draft(document)) }
     }
 
-    func files() throws -> [(path: String, data: Data)] {
-        group.wait()
-        let outputs = try lock.withLock { try self.outputs.map { try $0!.get() } }
-        var drafts: [(path: String, draft: PDFDraft)] = []
-        for case .draft(let path, let draft) in outputs { drafts.append((path, draft)) }
-        let pdfs = Dictionary(uniqueKeysWithValues: zip(drafts.map(\.path), try PDFRenderer.finish(drafts.map(\.draft))))
-        return outputs.flatMap { output -> [(path: String, data: Data)] in
-            switch output {
-            case .files(let files): files
-            case .draft(let path, _): [(path, pdfs[path]!)]
+    /// After the last `draft`: the PDFs get their fonts when every draft is done.
+    func finishPDFs() {
+        group.enter()
+        drafts.notify(queue: queue) {
+            let result = Result { () throws -> [PackageFile] in
+                let drafts = try self.lock.withLock { () throws -> [(path: String, draft: PDFDraft)] in
+                    var drafts: [(path: String, draft: PDFDraft)] = []
+                    for output in self.outputs {
+                        if case .success(.draft(let path, let draft)) = output { drafts.append((path, draft)) }
+                    }
+                    return drafts
+                }
+                let pdfs = try PDFRenderer.finish(drafts.map(\.draft))
+                return try Parallel.map(pdfs.count) { try PackageFile(path: drafts[$0].path, data: pdfs[$0]) }
             }
+            self.lock.withLock { self.pdfs = result }
+            self.group.leave()
+        }
+    }
+
+    func files() throws -> [PackageFile] {
+        group.wait()
+        return try lock.withLock {
+            var files: [PackageFile] = []
+            for output in outputs {
+                if case .files(let made) = try output!.get() { files += made }
+            }
+            return files + (try pdfs.get())
         }
     }
 }

@@ -24,26 +24,48 @@ public struct ZIPWriter {
     static let dosDate: UInt16 = (2020 - 1980) << 9 | 1 << 5 | 1
     static let dosTime: UInt16 = 0
 
-    public static func archive(_ entries: [Entry]) throws -> Data {
-        var output = [UInt8]()
-        output.reserveCapacity(entries.reduce(0) { $0 + $1.data.count } + entries.count * 128 + 64)
-        var central = [UInt8]()
+    /// An entry ready to be written: CRC-32 and the stored or deflated bytes. Entries can be
+    /// prepared on any thread (the audit package prepares each file where it was made).
+    public struct Prepared: Sendable {
+        public let path: String
+        let size: Int
+        let crc: UInt32
+        let method: UInt16
+        let body: [UInt8]
+    }
+
+    public static func prepare(_ entry: Entry) throws -> Prepared {
+        let crc = entry.data.withUnsafeBytes { bytes in
+            UInt32(crc32(0, bytes.bindMemory(to: UInt8.self).baseAddress, UInt32(bytes.count)))
+        }
+        guard entry.data.count < Int(UInt32.max) else { throw ZIPError("\(entry.path) 超过 4 GiB，ZIP 不能写入") }
+        if entry.stored { return Prepared(path: entry.path, size: entry.data.count, crc: crc, method: 0, body: Array(entry.data)) }
         var stream = z_stream()
         guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
                              Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { throw ZIPError("zlib 初始化失败") }
         defer { deflateEnd(&stream) }
+        return Prepared(path: entry.path, size: entry.data.count, crc: crc, method: 8, body: try deflate(entry.data, &stream))
+    }
+
+    public static func archive(_ entries: [Entry]) throws -> Data {
+        try archive(prepared: entries.map(prepare))
+    }
+
+    /// The archive of prepared entries, in the order given.
+    public static func archive(prepared entries: [Prepared]) throws -> Data {
+        var output = [UInt8]()
+        output.reserveCapacity(entries.reduce(0) { $0 + $1.body.count } + entries.count * 128 + 64)
+        var central = [UInt8]()
         for entry in entries {
             let name = Array(entry.path.utf8)
-            let crc = entry.data.withUnsafeBytes { bytes in
-                UInt32(crc32(0, bytes.bindMemory(to: UInt8.self).baseAddress, UInt32(bytes.count)))
-            }
-            let body: [UInt8] = entry.stored ? Array(entry.data) : try deflate(entry.data, &stream)
-            guard entry.data.count < Int(UInt32.max), body.count < Int(UInt32.max), output.count < Int(UInt32.max), name.count < 0xFFFF else {
+            let body = entry.body
+            guard body.count < Int(UInt32.max), output.count < Int(UInt32.max), name.count < 0xFFFF else {
                 throw ZIPError("\(entry.path) 超过 4 GiB，ZIP 不能写入")
             }
             let offset = UInt32(output.count)
-            let method: UInt16 = entry.stored ? 0 : 8
+            let method = entry.method
+            let crc = entry.crc
             // Local file header.
             output.le32(0x0403_4B50)
             output.le16(20)  // version needed: 2.0
@@ -53,7 +75,7 @@ public struct ZIPWriter {
             output.le16(dosDate)
             output.le32(crc)
             output.le32(UInt32(body.count))
-            output.le32(UInt32(entry.data.count))
+            output.le32(UInt32(entry.size))
             output.le16(UInt16(name.count))
             output.le16(0)
             output.append(contentsOf: name)
@@ -68,7 +90,7 @@ public struct ZIPWriter {
             central.le16(dosDate)
             central.le32(crc)
             central.le32(UInt32(body.count))
-            central.le32(UInt32(entry.data.count))
+            central.le32(UInt32(entry.size))
             central.le16(UInt16(name.count))
             central.le16(0)  // extra
             central.le16(0)  // comment

@@ -27,34 +27,13 @@ public enum PDFRenderer {
     public static func finish(_ drafts: [PDFDraft]) throws -> [Data] {
         guard let first = drafts.first else { return [] }
         let slots = first.faces.indices
-        let fonts = try concurrently(slots.count) { slot -> PDFEmbeddedFont? in
+        let fonts = try Parallel.map(slots.count) { slot -> PDFEmbeddedFont? in
             var glyphs = Set<UInt32>()
             for draft in drafts { glyphs.formUnion(draft.glyphs[slot].keys) }
             return glyphs.isEmpty ? nil : try PDFEmbeddedFont(face: first.faces[slot], glyphs: glyphs)
         }
-        return try concurrently(drafts.count) { try drafts[$0].file(fonts: fonts) }
+        return try Parallel.map(drafts.count) { try drafts[$0].file(fonts: fonts) }
     }
-
-    /// `body` for 0..<count on every core; results in order, the first error (in order) thrown.
-    static func concurrently<Value>(_ count: Int, _ body: (Int) throws -> Value) throws -> [Value] {
-        guard count > 1 else { return try (0..<count).map(body) }
-        let box = ConcurrentResults<Value>(count)
-        withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: count) { index in
-                let value = Result { try body(index) }
-                box.lock.withLock { box.values[index] = value }
-            }
-        }
-        return try box.values.map { try $0!.get() }
-    }
-}
-
-/// Results filled in from several threads.
-final class ConcurrentResults<Value>: @unchecked Sendable {
-    let lock = NSLock()
-    var values: [Result<Value, any Error>?]
-    init(_ count: Int) { values = Array(repeating: nil, count: count) }
 }
 
 /// Page geometry in points: A4, 40 pt margins, the footer inside the bottom margin.

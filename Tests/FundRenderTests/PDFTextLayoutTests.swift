@@ -329,7 +329,7 @@ struct PDFShapedTextTests {
         let documents = [SampleDocuments.trialBalance(), SampleDocuments.vouchers(), SampleDocuments.spendingChart(),
                          Self.shapedDocument()]
         let phrases = ["科目余额表", "凭证字号：记-0001", "专项资金累计支出图", "前文资金"]
-        let drafts = try PDFRenderer.concurrently(documents.count) { try PDFRenderer.draft(documents[$0]) }
+        let drafts = try Parallel.map(documents.count) { try PDFRenderer.draft(documents[$0]) }
         let files = try PDFRenderer.finish(drafts)
         #expect(files.count == documents.count)
         for (index, file) in files.enumerated() {
