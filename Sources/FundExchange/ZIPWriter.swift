@@ -66,32 +66,27 @@ public struct ZIPWriter {
             let offset = UInt32(output.count)
             let method = entry.method
             let crc = entry.crc
-            // Local file header.
+            // Local file header, then its central directory record: both repeat the entry's
+            // fields from "version needed" to the name's length.
+            func fields(_ bytes: inout [UInt8]) {
+                bytes.le16(20)  // version needed: 2.0
+                bytes.le16(0x0800)  // names are UTF-8
+                bytes.le16(method)
+                bytes.le16(dosTime)
+                bytes.le16(dosDate)
+                bytes.le32(crc)
+                bytes.le32(UInt32(body.count))
+                bytes.le32(UInt32(entry.size))
+                bytes.le16(UInt16(name.count))
+            }
             output.le32(0x0403_4B50)
-            output.le16(20)  // version needed: 2.0
-            output.le16(0x0800)  // names are UTF-8
-            output.le16(method)
-            output.le16(dosTime)
-            output.le16(dosDate)
-            output.le32(crc)
-            output.le32(UInt32(body.count))
-            output.le32(UInt32(entry.size))
-            output.le16(UInt16(name.count))
+            fields(&output)
             output.le16(0)
             output.append(contentsOf: name)
             output.append(contentsOf: body)
-            // Its central directory record.
             central.le32(0x0201_4B50)
             central.le16(3 << 8 | 20)  // made by: Unix, 2.0
-            central.le16(20)
-            central.le16(0x0800)
-            central.le16(method)
-            central.le16(dosTime)
-            central.le16(dosDate)
-            central.le32(crc)
-            central.le32(UInt32(body.count))
-            central.le32(UInt32(entry.size))
-            central.le16(UInt16(name.count))
+            fields(&central)
             central.le16(0)  // extra
             central.le16(0)  // comment
             central.le16(0)  // disk
