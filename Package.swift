@@ -43,7 +43,7 @@ let package = Package(
             providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(
             name: "CPangoCairo", pkgConfig: "pangocairo",
-            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev", "libharfbuzz-dev"])]),
         .target(
             name: "FundRender", dependencies: ["FundCore", "FundReports", "CXLSXWriter", "CPangoCairo", "CDeflate"],
             swiftSettings: strict),
