@@ -411,6 +411,9 @@ final class PDFCanvas {
             let isOurs = face == slotFacePointers[slot]
             var outlines = PDFBytes()
             var boxes = PDFBytes()
+            // The fallback face's glyphs are drawn from its outlines, through one HarfBuzz font.
+            var fallback: OpaquePointer?
+            defer { if let fallback { hb_font_destroy(fallback) } }
             var advance = Double(logical.x) / Self.pangoScale
             for index in 0..<Int(glyphs.pointee.num_glyphs) {
                 let info = glyphs.pointee.glyphs[index]
@@ -441,7 +444,10 @@ final class PDFCanvas {
                         usedGlyphs[slot][code] = scalar.map { [Self.canonical($0)] } ?? []
                     }
                 } else if let face {
-                    GlyphOutline.append(glyph: code, face: face, size: font.spec.size, x: glyphX, y: glyphY, to: &outlines)
+                    if fallback == nil { fallback = hb_font_create(face) }
+                    if let fallback {
+                        GlyphOutline.append(glyph: code, font: fallback, size: font.spec.size, x: glyphX, y: glyphY, to: &outlines)
+                    }
                 }
             }
             guard !outlines.bytes.isEmpty || !boxes.bytes.isEmpty else { continue }
@@ -622,15 +628,6 @@ final class PDFCanvas {
         strokeColour = nil
         lineWidth = nil
         textFont = nil
-    }
-
-    /// Width of a single line of text; printable ASCII in the body fonts (amounts, dates,
-    /// codes) is summed from cached advances instead of laid out.
-    func textWidth(_ text: String, font: Font) -> Double {
-        if font == .body || font == .bodyBold, let width = asciiWidth(text, bold: font == .bodyBold) {
-            return width
-        }
-        return measure(text, font: font).width
     }
 
     /// Sum of cached advances, or nil when the text is not all printable ASCII.
@@ -837,10 +834,9 @@ enum GlyphOutline {
         return funcs
     }()
 
-    static func append(glyph: UInt32, face: OpaquePointer, size: Double, x: Double, y: Double, to path: inout PDFBytes) {
-        guard let font = hb_font_create(face) else { return }
-        defer { hb_font_destroy(font) }
-        let sink = Sink(x: x, y: y, scale: size / Double(max(16, hb_face_get_upem(face))))
+    /// `font` at its face's own scale (`hb_font_create`'s default: font units).
+    static func append(glyph: UInt32, font: OpaquePointer, size: Double, x: Double, y: Double, to path: inout PDFBytes) {
+        let sink = Sink(x: x, y: y, scale: size / Double(max(16, hb_face_get_upem(hb_font_get_face(font)))))
         hb_font_get_glyph_shape(font, glyph, funcs, Unmanaged.passUnretained(sink).toOpaque())
         path.bytes.append(contentsOf: sink.path.bytes)
     }

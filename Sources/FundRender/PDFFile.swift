@@ -10,8 +10,6 @@ struct PDFBytes {
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-    mutating func byte(_ value: UInt8) { bytes.append(value) }
-
     mutating func int(_ value: Int) {
         if value < 0 {
             bytes.append(UInt8(ascii: "-"))

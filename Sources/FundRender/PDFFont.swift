@@ -245,11 +245,9 @@ struct PDFEmbeddedFont: @unchecked Sendable {
     let tag: String
     /// The subset CFF, deflated once for every PDF that embeds it.
     let program: [UInt8]
-    let glyphs: Set<UInt32>
 
     init(face: PDFFontFace, glyphs: Set<UInt32>) throws {
         self.face = face
-        self.glyphs = glyphs
         program = try PDFDeflater(level: Z_DEFAULT_COMPRESSION).deflate(try face.subset(glyphs))
         // FNV-1a over the face name and the sorted glyphs: the same subset gets the same tag.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
