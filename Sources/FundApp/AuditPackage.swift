@@ -149,7 +149,7 @@ public enum AuditPackage {
         }
         var problems: [PackageVerification.Problem] = []
         if let signature = contents["manifest.sig"] {
-            let valid = LedgerStore.bytes(hex: manifest.signingKey.publicKey).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+            let valid = Hex.decode(manifest.signingKey.publicKey).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
                 .map { $0.isValidSignature(signature, for: manifestData) } ?? false
             if !valid { problems.append(.signatureInvalid) }
         } else {
@@ -165,7 +165,7 @@ public enum AuditPackage {
                 problems.append(.fileMissing(file.path))
                 continue
             }
-            if bytes.count != file.size || LedgerStore.hex(SHA256.hash(data: bytes)) != file.sha256 {
+            if bytes.count != file.size || Hex.encode(SHA256.hash(data: bytes)) != file.sha256 {
                 problems.append(.fileChanged(file.path))
             }
         }
@@ -238,13 +238,13 @@ extension LedgerApp {
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         guard FileManager.default.createFile(
-            atPath: url.path, contents: Data((LedgerStore.hex(privateKey.rawRepresentation) + "\n").utf8),
+            atPath: url.path, contents: Data((Hex.encode(privateKey.rawRepresentation) + "\n").utf8),
             attributes: [.posixPermissions: 0o600])
         else {
             throw Rejection(.signingKeyInvalid, field: "key-file", "无法写入密钥文件 \(url.path)")
         }
         let key = try store.registerSigningKey(
-            hostUnit: hostUnit, publicKeyHex: LedgerStore.hex(privateKey.publicKey.rawRepresentation), stamp: stamp())
+            hostUnit: hostUnit, publicKeyHex: Hex.encode(privateKey.publicKey.rawRepresentation), stamp: stamp())
         return (key, url)
     }
 
@@ -257,12 +257,12 @@ extension LedgerApp {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw Rejection(.signingKeyMissing, field: "key-file", "找不到私钥文件 \(url.path)（用 --key-file 指定）")
         }
-        guard let raw = LedgerStore.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32,
+        guard let raw = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32,
             let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         else {
             throw Rejection(.signingKeyInvalid, field: "key-file", "\(url.path) 不是 Ed25519 私钥（64 位十六进制）")
         }
-        guard LedgerStore.hex(key.publicKey.rawRepresentation) == registered.publicKeyHex else {
+        guard Hex.encode(key.publicKey.rawRepresentation) == registered.publicKeyHex else {
             throw Rejection(.signingKeyMismatch, field: "key-file", "\(url.path) 与依托单位 \(hostUnit) 登记的公钥（指纹 \(registered.fingerprint)）不符")
         }
         return key
@@ -319,7 +319,9 @@ extension LedgerApp {
         let log = try store.logHead(excluding: ["export."])
         files += try work.files()
         // The manifest, signed.
-        let keyInfo = SigningKey.unregistered(hostUnit: snapshot.hostUnit.creditCode.description, publicKeyHex: LedgerStore.hex(publicKey))
+        let keyInfo = SigningKey(
+            hostUnit: snapshot.hostUnit.creditCode.description, publicKeyHex: Hex.encode(publicKey), at: "", user: "",
+            fingerprint: SigningKey.fingerprint(publicKeyHex: Hex.encode(publicKey), sha256: { Array(SHA256.hash(data: $0)) }))
         let readme = Self.packageReadme(snapshot: snapshot, fingerprint: keyInfo.fingerprint, files: files.map(\.path))
         files.append(try PackageFile(path: "README.txt", data: CSVEncoding.utf8.encode(readme)))
         let manifest = PackageManifest(
@@ -344,7 +346,7 @@ extension LedgerApp {
         let package = try ZIPWriter.archive(prepared: files.sorted { $0.path < $1.path }.map(\.entry))
         try store.logExport(
             studio: code,
-            detail: "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(LedgerStore.hex(SHA256.hash(data: manifestData)))）",
+            detail: "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(Hex.encode(SHA256.hash(data: manifestData)))）",
             stamp: stamp())
         return package
     }
@@ -425,7 +427,7 @@ struct PackageFile: Sendable {
     init(path: String, data: Data) throws {
         self.path = path
         size = data.count
-        sha256 = LedgerStore.hex(SHA256.hash(data: data))
+        sha256 = Hex.encode(SHA256.hash(data: data))
         entry = try ZIPWriter.prepare(.init(path: path, data: data, stored: AuditPackage.isStored(path)))
     }
 }

@@ -3,36 +3,6 @@ import FundCore
 import Foundation
 internal import GRDB
 
-/// An evidence file attached to a voucher (scanned invoice, contract, photo), stored once by
-/// its SHA-256.
-public struct EvidenceFile: Sendable, Hashable, Codable {
-    public let voucher: VoucherRef
-    public let sha256: String
-    public let size: Int
-    public let fileName: String
-    public let at: String
-    public let user: String
-}
-
-/// A host unit's registered Ed25519 public key (hex), the one audit packages are signed with.
-public struct SigningKey: Sendable, Hashable, Codable {
-    public let hostUnit: String
-    public let publicKeyHex: String
-    public let at: String
-    public let user: String
-
-    /// A key value that is not (yet) on record, for computing its fingerprint.
-    public static func unregistered(hostUnit: String, publicKeyHex: String) -> SigningKey {
-        SigningKey(hostUnit: hostUnit, publicKeyHex: publicKeyHex, at: "", user: "")
-    }
-
-    /// The first 16 hex digits of the SHA-256 of the raw public key: short enough to read out
-    /// over the phone, long enough to tell keys apart.
-    public var fingerprint: String {
-        LedgerStore.hex(SHA256.hash(data: LedgerStore.bytes(hex: publicKeyHex) ?? [])).prefix(16).description
-    }
-}
-
 extension LedgerStore {
     /// Attaches a file to a voucher: stored by SHA-256 (once, whatever the number of vouchers
     /// using it), linked and logged in one transaction. A voucher takes no more files than its
@@ -116,7 +86,7 @@ extension LedgerStore {
             try db.execute(
                 sql: "INSERT INTO signing_key (host_unit, public_key, at, user) VALUES (?,?,?,?)",
                 arguments: [hostUnit.description, publicKeyHex.lowercased(), stamp.at, stamp.user])
-            let key = SigningKey(hostUnit: hostUnit.description, publicKeyHex: publicKeyHex.lowercased(), at: stamp.at, user: stamp.user)
+            let key = Self.signingKey(hostUnit: hostUnit.description, publicKeyHex: publicKeyHex.lowercased(), at: stamp.at, user: stamp.user)
             try Self.appendLog(
                 db, stamp: stamp, action: "key.register", studio: "",
                 detail: "依托单位 \(hostUnit) 登记签名公钥 \(key.publicKeyHex)（指纹 \(key.fingerprint)）")
@@ -129,7 +99,7 @@ extension LedgerStore {
         try queue.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM signing_key WHERE host_unit = ? ORDER BY id DESC LIMIT 1", arguments: [hostUnit.description]
-            ).map { SigningKey(hostUnit: $0["host_unit"], publicKeyHex: $0["public_key"], at: $0["at"], user: $0["user"]) }
+            ).map { Self.signingKey(hostUnit: $0["host_unit"], publicKeyHex: $0["public_key"], at: $0["at"], user: $0["user"]) }
         }
     }
 
@@ -137,7 +107,7 @@ extension LedgerStore {
     public func signingKeys(hostUnit: CreditCode) throws -> [SigningKey] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM signing_key WHERE host_unit = ? ORDER BY id", arguments: [hostUnit.description])
-                .map { SigningKey(hostUnit: $0["host_unit"], publicKeyHex: $0["public_key"], at: $0["at"], user: $0["user"]) }
+                .map { Self.signingKey(hostUnit: $0["host_unit"], publicKeyHex: $0["public_key"], at: $0["at"], user: $0["user"]) }
         }
     }
 
@@ -170,29 +140,15 @@ extension LedgerStore {
         try queue.write { db in try Self.appendLog(db, stamp: stamp, action: "export.package", studio: studio, detail: detail) }
     }
 
-    public static func hex(_ digest: some Sequence<UInt8>) -> String {
-        String(decoding: digest.flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0x0F)]] }, as: UTF8.self)
-    }
+    static func hex(_ digest: some Sequence<UInt8>) -> String { Hex.encode(digest) }
 
-    public static func bytes(hex: String) -> [UInt8]? {
-        let utf8 = Array(hex.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count / 2)
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 97...102: c - 87
-            case 65...70: c - 55
-            default: nil
-            }
-        }
-        var index = 0
-        while index < utf8.count {
-            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
+    static func bytes(hex: String) -> [UInt8]? { Hex.decode(hex) }
+
+    /// A key row as the application sees it, with its fingerprint worked out here (FundCore
+    /// has no SHA-256).
+    static func signingKey(hostUnit: String, publicKeyHex: String, at: String, user: String) -> SigningKey {
+        SigningKey(
+            hostUnit: hostUnit, publicKeyHex: publicKeyHex, at: at, user: user,
+            fingerprint: SigningKey.fingerprint(publicKeyHex: publicKeyHex, sha256: { Array(SHA256.hash(data: $0)) }))
     }
 }

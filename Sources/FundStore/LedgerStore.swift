@@ -85,17 +85,6 @@ public final class LedgerStore: Sendable {
 
 // MARK: - Operation log
 
-/// One entry of the operation log (操作日志): who did what, when, to which studio.
-public struct LogEntry: Sendable, Equatable, Codable {
-    public let sequence: Int
-    public let at: String
-    public let user: String
-    public let action: String
-    public let studio: String
-    public let detail: String
-    public let hash: String
-}
-
 extension LedgerStore {
     /// Appends to the log inside the caller's transaction, chaining to the previous entry.
     static func appendLog(_ db: Database, stamp: Stamp, action: String, studio: String, detail: String) throws {

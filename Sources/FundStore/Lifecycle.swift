@@ -90,16 +90,6 @@ extension Schema {
     ] + appendOnlyTriggers(["lifecycle_event", "acceptance_score", "studio_change", "change_step", "performance_target", "activity"])
 }
 
-/// One row of a studio's lifecycle record: a transition, or a warning or commendation.
-public struct LifecycleRecord: Sendable, Hashable, Codable {
-    public let id: Int
-    /// "transition", "warning" or "commendation".
-    public let kind: String
-    public let transition: LifecycleTransition
-    public let at: String
-    public let user: String
-}
-
 /// What a lifecycle step sees of the books inside its write transaction: the studio, its
 /// history and each fund's account balances (debit positive), for the clawback.
 public struct LifecycleBooks: Sendable {

@@ -1,43 +1,6 @@
 import FundCore
 internal import GRDB
 
-/// One thing `verify` found wrong in the stored data.
-public struct VerificationProblem: Sendable, Hashable, Codable, CustomStringConvertible {
-    public enum Code: String, Sendable, Codable, CaseIterable {
-        case hashMismatch = "X001"
-        case chainBroken = "X002"
-        case sequenceGap = "X003"
-        case invariantBroken = "X004"
-        case numberingGap = "X005"
-        case balanceMismatch = "X006"
-        case logChainBroken = "X007"
-        case periodEventsInconsistent = "X008"
-        case unreadableRow = "X009"
-        case postingMisfiled = "X010"
-        case chartInvalid = "X011"
-    }
-
-    public let code: Code
-    public let studio: String
-    /// "2025-11 记-0003" when the problem is one voucher's.
-    public let voucher: String?
-    public let message: String
-
-    public var description: String {
-        let location = [studio, voucher].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-        return "[\(code.rawValue)] \(location.isEmpty ? "" : location + "：")\(message)"
-    }
-}
-
-public struct VerificationReport: Sendable, Codable {
-    public var studios = 0
-    public var vouchers = 0
-    public var postings = 0
-    public var logEntries = 0
-    public var problems: [VerificationProblem] = []
-    public var isClean: Bool { problems.isEmpty }
-}
-
 extension LedgerStore {
     /// Re-checks every invariant from the stored data: each voucher against the chart and its
     /// hash, each studio's chain and numbering, the materialised balances against the postings,

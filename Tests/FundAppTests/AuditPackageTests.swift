@@ -146,7 +146,7 @@ struct AuditPackageTests {
         let books = try Self.shared.get()
         #expect(throws: Rejection.self) { _ = try books.app.generateSigningKey(hostUnit: books.hostUnit, file: books.keyFile) }
         let stranger = books.directory.appendingPathComponent("keys/stranger.ed25519")
-        try Data((LedgerStore.hex(Curve25519.Signing.PrivateKey().rawRepresentation) + "\n").utf8).write(to: stranger)
+        try Data((Hex.encode(Curve25519.Signing.PrivateKey().rawRepresentation) + "\n").utf8).write(to: stranger)
         do {
             _ = try books.app.auditPackage(studio: books.studio, asOf: books.asOf, keyFile: stranger)
             Issue.record("a key that is not the registered one is refused")
@@ -169,7 +169,7 @@ struct AuditPackageTests {
         let posted = try app.store.post([TestLedger.receipt(fund: .subsidy, fen: 3_000_000)], stamp: Stamp(user: "t", at: "2026-11-20T01:00:00Z", today: TestLedger.date("2026-11-20")))
         let ref = posted[0].ref  // attachments: 1
         let file = try app.addEvidence(Data("a".utf8), fileName: "a.pdf", to: ref)
-        #expect(file.sha256 == LedgerStore.hex(SHA256.hash(data: Data("a".utf8))))
+        #expect(file.sha256 == Hex.encode(SHA256.hash(data: Data("a".utf8))))
         #expect(throws: Rejection.self) { _ = try app.addEvidence(Data("a".utf8), fileName: "again.pdf", to: ref) }
         do {
             _ = try app.addEvidence(Data("b".utf8), fileName: "b.pdf", to: ref)
