@@ -4,28 +4,6 @@ import FundRules
 import FundStore
 import Foundation
 
-/// The summary `check` prints under the findings.
-public struct CheckSummary: Sendable, Codable {
-    public var studios = 0
-    public var vouchers = 0
-    public var findings = 0
-    public var bySeverity: [String: Int] = [:]
-    public var byCategory: [String: Int] = [:]
-    public var violationFen: Int64 = 0
-    public var policies: [String] = []
-    public var asOf = ""
-}
-
-public struct CheckResult: Sendable, Codable {
-    public let findings: [Finding]
-    public let summary: CheckSummary
-
-    /// A violation counts until a reviewer has accepted its explanation.
-    public var hasViolations: Bool {
-        findings.contains { $0.severity == .violation && $0.review?.status != .accepted }
-    }
-}
-
 extension LedgerApp {
     /// The shipped policy versions, or the one in `file` (default: the app's `policyFile`).
     public func policies(file: URL? = nil) throws -> [Policy] {

@@ -4,25 +4,6 @@ import FundReportDefinitions
 import FundStore
 import Foundation
 
-/// Where a studio stands: its state, the steps so far, the county's scores and what it owes.
-public struct StudioStatus: Sendable, Codable {
-    public let studio: String
-    public let name: String
-    public let state: LifecycleState
-    /// False when nothing is recorded and the state is inferred from registration.
-    public let recorded: Bool
-    public let since: CalendarDate
-    public let constructionWindow: ClosedRange<CalendarDate>
-    public let approvedSubsidyFen: Money
-    public let subsidyReceivedFen: Money
-    /// 应退补助资金 still outstanding (credit balance of 230701 in the subsidy fund).
-    public let refundOwedFen: Money
-    public let warnings: Int
-    public let commendations: Int
-    public let openChanges: Int
-    public let rectificationDeadline: CalendarDate?
-}
-
 extension LedgerApp {
     /// The account codes the clawback and its repayment post to, found by role in the chart.
     struct ClawbackAccounts {
