@@ -211,7 +211,12 @@ public enum AuditPackage {
     }
 }
 
-extension LedgerApp {
+/// Evidence files, signing keys and audit packages.
+public struct PackagesDesk: Desk {
+    let app: LedgerApp
+}
+
+extension PackagesDesk {
     /// Attaches an evidence file to a voucher (see `LedgerStore.addEvidence`).
     public func addEvidence(_ data: Data, fileName: String, to ref: VoucherRef) throws -> EvidenceFile {
         try store.addEvidence(data, fileName: fileName, to: ref, stamp: stamp())
@@ -272,7 +277,7 @@ extension LedgerApp {
     /// same bytes: the books are cut off at the day, every file is dated on it, and the export
     /// itself is logged after the fact and left out of the manifest's log head.
     public func auditPackage(studio code: String, asOf: CalendarDate, keyFile: URL? = nil) throws -> Data {
-        let snapshot = try booksSnapshot(studio: code, asOf: asOf)
+        let snapshot = try app.statements.booksSnapshot(studio: code, asOf: asOf)
         let privateKey = try signingKey(for: snapshot.hostUnit.creditCode, file: keyFile)
         // Work that does not touch the database runs on the other cores while this thread reads:
         // the data exports from the snapshot, and each statement's PDF and XLSX as soon as the
@@ -281,9 +286,9 @@ extension LedgerApp {
         work.run { try Self.dataFiles(snapshot) }
         let order = AuditPackage.statements.sorted { (AuditPackage.renderWeight[$0.1] ?? 0) > (AuditPackage.renderWeight[$1.1] ?? 0) }
         for (name, kind) in order {
-            let built = try buildReport(ReportRequest(kind: kind, studio: code, asOf: asOf, cutoffAtAsOf: true), books: snapshot)
+            let built = try app.statements.buildReport(ReportRequest(kind: kind, studio: code, asOf: asOf, cutoffAtAsOf: true), books: snapshot)
             work.draft("报表/\(name).pdf", built.document)
-            work.run { [(path: "报表/\(name).xlsx", data: try Self.render(built, format: .xlsx))] }
+            work.run { [(path: "报表/\(name).xlsx", data: try LedgerApp.render(built, format: .xlsx))] }
         }
         work.finishPDFs()
         // Meanwhile, the rest of what the database holds: evidence, chain heads.
@@ -325,7 +330,7 @@ extension LedgerApp {
         let readme = Self.packageReadme(snapshot: snapshot, fingerprint: keyInfo.fingerprint, files: files.map(\.path))
         files.append(try PackageFile(path: "README.txt", data: CSVEncoding.utf8.encode(readme)))
         let manifest = PackageManifest(
-            format: PackageManifest.formatName, generator: .init(name: "WorkshopLedger", version: Self.version),
+            format: PackageManifest.formatName, generator: .init(name: "WorkshopLedger", version: LedgerApp.version),
             studio: .init(
                 code: snapshot.studio.code, name: snapshot.studio.name, leader: snapshot.studio.leader, field: snapshot.studio.field,
                 recognized: snapshot.studio.recognized, constructionWindowEnd: snapshot.studio.constructionWindow.upperBound,
@@ -339,7 +344,7 @@ extension LedgerApp {
             operationLog: .init(sequence: log?.sequence ?? 0, hash: log?.hash ?? Canonical.genesis),
             signingKey: .init(algorithm: "Ed25519", publicKey: keyInfo.publicKeyHex, fingerprint: keyInfo.fingerprint),
             files: files.sorted { $0.path < $1.path }.map { .init(path: $0.path, size: $0.size, sha256: $0.sha256) })
-        let manifestData = try Self.reportJSON(manifest)
+        let manifestData = try LedgerApp.reportJSON(manifest)
         let signature = try privateKey.signature(for: manifestData)
         files.append(try PackageFile(path: "manifest.json", data: manifestData))
         files.append(try PackageFile(path: "manifest.sig", data: signature))
@@ -499,5 +504,37 @@ final class PackageWork: @unchecked Sendable {
             }
             return files + (try pdfs.get())
         }
+    }
+}
+
+extension PackagesDesk {
+    /// The evidence files linked to a studio's vouchers.
+    public func evidence(studio: String) throws -> [EvidenceFile] {
+        _ = try store.studio(code: studio)
+        return try store.evidence(studio: studio)
+    }
+
+    /// A host unit's registered public keys, oldest first (the last is the current one).
+    public func signingKeys(hostUnit: String) throws -> [SigningKey] {
+        try store.signingKeys(hostUnit: try CreditCode(hostUnit))
+    }
+
+    /// What a package verification was checked against.
+    public struct PackageCheck: Sendable {
+        public let verification: PackageVerification
+        /// The public key the signature was compared with: given, or registered in the books for
+        /// the package's host unit; nil when neither was there.
+        public let trustedKey: String?
+    }
+
+    /// Verifies a package: every file's size and SHA-256 against the signed manifest, and the
+    /// signature against `publicKey` or, without one, the key the books register for the
+    /// package's host unit.
+    public func verifyPackage(_ data: Data, publicKey: String?) throws -> PackageCheck {
+        var trusted = publicKey
+        if trusted == nil, let manifest = AuditPackage.verify(data).manifest, let code = try? CreditCode(manifest.hostUnit.creditCode) {
+            trusted = try store.signingKey(hostUnit: code)?.publicKeyHex
+        }
+        return PackageCheck(verification: AuditPackage.verify(data, trustedKey: trusted), trustedKey: trusted)
     }
 }

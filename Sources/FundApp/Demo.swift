@@ -132,23 +132,23 @@ public enum Demo {
         }
         let clock = FixedClock(instant: manifest.instant, today: try CalendarDate.parse(manifest.today))
         let app = try LedgerApp(path: path, clock: clock, user: manifest.user)
-        _ = try app.initialize()
+        _ = try app.register.initialize()
         for unit in manifest.hostUnits {
-            _ = try app.addHostUnit(creditCode: unit.creditCode, name: unit.name, kind: unit.kind, county: unit.county)
+            _ = try app.register.addHostUnit(creditCode: unit.creditCode, name: unit.name, kind: unit.kind, county: unit.county)
         }
         for studio in manifest.studios {
-            _ = try app.addStudio(
+            _ = try app.register.addStudio(
                 code: studio.code, name: studio.name, hostUnit: studio.hostUnit, leader: studio.leader,
                 field: studio.field, recognized: studio.recognized, subsidy: studio.subsidy)
         }
         for entry in manifest.budgets ?? [] {
             let url = fixtures.appendingPathComponent(entry.file)
-            _ = try app.importBudget(csv: Data(contentsOf: url), file: url.path, studio: entry.studio, reason: "认定时报送的资金使用计划")
+            _ = try app.statements.importBudget(csv: Data(contentsOf: url), file: url.path, studio: entry.studio, reason: "认定时报送的资金使用计划")
         }
         var vouchers = 0
         for entry in manifest.imports {
             let url = fixtures.appendingPathComponent(entry.file)
-            vouchers += try app.importVouchers(csv: Data(contentsOf: url), file: url.path, studio: entry.studio).vouchers.count
+            vouchers += try app.books.importVouchers(csv: Data(contentsOf: url), file: url.path, studio: entry.studio).vouchers.count
         }
         for reversal in manifest.reversals {
             let ref = VoucherRef(
@@ -158,7 +158,7 @@ public enum Demo {
                 let url = fixtures.appendingPathComponent(name)
                 return (try Data(contentsOf: url), url.path)
             }
-            vouchers += try app.reverse(ref, date: try CalendarDate.parse(reversal.date), reason: reversal.reason, correction: correction).count
+            vouchers += try app.books.reverse(ref, date: try CalendarDate.parse(reversal.date), reason: reversal.reason, correction: correction).count
         }
         for close in manifest.closes {
             try closeThrough(try Period.parse(close.through), studio: close.studio, app: app)
@@ -179,7 +179,7 @@ public enum Demo {
             let folder = directory.appendingPathComponent(studio, isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for kind in ReportKind.bookKinds {
-                let built = try app.buildReport(ReportRequest(kind: kind, studio: studio))
+                let built = try app.statements.buildReport(ReportRequest(kind: kind, studio: studio))
                 for format in formats {
                     let url = folder.appendingPathComponent("\(built.document.fileStem).\(format.fileExtension)")
                     try LedgerApp.render(built, format: format).write(to: url, options: .atomic)
@@ -201,10 +201,10 @@ public enum Demo {
             let studio = try app.store.studio(code: code)
             let keyFile = directory.appendingPathComponent("keys/\(studio.hostUnit).ed25519")
             if try app.store.signingKey(hostUnit: studio.hostUnit) == nil {
-                _ = try app.generateSigningKey(hostUnit: studio.hostUnit.description, file: keyFile)
+                _ = try app.packages.generateSigningKey(hostUnit: studio.hostUnit.description, file: keyFile)
             }
             let url = packages.appendingPathComponent("\(code)-audit-package.zip")
-            try app.auditPackage(studio: code, asOf: app.clock.today(), keyFile: keyFile).write(to: url, options: .atomic)
+            try app.packages.auditPackage(studio: code, asOf: app.clock.today(), keyFile: keyFile).write(to: url, options: .atomic)
             written.append(url)
         }
         return written
@@ -215,14 +215,14 @@ public enum Demo {
     static func applyLifecycle(_ manifest: DemoManifest, fixtures: URL, app: LedgerApp) throws -> Int {
         for entry in manifest.activities ?? [] {
             let url = fixtures.appendingPathComponent(entry.file)
-            _ = try app.importActivities(csv: Data(contentsOf: url), file: url.path, studio: entry.studio)
+            _ = try app.lifecycle.importActivities(csv: Data(contentsOf: url), file: url.path, studio: entry.studio)
         }
         for target in manifest.targets ?? [] {
-            _ = try app.setTarget(studio: target.studio, indicator: target.indicator, target: target.target, actual: target.actual, note: target.note ?? "")
+            _ = try app.lifecycle.setTarget(studio: target.studio, indicator: target.indicator, target: target.target, actual: target.actual, note: target.note ?? "")
         }
         // Notices first: each is dated before the steps that follow it in the demo.
         for notice in manifest.notices ?? [] {
-            try app.notice(try GovernanceNoticeKind.parse(notice.kind), studio: notice.studio, date: try CalendarDate.parse(notice.date), by: notice.by, note: notice.note ?? "")
+            try app.lifecycle.notice(try GovernanceNoticeKind.parse(notice.kind), studio: notice.studio, date: try CalendarDate.parse(notice.date), by: notice.by, note: notice.note ?? "")
         }
         var vouchers = 0
         for step in manifest.lifecycle ?? [] {
@@ -230,10 +230,10 @@ public enum Demo {
                 to: try LifecycleState.parse(step.to), date: try CalendarDate.parse(step.date), by: step.by, note: step.note ?? "",
                 ground: try step.ground.map { try RevocationGround.parse($0) }, deadline: try step.deadline.map { try CalendarDate.parse($0) },
                 score: try step.score.map { try Score.parse($0) })
-            vouchers += try app.advance(studio: step.studio, transition: transition).count
+            vouchers += try app.lifecycle.advance(studio: step.studio, transition: transition).count
         }
         for change in manifest.changes ?? [] {
-            _ = try app.recordChange(studio: change.studio, kind: try ChangeKind.parse(change.kind), date: try CalendarDate.parse(change.date), detail: change.note ?? "")
+            _ = try app.lifecycle.recordChange(studio: change.studio, kind: try ChangeKind.parse(change.kind), date: try CalendarDate.parse(change.date), detail: change.note ?? "")
         }
         return vouchers
     }
@@ -242,7 +242,7 @@ public enum Demo {
     public static func writeEvaluations(_ result: DemoResult, into directory: URL) throws -> [URL] {
         var written: [URL] = []
         for (studio, asOf) in result.evaluations {
-            written += try result.app.writeEvaluation(studio: studio, asOf: asOf, into: directory.appendingPathComponent(studio, isDirectory: true))
+            written += try result.app.lifecycle.writeEvaluation(studio: studio, asOf: asOf, into: directory.appendingPathComponent(studio, isDirectory: true))
         }
         return written
     }
@@ -252,7 +252,7 @@ public enum Demo {
         let studioValue = try app.store.studio(code: studio)
         var period = min(try app.store.activeRange(studio: studio)?.lowerBound ?? studioValue.recognized.period, studioValue.recognized.period)
         while period <= last {
-            try app.closePeriod(period, studio: studio)
+            try app.books.closePeriod(period, studio: studio)
             period = period.next
         }
     }

@@ -59,6 +59,7 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case voucherSingleLine = "V026"
     case redLinesOutsideReversal = "V027"
     case voucherJSONInvalid = "V028"
+    case voucherNumberInvalid = "V029"
     // Periods
     case periodClosed = "P001"
     case periodCloseOutOfOrder = "P002"
@@ -79,6 +80,8 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case importNumber = "I011"
     // Compliance
     case postingBlocked = "C001"
+    case findingKeyInvalid = "F001"
+    case findingUnknown = "F002"
 
     case categoryUnknown = "B001"
     case budgetNegative = "B002"
@@ -87,6 +90,7 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case evidenceOverCount = "E001"
     case evidenceDuplicate = "E002"
     case evidenceEmpty = "E003"
+    case evidenceMissing = "E004"
     case signingKeyMissing = "K001"
     case signingKeyInvalid = "K002"
     case signingKeyMismatch = "K003"

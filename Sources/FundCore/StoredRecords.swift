@@ -139,6 +139,7 @@ public struct VerificationProblem: Sendable, Hashable, Codable, CustomStringConv
         case unreadableRow = "X009"
         case postingMisfiled = "X010"
         case chartInvalid = "X011"
+        case evidenceCorrupt = "X012"
     }
 
     public let code: Code
@@ -171,3 +172,14 @@ public struct VerificationReport: Sendable, Codable {
     public init() {}
 }
 
+
+/// Stored data that fails its own check when the app reads it (evidence whose bytes no longer
+/// match their SHA-256, a row that cannot be decoded): the books were changed behind the
+/// ledger's back. Not rejected input; at the CLI it is a failed verification (exit 1).
+public struct IntegrityFailure: Error, Sendable, CustomStringConvertible {
+    public let problem: VerificationProblem
+
+    public init(_ problem: VerificationProblem) { self.problem = problem }
+
+    public var description: String { problem.description }
+}

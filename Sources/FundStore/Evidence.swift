@@ -64,10 +64,11 @@ extension LedgerStore {
     public func evidenceContent(sha256: String) throws -> Data {
         try queue.read { db in
             guard let data = try Data.fetchOne(db, sql: "SELECT content FROM evidence_blob WHERE sha256 = ?", arguments: [sha256]) else {
-                throw Rejection(.voucherUnknown, field: "sha256", "证据文件 \(sha256) 不存在")
+                throw Rejection(.evidenceMissing, field: "sha256", "证据文件 \(sha256) 不存在")
             }
             guard Self.hex(SHA256.hash(data: data)) == sha256 else {
-                throw Rejection(.voucherUnknown, field: "sha256", "证据文件 \(sha256) 内容与其 SHA-256 不符（数据库被改动）")
+                throw IntegrityFailure(VerificationProblem(
+                    code: .evidenceCorrupt, studio: "", voucher: nil, message: "证据文件 \(sha256) 内容与其 SHA-256 不符（数据库被改动）"))
             }
             return data
         }

@@ -23,10 +23,10 @@ public enum TestLedger {
     /// given studios (recognised 2025-12-15, subsidy 30,000).
     public static func app(studios: [String] = ["S1"], clock: any LedgerClock = TestLedger.clock, user: String = "测试员") throws -> LedgerApp {
         let app = LedgerApp(store: try LedgerStore(), clock: clock, user: user)
-        _ = try app.initialize()
-        _ = try app.addHostUnit(creditCode: hostCode, name: "资阳测试机械有限公司", kind: "enterprise", county: "雁江区")
+        _ = try app.register.initialize()
+        _ = try app.register.addHostUnit(creditCode: hostCode, name: "资阳测试机械有限公司", kind: "enterprise", county: "雁江区")
         for code in studios {
-            _ = try app.addStudio(
+            _ = try app.register.addStudio(
                 code: code, name: "\(code) 工作室", hostUnit: hostCode, leader: "张师傅", field: "数控加工",
                 recognized: "2025-12-15", subsidy: "30000")
         }

@@ -41,17 +41,17 @@ struct Bench {
 
         let path = directory.appendingPathComponent("bench.sqlite").path
         let app = try LedgerApp(path: path, clock: clock, user: "bench")
-        _ = try app.initialize()
-        _ = try app.addHostUnit(creditCode: Self.creditCode, name: "基准测试单位", kind: "enterprise", county: "雁江区")
+        _ = try app.register.initialize()
+        _ = try app.register.addHostUnit(creditCode: Self.creditCode, name: "基准测试单位", kind: "enterprise", county: "雁江区")
         for index in 0..<options.studios {
-            _ = try app.addStudio(
+            _ = try app.register.addStudio(
                 code: "B\(index)", name: "基准工作室\(index)", hostUnit: Self.creditCode, leader: "张师傅", field: "数控",
                 recognized: "2020-01-01", subsidy: "30000")
         }
         var imported = 0
         let importTime = try seconds {
             for (index, url) in files.enumerated() {
-                imported += try app.importVouchers(csv: Data(contentsOf: url), file: url.path, studio: "B\(index)").lines
+                imported += try app.books.importVouchers(csv: Data(contentsOf: url), file: url.path, studio: "B\(index)").lines
             }
         }
         precondition(imported == lineCount, "every generated line is imported")
@@ -71,7 +71,7 @@ struct Bench {
         var samples: [Double] = []
         for run in 0..<21 {
             let studio = run % 2 == 0 ? "B0" : "B\(options.studios - 1)"
-            samples.append(try seconds { _ = try app.trialBalance(studio: studio) })
+            samples.append(try seconds { _ = try app.books.trialBalance(studio: studio) })
         }
         samples.sort()
         let groupBy = try RawSQLiteBaseline.groupBy(path: path, studioID: 1)
@@ -80,7 +80,7 @@ struct Bench {
             "GROUP BY postings " + format(groupBy, 4) + " s", format(groupBy / samples[10], 0) + "× faster", "< 0.020 s",
         ])
 
-        try app.store.checkpoint()
+        try app.admin.checkpoint()
         let child = try runChild(database: path)
         let allGroupBy = try RawSQLiteBaseline.groupBy(path: path, studioID: nil)
         table.append([
@@ -89,7 +89,7 @@ struct Bench {
             "GROUP BY postings " + format(allGroupBy, 2) + " s", "peak \(child.memory) MB", "< 0.5 s, < 100 MB",
         ])
         var checked: CheckResult? = nil
-        let checkTime = try seconds { checked = try app.check(studio: nil, asOf: Self.checkAsOf) }
+        let checkTime = try seconds { checked = try app.compliance.check(studio: nil, asOf: Self.checkAsOf) }
         let vouchers = checked?.summary.vouchers ?? 0
         let perMillion = checkTime * 1e6 / Double(max(1, vouchers))
         table.append([
@@ -98,7 +98,7 @@ struct Bench {
             "< 5 s per 10^6 vouchers — " + (perMillion < 5 ? "met" : "not met"),
         ])
         var clean = false
-        let verifyTime = try seconds { clean = try app.verify().isClean }
+        let verifyTime = try seconds { clean = try app.admin.verify().isClean }
         precondition(clean, "the benchmark ledger verifies")
         table.append(["verify (all invariants, hash chains)", "\(lineCount)", format(verifyTime, 2), format(Double(lineCount) / verifyTime, 0), "", "", ""])
         table += try statementRows(app: app)

@@ -3,7 +3,6 @@ import FundCore
 import FundExchange
 import FundRender
 import FundReports
-import FundStore
 import Foundation
 
 /// Stages for what the ledger hands out: statements (a 10,000-line 明细账 to PDF and XLSX) and
@@ -19,9 +18,9 @@ extension Bench {
 
     /// A 明细账 of one account with `lines` entries over 24 months, built and rendered.
     func statementRows(app: LedgerApp, lines: Int = 10_000) throws -> [[String]] {
-        let chart = try app.store.chart()
-        let studio = try app.store.studio(code: "B0")
-        let hostUnit = try app.store.hostUnits()[0]
+        let chart = try app.register.chart()
+        let studio = try app.register.studio(code: "B0")
+        let hostUnit = try app.register.hostUnits()[0]
         let from = Period(year: 2020, month: 1)!
         var entries: [LedgerEntry] = []
         var random = VoucherFileGenerator.Random(state: 7)
@@ -69,14 +68,14 @@ extension Bench {
         var built: [Data] = []
         let packages = try seconds {
             for index in 0..<studios {
-                built.append(try app.auditPackage(studio: "P\(index)", asOf: asOf, keyFile: keyFile))
+                built.append(try app.packages.auditPackage(studio: "P\(index)", asOf: asOf, keyFile: keyFile))
             }
         }
         let bytes = built.reduce(0) { $0 + $1.count }
         precondition(built.allSatisfy { AuditPackage.verify($0).isClean }, "every benchmark package verifies")
         let exports = try seconds {
             for index in 0..<studios {
-                let snapshot = try app.booksSnapshot(studio: "P\(index)", asOf: asOf)
+                let snapshot = try app.statements.booksSnapshot(studio: "P\(index)", asOf: asOf)
                 _ = try GBT24589Export.files(snapshot)
                 _ = try AOTablesExport.tables(snapshot)
                 _ = HledgerExport.journal(snapshot)
@@ -102,17 +101,17 @@ extension Bench {
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let app = try LedgerApp(path: path, clock: clock, user: "bench")
-        _ = try app.initialize()
-        _ = try app.addHostUnit(creditCode: Self.creditCode, name: "基准测试单位", kind: "enterprise", county: "雁江区")
+        _ = try app.register.initialize()
+        _ = try app.register.addHostUnit(creditCode: Self.creditCode, name: "基准测试单位", kind: "enterprise", county: "雁江区")
         let generator = VoucherFileGenerator(vouchers: vouchers)
         for index in 0..<studios {
-            _ = try app.addStudio(
+            _ = try app.register.addStudio(
                 code: "P\(index)", name: "基准工作室\(index)", hostUnit: Self.creditCode, leader: "张师傅", field: "数控",
                 recognized: "2020-01-01", subsidy: "30000")
             let (text, _) = generator.file(seed: UInt64(100 + index))
-            _ = try app.importVouchers(csv: Data(text.utf8), file: "P\(index).csv", studio: "P\(index)")
+            _ = try app.books.importVouchers(csv: Data(text.utf8), file: "P\(index).csv", studio: "P\(index)")
         }
-        _ = try app.generateSigningKey(hostUnit: Self.creditCode.description, file: keyFile)
+        _ = try app.packages.generateSigningKey(hostUnit: Self.creditCode.description, file: keyFile)
         return (app, keyFile)
     }
 }

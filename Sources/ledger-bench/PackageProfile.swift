@@ -13,7 +13,7 @@ extension Bench {
         for _ in 0..<max(1, options.runs) {
             let cpuBefore = processCPUSeconds()
             let elapsed = try seconds {
-                for index in 0..<studios { _ = try app.auditPackage(studio: "P\(index)", asOf: Self.checkAsOf, keyFile: keyFile) }
+                for index in 0..<studios { _ = try app.packages.auditPackage(studio: "P\(index)", asOf: Self.checkAsOf, keyFile: keyFile) }
             }
             let cpu = processCPUSeconds() - cpuBefore
             print("packages: \(studios) studios, \(format(elapsed, 2)) s, \(format(elapsed * 1000 / Double(studios), 0)) ms per studio "
@@ -24,7 +24,7 @@ extension Bench {
         var rows: [(String, Double)] = []
         for kind in kinds {
             var built: BuiltStatement? = nil
-            let build = try seconds { built = try app.buildReport(ReportRequest(kind: kind, studio: "P0", asOf: Self.checkAsOf, cutoffAtAsOf: true)) }
+            let build = try seconds { built = try app.statements.buildReport(ReportRequest(kind: kind, studio: "P0", asOf: Self.checkAsOf, cutoffAtAsOf: true)) }
             rows.append(("\(kind.rawValue) build", build))
             for format in [ReportFormat.pdf, .xlsx] {
                 var bytes = 0

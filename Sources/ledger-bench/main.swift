@@ -13,7 +13,6 @@
 // balance (run in a child process so its peak memory is its own).
 import FundApp
 import FundCore
-import FundStore
 import Foundation
 import GRDBSQLite
 
@@ -88,7 +87,7 @@ if options.mode == "tb-all" {
     // Child process: open the database, build every studio's trial balance, report time and memory.
     let app = try LedgerApp(path: options.database, clock: clock, user: "bench")
     var balances: [TrialBalance] = []
-    let elapsed = try seconds { balances = try app.trialBalancesAllStudios() }
+    let elapsed = try seconds { balances = try app.books.trialBalancesAllStudios() }
     let balanced = balances.allSatisfy { $0.sections.allSatisfy(\.totals.isBalanced) }
     print("\(balances.count) \(format(elapsed, 4)) \(format(peakMemoryMB())) \(balanced)")
     exit(0)
@@ -101,7 +100,7 @@ if options.mode == "check-only" {
     for _ in 0..<max(1, options.runs) {
         var checked: CheckResult? = nil
         let cpuBefore = processCPUSeconds()
-        let elapsed = try seconds { checked = try app.check(studio: nil, asOf: Bench.checkAsOf) }
+        let elapsed = try seconds { checked = try app.compliance.check(studio: nil, asOf: Bench.checkAsOf) }
         let cpu = processCPUSeconds() - cpuBefore
         let vouchers = checked?.summary.vouchers ?? 0
         print(

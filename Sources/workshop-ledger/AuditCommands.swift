@@ -19,7 +19,7 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
-                let (key, file) = try app.generateSigningKey(hostUnit: hostUnit, file: keyFile.map { URL(fileURLWithPath: $0) })
+                let (key, file) = try app.packages.generateSigningKey(hostUnit: hostUnit, file: keyFile.map { URL(fileURLWithPath: $0) })
                 emit("""
                     已生成签名密钥
                     私钥文件：\(file.path)（请妥善保管，不要随资料包发送）
@@ -39,7 +39,7 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
-                let keys = try app.store.signingKeys(hostUnit: try CreditCode(hostUnit))
+                let keys = try app.packages.signingKeys(hostUnit: hostUnit)
                 if keys.isEmpty { throw CLIError.failed("依托单位 \(hostUnit) 尚未登记签名公钥") }
                 for (index, key) in keys.enumerated() {
                     emit("\(index == keys.count - 1 ? "现行" : "已替换")  \(key.at)  \(key.user)  指纹 \(key.fingerprint)\n  \(key.publicKeyHex)\n")
@@ -67,7 +67,7 @@ struct EvidenceCommand: ParsableCommand {
                 let app = try global.open()
                 let (data, name) = try readInput(file)
                 let ref = try VoucherLocator.ref(number: voucher, studio: studio, period: period, voucherClass: voucherClass)
-                let stored = try app.addEvidence(data, fileName: URL(fileURLWithPath: name).lastPathComponent, to: ref)
+                let stored = try app.packages.addEvidence(data, fileName: URL(fileURLWithPath: name).lastPathComponent, to: ref)
                 emit("已关联 \(stored.fileName) 到凭证 \(ref.period.iso) \(ref.label)（\(stored.size) 字节，SHA-256 \(stored.sha256)）\n")
             }
         }
@@ -81,7 +81,7 @@ struct EvidenceCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
-                for file in try app.store.evidence(studio: studio) {
+                for file in try app.packages.evidence(studio: studio) {
                     emit("\(file.voucher.period.iso) \(file.voucher.label)  \(file.fileName)  \(file.size) 字节  \(file.sha256)\n")
                 }
             }
@@ -107,7 +107,7 @@ struct AuditPackageCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
-                let data = try app.auditPackage(
+                let data = try app.packages.auditPackage(
                     studio: studio, asOf: asOf ?? app.clock.today(), keyFile: keyFile.map { URL(fileURLWithPath: $0) })
                 try writeOutput(data, to: out)
                 let verification = AuditPackage.verify(data)
@@ -132,7 +132,7 @@ struct AuditPackageCommand: ParsableCommand {
                     let manifest = AuditPackage.verify(data).manifest,
                     let code = try? CreditCode(manifest.hostUnit.creditCode)
                 {
-                    trusted = try global.open().store.signingKey(hostUnit: code)?.publicKeyHex
+                    trusted = try global.open().packages.signingKeys(hostUnit: code.description).last?.publicKeyHex
                 }
                 let result = AuditPackage.verify(data, trustedKey: trusted)
                 if let manifest = result.manifest {
@@ -168,7 +168,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         try FundLedger.run {
             let app = try global.open()
-            let snapshot = try app.booksSnapshot(studio: studio, asOf: asOf ?? app.clock.today())
+            let snapshot = try app.statements.booksSnapshot(studio: studio, asOf: asOf ?? app.clock.today())
             var files: [(String, Data)] = []
             switch format {
             case .hledger: try writeOutput(Data(HledgerExport.journal(snapshot).utf8), to: out)

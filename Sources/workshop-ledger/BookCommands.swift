@@ -42,7 +42,7 @@ struct VoucherCommand: ParsableCommand {
             try FundLedger.run {
                 let app = try global.open()
                 let (data, name) = try readInput(file)
-                let posted = try app.postVouchers(json: data, file: name)
+                let posted = try app.books.postVouchers(json: data, file: name)
                 for voucher in posted {
                     emit("已记账 \(voucher.ref.studio) \(voucher.ref.period.iso) \(voucher.ref.label)\n")
                 }
@@ -60,9 +60,9 @@ struct VoucherCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
-                let voucher = try app.store.voucher(try locator.ref())
-                emit(LedgerViews.voucher(voucher, chart: try app.store.chart(), format: output.format))
-                for followUp in try app.store.followUps(of: voucher.ref) where output.format == .table {
+                let voucher = try app.books.voucher(try locator.ref()).voucher
+                emit(LedgerViews.voucher(voucher, chart: try app.register.chart(), format: output.format))
+                for followUp in try app.books.voucher(voucher.ref).followUps where output.format == .table {
                     emit("已被 \(followUp.ref.period.iso) \(followUp.ref.label) \(followUp.kind.code == "reversal" ? "红字冲销" : "订正")\n")
                 }
             }
@@ -81,7 +81,7 @@ struct VoucherCommand: ParsableCommand {
             try FundLedger.run {
                 let app = try global.open()
                 let correction = try correct.map(readInput)
-                let posted = try app.reverse(try locator.ref(), date: date, reason: reason, correction: correction.map { ($0.0, $0.1) })
+                let posted = try app.books.reverse(try locator.ref(), date: date, reason: reason, correction: correction.map { ($0.0, $0.1) })
                 for voucher in posted {
                     let what = voucher.kind.code == "reversal" ? "红字冲销凭证" : "订正凭证"
                     emit("已记账\(what) \(voucher.ref.period.iso) \(voucher.ref.label)\n")
@@ -107,7 +107,7 @@ struct ImportCommand: ParsableCommand {
             try FundLedger.run {
                 let app = try global.open()
                 let (data, name) = try readInput(file)
-                let result = try app.importVouchers(csv: data, file: name, studio: studio, defaultFund: fund)
+                let result = try app.books.importVouchers(csv: data, file: name, studio: studio, defaultFund: fund)
                 emit("已导入 \(result.vouchers.count) 张凭证、\(result.lines) 行分录到工作室 \(studio)\n")
                 try reportRaised(app, result.vouchers)
             }
@@ -127,7 +127,7 @@ struct PeriodCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                try global.open().closePeriod(period, studio: studio)
+                try global.open().books.closePeriod(period, studio: studio)
                 emit("已结账 \(studio) \(period.chinese)\n")
             }
         }
@@ -142,7 +142,7 @@ struct PeriodCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                try global.open().reopenPeriod(period, studio: studio, reason: reason)
+                try global.open().books.reopenPeriod(period, studio: studio, reason: reason)
                 emit("已反结账 \(studio) \(period.chinese)\n")
             }
         }
@@ -155,7 +155,7 @@ struct PeriodCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                let book = try global.open().store.periodBook(studio: studio)
+                let book = try global.open().books.periodBook(studio: studio)
                 if let last = book.closedThrough {
                     emit("\(studio) 已结账至 \(last.chinese)；\(last.next.chinese) 起可记账\n")
                 } else {
@@ -182,7 +182,7 @@ struct Balance: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            let balance = try global.open().trialBalance(studio: studio, fund: fund, from: range.from, to: range.to)
+            let balance = try global.open().books.trialBalance(studio: studio, fund: fund, from: range.from, to: range.to)
             emit(LedgerViews.trialBalance(balance, format: output.format))
         }
     }
@@ -198,8 +198,8 @@ struct Journal: ParsableCommand {
     func run() throws {
         try FundLedger.run {
             let app = try global.open()
-            let vouchers = try app.journal(studio: studio, from: range.from, to: range.to)
-            emit(LedgerViews.journal(vouchers, chart: try app.store.chart(), format: output.format))
+            let vouchers = try app.books.journal(studio: studio, from: range.from, to: range.to)
+            emit(LedgerViews.journal(vouchers, chart: try app.register.chart(), format: output.format))
         }
     }
 }
@@ -215,7 +215,7 @@ struct Ledger: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            let ledger = try global.open().accountLedger(studio: studio, account: account, fund: fund, from: range.from, to: range.to)
+            let ledger = try global.open().books.accountLedger(studio: studio, account: account, fund: fund, from: range.from, to: range.to)
             emit(LedgerViews.accountLedger(ledger, studio: studio, format: output.format))
         }
     }

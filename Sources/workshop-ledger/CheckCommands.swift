@@ -13,7 +13,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            let report = try global.open().verify()
+            let report = try global.open().admin.verify()
             if output.format == .json {
                 emit(LedgerViews.json(report))
             } else {
@@ -36,7 +36,7 @@ struct Log: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            let entries = try global.open().log(studio: studio, user: by, action: action)
+            let entries = try global.open().admin.log(studio: studio, user: by, action: action)
             switch output.format {
             case .json: emit(LedgerViews.json(entries))
             case .csv:
@@ -69,11 +69,11 @@ struct DemoCommand: ParsableCommand {
             let result = try Demo.build(in: URL(fileURLWithPath: out, isDirectory: true))
             emit("演示账套：\(result.databasePath)（\(result.studios.count) 个工作室，\(result.vouchers) 张凭证）\n")
             for studio in result.studios {
-                let studioValue = try result.app.store.studio(code: studio)
+                let studioValue = try result.app.register.studio(code: studio)
                 emit("\n======== \(studio) \(studioValue.name) ========\n")
-                emit(LedgerViews.trialBalance(try result.app.trialBalance(studio: studio), format: .table))
+                emit(LedgerViews.trialBalance(try result.app.books.trialBalance(studio: studio), format: .table))
             }
-            let checked = try result.app.check(studio: nil)
+            let checked = try result.app.compliance.check(studio: nil)
             emit("\n======== 合规检查（截至 \(checked.summary.asOf)）========\n")
             emit(FindingViews.render(checked.findings, summary: checked.summary, summaryLines: Check.summaryLines(checked), format: .table))
             let reports = try Demo.writeReports(
@@ -83,12 +83,12 @@ struct DemoCommand: ParsableCommand {
             let evaluations = try Demo.writeEvaluations(result, into: URL(fileURLWithPath: out, isDirectory: true).appendingPathComponent("evaluation"))
             emit("\n======== 生命周期与绩效评价 ========\n")
             for studio in result.studios {
-                let status = try result.app.status(studio: studio)
+                let status = try result.app.lifecycle.status(studio: studio)
                 let owing = status.refundOwedFen.fen > 0 ? "，应退补助资金 \(status.refundOwedFen.groupedString) 元未退回" : ""
                 emit("\(studio)：\(status.state.chineseName)（\(status.since.iso) 起）\(owing)\n")
             }
             for (studio, asOf) in result.evaluations {
-                let value = try result.app.evaluation(studio: studio, asOf: asOf).value
+                let value = try result.app.lifecycle.evaluation(studio: studio, asOf: asOf).value
                 emit("\(studio) 绩效自评（截至 \(asOf.iso)）：\(value.total.text) 分，等级“\(value.grade.rawValue)”\n")
             }
             emit("已生成 \(evaluations.count) 个绩效评价文件：\(out)/evaluation/<工作室>/\n")
@@ -99,7 +99,7 @@ struct DemoCommand: ParsableCommand {
                 let verification = AuditPackage.verify(try Data(contentsOf: package))
                 emit("\(out)/packages/\(package.lastPathComponent)：\(verification.filesChecked) 个文件，签名\(verification.isClean ? "有效" : "无效")\n")
             }
-            let report = try result.app.verify()
+            let report = try result.app.admin.verify()
             emit("\n校验：\(report.isClean ? "全部通过" : "发现 \(report.problems.count) 个问题")\n")
             if !report.isClean {
                 for problem in report.problems { emit(problem.description + "\n") }

@@ -22,7 +22,7 @@ struct Check: ParsableCommand {
     func run() throws {
         try FundLedger.run {
             let app = try global.open()
-            let result = try app.check(studio: studio, asOf: asOf)
+            let result = try app.compliance.check(studio: studio, asOf: asOf)
             emit(FindingViews.render(result.findings, summary: result.summary, summaryLines: Self.summaryLines(result), format: output.format))
             if result.hasViolations { throw ExitCode(1) }
         }
@@ -40,7 +40,7 @@ struct Check: ParsableCommand {
 
 /// Prints the findings that newly posted vouchers raise (the ledger records them all the same).
 func reportRaised(_ app: LedgerApp, _ vouchers: [PostedVoucher]) throws {
-    let raised = try app.findings(raisedBy: vouchers)
+    let raised = try app.compliance.findings(raisedBy: vouchers)
     guard !raised.isEmpty else { return }
     emit("注意：本次记账的凭证有 \(raised.count) 项合规发现（已照实记账，请按提示处理）：\n")
     emit(FindingViews.render(raised, summary: raised.count, summaryLines: [], format: .table))
@@ -59,7 +59,7 @@ struct FindingCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                try global.open().note(finding: key, action: .explain, text: text)
+                try global.open().compliance.note(finding: key, action: ComplianceDesk.FindingAction.explain, text: text)
                 emit("已记录说明：\(key)\n")
             }
         }
@@ -73,7 +73,7 @@ struct FindingCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                try global.open().note(finding: key, action: .accept, text: note)
+                try global.open().compliance.note(finding: key, action: ComplianceDesk.FindingAction.accept, text: note)
                 emit("已接受说明：\(key)\n")
             }
         }
@@ -87,7 +87,7 @@ struct FindingCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                try global.open().note(finding: key, action: .reject, text: note)
+                try global.open().compliance.note(finding: key, action: ComplianceDesk.FindingAction.reject, text: note)
                 emit("已驳回说明：\(key)\n")
             }
         }

@@ -13,7 +13,7 @@ extension StudioCommand {
 
         func run() throws {
             try FundLedger.run {
-                let status = try global.open().status(studio: studio)
+                let status = try global.open().lifecycle.status(studio: studio)
                 var lines = [
                     "\(status.studio) \(status.name)",
                     "状态：\(status.state.chineseName)（\(status.since.iso) 起）" + (status.recorded ? "" : "，据登记的认定日期推定，尚未记录生命周期"),
@@ -54,7 +54,7 @@ extension StudioCommand {
                     to: try LifecycleState.parse(to), date: try CalendarDate.parse(date), by: by, note: note,
                     ground: try ground.map { try RevocationGround.parse($0) }, deadline: try deadline.map { try CalendarDate.parse($0) },
                     score: try score.map { try Score.parse($0) })
-                let posted = try global.open().advance(studio: studio, transition: transition)
+                let posted = try global.open().lifecycle.advance(studio: studio, transition: transition)
                 emit("\(studio) 已转为“\(transition.to.chineseName)”（\(transition.date.iso)）\n")
                 for voucher in posted {
                     let amount = voucher.draft.lines.first?.amount.groupedString ?? ""
@@ -76,7 +76,7 @@ extension StudioCommand {
         func run() throws {
             try FundLedger.run {
                 let noticeKind = try GovernanceNoticeKind.parse(kind)
-                try global.open().notice(noticeKind, studio: studio, date: try CalendarDate.parse(date), by: by, note: note)
+                try global.open().lifecycle.notice(noticeKind, studio: studio, date: try CalendarDate.parse(date), by: by, note: note)
                 emit("已记录 \(studio) \(noticeKind.chineseName)（\(date)）\n")
             }
         }
@@ -104,13 +104,13 @@ extension StudioCommand {
                 let app = try global.open()
                 let day = try CalendarDate.parse(date)
                 if let kind {
-                    let change = try app.recordChange(studio: studio, kind: try ChangeKind.parse(kind), date: day, detail: note)
+                    let change = try app.lifecycle.recordChange(studio: studio, kind: try ChangeKind.parse(kind), date: day, detail: note)
                     emit("已记录第 \(change.id) 号\(change.kind.chineseName)：应于 \(change.reportDue.iso) 前向市人社局报告\n")
                 } else if let reported {
-                    let change = try app.recordChangeReported(studio: studio, id: reported, date: day, note: note)
+                    let change = try app.lifecycle.recordChangeReported(studio: studio, id: reported, date: day, note: note)
                     emit("第 \(change.id) 号变动已报告：市人社局应于 \(change.decisionDue!.iso) 前答复\n")
                 } else if let decided {
-                    let change = try app.recordChangeDecided(studio: studio, id: decided, date: day, note: note)
+                    let change = try app.lifecycle.recordChangeDecided(studio: studio, id: decided, date: day, note: note)
                     emit("第 \(change.id) 号变动已答复（\(change.decided!.iso)）\n")
                 }
             }
@@ -126,7 +126,7 @@ extension StudioCommand {
             try FundLedger.run {
                 let app = try global.open()
                 var table = TextTable(headers: ["日期", "事项", "决定单位", "说明"], alignments: [.left, .left, .left, .left])
-                for record in try app.store.lifecycleRecords(studio: studio) {
+                for record in try app.lifecycle.records(studio: studio) {
                     let step = record.transition
                     var what = record.kind == "transition" ? "→ \(step.to.chineseName)" : (GovernanceNoticeKind(rawValue: record.kind)?.chineseName ?? record.kind)
                     if let ground = step.ground { what += "（\(ground.chineseName)）" }
@@ -135,7 +135,7 @@ extension StudioCommand {
                     if let score = step.score { note = "考核得分 \(score.text)" + (note.isEmpty ? "" : "；" + note) }
                     table.add([step.date.iso, what, step.by, note])
                 }
-                for change in try app.store.changes(studio: studio) {
+                for change in try app.lifecycle.changes(studio: studio) {
                     var state = "报告期限 \(change.reportDue.iso)"
                     if let reported = change.reported { state = "\(reported.iso) 已报告" }
                     if let decided = change.decided { state += "，\(decided.iso) 已答复 \(change.decision ?? "")" }
@@ -157,7 +157,7 @@ extension StudioCommand {
 
         func run() throws {
             try FundLedger.run {
-                let posted = try global.open().repay(
+                let posted = try global.open().lifecycle.repay(
                     studio: studio, date: try CalendarDate.parse(date), amount: try amount.map { try Money.parse($0) },
                     shortfallFund: shortfallFund)
                 for voucher in posted {
@@ -178,7 +178,7 @@ struct DeadlinesCommand: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            let items = try global.open().deadlines(asOf: try asOf.map { try CalendarDate.parse($0) }, studio: studio)
+            let items = try global.open().lifecycle.deadlines(asOf: try asOf.map { try CalendarDate.parse($0) }, studio: studio)
             switch output.format {
             case .json:
                 emit(LedgerViews.json(items))
@@ -217,7 +217,7 @@ struct ActivityCommand: ParsableCommand {
                     studio: studio, date: try CalendarDate.parse(date), kind: try ActivityKind.parse(kind), title: title,
                     quantity: quantity, amount: try amount.map { try Money.parse($0) } ?? .zero,
                     achieved: try Activity.parseAchieved(achieved ?? ""), evidence: evidence, note: note)
-                try global.open().addActivity(activity)
+                try global.open().lifecycle.addActivity(activity)
                 emit("已登记 \(studio) \(activity.kind.chineseName)“\(activity.title)”（\(activity.date.iso)）\n")
             }
         }
@@ -233,7 +233,7 @@ struct ActivityCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 let (data, name) = try readInput(file)
-                let activities = try global.open().importActivities(csv: data, file: name, studio: studio)
+                let activities = try global.open().lifecycle.importActivities(csv: data, file: name, studio: studio)
                 emit("已导入 \(activities.count) 条活动记录\n")
             }
         }
@@ -248,7 +248,7 @@ struct ActivityCommand: ParsableCommand {
             try FundLedger.run {
                 var table = TextTable(
                     headers: ["日期", "类型", "名称", "数量", "金额", "达成", "证明材料"], alignments: [.left, .left, .left, .right, .right, .left, .left])
-                for activity in try global.open().store.activities(studio: studio) {
+                for activity in try global.open().lifecycle.activities(studio: studio) {
                     table.add([
                         activity.date.iso, activity.kind.chineseName, activity.title, "\(activity.quantity)",
                         activity.amount.isZero ? "" : activity.amount.groupedString, activity.achieved.map { $0 ? "是" : "否" } ?? "",
@@ -277,7 +277,7 @@ struct TargetCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                let value = try global.open().setTarget(
+                let value = try global.open().lifecycle.setTarget(
                     studio: studio, indicator: indicator, target: target, actual: actual, note: note,
                     indicators: indicators.map { URL(fileURLWithPath: $0) })
                 emit("已设定 \(studio) 指标 \(value.indicator) 目标值 \(Scoring.quantityText(value.target))\n")
@@ -294,8 +294,8 @@ struct TargetCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
-                let set = try app.indicatorSet(file: indicators.map { URL(fileURLWithPath: $0) })
-                let targets = Dictionary(uniqueKeysWithValues: try app.store.targets(studio: studio).map { ($0.indicator, $0) })
+                let set = try app.lifecycle.indicatorSet(file: indicators.map { URL(fileURLWithPath: $0) })
+                let targets = Dictionary(uniqueKeysWithValues: try app.lifecycle.targets(studio: studio).map { ($0.indicator, $0) })
                 var table = TextTable(
                     headers: ["指标编号", "二级指标", "三级指标", "分值", "目标值", "单位", "数据来源"],
                     alignments: [.left, .left, .left, .right, .right, .left, .left])
@@ -327,9 +327,9 @@ struct EvaluationCommand: ParsableCommand {
             let app = try global.open()
             let day = try asOf.map { try CalendarDate.parse($0) }
             let indicatorFile = indicators.map { URL(fileURLWithPath: $0) }
-            let written = try app.writeEvaluation(
+            let written = try app.lifecycle.writeEvaluation(
                 studio: studio, asOf: day, indicators: indicatorFile, into: URL(fileURLWithPath: out, isDirectory: true))
-            let value = try app.evaluation(studio: studio, asOf: day, indicators: indicatorFile).value
+            let value = try app.lifecycle.evaluation(studio: studio, asOf: day, indicators: indicatorFile).value
             emit("\(studio) 绩效自评得分 \(value.total.text) 分，等级“\(value.grade.rawValue)”\n")
             for url in written { emit("  \(url.path)\n") }
         }

@@ -51,7 +51,7 @@ struct ReportCommand: ParsableCommand {
         try FundLedger.run {
             let app = try global.open()
             let request = ReportRequest(kind: kind, studio: studio, fund: fund, from: from, to: to, asOf: asOf, account: account)
-            let data = try app.renderReport(request, format: format, encoding: encoding)
+            let data = try app.statements.renderReport(request, format: format, encoding: encoding)
             try writeOutput(data, to: out)
             if out != "-" {
                 emit("已生成 \(kind.chineseTitle)（\(format.rawValue)）：\(out)，\(data.count) 字节\n")
@@ -92,7 +92,7 @@ struct BudgetCommand: ParsableCommand {
             try FundLedger.run {
                 let app = try global.open()
                 let money = try Money.parse(amount)
-                let written = try app.setBudget(studio: studio, fund: fund, category: category, amount: money, reason: reason)
+                let written = try app.statements.setBudget(studio: studio, fund: fund, category: category, amount: money, reason: reason)
                 emit(written == 0
                     ? "预算未变：\(fund.chineseName) \(category.chineseName) 已是 \(money.groupedString) 元\n"
                     : "已设定 \(studio) \(fund.chineseName) \(category.chineseName) 预算 \(money.groupedString) 元\n")
@@ -112,7 +112,7 @@ struct BudgetCommand: ParsableCommand {
             try FundLedger.run {
                 let app = try global.open()
                 let (data, name) = try readInput(file)
-                let written = try app.importBudget(csv: data, file: name, studio: studio, reason: reason)
+                let written = try app.statements.importBudget(csv: data, file: name, studio: studio, reason: reason)
                 emit("已导入预算：\(written) 项修订\n")
             }
         }
@@ -129,10 +129,10 @@ struct BudgetCommand: ParsableCommand {
             try FundLedger.run {
                 let app = try global.open()
                 if history {
-                    let revisions = try app.budgetHistory(studio: studio)
+                    let revisions = try app.statements.budgetHistory(studio: studio)
                     emit(BudgetViews.history(revisions, format: output.format))
                 } else {
-                    emit(BudgetViews.current(try app.budget(studio: studio), format: output.format))
+                    emit(BudgetViews.current(try app.statements.budget(studio: studio), format: output.format))
                 }
             }
         }

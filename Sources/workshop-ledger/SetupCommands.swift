@@ -15,7 +15,7 @@ struct Init: ParsableCommand {
     func run() throws {
         try FundLedger.run {
             let app = try global.open(creating: true)
-            let installed = try app.initialize(chartFile: chart.map { URL(fileURLWithPath: $0) })
+            let installed = try app.register.initialize(chartFile: chart.map { URL(fileURLWithPath: $0) })
             emit("已初始化 \(global.databasePath)：\(installed.accounts.count) 个科目（末级 \(installed.leaves.count) 个）\n")
         }
     }
@@ -36,7 +36,7 @@ struct Accounts: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            let chart = try global.open().store.chart()
+            let chart = try global.open().register.chart()
             switch output.format {
             case .json:
                 emit(LedgerViews.json(chart.accounts.map {
@@ -75,7 +75,7 @@ struct HostUnitCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                let unit = try global.open().addHostUnit(creditCode: creditCode, name: name, kind: kind, county: county)
+                let unit = try global.open().register.addHostUnit(creditCode: creditCode, name: name, kind: kind, county: county)
                 emit("已登记依托单位 \(unit.name)（\(unit.creditCode)）\n")
             }
         }
@@ -88,7 +88,7 @@ struct HostUnitCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 var table = TextTable(headers: ["统一社会信用代码", "名称", "类型", "县（区）"], alignments: [.left, .left, .left, .left])
-                for unit in try global.open().store.hostUnits() {
+                for unit in try global.open().register.hostUnits() {
                     table.add([unit.creditCode.text, unit.name, unit.kind.chineseName, unit.county])
                 }
                 emit(table.render())
@@ -115,7 +115,7 @@ struct StudioCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                let studio = try global.open().addStudio(
+                let studio = try global.open().register.addStudio(
                     code: code, name: name, hostUnit: hostUnit, leader: leader, field: field, recognized: recognized,
                     subsidy: subsidy)
                 let window = studio.constructionWindow
@@ -133,7 +133,7 @@ struct StudioCommand: ParsableCommand {
                 var table = TextTable(
                     headers: ["编号", "名称", "领办人", "认定日期", "建设期止", "核定补助"],
                     alignments: [.left, .left, .left, .left, .left, .right])
-                for studio in try global.open().store.studios() {
+                for studio in try global.open().register.studios() {
                     table.add([
                         studio.code, studio.name, studio.leader, studio.recognized.iso,
                         studio.constructionWindow.upperBound.iso, studio.approvedSubsidy.groupedString,

@@ -1,5 +1,5 @@
 import Crypto
-import FundApp
+@testable import FundApp
 import FundCore
 import FundStore
 import FundTestSupport
@@ -20,14 +20,14 @@ struct AuditPackageTests {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-package-\(UUID().uuidString)")
             app = try Demo.build(in: directory).app
             keyFile = directory.appendingPathComponent("keys/host.ed25519")
-            _ = try app.generateSigningKey(hostUnit: hostUnit, file: keyFile)
-            _ = try app.addEvidence(Data("发票扫描件".utf8), fileName: "invoice-0002.pdf", to: VoucherRef(
+            _ = try app.packages.generateSigningKey(hostUnit: hostUnit, file: keyFile)
+            _ = try app.packages.addEvidence(Data("发票扫描件".utf8), fileName: "invoice-0002.pdf", to: VoucherRef(
                 studio: studio, period: try Period.parse("2025-12"), voucherClass: .ji, number: 2))
         }
 
         deinit { try? FileManager.default.removeItem(at: directory) }
 
-        func package() throws -> Data { try app.auditPackage(studio: studio, asOf: asOf, keyFile: keyFile) }
+        func package() throws -> Data { try app.packages.auditPackage(studio: studio, asOf: asOf, keyFile: keyFile) }
     }
 
     static let shared = Result { try Books() }
@@ -64,14 +64,14 @@ struct AuditPackageTests {
         let head = try #require(try books.app.store.chainHead(studio: books.studio, asOf: books.asOf))
         #expect(manifest.voucherChain.sequence == head.sequence && manifest.voucherChain.hash == head.hash)
         #expect(manifest.operationLog.sequence > 0 && manifest.coverage.asOf == books.asOf)
-        let covered = try books.app.journal(studio: books.studio).filter { $0.draft.date <= books.asOf }.count
+        let covered = try books.app.books.journal(studio: books.studio).filter { $0.draft.date <= books.asOf }.count
         #expect(manifest.coverage.vouchers == covered)
         let key = try #require(try books.app.store.signingKey(hostUnit: try CreditCode(books.hostUnit)))
         #expect(manifest.signingKey.publicKey == key.publicKeyHex)
         let readme = String(decoding: try #require(files["README.txt"]), as: UTF8.self)
         #expect(readme.contains(key.fingerprint) && readme.contains("audit-package verify"))
-        #expect(try books.app.verify().isClean)
-        #expect(try books.app.log(action: "export.package").count >= 1)
+        #expect(try books.app.admin.verify().isClean)
+        #expect(try books.app.admin.log(action: "export.package").count >= 1)
     }
 
     @Test("openssl verifies the manifest signature with the packaged public key")
@@ -144,11 +144,11 @@ struct AuditPackageTests {
     @Test("keys: a package needs the registered key; key files are never overwritten")
     func keys() throws {
         let books = try Self.shared.get()
-        #expect(throws: Rejection.self) { _ = try books.app.generateSigningKey(hostUnit: books.hostUnit, file: books.keyFile) }
+        #expect(throws: Rejection.self) { _ = try books.app.packages.generateSigningKey(hostUnit: books.hostUnit, file: books.keyFile) }
         let stranger = books.directory.appendingPathComponent("keys/stranger.ed25519")
         try Data((Hex.encode(Curve25519.Signing.PrivateKey().rawRepresentation) + "\n").utf8).write(to: stranger)
         do {
-            _ = try books.app.auditPackage(studio: books.studio, asOf: books.asOf, keyFile: stranger)
+            _ = try books.app.packages.auditPackage(studio: books.studio, asOf: books.asOf, keyFile: stranger)
             Issue.record("a key that is not the registered one is refused")
         } catch let error as Rejection {
             #expect(error.code == .signingKeyMismatch)
@@ -156,7 +156,7 @@ struct AuditPackageTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: books.keyFile.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         do {
-            _ = try books.app.auditPackage(studio: "ZY2025-002", asOf: books.asOf)
+            _ = try books.app.packages.auditPackage(studio: "ZY2025-002", asOf: books.asOf)
             Issue.record("a host unit without a key cannot sign")
         } catch let error as Rejection {
             #expect(error.code == .signingKeyMissing)
@@ -168,11 +168,11 @@ struct AuditPackageTests {
         let app = try TestLedger.app()
         let posted = try app.store.post([TestLedger.receipt(fund: .subsidy, fen: 3_000_000)], stamp: Stamp(user: "t", at: "2026-11-20T01:00:00Z", today: TestLedger.date("2026-11-20")))
         let ref = posted[0].ref  // attachments: 1
-        let file = try app.addEvidence(Data("a".utf8), fileName: "a.pdf", to: ref)
+        let file = try app.packages.addEvidence(Data("a".utf8), fileName: "a.pdf", to: ref)
         #expect(file.sha256 == Hex.encode(SHA256.hash(data: Data("a".utf8))))
-        #expect(throws: Rejection.self) { _ = try app.addEvidence(Data("a".utf8), fileName: "again.pdf", to: ref) }
+        #expect(throws: Rejection.self) { _ = try app.packages.addEvidence(Data("a".utf8), fileName: "again.pdf", to: ref) }
         do {
-            _ = try app.addEvidence(Data("b".utf8), fileName: "b.pdf", to: ref)
+            _ = try app.packages.addEvidence(Data("b".utf8), fileName: "b.pdf", to: ref)
             Issue.record("a second file for a voucher with one attachment is refused")
         } catch let error as Rejection {
             #expect(error.code == .evidenceOverCount)
@@ -180,6 +180,6 @@ struct AuditPackageTests {
         #expect(try app.store.evidence(studio: "S1").count == 1)
         #expect(try app.store.evidenceContent(sha256: file.sha256) == Data("a".utf8))
         #expect(throws: (any Error).self) { try app.store.unsafeExecuteForTesting("DELETE FROM evidence_link") }
-        #expect(try app.log(action: "evidence.add").count == 1)
+        #expect(try app.admin.log(action: "evidence.add").count == 1)
     }
 }

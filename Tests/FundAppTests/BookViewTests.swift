@@ -1,4 +1,4 @@
-import FundApp
+@testable import FundApp
 import FundCore
 import FundRender
 import FundStore
@@ -24,7 +24,7 @@ struct BookViewTests {
 
     @Test func openingComesFromEarlierMonths() throws {
         let march = Period(year: 2026, month: 3)!
-        let balance = try app.trialBalance(studio: "S1", fund: .subsidy, from: march, to: march)
+        let balance = try app.books.trialBalance(studio: "S1", fund: .subsidy, from: march, to: march)
         let bank = try #require(balance.sections[0].rows.first { $0.account == "100201" })
         #expect(bank.opening == Money(fen: 1_800_000))
         #expect(bank.debit == .zero)
@@ -36,12 +36,12 @@ struct BookViewTests {
 
     @Test func rangeBackwardsIsRejected() throws {
         #expect(throws: Rejection.self) {
-            _ = try app.trialBalance(studio: "S1", from: Period(year: 2026, month: 3)!, to: Period(year: 2026, month: 1)!)
+            _ = try app.books.trialBalance(studio: "S1", from: Period(year: 2026, month: 3)!, to: Period(year: 2026, month: 1)!)
         }
     }
 
     @Test func subsidiaryLedgerOfAParentFromMidYear() throws {
-        let ledger = try app.accountLedger(studio: "S1", account: "5001", fund: nil, from: Period(year: 2026, month: 2)!, to: nil)
+        let ledger = try app.books.accountLedger(studio: "S1", account: "5001", fund: nil, from: Period(year: 2026, month: 2)!, to: nil)
         #expect(ledger.account.code == "5001")
         #expect(ledger.rows.first?.kind == .opening)
         #expect(ledger.rows.first?.balance == Money(fen: 1_000_000))
@@ -56,20 +56,20 @@ struct BookViewTests {
 
     @Test func viewsRenderInEveryFormat() throws {
         let chart = try app.store.chart()
-        let balance = try app.trialBalance(studio: "S1")
+        let balance = try app.books.trialBalance(studio: "S1")
         let table = LedgerViews.trialBalance(balance, format: .table)
         #expect(table.contains("【补助资金】") && table.contains("17,500.00") && table.contains("合计"))
         #expect(table.contains("【自筹资金】\n（本期间无余额和发生额）"))
         let csv = LedgerViews.trialBalance(balance, format: .csv)
         #expect(csv.hasPrefix("资金来源,科目编码,科目名称,级次,期初借方,期初贷方,本期借方,本期贷方,期末借方,期末贷方\r\n"))
         #expect(csv.contains("补助资金,100201,项目资金专户,2,,,30000.00,12500.00,17500.00,\r\n"))
-        let journal = LedgerViews.journal(try app.journal(studio: "S1"), chart: chart, format: .json)
+        let journal = LedgerViews.journal(try app.books.journal(studio: "S1"), chart: chart, format: .json)
         let object = try JSONSerialization.jsonObject(with: Data(journal.utf8)) as? [String: Any]
         let vouchers = object?["vouchers"] as? [[String: Any]] ?? []
         #expect(vouchers.count == 5)
         #expect((vouchers.first?["lines"] as? [[String: Any]])?.first?["amountFen"] as? Int == 3_000_000)
         let ledgerCSV = LedgerViews.accountLedger(
-            try app.accountLedger(studio: "S1", account: "100201", fund: .subsidy, from: nil, to: nil), studio: "S1", format: .csv)
+            try app.books.accountLedger(studio: "S1", account: "100201", fund: .subsidy, from: nil, to: nil), studio: "S1", format: .csv)
         #expect(ledgerCSV.contains("本月合计"))
         #expect(ledgerCSV.contains("本年累计"))
     }

@@ -1,4 +1,4 @@
-import FundApp
+@testable import FundApp
 import FundCore
 import FundTestSupport
 import Foundation
@@ -12,10 +12,10 @@ struct CheckAllTests {
         let (app, directory) = try CheckTests.demo()
         defer { try? FileManager.default.removeItem(at: directory) }
         for day in ["2026-03-31", "2026-11-20", "2028-01-20"] {
-            let all = try app.check(studio: nil, asOf: T.date(day))
+            let all = try app.compliance.check(studio: nil, asOf: T.date(day))
             let studios = try app.store.studios().map(\.code)
             #expect(studios.count == 4)  // the demo's four sample studios
-            let one = try studios.map { try app.check(studio: $0, asOf: T.date(day)) }
+            let one = try studios.map { try app.compliance.check(studio: $0, asOf: T.date(day)) }
             #expect(all.findings == one.flatMap(\.findings))
             #expect(all.summary.studios == studios.count)
             #expect(all.summary.vouchers == one.map(\.summary.vouchers).reduce(0, +))

@@ -1,4 +1,4 @@
-import FundApp
+@testable import FundApp
 import FundCore
 import FundStore
 import FundTestSupport
@@ -20,7 +20,7 @@ struct CheckTests {
     @Test func seededViolationsAreFoundEachOnceAndTheCleanStudioIsClean() throws {
         let (app, directory) = try Self.demo()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try app.check(studio: nil, asOf: T.date("2026-11-20"))
+        let result = try app.compliance.check(studio: nil, asOf: T.date("2026-11-20"))
         let found = result.findings.map(Self.key).sorted()
         let expected = [
             "SUB-001 ZY2025-001 2026-04 记-3",  // subsidy pays a bonus
@@ -50,12 +50,12 @@ struct CheckTests {
     @Test func oneStudioAndAsOf() throws {
         let (app, directory) = try Self.demo()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let clean = try app.check(studio: "ZY2025-003", asOf: T.date("2026-11-20"))
+        let clean = try app.compliance.check(studio: "ZY2025-003", asOf: T.date("2026-11-20"))
         #expect(clean.findings.isEmpty && !clean.hasViolations)
         // Before the seeded bonus was paid (2026-04-24) it cannot be found.
-        let early = try app.check(studio: "ZY2025-001", asOf: T.date("2026-04-23"))
+        let early = try app.compliance.check(studio: "ZY2025-001", asOf: T.date("2026-04-23"))
         #expect(!early.findings.contains { $0.rule == "SUB-001" })
-        #expect(throws: Rejection.self) { _ = try app.check(studio: "NOPE") }
+        #expect(throws: Rejection.self) { _ = try app.compliance.check(studio: "NOPE") }
     }
 
     @Test func postingReportsTheFindingsItRaises() throws {
@@ -63,7 +63,7 @@ struct CheckTests {
         let posted = try app.store.post(
             [T.receipt(fund: .subsidy, fen: 3_000_000), T.simple(date: "2026-01-09", debit: "500108", credit: "100201", fen: 50_000)],
             stamp: Stamp(user: "u", at: "t", today: T.date("2026-11-20")))
-        let raised = try app.findings(raisedBy: [posted[1]])
+        let raised = try app.compliance.findings(raisedBy: [posted[1]])
         #expect(raised.map(\.rule) == ["SUB-001"])
     }
 }
@@ -78,20 +78,20 @@ struct BlockTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let app = LedgerApp(store: try T.app().store, clock: T.clock, user: "测试员", policyFile: file)
         let receipt = #"{"studio":"S1","date":"2026-01-05","preparer":"李会计","lines":[{"memo":"收到补助资金","account":"100201","fund":"subsidy","side":"debit","amount":"30000"},{"memo":"收到补助资金","account":"400101","fund":"subsidy","side":"credit","amount":"30000"}]}"#
-        _ = try app.postVouchers(json: Data(receipt.utf8), file: "r.json")
+        _ = try app.books.postVouchers(json: Data(receipt.utf8), file: "r.json")
         let wages = #"{"studio":"S1","date":"2026-01-06","preparer":"李会计","attachments":1,"lines":[{"memo":"发放工资","account":"500107","fund":"subsidy","side":"debit","amount":"3000"},{"memo":"发放工资","account":"100201","fund":"subsidy","side":"credit","amount":"3000"}]}"#
         do {
-            _ = try app.postVouchers(json: Data(wages.utf8), file: "w.json")
+            _ = try app.books.postVouchers(json: Data(wages.utf8), file: "w.json")
             Issue.record("blocked category must be refused")
         } catch let error as LocatedRejection {
             #expect(error.rejection.code == .postingBlocked)
             #expect(error.rejection.message.contains("SUB-001"))
         }
-        #expect(try app.journal(studio: "S1").count == 1)
+        #expect(try app.books.journal(studio: "S1").count == 1)
         // The same voucher from the enterprise fund is not blocked.
-        _ = try app.postVouchers(json: Data(#"{"studio":"S1","date":"2026-01-05","preparer":"李会计","lines":[{"memo":"收到企业资金","account":"100201","fund":"enterprise","side":"debit","amount":"5000"},{"memo":"收到企业资金","account":"400102","fund":"enterprise","side":"credit","amount":"5000"}]}"#.utf8), file: "e.json")
-        _ = try app.postVouchers(json: Data(wages.replacingOccurrences(of: "subsidy", with: "enterprise").utf8), file: "w2.json")
-        #expect(try app.journal(studio: "S1").count == 3)
+        _ = try app.books.postVouchers(json: Data(#"{"studio":"S1","date":"2026-01-05","preparer":"李会计","lines":[{"memo":"收到企业资金","account":"100201","fund":"enterprise","side":"debit","amount":"5000"},{"memo":"收到企业资金","account":"400102","fund":"enterprise","side":"credit","amount":"5000"}]}"#.utf8), file: "e.json")
+        _ = try app.books.postVouchers(json: Data(wages.replacingOccurrences(of: "subsidy", with: "enterprise").utf8), file: "w2.json")
+        #expect(try app.books.journal(studio: "S1").count == 3)
     }
 }
 
@@ -102,32 +102,32 @@ struct FindingLifecycleTests {
         try base.store.post(
             [T.receipt(fund: .subsidy, fen: 3_000_000), T.simple(date: "2026-01-09", debit: "500106", credit: "100201", fen: 80_000)],
             stamp: Stamp(user: "u", at: "t", today: T.date("2026-11-20")))
-        let key = try #require(try base.check(studio: "S1").findings.first { $0.rule == "SUB-002" }?.key)
+        let key = try #require(try base.compliance.check(studio: "S1").findings.first { $0.rule == "SUB-002" }?.key)
         return (base, key)
     }
 
     @Test func explainThenAcceptByAnotherPerson() throws {
         let (accountant, key) = try appWithViolation(user: "李会计")
         #expect(key == "SUB-002/S1/2026-01/记-1/1")
-        try accountant.note(finding: key, action: .explain, text: "赴成都参加省级技能交流活动的差旅费，附通知文件")
+        try accountant.compliance.note(finding: key, action: .explain, text: "赴成都参加省级技能交流活动的差旅费，附通知文件")
         #expect(throws: Rejection.self, "the explainer cannot accept their own explanation") {
-            try accountant.note(finding: key, action: .accept, text: "")
+            try accountant.compliance.note(finding: key, action: .accept, text: "")
         }
         let reviewer = LedgerApp(store: accountant.store, clock: T.clock, user: "王主管")
-        #expect(throws: Rejection.self, "a rejection needs a reason") { try reviewer.note(finding: key, action: .reject, text: " ") }
-        try reviewer.note(finding: key, action: .accept, text: "与工作室交流推广任务相符")
-        let finding = try #require(try reviewer.check(studio: "S1").findings.first { $0.key == key })
+        #expect(throws: Rejection.self, "a rejection needs a reason") { try reviewer.compliance.note(finding: key, action: .reject, text: " ") }
+        try reviewer.compliance.note(finding: key, action: .accept, text: "与工作室交流推广任务相符")
+        let finding = try #require(try reviewer.compliance.check(studio: "S1").findings.first { $0.key == key })
         #expect(finding.review?.status == .accepted)
         #expect(finding.review?.explainedBy == "李会计" && finding.review?.decidedBy == "王主管")
-        #expect(try reviewer.log(action: "finding").map(\.action) == ["finding.explain", "finding.accept"])
+        #expect(try reviewer.admin.log(action: "finding").map(\.action) == ["finding.explain", "finding.accept"])
     }
 
     @Test func decisionsNeedAnExplanationAndACurrentFinding() throws {
         let (app, key) = try appWithViolation(user: "李会计")
         let reviewer = LedgerApp(store: app.store, clock: T.clock, user: "王主管")
-        #expect(throws: Rejection.self) { try reviewer.note(finding: key, action: .accept, text: "") }
-        #expect(throws: Rejection.self) { try app.note(finding: "SUB-001/S1/2026-01/记-1/1", action: .explain, text: "x") }
-        #expect(throws: Rejection.self) { try app.note(finding: "garbage", action: .explain, text: "x") }
+        #expect(throws: Rejection.self) { try reviewer.compliance.note(finding: key, action: .accept, text: "") }
+        #expect(throws: Rejection.self) { try app.compliance.note(finding: "SUB-001/S1/2026-01/记-1/1", action: .explain, text: "x") }
+        #expect(throws: Rejection.self) { try app.compliance.note(finding: "garbage", action: .explain, text: "x") }
     }
 
     @Test func anAcceptedViolationNoLongerFailsTheCheck() throws {
@@ -135,15 +135,15 @@ struct FindingLifecycleTests {
         try app.store.post(
             [T.receipt(fund: .subsidy, fen: 3_000_000), T.simple(date: "2026-01-09", debit: "500108", credit: "100201", fen: 80_000)],
             stamp: Stamp(user: "u", at: "t", today: T.date("2026-11-20")))
-        let key = try #require(try app.check(studio: "S1").findings.first { $0.rule == "SUB-001" }?.key)
-        #expect(try app.check(studio: "S1").hasViolations)
-        try app.note(finding: key, action: .explain, text: "已由依托单位退回补助资金专户，见 2 月凭证")
-        #expect(try app.check(studio: "S1").hasViolations, "an explanation alone does not clear a violation")
-        try LedgerApp(store: app.store, clock: T.clock, user: "王主管").note(finding: key, action: .reject, text: "未见退款凭证")
-        #expect(try app.check(studio: "S1").hasViolations)
-        try app.note(finding: key, action: .explain, text: "退款凭证见 2026-02 记-0001")
-        try LedgerApp(store: app.store, clock: T.clock, user: "王主管").note(finding: key, action: .accept, text: "已核对")
-        #expect(try !app.check(studio: "S1").hasViolations)
+        let key = try #require(try app.compliance.check(studio: "S1").findings.first { $0.rule == "SUB-001" }?.key)
+        #expect(try app.compliance.check(studio: "S1").hasViolations)
+        try app.compliance.note(finding: key, action: .explain, text: "已由依托单位退回补助资金专户，见 2 月凭证")
+        #expect(try app.compliance.check(studio: "S1").hasViolations, "an explanation alone does not clear a violation")
+        try LedgerApp(store: app.store, clock: T.clock, user: "王主管").compliance.note(finding: key, action: .reject, text: "未见退款凭证")
+        #expect(try app.compliance.check(studio: "S1").hasViolations)
+        try app.compliance.note(finding: key, action: .explain, text: "退款凭证见 2026-02 记-0001")
+        try LedgerApp(store: app.store, clock: T.clock, user: "王主管").compliance.note(finding: key, action: .accept, text: "已核对")
+        #expect(try !app.compliance.check(studio: "S1").hasViolations)
     }
 }
 
@@ -159,14 +159,14 @@ struct BlockDuplicateInvoiceTests {
         func purchase(_ studio: String) -> String {
             #"{"studio":"\#(studio)","date":"2026-01-06","preparer":"李会计","attachments":1,"lines":[{"memo":"材料","account":"500105","fund":"enterprise","side":"debit","amount":"300","invoiceNumber":"26512000004177864031"},{"memo":"材料","account":"100201","fund":"enterprise","side":"credit","amount":"300"}]}"#
         }
-        _ = try app.postVouchers(json: Data(purchase("S1").utf8), file: "a.json")
+        _ = try app.books.postVouchers(json: Data(purchase("S1").utf8), file: "a.json")
         do {
-            _ = try app.postVouchers(json: Data(purchase("S2").utf8), file: "b.json")
+            _ = try app.books.postVouchers(json: Data(purchase("S2").utf8), file: "b.json")
             Issue.record("the second use of the invoice must be refused")
         } catch let error as LocatedRejection {
             #expect(error.rejection.code == .postingBlocked)
             #expect(error.rejection.message.contains("EVD-001"))
         }
-        #expect(try app.journal(studio: "S2").isEmpty)
+        #expect(try app.books.journal(studio: "S2").isEmpty)
     }
 }

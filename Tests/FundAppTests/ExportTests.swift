@@ -28,7 +28,7 @@ struct ExportTests {
         deinit { try? FileManager.default.removeItem(at: directory) }
 
         func snapshot(_ studio: String) throws -> BooksSnapshot {
-            try app.booksSnapshot(studio: studio, asOf: TestLedger.date("2026-11-20"))
+            try app.statements.booksSnapshot(studio: studio, asOf: TestLedger.date("2026-11-20"))
         }
     }
 

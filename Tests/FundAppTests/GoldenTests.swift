@@ -56,7 +56,7 @@ struct GoldenTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-golden-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let demo = try Demo.build(in: directory)
-        let built = try demo.app.buildReport(ReportRequest(kind: .fundStatement, studio: demo.studios[0]))
+        let built = try demo.app.statements.buildReport(ReportRequest(kind: .fundStatement, studio: demo.studios[0]))
         let utf8 = try LedgerApp.render(built, format: .csv)
         #expect(Array(utf8.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let gb = try LedgerApp.render(built, format: .csv, encoding: .gb18030)

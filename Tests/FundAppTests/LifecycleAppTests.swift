@@ -1,4 +1,4 @@
-import FundApp
+@testable import FundApp
 import FundCore
 import FundFixtures
 import FundStore
@@ -45,27 +45,27 @@ struct LifecycleAppTests {
             step(.publicNotice, "2025-12-01"), step(.recognized, "2025-12-15"), step(.underConstruction, "2025-12-20"),
             step(.acceptance, "2027-12-20"), step(.rectification, "2027-12-25", deadline: "2028-06-25", score: 5_800),
         ] {
-            #expect(try app.advance(studio: "S1", transition: next).isEmpty)
+            #expect(try app.lifecycle.advance(studio: "S1", transition: next).isEmpty)
         }
-        #expect(try app.deadlines(asOf: day("2028-06-01")).map(\.kind) == [.rectificationDue])
-        try app.advance(studio: "S1", transition: step(.reinspection, "2028-06-20"))
-        let clawback = try app.advance(studio: "S1", transition: step(.revoked, "2028-06-30", ground: .failedReinspection, score: 5_500))
+        #expect(try app.lifecycle.deadlines(asOf: day("2028-06-01")).map(\.kind) == [.rectificationDue])
+        try app.lifecycle.advance(studio: "S1", transition: step(.reinspection, "2028-06-20"))
+        let clawback = try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2028-06-30", ground: .failedReinspection, score: 5_500))
         #expect(clawback.count == 1)
         let lines = clawback[0].draft.lines
         #expect(lines.map(\.account) == ["300101", "230701"])
         #expect(lines.map(\.side) == [.debit, .credit])
         #expect(lines.allSatisfy { $0.fund == .subsidy && $0.amount == Money(fen: 3_000_000) })
-        var status = try app.status(studio: "S1")
+        var status = try app.lifecycle.status(studio: "S1")
         #expect(status.state == .revoked)
         #expect(status.refundOwedFen == Money(fen: 3_000_000))
         #expect(try subsidyBalance(app, "230701") == Money(fen: -3_000_000))
-        #expect(try app.verify().isClean)
+        #expect(try app.admin.verify().isClean)
         #expect(try app.store.acceptanceScores(studio: "S1").map(\.score.hundredths) == [5_800, 5_500])
 
         // Not before the clawback, and not while the host unit's money is not in the books.
-        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2028-06-29"), amount: nil) })?.code == .repaymentDateInvalid)
-        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2029-01-01"), amount: nil) })?.code == .repaymentDateInvalid)
-        let unfunded = #expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2028-07-05"), amount: nil) }
+        #expect((#expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2028-06-29"), amount: nil) })?.code == .repaymentDateInvalid)
+        #expect((#expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2029-01-01"), amount: nil) })?.code == .repaymentDateInvalid)
+        let unfunded = #expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2028-07-05"), amount: nil) }
         #expect(unfunded?.code == .shortfallNotFunded && unfunded?.field == "shortfall-fund")
         #expect(unfunded?.message.contains("差额 20000.00 元") == true)
         // The host unit pays 20,000 of its own into its basic account (自筹资金) on 07-01.
@@ -73,16 +73,16 @@ struct LifecycleAppTests {
             [TestLedger.simple(date: "2028-07-03", debit: "100202", credit: "400103", fund: .selfRaised, fen: 2_000_000, memo: "依托单位拨入自筹资金补足应退款")],
             stamp: Stamp(user: "测试员", at: "2028-07-03T01:00:00Z", today: day("2028-07-03")))
         // Balances are read as of the repayment day: on 07-02 the money had not arrived.
-        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2028-07-02"), amount: nil) })?.code == .shortfallNotFunded)
+        #expect((#expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2028-07-02"), amount: nil) })?.code == .shortfallNotFunded)
 
         // 10,000 from the subsidy account, the other 20,000 borne by the host unit's self-raised money.
-        let repaid = try app.repay(studio: "S1", date: day("2028-07-05"), amount: nil)
+        let repaid = try app.lifecycle.repay(studio: "S1", date: day("2028-07-05"), amount: nil)
         let repayLines = repaid[0].draft.lines
         #expect(repayLines.map(\.account) == ["230701", "100201", "300101", "300101", "100202"])
         #expect(repayLines.map(\.fund) == [.subsidy, .subsidy, .subsidy, .selfRaised, .selfRaised])
         #expect(repayLines.map(\.side) == [.debit, .credit, .credit, .debit, .credit])
         #expect(repayLines.map(\.amount.fen) == [3_000_000, 1_000_000, 2_000_000, 2_000_000, 2_000_000])
-        status = try app.status(studio: "S1")
+        status = try app.lifecycle.status(studio: "S1")
         #expect(status.refundOwedFen == .zero)
         #expect(try subsidyBalance(app, "230701") == .zero)
         #expect(try subsidyBalance(app, "100201") == .zero)
@@ -98,15 +98,15 @@ struct LifecycleAppTests {
             #expect(!bank.isNegative, "\(fund.rawValue) bank \(bank.plainString)")
             #expect(clearing.isZero, "\(fund.rawValue) 1901 \(clearing.plainString)")
         }
-        let findings = try app.check(studio: "S1", asOf: day("2028-07-31")).findings
+        let findings = try app.compliance.check(studio: "S1", asOf: day("2028-07-31")).findings
         #expect(!findings.contains { $0.rule == "FND-001" }, "\(findings.filter { $0.rule == "FND-001" }.map(\.message))")
         #expect(!findings.contains { $0.category == .fundDiversion })
-        #expect(try app.verify().isClean)
-        for section in try app.trialBalance(studio: "S1").sections {
+        #expect(try app.admin.verify().isClean)
+        for section in try app.books.trialBalance(studio: "S1").sections {
             #expect(section.totals.isBalanced, "\(section.fund?.rawValue ?? "all") book balances")
         }
-        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2028-07-06"), amount: nil) })?.code == .nothingOwed)
-        let logged = try app.log(studio: "S1").map(\.action)
+        #expect((#expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2028-07-06"), amount: nil) })?.code == .nothingOwed)
+        let logged = try app.admin.log(studio: "S1").map(\.action)
         #expect(logged.filter { $0 == "studio.advance" }.count == 10)
         #expect(logged.filter { $0 == "studio.repay" }.count == 1)
         #expect(logged.contains("voucher.clawback") && logged.contains("studio.repay"))
@@ -125,25 +125,25 @@ struct LifecycleAppTests {
         let before = try app.store.vouchers(studio: "S1").count
         do {
             // 2026-03-07 is a Saturday: the clawback voucher dated that day raises JE-001.
-            _ = try app.advance(studio: "S1", transition: step(.revoked, "2026-03-07", ground: .fraud))
+            _ = try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-07", ground: .fraud))
             Issue.record("the blocked clawback is refused")
         } catch let error as Rejection {
             #expect(error.code == .postingBlocked, "\(error)")
         }
         #expect(try app.store.vouchers(studio: "S1").count == before)
-        #expect(try app.status(studio: "S1").state != .revoked)
+        #expect(try app.lifecycle.status(studio: "S1").state != .revoked)
         #expect(try app.store.lifecycleHistory(studio: "S1").isEmpty)
         // On a working day the same revocation goes through.
-        #expect(try app.advance(studio: "S1", transition: step(.revoked, "2026-03-09", ground: .fraud)).count == 1)
+        #expect(try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-09", ground: .fraud)).count == 1)
     }
 
     @Test func aLegacyStudioWithNoHistoryCanBeRevokedWithItsClawback() throws {
         let app = try studioWithBooks()
         #expect(try app.store.lifecycleHistory(studio: "S1").isEmpty)
-        let clawback = try app.advance(studio: "S1", transition: step(.revoked, "2026-03-01", ground: .fraud))
+        let clawback = try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-01", ground: .fraud))
         #expect(clawback.count == 1)
-        #expect(try app.status(studio: "S1").state == .revoked)
-        #expect(try app.status(studio: "S1").refundOwedFen == Money(fen: 3_000_000))
+        #expect(try app.lifecycle.status(studio: "S1").state == .revoked)
+        #expect(try app.lifecycle.status(studio: "S1").refundOwedFen == Money(fen: 3_000_000))
     }
 
     @Test func anOpenSubsidyReceivableIsNotClawedBackButWrittenOff() throws {
@@ -154,45 +154,45 @@ struct LifecycleAppTests {
                 TestLedger.simple(date: "2025-12-15", debit: "121802", credit: "400101", fen: 3_000_000, memo: "应收市级补助资金"),
                 TestLedger.simple(date: "2025-12-30", debit: "100201", credit: "121802", fen: 1_200_000, memo: "收到补助资金"),
             ], stamp: Stamp(user: "测试员", at: "2026-01-10T01:00:00Z", today: day("2026-01-10")))
-        let clawback = try app.advance(studio: "S1", transition: step(.revoked, "2026-03-01", ground: .fraud))
+        let clawback = try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-01", ground: .fraud))
         let lines = clawback[0].draft.lines
         #expect(lines.map(\.account) == ["300101", "230701", "400101", "121802"])
         #expect(lines.map(\.amount.fen) == [1_200_000, 1_200_000, 1_800_000, 1_800_000])
-        #expect(try app.status(studio: "S1").refundOwedFen == Money(fen: 1_200_000))
+        #expect(try app.lifecycle.status(studio: "S1").refundOwedFen == Money(fen: 1_200_000))
         #expect(try subsidyBalance(app, "121802") == .zero)
         #expect(try subsidyBalance(app, "400101") == Money(fen: -1_200_000))
-        _ = try app.repay(studio: "S1", date: day("2026-03-05"), amount: nil)
-        #expect(try subsidyBalance(app, "100201") == .zero && app.status(studio: "S1").refundOwedFen == .zero)
-        #expect(try app.verify().isClean)
+        _ = try app.lifecycle.repay(studio: "S1", date: day("2026-03-05"), amount: nil)
+        #expect(try subsidyBalance(app, "100201") == .zero && app.lifecycle.status(studio: "S1").refundOwedFen == .zero)
+        #expect(try app.admin.verify().isClean)
     }
 
     @Test func aClawbackInAClosedMonthIsPostedInTheFirstOpenOne() throws {
         let app = try studioWithBooks()
-        try app.advance(studio: "S1", transition: step(.recognized, "2025-12-15"))
-        for month in ["2025-12", "2026-01", "2026-02", "2026-03"] { try app.closePeriod(try Period.parse(month), studio: "S1") }
-        let clawback = try app.advance(studio: "S1", transition: step(.revoked, "2026-03-10", ground: .fraud))
+        try app.lifecycle.advance(studio: "S1", transition: step(.recognized, "2025-12-15"))
+        for month in ["2025-12", "2026-01", "2026-02", "2026-03"] { try app.books.closePeriod(try Period.parse(month), studio: "S1") }
+        let clawback = try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-10", ground: .fraud))
         #expect(clawback.map(\.draft.date) == [day("2026-04-01")])
         #expect(try app.store.lifecycleHistory(studio: "S1").last?.date == day("2026-03-10"))
-        #expect(try app.status(studio: "S1").refundOwedFen == Money(fen: 3_000_000))
+        #expect(try app.lifecycle.status(studio: "S1").refundOwedFen == Money(fen: 3_000_000))
         // Read as of 03-20 nothing is owed yet: the clawback is dated 04-01.
-        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2026-03-20"), amount: nil) })?.code == .nothingOwed)
-        #expect(try app.verify().isClean)
+        #expect((#expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2026-03-20"), amount: nil) })?.code == .nothingOwed)
+        #expect(try app.admin.verify().isClean)
     }
 
     @Test func noStepOrRepaymentAfterToday() throws {
         let app = try studioWithBooks(clock: TestLedger.clock)  // today 2026-11-20
         let error = #expect(throws: Rejection.self) {
-            try app.advance(studio: "S1", transition: step(.revoked, "2026-11-21", ground: .fraud))
+            try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-11-21", ground: .fraud))
         }
         #expect(error?.code == .lifecycleDateOrder && error?.message.contains("晚于今天") == true)
         #expect(try app.store.lifecycleHistory(studio: "S1").isEmpty)
         #expect(try app.store.vouchers(studio: "S1").count == 2)
-        try app.advance(studio: "S1", transition: step(.revoked, "2026-11-20", ground: .fraud))
-        #expect((#expect(throws: Rejection.self) { try app.repay(studio: "S1", date: day("2026-11-21"), amount: nil) })?.code == .repaymentDateInvalid)
+        try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-11-20", ground: .fraud))
+        #expect((#expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2026-11-21"), amount: nil) })?.code == .repaymentDateInvalid)
     }
 
     func reportText(_ app: LedgerApp, asOf: String) throws -> (owed: Money, text: String) {
-        let built = try app.evaluation(studio: "S1", asOf: day(asOf))
+        let built = try app.lifecycle.evaluation(studio: "S1", asOf: day(asOf))
         let text = built.report.sections.flatMap(\.blocks).compactMap { block -> String? in
             if case .paragraph(let text) = block { return text }
             return nil
@@ -202,7 +202,7 @@ struct LifecycleAppTests {
 
     @Test func theEvaluationReadsWhatWasOwedAsOfItsDayAndCitesTheRightArticle() throws {
         let app = try studioWithBooks()
-        try app.advance(studio: "S1", transition: step(.revoked, "2026-03-02", ground: .fraud))
+        try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-02", ground: .fraud))
         let before = try reportText(app, asOf: "2026-02-27")
         #expect(before.owed == .zero && !before.text.contains("应退补助资金"))
         let after = try reportText(app, asOf: "2026-03-10")
@@ -210,52 +210,52 @@ struct LifecycleAppTests {
         #expect(after.text.contains("按第十条规定应追回全部补助资金") && !after.text.contains("第十四条规定应追回"))
 
         let other = try studioWithBooks()
-        try other.advance(studio: "S1", transition: step(.revoked, "2026-03-02", ground: .leaderLeft))
+        try other.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-02", ground: .leaderLeft))
         let noClawback = try reportText(other, asOf: "2026-03-10")
         #expect(noClawback.text.contains("该撤销事由不涉及追回补助资金") && !noClawback.text.contains("已全部退回"))
     }
 
     @Test func illegalStepsChangeNothing() throws {
         let app = try studioWithBooks()
-        try app.advance(studio: "S1", transition: step(.recognized, "2025-12-15"))
-        let before = try app.log().count
-        let error = #expect(throws: Rejection.self) { try app.advance(studio: "S1", transition: step(.accepted, "2026-01-01")) }
+        try app.lifecycle.advance(studio: "S1", transition: step(.recognized, "2025-12-15"))
+        let before = try app.admin.log().count
+        let error = #expect(throws: Rejection.self) { try app.lifecycle.advance(studio: "S1", transition: step(.accepted, "2026-01-01")) }
         #expect(error?.code == .transitionIllegal)
-        #expect(try app.log().count == before)
+        #expect(try app.admin.log().count == before)
         #expect(try app.store.lifecycleHistory(studio: "S1").count == 1)
     }
 
     @Test func revocationWithoutClawbackGroundPostsNothing() throws {
         let app = try studioWithBooks()
-        try app.advance(studio: "S1", transition: step(.recognized, "2025-12-15"))
-        #expect(try app.advance(studio: "S1", transition: step(.revoked, "2026-03-01", ground: .leaderLeft)).isEmpty)
-        #expect(try app.status(studio: "S1").refundOwedFen == .zero)
+        try app.lifecycle.advance(studio: "S1", transition: step(.recognized, "2025-12-15"))
+        #expect(try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-01", ground: .leaderLeft)).isEmpty)
+        #expect(try app.lifecycle.status(studio: "S1").refundOwedFen == .zero)
         #expect((#expect(throws: Rejection.self) {
-            try app.notice(.warning, studio: "S1", date: day("2026-03-02"), by: "市人社局", note: "")
+            try app.lifecycle.notice(.warning, studio: "S1", date: day("2026-03-02"), by: "市人社局", note: "")
         })?.code == .noticeNotAllowed)
     }
 
     @Test func changesAndTheirDeadlines() throws {
         let app = try TestLedger.app()
-        let change = try app.recordChange(studio: "S1", kind: .leader, date: day("2026-01-31"), detail: "领办人退休，由李师傅接替")
+        let change = try app.lifecycle.recordChange(studio: "S1", kind: .leader, date: day("2026-01-31"), detail: "领办人退休，由李师傅接替")
         #expect(change.reportDue == day("2026-03-02"))
-        #expect(try app.deadlines(asOf: day("2026-03-05")).map(\.overdue) == [true])
-        _ = try app.recordChangeReported(studio: "S1", id: change.id, date: day("2026-02-20"), note: "")
+        #expect(try app.lifecycle.deadlines(asOf: day("2026-03-05")).map(\.overdue) == [true])
+        _ = try app.lifecycle.recordChangeReported(studio: "S1", id: change.id, date: day("2026-02-20"), note: "")
         // Due 2026-03-22, a Sunday: listed on Monday 03-23 (民法典 第二百零三条).
-        #expect(try app.deadlines(asOf: day("2026-03-05")).map(\.date) == [day("2026-03-23")])
-        _ = try app.recordChangeDecided(studio: "S1", id: change.id, date: day("2026-03-10"), note: "同意变更领办人")
-        #expect(try app.deadlines(asOf: day("2026-03-05")).isEmpty)
+        #expect(try app.lifecycle.deadlines(asOf: day("2026-03-05")).map(\.date) == [day("2026-03-23")])
+        _ = try app.lifecycle.recordChangeDecided(studio: "S1", id: change.id, date: day("2026-03-10"), note: "同意变更领办人")
+        #expect(try app.lifecycle.deadlines(asOf: day("2026-03-05")).isEmpty)
         #expect((#expect(throws: Rejection.self) {
-            try app.recordChangeDecided(studio: "S1", id: change.id, date: day("2026-03-11"), note: "")
+            try app.lifecycle.recordChangeDecided(studio: "S1", id: change.id, date: day("2026-03-11"), note: "")
         })?.code == .changeUnknown)
     }
 
     @Test func activityImportIsAllOrNothingWithLocatedErrors() throws {
         let app = try TestLedger.app()
         let good = "日期,类型,名称,数量,金额,是否达成,证明材料\n2026-03-01,培训,数控车床操作培训,25,,,签到表.pdf\n2026-03-05,带徒,徒弟甲,1,,是,\n"
-        #expect(try app.importActivities(csv: Data(good.utf8), file: "a.csv", studio: "S1").count == 2)
+        #expect(try app.lifecycle.importActivities(csv: Data(good.utf8), file: "a.csv", studio: "S1").count == 2)
         let bad = "日期,类型,名称,数量,金额,是否达成\n2026-04-01,培训,培训,x,,\n2026-04-31,培训,培训,1,,\n2026-04-02,跳舞,舞会,1,,\n2026-04-03,带徒,徒弟乙,1,,也许\n2026-04-04,培训,好培训,3,,\n"
-        let error = #expect(throws: RejectionList.self) { try app.importActivities(csv: Data(bad.utf8), file: "b.csv", studio: "S1") }
+        let error = #expect(throws: RejectionList.self) { try app.lifecycle.importActivities(csv: Data(bad.utf8), file: "b.csv", studio: "S1") }
         #expect(error?.items.map(\.line) == [2, 3, 4, 5])
         #expect(error?.items.map(\.rejection.field) == ["数量", "日期", "类型", "是否达成"])
         #expect(try app.store.activities(studio: "S1").count == 2)
@@ -267,8 +267,8 @@ struct LifecycleAppTests {
     @Test func duplicateActivitiesAreRejectedWithinAFileAndAgainstTheRecord() throws {
         let app = try TestLedger.app()
         let good = "日期,类型,名称,数量,金额,是否达成,证明材料\n2026-03-01,培训,数控车床操作培训,25,,,签到表.pdf\n2026-03-05,带徒,徒弟甲,1,,是,\n"
-        #expect(try app.importActivities(csv: Data(good.utf8), file: "a.csv", studio: "S1").count == 2)
-        let again = #expect(throws: RejectionList.self) { try app.importActivities(csv: Data(good.utf8), file: "a2.csv", studio: "S1") }
+        #expect(try app.lifecycle.importActivities(csv: Data(good.utf8), file: "a.csv", studio: "S1").count == 2)
+        let again = #expect(throws: RejectionList.self) { try app.lifecycle.importActivities(csv: Data(good.utf8), file: "a2.csv", studio: "S1") }
         #expect(again?.items.map(\.file) == ["a2.csv", "a2.csv"])
         #expect(again?.items.map(\.line) == [2, 3])
         #expect(again?.items.map(\.rejection.code) == [.activityDuplicate, .activityDuplicate])
@@ -276,14 +276,14 @@ struct LifecycleAppTests {
         #expect(again?.items.first?.rejection.message.contains("活动 2026-03-01 培训“数控车床操作培训” 已登记") == true)
         // Twice in one file (the same title on another day, or another kind, is another activity).
         let twice = "日期,类型,名称,数量\n2026-04-01,培训,钳工培训,10\n2026-04-02,培训,钳工培训,12\n2026-04-01,交流,钳工培训,2\n2026-04-01,培训,钳工培训,10\n"
-        let within = #expect(throws: RejectionList.self) { try app.importActivities(csv: Data(twice.utf8), file: "b.csv", studio: "S1") }
+        let within = #expect(throws: RejectionList.self) { try app.lifecycle.importActivities(csv: Data(twice.utf8), file: "b.csv", studio: "S1") }
         #expect(within?.items.map(\.line) == [5])
         #expect(within?.items.first?.rejection.code == .activityDuplicate)
         #expect(within?.items.first?.rejection.message.contains("与第 2 行重复") == true)
         #expect(try app.store.activities(studio: "S1").count == 2)
         // One at a time (activity add), and the store itself, refuse it too.
         let duplicate = try Activity(studio: "S1", date: day("2026-03-05"), kind: .apprentice, title: "徒弟甲")
-        #expect((#expect(throws: Rejection.self) { try app.addActivity(duplicate) })?.code == .activityDuplicate)
+        #expect((#expect(throws: Rejection.self) { try app.lifecycle.addActivity(duplicate) })?.code == .activityDuplicate)
         let fresh = try Activity(studio: "S1", date: day("2026-03-06"), kind: .apprentice, title: "徒弟乙")
         #expect((#expect(throws: Rejection.self) {
             try app.store.addActivities([fresh, fresh], source: "测试", stamp: Stamp(user: "测试员", at: "2026-03-06T01:00:00Z", today: day("2026-03-06")))
@@ -299,9 +299,9 @@ struct DemoLifecycleTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let demo = try Demo.build(in: directory)
         // Accepted in 2026, before the demo's today (2026-11-20): no step is dated after today.
-        #expect(try demo.app.status(studio: "ZY2024-001").state == .accepted)
-        #expect(try demo.app.status(studio: "ZY2025-003").state == .underConstruction)
-        let revoked = try demo.app.status(studio: "ZY2025-002")
+        #expect(try demo.app.lifecycle.status(studio: "ZY2024-001").state == .accepted)
+        #expect(try demo.app.lifecycle.status(studio: "ZY2025-003").state == .underConstruction)
+        let revoked = try demo.app.lifecycle.status(studio: "ZY2025-002")
         #expect(revoked.state == .revoked && revoked.refundOwedFen == Money(fen: 3_000_000))
         #expect(try demo.app.store.acceptanceScores(studio: "ZY2024-001").map(\.score) == [Score(hundredths: 9_250)])
         for studio in demo.studios {
@@ -309,9 +309,9 @@ struct DemoLifecycleTests {
         }
         let written = try Demo.writeEvaluations(demo, into: directory.appendingPathComponent("evaluation"))
         #expect(written.count == 10)
-        #expect(try demo.app.evaluation(studio: "ZY2024-001", asOf: TestLedger.date("2026-09-21")).value.grade == .excellent)
-        let findings = try demo.app.check(studio: "ZY2024-001", asOf: TestLedger.date("2026-11-20")).findings
+        #expect(try demo.app.lifecycle.evaluation(studio: "ZY2024-001", asOf: TestLedger.date("2026-09-21")).value.grade == .excellent)
+        let findings = try demo.app.compliance.check(studio: "ZY2024-001", asOf: TestLedger.date("2026-11-20")).findings
         #expect(findings.filter { $0.severity == .violation }.isEmpty, "\(findings.map(\.message))")
-        #expect(try demo.app.verify().isClean)
+        #expect(try demo.app.admin.verify().isClean)
     }
 }

@@ -16,7 +16,7 @@ struct StatementClientTests {
         var statements: [(BuiltStatement, URL, URL)] = []
         for studio in demo.studios {
             for kind in ReportKind.allCases {
-                let built = try demo.app.buildReport(ReportRequest(kind: kind, studio: studio))
+                let built = try demo.app.statements.buildReport(ReportRequest(kind: kind, studio: studio))
                 let xlsx = directory.appendingPathComponent("\(built.document.fileStem).xlsx")
                 let pdf = directory.appendingPathComponent("\(built.document.fileStem).pdf")
                 try LedgerApp.render(built, format: .xlsx).write(to: xlsx)

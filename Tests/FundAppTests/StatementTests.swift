@@ -1,4 +1,4 @@
-import FundApp
+@testable import FundApp
 import FundCore
 import FundExchange
 import FundReports
@@ -23,12 +23,12 @@ struct StatementTests {
                 TestLedger.simple(date: "2026-01-20", debit: "500107", credit: "100201", fund: .subsidy, fen: 100_000, memo: "发放工资"),
                 TestLedger.simple(date: "2026-02-05", debit: "500106", credit: "100201", fund: .enterprise, fen: 50_000, memo: "赴成都交流差旅"),
             ], stamp: Stamp(user: "测试员", at: "2026-11-20T01:00:00Z", today: TestLedger.date("2026-11-20")))
-        _ = try app.reverse(
+        _ = try app.books.reverse(
             VoucherRef(studio: "S1", period: try Period.parse("2026-01"), voucherClass: .ji, number: 2),
             date: TestLedger.date("2026-03-02"), reason: "工资不得列支补助资金", correction: nil)
-        _ = try app.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_000_000), reason: "初始计划")
-        _ = try app.setBudget(studio: "S1", fund: .subsidy, category: .rnd, amount: Money(fen: 1_000_000), reason: "初始计划")
-        _ = try app.setBudget(studio: "S1", fund: .enterprise, category: .travel, amount: Money(fen: 40_000), reason: "初始计划")
+        _ = try app.statements.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_000_000), reason: "初始计划")
+        _ = try app.statements.setBudget(studio: "S1", fund: .subsidy, category: .rnd, amount: Money(fen: 1_000_000), reason: "初始计划")
+        _ = try app.statements.setBudget(studio: "S1", fund: .enterprise, category: .travel, amount: Money(fen: 40_000), reason: "初始计划")
         return app
     }
 
@@ -39,7 +39,7 @@ struct StatementTests {
     @Test("专项资金收支情况表: received, spent by line against budget, rates, reversal netted")
     func fundStatement() throws {
         let app = try Self.books()
-        let built = try app.buildReport(ReportRequest(kind: .fundStatement, studio: "S1"))
+        let built = try app.statements.buildReport(ReportRequest(kind: .fundStatement, studio: "S1"))
         let value = try Self.decode(FundStatement.self, built)
         let subsidy = try #require(value.funds.first { $0.fund == .subsidy })
         #expect(subsidy.plannedFen == Money(fen: 3_000_000))
@@ -74,7 +74,7 @@ struct StatementTests {
     @Test("科目余额表: split columns, leaf totals as formulas over the leaf rows, balanced")
     func trialBalance() throws {
         let app = try Self.books()
-        let built = try app.buildReport(ReportRequest(kind: .trialBalance, studio: "S1", fund: .subsidy))
+        let built = try app.statements.buildReport(ReportRequest(kind: .trialBalance, studio: "S1", fund: .subsidy))
         let value = try Self.decode(TrialBalanceStatement.self, built)
         let section = try #require(value.sections.first)
         #expect(value.sections.count == 1 && section.fund == .subsidy && section.balanced)
@@ -104,7 +104,7 @@ struct StatementTests {
     func ledgers() throws {
         let app = try Self.books()
         let general = try Self.decode(
-            GeneralLedgerStatement.self, try app.buildReport(ReportRequest(kind: .generalLedger, studio: "S1", fund: .subsidy)))
+            GeneralLedgerStatement.self, try app.statements.buildReport(ReportRequest(kind: .generalLedger, studio: "S1", fund: .subsidy)))
         let bank = try #require(general.accounts.first { $0.code == "1002" })
         #expect(bank.months.map(\.period.iso) == ["2025-12", "2026-01", "2026-03"])
         #expect(bank.months[1].yearDebitFen == .zero && bank.months[1].yearCreditFen == Money(fen: 1_300_000))  // new year restarts
@@ -115,7 +115,7 @@ struct StatementTests {
 
         let subsidiary = try Self.decode(
             SubsidiaryLedgerStatement.self,
-            try app.buildReport(ReportRequest(kind: .subsidiaryLedger, studio: "S1", fund: .subsidy, account: "100201")))
+            try app.statements.buildReport(ReportRequest(kind: .subsidiaryLedger, studio: "S1", fund: .subsidy, account: "100201")))
         let lines = try #require(subsidiary.accounts.first).lines
         #expect(lines.first?.kind == .opening)
         #expect(lines.filter { $0.kind == .entry }.map(\.balanceFen.fen) == [3_000_000, 1_800_000, 1_700_000, 1_800_000])
@@ -126,7 +126,7 @@ struct StatementTests {
     @Test("支出明细表 lists every spending line with eligibility; the red line is negative")
     func expenseDetail() throws {
         let app = try Self.books()
-        let value = try Self.decode(ExpenseDetail.self, try app.buildReport(ReportRequest(kind: .expenseDetail, studio: "S1")))
+        let value = try Self.decode(ExpenseDetail.self, try app.statements.buildReport(ReportRequest(kind: .expenseDetail, studio: "S1")))
         #expect(value.lines.count == 4)
         let red = try #require(value.lines.first { $0.amountFen.isNegative })
         #expect(red.amountFen == Money(fen: -100_000) && red.note.hasPrefix("冲销 2026-01 记-0002") && red.eligibility == .forbidden)
@@ -137,7 +137,7 @@ struct StatementTests {
     @Test("记账凭证 prints carry both totals and the reversal note")
     func voucherPrints() throws {
         let app = try Self.books()
-        let built = try app.buildReport(ReportRequest(kind: .vouchers, studio: "S1"))
+        let built = try app.statements.buildReport(ReportRequest(kind: .vouchers, studio: "S1"))
         let prints = built.document.sections.flatMap(\.blocks).compactMap { block -> VoucherPrint? in
             if case .voucher(let print) = block { return print }
             return nil
@@ -153,7 +153,7 @@ struct StatementTests {
     @Test("the spending chart runs over the whole window and stops at the as-of month")
     func spendingChart() throws {
         let app = try Self.books()
-        let built = try app.buildReport(ReportRequest(kind: .spendingChart, studio: "S1", asOf: TestLedger.date("2026-02-15")))
+        let built = try app.statements.buildReport(ReportRequest(kind: .spendingChart, studio: "S1", asOf: TestLedger.date("2026-02-15")))
         let value = try Self.decode(SpendingCurve.self, built)
         #expect(value.points.map(\.period.iso) == ["2025-12", "2026-01", "2026-02"])
         #expect(value.points[1].cumulativeFen["subsidy"] == Money(fen: 1_300_000))
@@ -173,11 +173,11 @@ struct StatementTests {
         _ = try app.store.post(
             [TestLedger.simple(date: "2026-04-10", debit: "500108", credit: "100201", fund: .subsidy, fen: 80_000, memo: "招待")],
             stamp: Stamp(user: "测试员", at: "2026-11-20T01:00:00Z", today: TestLedger.date("2026-11-20")))
-        let result = try app.check(studio: "S1", asOf: TestLedger.date("2026-11-20"))
+        let result = try app.compliance.check(studio: "S1", asOf: TestLedger.date("2026-11-20"))
         let entertainment = try #require(result.findings.first { $0.rule == "SUB-001" })
-        try app.note(finding: entertainment.key, action: .explain, text: "误记，将调整至自筹资金")
+        try app.compliance.note(finding: entertainment.key, action: .explain, text: "误记，将调整至自筹资金")
         let value = try Self.decode(
-            FindingsStatement.self, try app.buildReport(ReportRequest(kind: .findings, studio: "S1", asOf: TestLedger.date("2026-11-20"))))
+            FindingsStatement.self, try app.statements.buildReport(ReportRequest(kind: .findings, studio: "S1", asOf: TestLedger.date("2026-11-20"))))
         #expect(value.groups.first?.severity == .violation)
         #expect(value.groups.flatMap(\.findings).count == result.findings.count)
         let reviewed = value.groups.flatMap(\.findings).first { $0.key == entertainment.key }
@@ -189,18 +189,18 @@ struct StatementTests {
     @Test("budget revisions are kept and logged; an unchanged amount writes nothing")
     func budgets() throws {
         let app = try Self.books()
-        #expect(try app.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_000_000), reason: "") == 0)
-        #expect(try app.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_500_000), reason: "增购设备") == 1)
-        let current = try app.budget(studio: "S1")
+        #expect(try app.statements.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_000_000), reason: "") == 0)
+        #expect(try app.statements.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_500_000), reason: "增购设备") == 1)
+        let current = try app.statements.budget(studio: "S1")
         #expect(current.first { $0.fund == .subsidy && $0.category == .equipment }?.amount == Money(fen: 2_500_000))
-        let history = try app.budgetHistory(studio: "S1").filter { $0.line.category == .equipment }
+        let history = try app.statements.budgetHistory(studio: "S1").filter { $0.line.category == .equipment }
         #expect(history.map(\.revision) == [1, 2])
-        let log = try app.log(studio: "S1", action: "budget.set")
+        let log = try app.admin.log(studio: "S1", action: "budget.set")
         #expect(log.count == 4)
         #expect(log.last?.detail.contains("20000.00 → 25000.00") == true && log.last?.detail.contains("增购设备") == true)
         #expect(throws: (any Error).self) { try app.store.unsafeExecuteForTesting("UPDATE budget_revision SET amount_fen = 1") }
         #expect(throws: (any Error).self) { try app.store.unsafeExecuteForTesting("DELETE FROM budget_revision") }
-        #expect(try app.verify().isClean)
+        #expect(try app.admin.verify().isClean)
     }
 
     @Test("a bad budget CSV names file, line and column, and writes nothing")
@@ -208,7 +208,7 @@ struct StatementTests {
         let app = try TestLedger.app()
         let csv = "资金来源,支出类别,预算金额\n补助资金,培训设施设备,20000\n补助,茶水,100\n企业支持资金,差旅,-5\n补助资金,培训设施设备,1\n"
         do {
-            _ = try app.importBudget(csv: Data(csv.utf8), file: "plan.csv", studio: "S1", reason: "")
+            _ = try app.statements.importBudget(csv: Data(csv.utf8), file: "plan.csv", studio: "S1", reason: "")
             Issue.record("the import is rejected")
         } catch let error as RejectionList {
             #expect(error.items.map(\.line) == [3, 4, 5])
@@ -216,9 +216,9 @@ struct StatementTests {
             #expect(error.items.allSatisfy { $0.file == "plan.csv" })
             #expect(error.items[2].rejection.message.contains("第 2 行"))
         }
-        #expect(try app.budget(studio: "S1").isEmpty)
+        #expect(try app.statements.budget(studio: "S1").isEmpty)
         let good = "fund,category,amount\nsubsidy,equipment,\"20,000.00\"\n自筹,带徒传技培训,800\n"
-        #expect(try app.importBudget(csv: TextEncoding.encode(good, as: .gb18030), file: "plan.csv", studio: "S1", reason: "") == 2)
-        #expect(try app.budget(studio: "S1").map(\.amount.fen) == [2_000_000, 80_000])
+        #expect(try app.statements.importBudget(csv: TextEncoding.encode(good, as: .gb18030), file: "plan.csv", studio: "S1", reason: "") == 2)
+        #expect(try app.statements.budget(studio: "S1").map(\.amount.fen) == [2_000_000, 80_000])
     }
 }

@@ -1,4 +1,4 @@
-import FundApp
+@testable import FundApp
 import FundCore
 import FundStore
 import FundTestSupport
@@ -128,7 +128,7 @@ struct RandomLedgerTests {
         #expect(accepted > 1_000)
         #expect(rejected > 500)
         for studio in Self.studios {
-            let balance = try app.trialBalance(studio: studio)
+            let balance = try app.books.trialBalance(studio: studio)
             for section in balance.sections {
                 #expect(section.totals.isBalanced, "\(studio) \(section.fund?.rawValue ?? "combined") must balance")
             }

@@ -1,4 +1,4 @@
-import FundApp
+@testable import FundApp
 import FundCore
 import FundStore
 import FundTestSupport
@@ -72,7 +72,7 @@ struct StoreTests {
 
     @Test func redReversalMirrorsTheOriginalAndRestoresBalances() throws {
         try store.post([T.receipt(fund: .subsidy, fen: 3_000_000)], stamp: stamp())
-        let balanceBefore = try app.trialBalance(studio: "S1", to: Period(year: 2026, month: 1))
+        let balanceBefore = try app.books.trialBalance(studio: "S1", to: Period(year: 2026, month: 1))
         let wrong = try store.post([T.simple(date: "2026-01-08", debit: "500107", credit: "100201", fen: 500_000)], stamp: stamp())[0]
         let posted = try store.reverse(wrong.ref, date: T.date("2026-01-20"), reason: "误记工资", correction: nil, stamp: stamp())
         #expect(posted.count == 1)
@@ -82,11 +82,11 @@ struct StoreTests {
         #expect(red.draft.lines.map(\.amount.fen) == [-500_000, -500_000])
         #expect(red.draft.lines.map(\.side) == [.debit, .credit])
         #expect(red.draft.lines[0].memo == "注销 2026年1月8日 记-0001 号凭证")
-        let balanceAfter = try app.trialBalance(studio: "S1", to: Period(year: 2026, month: 1))
+        let balanceAfter = try app.books.trialBalance(studio: "S1", to: Period(year: 2026, month: 1))
         // Closing balances as if the wrong voucher never happened; turnover not inflated.
         let closing = { (tb: TrialBalance) in tb.sections.flatMap { $0.rows.map { "\($0.account)=\($0.closing.fen)" } } }
         #expect(closing(balanceAfter) == closing(balanceBefore))
-        let january = try app.trialBalance(studio: "S1", fund: .subsidy, from: Period(year: 2026, month: 1), to: Period(year: 2026, month: 1))
+        let january = try app.books.trialBalance(studio: "S1", fund: .subsidy, from: Period(year: 2026, month: 1), to: Period(year: 2026, month: 1))
         #expect(january.sections[0].totals.debit == .zero)
         #expect(try store.verify().isClean)
     }
@@ -119,7 +119,7 @@ struct StoreTests {
         #expect(posted.map(\.kind) == [.reversal(of: original.ref), .correction(of: original.ref)])
         #expect(posted[1].draft.sourceRef == "订正 2026年1月8日 记-0001 号凭证")
         #expect(try store.followUps(of: original.ref).count == 2)
-        let subsidy = try app.trialBalance(studio: "S1", fund: .subsidy).sections[0]
+        let subsidy = try app.books.trialBalance(studio: "S1", fund: .subsidy).sections[0]
         #expect(subsidy.rows.first { $0.account == "500102" } == nil || subsidy.rows.first { $0.account == "500102" }!.closing == .zero)
     }
 

@@ -1,4 +1,4 @@
-import FundApp
+@testable import FundApp
 import FundCore
 import FundStore
 import FundTestSupport
@@ -18,7 +18,7 @@ struct TamperTests {
                 T.simple(date: "2026-01-08", debit: "500101", credit: "100201", fen: 1_200_000),
                 T.simple(date: "2026-01-09", debit: "500102", credit: "100201", fen: 300_000),
             ], stamp: stamp)
-        #expect(try app.verify().isClean)
+        #expect(try app.admin.verify().isClean)
     }
 
     func dropGuards(_ table: String) throws {
@@ -30,7 +30,7 @@ struct TamperTests {
         try dropGuards("posting")
         try app.store.unsafeExecuteForTesting(
             "UPDATE posting SET amount_fen = 1100000 WHERE voucher_id = (SELECT id FROM voucher WHERE period = 202601 AND number = 1) AND line_no = 1")
-        let report = try app.verify()
+        let report = try app.admin.verify()
         let codes = Set(report.problems.map(\.code))
         #expect(codes.contains(.hashMismatch))
         #expect(codes.contains(.invariantBroken))
@@ -45,7 +45,7 @@ struct TamperTests {
         try dropGuards("posting")
         try app.store.unsafeExecuteForTesting(
             "UPDATE posting SET account = '500107' WHERE voucher_id = (SELECT id FROM voucher WHERE period = 202601 AND number = 2) AND line_no = 1")
-        let report = try app.verify()
+        let report = try app.admin.verify()
         #expect(report.problems.contains { $0.code == .hashMismatch && $0.voucher == "2026-01 记-2" })
     }
 
@@ -55,21 +55,21 @@ struct TamperTests {
         try app.store.unsafeExecuteForTesting(
             "DELETE FROM posting WHERE voucher_id = (SELECT id FROM voucher WHERE period = 202601 AND number = 1)")
         try app.store.unsafeExecuteForTesting("DELETE FROM voucher WHERE period = 202601 AND number = 1")
-        let codes = Set(try app.verify().problems.map(\.code))
+        let codes = Set(try app.admin.verify().problems.map(\.code))
         #expect(codes.isSuperset(of: [.sequenceGap, .chainBroken, .numberingGap, .balanceMismatch]))
     }
 
     @Test func editedLogEntryIsNamed() throws {
         try dropGuards("op_log")
         try app.store.unsafeExecuteForTesting("UPDATE op_log SET user = '他人' WHERE seq = 2")
-        let problems = try app.verify().problems
+        let problems = try app.admin.verify().problems
         #expect(problems.map(\.code) == [.logChainBroken])
         #expect(problems[0].message.contains("第 2 条"))
     }
 
     @Test func editedMaterialisedBalanceIsNamed() throws {
         try app.store.unsafeExecuteForTesting("UPDATE month_balance SET debit_fen = debit_fen + 1 WHERE account = '500101'")
-        let problems = try app.verify().problems
+        let problems = try app.admin.verify().problems
         #expect(problems.count == 1)
         #expect(problems[0].code == .balanceMismatch)
         #expect(problems[0].message.contains("500101"))

@@ -1,4 +1,4 @@
-import FundApp
+@testable import FundApp
 import FundCore
 import FundStore
 import FundTestSupport
@@ -53,6 +53,6 @@ struct VoucherReadTests {
         #expect(try store.vouchers(studio: "S1", from: Period(year: 2027, month: 1)!, to: nil).isEmpty)
         #expect(try store.voucher(posted[3].ref) == posted[3])
         #expect(try store.followUps(of: wrong.ref) == followUps)
-        #expect(try app.verify().isClean)
+        #expect(try app.admin.verify().isClean)
     }
 }

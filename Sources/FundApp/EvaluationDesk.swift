@@ -12,13 +12,13 @@ public struct BuiltEvaluation: Sendable {
     public let json: Data
 }
 
-extension LedgerApp {
+extension LifecycleDesk {
     /// Scores one studio's performance as of a day (default today) from its books cut off at
     /// that day, its findings, activities, targets and lifecycle.
     public func evaluation(studio code: String, asOf: CalendarDate? = nil, indicators: URL? = nil) throws -> BuiltEvaluation {
-        let day = asOf ?? clock.today()
+        let day = app.cutoff(asOf)
         let set = try indicatorSet(file: indicators)
-        let snapshot = try booksSnapshot(studio: code, asOf: day)
+        let snapshot = try app.statements.booksSnapshot(studio: code, asOf: day)
         let studio = snapshot.studio
         let from = min(snapshot.vouchers.map(\.ref.period).min() ?? studio.recognized.period, studio.recognized.period)
         let header = ReportHeader(
@@ -26,7 +26,7 @@ extension LedgerApp {
             preparedOn: day)
         let turnovers = snapshot.turnovers
         let budget = try store.budget(studio: code)
-        let statement = try FundStatementReport.build(header, vouchers: snapshot.vouchers, turnovers: turnovers, budget: budget, policy: policy(for: studio)).value
+        let statement = try FundStatementReport.build(header, vouchers: snapshot.vouchers, turnovers: turnovers, budget: budget, policy: app.statements.policy(for: studio)).value
         var inWindow = Money.zero
         var spent = Money.zero
         for voucher in snapshot.vouchers {
@@ -45,11 +45,11 @@ extension LedgerApp {
         let input = EvaluationInput(
             header: header, asOf: day, indicators: set, targets: try store.targets(studio: code), activities: try store.activities(studio: code),
             statement: statement, subsidySpentInWindow: inWindow, subsidySpentTotal: spent,
-            findings: try check(studio: code, asOf: day).findings, chart: chart, state: Lifecycle.effective(history), history: history,
+            findings: try app.compliance.check(studio: code, asOf: day).findings, chart: chart, state: Lifecycle.effective(history), history: history,
             countyScores: try store.acceptanceScores(studio: code).filter { $0.date <= day }, refundOwed: status.refundOwedFen)
         let built = try EvaluationReport.build(input)
         return BuiltEvaluation(
-            value: built.value, selfEvaluation: built.selfEvaluation, report: built.report, json: try Self.reportJSON(built.value))
+            value: built.value, selfEvaluation: built.selfEvaluation, report: built.report, json: try LedgerApp.reportJSON(built.value))
     }
 
     /// Writes the evaluation package of one studio into `directory`: 绩效自评表 (XLSX, PDF),
@@ -63,7 +63,7 @@ extension LedgerApp {
         var written: [URL] = []
         for (statement, format) in [(selfTable, ReportFormat.xlsx), (selfTable, .pdf), (report, .pdf), (report, .html)] {
             let url = directory.appendingPathComponent("\(statement.document.fileStem).\(format.fileExtension)")
-            try Self.render(statement, format: format).write(to: url, options: .atomic)
+            try LedgerApp.render(statement, format: format).write(to: url, options: .atomic)
             written.append(url)
         }
         let json = directory.appendingPathComponent("evaluation.json")

@@ -4,7 +4,12 @@ import FundRules
 import FundStore
 import Foundation
 
-extension LedgerApp {
+/// Compliance: the rule catalogue over the books, findings and their review, and budgets.
+public struct ComplianceDesk: Desk {
+    let app: LedgerApp
+}
+
+extension ComplianceDesk {
     /// The shipped policy versions, or the one in `file` (default: the app's `policyFile`).
     public func policies(file: URL? = nil) throws -> [Policy] {
         let decoder = JSONDecoder()
@@ -26,7 +31,7 @@ extension LedgerApp {
     /// Runs the rule catalogue over one studio (or all), as of a date (default today): each
     /// studio under the policy version in force on its recognition date.
     public func check(studio: String?, asOf: CalendarDate? = nil, policyFile: URL? = nil) throws -> CheckResult {
-        let day = asOf ?? clock.today()
+        let day = app.cutoff(asOf)
         let policies = try self.policies(file: policyFile)
         let calendar = try holidayCalendar()
         let chart = try store.chart()
@@ -98,7 +103,7 @@ extension LedgerApp {
     }
 }
 
-extension LedgerApp {
+extension ComplianceDesk {
     /// Refuses drafts that would raise a finding in a category the studio's policy blocks. The
     /// drafts are checked as provisional vouchers beside the studio's books, before anything is
     /// written, so a blocked voucher never enters the append-only ledger.
@@ -135,19 +140,19 @@ extension LedgerApp {
     }
 }
 
-extension LedgerApp {
+extension ComplianceDesk {
     public enum FindingAction: String, Sendable { case explain, accept, reject }
 
     /// Attaches an explanation to a current finding, or records a reviewer's decision on it.
     public func note(finding key: String, action: FindingAction, text: String) throws {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 5 else {
-            throw Rejection(.voucherUnknown, field: "finding", "发现编号“\(key)”格式不对（形如 SUB-001/工作室/2026-04/记-3/1）")
+            throw Rejection(.findingKeyInvalid, field: "finding", "发现编号“\(key)”格式不对（形如 SUB-001/工作室/2026-04/记-3/1）")
         }
         let studio = String(parts[1])
         let current = try check(studio: studio).findings
         guard current.contains(where: { $0.key == key }) else {
-            throw Rejection(.voucherUnknown, field: "finding", "当前检查结果中没有发现 \(key)（可能已通过更正账簿消除）")
+            throw Rejection(.findingUnknown, field: "finding", "当前检查结果中没有发现 \(key)（可能已通过更正账簿消除）")
         }
         try store.addFindingNote(key: key, studio: studio, action: action.rawValue, text: text, stamp: stamp())
     }

@@ -67,7 +67,12 @@ public struct BuiltStatement: Sendable {
     public func json() throws -> Data { try LedgerApp.reportJSON(value) }
 }
 
-extension LedgerApp {
+/// Statements of the books: reports in every format, the data exports, budgets.
+public struct StatementsDesk: Desk {
+    let app: LedgerApp
+}
+
+extension StatementsDesk {
     /// Builds one report of one studio from the books. `books`, when given, are the studio's
     /// books already read and cut off at the request's as-of day (the audit package builds nine
     /// statements from one read).
@@ -79,7 +84,7 @@ extension LedgerApp {
         guard let hostUnit = try books?.hostUnit ?? store.hostUnits().first(where: { $0.creditCode == studio.hostUnit }) else {
             throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
         }
-        var (from, to) = try range(studio: studio.code, from: request.from, to: request.to)
+        var (from, to) = try app.books.range(studio: studio.code, from: request.from, to: request.to)
         // The books the report reads: as stored, or cut off at the as-of day.
         let allVouchers: [PostedVoucher]
         let allTurnovers: [MonthTurnover]
@@ -130,14 +135,14 @@ extension LedgerApp {
         case .vouchers:
             return try statement(dated: header.preparedOn, VoucherPrintReport.build(header, vouchers: vouchers))
         case .findings:
-            let result = try check(studio: studio.code, asOf: asOf)
+            let result = try app.compliance.check(studio: studio.code, asOf: asOf)
             let findings = result.findings.filter { request.fund == nil || $0.fund == nil || $0.fund == request.fund }
             return try statement(dated: header.preparedOn, FindingsReport.build(header, findings: findings, asOf: asOf, policy: policy(for: studio)))
         case .spendingChart:
             return try statement(dated: header.preparedOn, SpendingChartReport.build(
                 header, turnovers: allTurnovers, budget: store.budget(studio: studio.code), asOf: asOf))
         case .selfEvaluation, .evaluationReport:
-            let built = try evaluation(studio: studio.code, asOf: asOf)
+            let built = try app.lifecycle.evaluation(studio: studio.code, asOf: asOf)
             return BuiltStatement(document: request.kind == .selfEvaluation ? built.selfEvaluation : built.report, value: built.value)
         }
     }
@@ -162,22 +167,12 @@ extension LedgerApp {
     /// Builds and renders one report.
     public func renderReport(_ request: ReportRequest, format: ReportFormat, encoding: CSVEncoding = .utf8) throws -> Data {
         let built = try buildReport(request)
-        return try Self.render(built, format: format, encoding: encoding)
-    }
-
-    public static func render(_ built: BuiltStatement, format: ReportFormat, encoding: CSVEncoding = .utf8) throws -> Data {
-        switch format {
-        case .json: return try built.json()
-        case .csv: return encoding.encode(CSVRenderer.render(built.document))
-        case .html: return Data(HTMLRenderer.render(built.document, generator: "WorkshopLedger \(LedgerApp.version)").utf8)
-        case .xlsx: return try XLSXRenderer.render(built.document)
-        case .pdf: return try PDFRenderer.render(built.document)
-        }
+        return try LedgerApp.render(built, format: format, encoding: encoding)
     }
 
     /// The policy version a studio is checked under (the one in force on its recognition date).
     func policy(for studio: Studio) throws -> Policy {
-        guard let policy = Policy.inForce(on: studio.recognized, among: try policies()) else {
+        guard let policy = Policy.inForce(on: studio.recognized, among: try app.compliance.policies()) else {
             throw Rejection(.periodInvalid, field: "policy", "没有适用于 \(studio.recognized.iso) 认定的工作室的政策版本")
         }
         return policy
@@ -187,13 +182,6 @@ extension LedgerApp {
         var document = built.document
         document.date = date
         return BuiltStatement(document: document, value: built.value)
-    }
-
-    /// Pretty, key-sorted JSON: the same books give the same bytes.
-    public static func reportJSON(_ value: some Encodable) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value) + Data("\n".utf8)
     }
 
     // MARK: Budgets
@@ -222,7 +210,7 @@ extension LedgerApp {
     }
 }
 
-extension LedgerApp {
+extension StatementsDesk {
     /// One studio's books as of a day, for the data exports.
     public func booksSnapshot(studio code: String, asOf: CalendarDate) throws -> BooksSnapshot {
         let studio = try store.studio(code: code)
@@ -230,5 +218,24 @@ extension LedgerApp {
             throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
         }
         return BooksSnapshot(studio: studio, hostUnit: hostUnit, chart: try store.chart(), vouchers: try store.vouchers(studio: code), asOf: asOf)
+    }
+}
+
+extension LedgerApp {
+    public static func render(_ built: BuiltStatement, format: ReportFormat, encoding: CSVEncoding = .utf8) throws -> Data {
+        switch format {
+        case .json: return try built.json()
+        case .csv: return encoding.encode(CSVRenderer.render(built.document))
+        case .html: return Data(HTMLRenderer.render(built.document, generator: "WorkshopLedger \(LedgerApp.version)").utf8)
+        case .xlsx: return try XLSXRenderer.render(built.document)
+        case .pdf: return try PDFRenderer.render(built.document)
+        }
+    }
+
+    /// Pretty, key-sorted JSON: the same books give the same bytes.
+    public static func reportJSON(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value) + Data("\n".utf8)
     }
 }

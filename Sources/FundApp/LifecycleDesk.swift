@@ -4,7 +4,13 @@ import FundReportDefinitions
 import FundStore
 import Foundation
 
-extension LedgerApp {
+/// The studio's life: lifecycle steps, notices, changes, deadlines, targets and activities
+/// (the performance evaluation is in EvaluationDesk.swift).
+public struct LifecycleDesk: Desk {
+    let app: LedgerApp
+}
+
+extension LifecycleDesk {
     /// The account codes the clawback and its repayment post to, found by role in the chart.
     struct ClawbackAccounts {
         let refundDue: String
@@ -83,7 +89,7 @@ extension LedgerApp {
             let books = try store.lifecycleBooks(studio: studio, through: transition.date)
             try Lifecycle.validate(transition, after: books.history, studio: books.studio, today: clock.today())
             planned = try clawbackDrafts(studio: studio, transition: transition, books: books, accounts: accounts)
-            if !planned.isEmpty { try enforceBlocks(planned) }
+            if !planned.isEmpty { try app.compliance.enforceBlocks(planned) }
         }
         return try store.recordTransition(transition, studio: studio, stamp: stamp()) { books in
             let drafts = try self.clawbackDrafts(studio: studio, transition: transition, books: books, accounts: accounts)
@@ -165,7 +171,7 @@ extension LedgerApp {
         let planned = try repaymentDrafts(
             studio: studio, date: date, amount: amount, shortfallFund: shortfallFund,
             books: try store.lifecycleBooks(studio: studio, through: date), accounts: accounts, today: today)
-        try enforceBlocks(planned)
+        try app.compliance.enforceBlocks(planned)
         return try store.postFromBooks(studio: studio, through: date, stamp: stamp(), action: "studio.repay", detail: "退回补助资金") { books in
             let drafts = try self.repaymentDrafts(
                 studio: studio, date: date, amount: amount, shortfallFund: shortfallFund, books: books, accounts: accounts, today: today)
@@ -227,8 +233,8 @@ extension LedgerApp {
 
     /// Every due and overdue item across studios (or one), by date.
     public func deadlines(asOf: CalendarDate? = nil, studio: String? = nil) throws -> [DeadlineItem] {
-        let day = asOf ?? clock.today()
-        let calendar = try holidayCalendar()
+        let day = app.cutoff(asOf)
+        let calendar = try app.compliance.holidayCalendar()
         var items: [DeadlineItem] = []
         for each in try store.studios() where studio == nil || each.code == studio {
             items += Deadlines.items(
@@ -286,5 +292,29 @@ extension LedgerApp {
         let activities = try ActivityCSVReader(file: file, studio: studio).read(data, existing: try store.activities(studio: studio))
         try store.addActivities(activities, source: "导入 \(URL(fileURLWithPath: file).lastPathComponent)", stamp: stamp())
         return activities
+    }
+}
+
+extension LifecycleDesk {
+    /// The lifecycle record of a studio: steps, warnings and commendations, in order.
+    public func records(studio: String) throws -> [LifecycleRecord] {
+        _ = try store.studio(code: studio)
+        return try store.lifecycleRecords(studio: studio)
+    }
+
+    /// The studio's reported changes (第十一条) and their replies.
+    public func changes(studio: String) throws -> [StudioChange] {
+        _ = try store.studio(code: studio)
+        return try store.changes(studio: studio)
+    }
+
+    public func activities(studio: String) throws -> [Activity] {
+        _ = try store.studio(code: studio)
+        return try store.activities(studio: studio)
+    }
+
+    public func targets(studio: String) throws -> [PerformanceTarget] {
+        _ = try store.studio(code: studio)
+        return try store.targets(studio: studio)
     }
 }

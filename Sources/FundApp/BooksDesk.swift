@@ -1,0 +1,172 @@
+import FundCore
+import FundExchange
+import FundStore
+import Foundation
+
+/// Keeping the books: posting, importing, reversing, closing and reopening months, and the
+/// book views (科目余额表, 序时账, 明细账, one voucher).
+public struct BooksDesk: Desk {
+    let app: LedgerApp
+
+    // MARK: Recording
+
+    /// Posts the vouchers of a JSON file (one or many), all or nothing.
+    public func postVouchers(json data: Data, file: String) throws -> [PostedVoucher] {
+        let drafts = try VoucherJSON.read(data, file: file, defaultPreparer: user)
+        do {
+            try app.compliance.enforceBlocks(drafts)
+            return try store.post(drafts, stamp: stamp(), detail: "来自 \(URL(fileURLWithPath: file).lastPathComponent)")
+        } catch let rejection as Rejection {
+            throw LocatedRejection(file: file, line: nil, rejection: rejection)
+        }
+    }
+
+    public struct ImportResult: Sendable {
+        public let vouchers: [PostedVoucher]
+        public let lines: Int
+    }
+
+    /// Imports a voucher CSV for one studio: every row checked first, every error listed, and
+    /// then all vouchers posted in one transaction, or nothing at all.
+    public func importVouchers(csv data: Data, file: String, studio: String, defaultFund: Fund? = nil) throws -> ImportResult {
+        let chart = try store.chart()
+        _ = try store.studio(code: studio)
+        let reader = VoucherCSVReader(file: file, studio: studio, chart: chart, defaultFund: defaultFund)
+        let imported = try reader.read(data)
+        let book = try store.periodBook(studio: studio)
+        var closed: [LocatedRejection] = []
+        for voucher in imported where !book.isOpen(voucher.draft.period) {
+            closed.append(LocatedRejection(
+                file: file, line: voucher.fileLines[0],
+                rejection: Rejection(.periodClosed, field: "日期", "\(voucher.draft.period.chinese) 已结账，不能导入凭证 \(voucher.draft.sourceRef ?? "")")))
+        }
+        if !closed.isEmpty {
+            throw RejectionList(items: Array(closed.prefix(Limits.importErrorsMax)), truncated: closed.count > Limits.importErrorsMax)
+        }
+        try app.compliance.enforceBlocks(imported.map(\.draft))
+        let posted = try store.post(
+            imported.map(\.draft), stamp: stamp(), action: "voucher.import",
+            detail: "导入 \(URL(fileURLWithPath: file).lastPathComponent)（\(imported.count) 张凭证）")
+        return ImportResult(vouchers: posted, lines: imported.reduce(0) { $0 + $1.draft.lines.count })
+    }
+
+    /// Red-reverses a voucher, optionally posting a correcting voucher from JSON, atomically.
+    public func reverse(
+        _ ref: VoucherRef, date: CalendarDate?, reason: String, correction: (data: Data, file: String)?
+    ) throws -> [PostedVoucher] {
+        var draft: VoucherDraft? = nil
+        if let correction {
+            let drafts = try VoucherJSON.read(correction.data, file: correction.file, defaultPreparer: user)
+            guard drafts.count == 1 else {
+                throw LocatedRejection(file: correction.file, line: nil, rejection: Rejection(.voucherJSONInvalid, "订正凭证文件应只含一张凭证"))
+            }
+            draft = drafts[0]
+        }
+        return try store.reverse(ref, date: date ?? clock.today(), reason: reason, correction: draft, stamp: stamp())
+    }
+
+    public func closePeriod(_ period: Period, studio: String) throws {
+        try store.closePeriod(period, studio: studio, stamp: stamp())
+    }
+
+    public func reopenPeriod(_ period: Period, studio: String, reason: String) throws {
+        try store.reopenPeriod(period, studio: studio, reason: reason, stamp: stamp())
+    }
+
+    /// Which months of a studio are closed.
+    public func periodBook(studio: String) throws -> PeriodBook {
+        try store.periodBook(studio: studio)
+    }
+
+    // MARK: Reading
+
+    /// A voucher named by its number as people write it: "3", "记-3", "记-0003" (the class may
+    /// also come apart, `--class 记`). Bad text is V029; a well-formed number that names no
+    /// voucher is V020.
+    public static func voucherRef(number: String, studio: String, period: Period, voucherClass: String?) throws -> VoucherRef {
+        var classText = voucherClass ?? "记"
+        var numberText = number.trimmingCharacters(in: .whitespaces)
+        if let dash = numberText.firstIndex(where: { $0 == "-" }) {
+            classText = String(numberText[..<dash])
+            numberText = String(numberText[numberText.index(after: dash)...])
+        }
+        guard let value = Int(numberText), value > 0, value <= Limits.vouchersPerMonthMax else {
+            throw Rejection(.voucherNumberInvalid, field: "number", "凭证号“\(number)”无效（应为正整数，如 3 或 记-0003）")
+        }
+        let parsedClass = try parseField("class") { () throws(Rejection) in try VoucherClass.parse(classText) }
+        return VoucherRef(studio: studio, period: period, voucherClass: parsedClass, number: value)
+    }
+
+    /// One posted voucher and the reversals and corrections that follow it.
+    public func voucher(_ ref: VoucherRef) throws -> (voucher: PostedVoucher, followUps: [PostedVoucher]) {
+        let voucher = try store.voucher(ref)
+        return (voucher, try store.followUps(of: voucher.ref))
+    }
+
+    /// 科目余额表 for one studio. Without a range it covers every month with activity.
+    public func trialBalance(studio: String, fund: Fund? = nil, from: Period? = nil, to: Period? = nil) throws -> TrialBalance {
+        let chart = try store.chart()
+        let (low, high) = try range(studio: studio, from: from, to: to)
+        let turnovers = try store.turnovers(studio: studio, fund: fund, through: high)
+        return try TrialBalance.build(
+            studio: studio, chart: chart, turnovers: turnovers, funds: fund.map { [$0] } ?? Fund.allCases, from: low, to: high)
+    }
+
+    /// The trial balances of every studio, read one studio at a time (each by its own key
+    /// prefix of the month balances), so memory holds one studio's turnover, not everyone's.
+    public func trialBalancesAllStudios(through: Period? = nil) throws -> [TrialBalance] {
+        let chart = try store.chart()
+        var balances: [TrialBalance] = []
+        for studio in try store.studios() {
+            let rows = try store.turnovers(studio: studio.code, through: through)
+            guard let low = rows.map(\.period).min(), let last = rows.map(\.period).max() else { continue }
+            balances.append(
+                try TrialBalance.build(
+                    studio: studio.code, chart: chart, turnovers: rows, funds: Fund.allCases, from: low, to: through ?? last))
+        }
+        return balances
+    }
+
+    public func journal(studio: String, from: Period? = nil, to: Period? = nil) throws -> [PostedVoucher] {
+        try store.vouchers(studio: studio, from: from, to: to)
+    }
+
+    /// 明细账 of one account (a parent code covers all its leaves).
+    public func accountLedger(studio: String, account code: String, fund: Fund?, from: Period?, to: Period?) throws -> AccountLedger {
+        let chart = try store.chart()
+        guard let account = chart[code] else {
+            throw Rejection(.accountUnknown, field: "account", "科目编码 \(code) 不存在")
+        }
+        let (low, high) = try range(studio: studio, from: from, to: to)
+        let turnovers = try store.turnovers(studio: studio, fund: fund, through: high)
+        let entries = try store.ledgerEntries(studio: studio, accountPrefix: code, fund: fund, from: low, to: high)
+        return try AccountLedger.build(account: account, turnovers: turnovers, entries: entries, from: low)
+    }
+
+    /// The months a book view covers: the given bounds, else the studio's months with activity
+    /// (or its recognition month when it has none).
+    func range(studio: String, from: Period?, to: Period?) throws -> (Period, Period) {
+        let active = try store.activeRange(studio: studio)
+        let recognized = try store.studio(code: studio).recognized.period
+        let low = from ?? active?.lowerBound ?? recognized
+        let high = to ?? max(active?.upperBound ?? low, low)
+        guard low <= high else {
+            throw Rejection(.periodInvalid, field: "from", "起始期间 \(low.iso) 晚于截止期间 \(high.iso)")
+        }
+        return (low, high)
+    }
+}
+
+/// Looking after the ledger as a whole: verification, the operation log.
+public struct AdminDesk: Desk {
+    let app: LedgerApp
+
+    public func verify() throws -> VerificationReport { try store.verify() }
+
+    /// Folds the write-ahead log into the database file (benchmarks, before copying a file).
+    public func checkpoint() throws { try store.checkpoint() }
+
+    public func log(studio: String? = nil, user: String? = nil, action: String? = nil) throws -> [LogEntry] {
+        try store.log(studio: studio, user: user, action: action)
+    }
+}

@@ -1,0 +1,43 @@
+import FundCore
+import FundFixtures
+import FundStore
+import Foundation
+
+/// Setting up: the chart, host units and studios.
+public struct RegisterDesk: Desk {
+    let app: LedgerApp
+
+    /// Installs the chart (the shipped default, or `chartFile`) into a new database.
+    public func initialize(chartFile: URL? = nil) throws -> ChartOfAccounts {
+        let url = chartFile ?? FixturesBundle.defaultChart
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let chart = try ChartOfAccounts.parseCSV(text, file: url.path)
+        try store.installChart(chart, source: chartFile == nil ? "default-chart.csv" : url.lastPathComponent, stamp: stamp())
+        return chart
+    }
+
+    public func addHostUnit(creditCode: String, name: String, kind: String, county: String) throws -> HostUnit {
+        let unit = try HostUnit(
+            creditCode: try CreditCode(creditCode), name: name, kind: try HostUnitKind.parse(kind), county: county)
+        try store.addHostUnit(unit, stamp: stamp())
+        return unit
+    }
+
+    public func addStudio(
+        code: String, name: String, hostUnit: String, leader: String, field: String, recognized: String, subsidy: String
+    ) throws -> Studio {
+        let studio = try Studio(
+            code: code, name: name, hostUnit: try CreditCode(hostUnit), leader: leader, field: field,
+            recognized: try CalendarDate.parse(recognized), approvedSubsidy: try parseField("subsidy") { () throws(Rejection) in try Money.parse(subsidy) })
+        try store.addStudio(studio, stamp: stamp())
+        return studio
+    }
+
+    public func chart() throws -> ChartOfAccounts { try store.chart() }
+
+    public func hostUnits() throws -> [HostUnit] { try store.hostUnits() }
+
+    public func studios() throws -> [Studio] { try store.studios() }
+
+    public func studio(code: String) throws -> Studio { try store.studio(code: code) }
+}
