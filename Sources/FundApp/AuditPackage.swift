@@ -295,26 +295,32 @@ extension PackagesDesk {
         var files: [PackageFile] = []
         // Evidence, content-addressed, with an index from vouchers to files.
         let evidence = try store.evidence(studio: code).filter { link in snapshot.vouchers.contains { $0.ref == link.voucher } }
-        var index = [["会计期间", "凭证字号", "附单据张数", "文件名", "包内路径", "字节数", "SHA-256"]]
+        var index = CSVWriter()
+        index.row(text: ["会计期间", "凭证字号", "附单据张数", "文件名", "包内路径", "字节数", "SHA-256"])
         var stored: Set<String> = []
         for link in evidence {
             let ext = URL(fileURLWithPath: link.fileName).pathExtension.lowercased()
             let path = "证据/\(link.sha256)\(ext.isEmpty ? "" : ".\(ext)")"
             if stored.insert(path).inserted { files.append(try PackageFile(path: path, data: try store.evidenceContent(sha256: link.sha256))) }
             let attachments = snapshot.vouchers.first { $0.ref == link.voucher }?.draft.attachments ?? 0
-            index.append([link.voucher.period.iso, link.voucher.label, String(attachments), link.fileName, path, String(link.size), link.sha256])
+            index.row([
+                .text(link.voucher.period.iso), .text(link.voucher.label), .count(attachments), .text(link.fileName), .text(path),
+                .count(link.size), .text(link.sha256),
+            ])
         }
-        var missing = [["会计期间", "凭证字号", "附单据张数", "已附电子文件数", "缺少"]]
+        var missing = CSVWriter()
+        missing.row(text: ["会计期间", "凭证字号", "附单据张数", "已附电子文件数", "缺少"])
         for voucher in snapshot.vouchers where voucher.draft.attachments > 0 {
             let count = evidence.filter { $0.voucher == voucher.ref }.count
             if count < voucher.draft.attachments {
-                missing.append([
-                    voucher.ref.period.iso, voucher.ref.label, String(voucher.draft.attachments), String(count), String(voucher.draft.attachments - count),
+                missing.row([
+                    .text(voucher.ref.period.iso), .text(voucher.ref.label), .count(voucher.draft.attachments), .count(count),
+                    .count(voucher.draft.attachments - count),
                 ])
             }
         }
-        files.append(try PackageFile(path: "证据/证据索引.csv", data: CSVEncoding.utf8.encode(Self.csv(index))))
-        files.append(try PackageFile(path: "证据/未附电子文件的单据.csv", data: CSVEncoding.utf8.encode(Self.csv(missing))))
+        files.append(try PackageFile(path: "证据/证据索引.csv", data: CSVEncoding.utf8.encode(index.text)))
+        files.append(try PackageFile(path: "证据/未附电子文件的单据.csv", data: CSVEncoding.utf8.encode(missing.text)))
         let publicKey = Array(privateKey.publicKey.rawRepresentation)
         files.append(try PackageFile(path: "签名公钥.pem", data: Data(AuditPackage.publicKeyPEM(publicKey).utf8)))
         let range = snapshot.periodRange
@@ -368,10 +374,6 @@ extension PackagesDesk {
         files.append(("数据/books.journal", Data(HledgerExport.journal(snapshot).utf8)))
         files.append(("数据/books.beancount", Data(BeancountExport.file(snapshot).utf8)))
         return files
-    }
-
-    static func csv(_ rows: [[String]]) -> String {
-        rows.map { $0.map(CSVText.escape).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
     static func packageReadme(snapshot: BooksSnapshot, fingerprint: String, files: [String]) -> String {

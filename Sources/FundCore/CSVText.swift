@@ -23,11 +23,13 @@ public enum CSVText {
         return try result.get()
     }
 
-    /// Quotes a field for output when it holds a comma, quote or line break.
+    /// Deprecated: write CSV with `CSVWriter` and typed `CSVField`s. Kept only for `CSVTable`
+    /// (FundRender/TextTable.swift, on its way out), whose cells carry no type: the field goes
+    /// through `CSVWriter` as `CSVField.inferred` — a plain number as it is, anything else as
+    /// text, defused and quoted. (Not marked `@available(*, deprecated)`: our targets build with
+    /// warnings as errors, so the remaining caller would stop compiling.)
     public static func escape(_ field: String) -> String {
-        // Bytes, not Characters: the four are ASCII, and grapheme breaking is the slow part.
-        guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }
-        return "\"" + field.replacingAll("\"", with: "\"\"") + "\""
+        CSVWriter.escaped(.inferred(field))
     }
 }
 
@@ -136,14 +138,6 @@ private struct CSVScanner {
 }
 
 extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var result = ""
-        for character in self {
-            if character == target { result += replacement } else { result.append(character) }
-        }
-        return result
-    }
-
     /// The same string as `trimmingSpaces`, found faster: importers trim every field, and most
     /// fields are Chinese text, for which `trimmingSpaces` asks the Unicode tables about the
     /// first and last scalar. Here only scalars that can be white space reach those tables.

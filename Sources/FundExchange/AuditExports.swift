@@ -38,7 +38,8 @@ extension BooksSnapshot {
 
 /// The flat tables AO (审计署现场审计实施系统) and other audit tools map on import: 会计科目表,
 /// 科目余额表 and 凭证库 (one row per voucher line, with 对方科目). Text, to be written as
-/// UTF-8 with BOM and as GB18030.
+/// UTF-8 with BOM and as GB18030, by `CSVWriter`: amounts and counts are number fields, the rest
+/// (memos, names, codes) text fields, defused when they start like a formula.
 public enum AOTablesExport {
     public static func tables(_ books: BooksSnapshot) throws(Rejection) -> [(name: String, text: String)] {
         [
@@ -48,44 +49,44 @@ public enum AOTablesExport {
         ]
     }
 
-    static func csv(_ rows: [[String]]) -> String {
-        rows.map { $0.map(CSVText.escape).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-    }
-
     static func accounts(_ books: BooksSnapshot) -> String {
-        var rows = [["科目编码", "科目名称", "科目全称", "科目类型", "余额方向", "上级科目编码", "科目级次", "是否末级", "限用资金"]]
+        var csv = CSVWriter()
+        csv.row(text: ["科目编码", "科目名称", "科目全称", "科目类型", "余额方向", "上级科目编码", "科目级次", "是否末级", "限用资金"])
         for account in books.chart.accounts {
-            rows.append([
-                account.code, account.name, path(account.code, books.chart), account.type.chineseName, account.normalSide.chinese,
-                account.parentCode ?? "", String(account.level), account.isLeaf ? "是" : "否",
-                account.funds.map(\.chineseName).joined(separator: "、"),
+            csv.row([
+                .text(account.code), .text(account.name), .text(path(account.code, books.chart)), .text(account.type.chineseName),
+                .text(account.normalSide.chinese), .text(account.parentCode ?? ""), .count(account.level),
+                .text(account.isLeaf ? "是" : "否"), .text(account.funds.map(\.chineseName).joined(separator: "、")),
             ])
         }
-        return csv(rows)
+        return csv.text
     }
 
     static func balances(_ books: BooksSnapshot) throws(Rejection) -> String {
         let balance = try books.trialBalance()
-        var rows = [[
+        var csv = CSVWriter()
+        csv.row(text: [
             "资金来源", "科目编码", "科目名称", "科目级次", "是否末级", "期初借方", "期初贷方", "本期借方", "本期贷方", "期末借方", "期末贷方",
-        ]]
+        ])
         for section in balance.sections {
             let fund = section.fund?.chineseName ?? "合计"
             for row in section.rows {
-                rows.append([
-                    fund, row.account, row.name, String(row.level), row.isLeaf ? "是" : "否", debit(row.opening), credit(row.opening),
-                    row.debit.plainString, row.credit.plainString, debit(row.closing), credit(row.closing),
+                csv.row([
+                    .text(fund), .text(row.account), .text(row.name), .count(row.level), .text(row.isLeaf ? "是" : "否"),
+                    .money(debit(row.opening)), .money(credit(row.opening)), .money(row.debit), .money(row.credit),
+                    .money(debit(row.closing)), .money(credit(row.closing)),
                 ])
             }
         }
-        return csv(rows)
+        return csv.text
     }
 
     static func journal(_ books: BooksSnapshot) -> String {
-        var rows = [[
+        var csv = CSVWriter()
+        csv.row(text: [
             "凭证日期", "会计期间", "凭证类型", "凭证号", "分录号", "科目编码", "科目名称", "摘要", "借方金额", "贷方金额", "对方科目", "资金来源",
             "工作室", "附件数", "制单人", "审核人", "记账人", "结算方式", "往来单位", "发票", "凭证性质", "关联凭证",
-        ]]
+        ])
         for voucher in books.vouchers {
             let kind: String = switch voucher.kind {
             case .normal: "正常"
@@ -93,22 +94,22 @@ public enum AOTablesExport {
             case .correction: "订正"
             }
             for (index, line) in voucher.draft.lines.enumerated() {
-                rows.append([
-                    voucher.draft.date.iso, voucher.ref.period.iso, voucher.ref.voucherClass.rawValue, String(voucher.ref.number),
-                    String(index + 1), line.account, path(line.account, books.chart), line.memo,
-                    line.side == .debit ? line.amount.plainString : "0.00", line.side == .credit ? line.amount.plainString : "0.00",
-                    BooksSnapshot.counterAccounts(voucher, line: index), line.fund.chineseName, books.studio.code,
-                    String(voucher.draft.attachments), voucher.draft.preparer, voucher.draft.reviewer, voucher.draft.poster,
-                    voucher.draft.settlement?.chineseName ?? "", voucher.draft.counterparty, line.invoice?.description ?? "", kind,
-                    voucher.kind.link.map { "\($0.period.iso) \($0.label)" } ?? "",
+                csv.row([
+                    .text(voucher.draft.date.iso), .text(voucher.ref.period.iso), .text(voucher.ref.voucherClass.rawValue),
+                    .count(voucher.ref.number), .count(index + 1), .text(line.account), .text(path(line.account, books.chart)),
+                    .text(line.memo), .money(line.side == .debit ? line.amount : .zero), .money(line.side == .credit ? line.amount : .zero),
+                    .text(BooksSnapshot.counterAccounts(voucher, line: index)), .text(line.fund.chineseName), .text(books.studio.code),
+                    .count(voucher.draft.attachments), .text(voucher.draft.preparer), .text(voucher.draft.reviewer),
+                    .text(voucher.draft.poster), .text(voucher.draft.settlement?.chineseName ?? ""), .text(voucher.draft.counterparty),
+                    .text(line.invoice?.description ?? ""), .text(kind), .text(voucher.kind.link.map { "\($0.period.iso) \($0.label)" } ?? ""),
                 ])
             }
         }
-        return csv(rows)
+        return csv.text
     }
 
-    static func debit(_ balance: Money) -> String { balance.fen > 0 ? balance.plainString : "0.00" }
-    static func credit(_ balance: Money) -> String { balance.fen < 0 ? balance.magnitude.plainString : "0.00" }
+    static func debit(_ balance: Money) -> Money { balance.fen > 0 ? balance : .zero }
+    static func credit(_ balance: Money) -> Money { balance.fen < 0 ? balance.magnitude : .zero }
 
     static func path(_ code: String, _ chart: ChartOfAccounts) -> String {
         chart.namePath(code).joined(separator: "\\")
