@@ -1,4 +1,4 @@
-import FundApp
+@testable import FundApp
 import FundCore
 import FundExchange
 import FundReports
@@ -38,9 +38,9 @@ struct CSVFormulaTests {
             }
             drafts[1].counterparty = CSVFormulaTests.counterparty
             let posted = try app.store.post(drafts, stamp: stamp)
-            _ = try app.reverse(posted[1].ref, date: TestLedger.date("2026-02-03"), reason: "重复入账", correction: nil)
-            _ = try app.addEvidence(Data("发票".utf8), fileName: CSVFormulaTests.evidenceName, to: posted[2].ref)
-            _ = try app.generateSigningKey(hostUnit: TestLedger.hostCode.description, file: keyFile)
+            _ = try app.books.reverse(posted[1].ref, date: TestLedger.date("2026-02-03"), reason: "重复入账", correction: nil)
+            _ = try app.packages.addEvidence(Data("发票".utf8), fileName: CSVFormulaTests.evidenceName, to: posted[2].ref)
+            _ = try app.packages.generateSigningKey(hostUnit: TestLedger.hostCode.description, file: keyFile)
         }
 
         deinit { try? FileManager.default.removeItem(at: directory) }
@@ -98,21 +98,21 @@ struct CSVFormulaTests {
         var withMemo: Set<ReportKind> = []
         var negatives = 0
         for kind in ReportKind.bookKinds {
-            let data = try books.app.renderReport(ReportRequest(kind: kind, studio: "S1", asOf: Self.asOf), format: .csv)
+            let data = try books.app.statements.renderReport(ReportRequest(kind: kind, studio: "S1", asOf: Self.asOf), format: .csv)
             let records = try Self.records(data)
             #expect(!records.isEmpty)
             Self.expectNoLiveFormula(records, kind.rawValue)
             if Self.defusedMemos(records, kind.rawValue) > 0 { withMemo.insert(kind) }
             negatives += records.flatMap(\.fields).filter { $0.hasPrefix("-") && Self.isNumber($0) }.count
             // GB18030 reads back to the same cells.
-            let gb = try books.app.renderReport(ReportRequest(kind: kind, studio: "S1", asOf: Self.asOf), format: .csv, encoding: .gb18030)
+            let gb = try books.app.statements.renderReport(ReportRequest(kind: kind, studio: "S1", asOf: Self.asOf), format: .csv, encoding: .gb18030)
             #expect(try Self.records(gb).map(\.fields) == records.map(\.fields))
         }
         // The memos show in the journal, the subsidiary ledger and the voucher prints at least.
         #expect(withMemo.isSuperset(of: [.journal, .subsidiaryLedger, .vouchers]), "\(withMemo)")
         // The red reversal gives negative amounts, written as numbers.
         #expect(negatives > 0)
-        let journal = try Self.records(try books.app.renderReport(ReportRequest(kind: .journal, studio: "S1", asOf: Self.asOf), format: .csv))
+        let journal = try Self.records(try books.app.statements.renderReport(ReportRequest(kind: .journal, studio: "S1", asOf: Self.asOf), format: .csv))
         #expect(journal.flatMap(\.fields).contains("-1234.50"))
     }
 
@@ -161,7 +161,7 @@ struct CSVFormulaTests {
     @Test("AO tables, as exported: text defused, amounts numbers; Python's csv module agrees")
     func aoExport() throws {
         let books = try Self.shared.get()
-        let tables = try AOTablesExport.tables(try books.app.booksSnapshot(studio: "S1", asOf: Self.asOf))
+        let tables = try AOTablesExport.tables(try books.app.statements.booksSnapshot(studio: "S1", asOf: Self.asOf))
         try Self.checkAOTables(tables.map { ($0.name, CSVEncoding.utf8.encode($0.text)) }, "export UTF-8")
         try Self.checkAOTables(tables.map { ($0.name, CSVEncoding.gb18030.encode($0.text)) }, "export GB18030")
         // Read by another CSV reader: Python's csv module, as a script would.
@@ -188,7 +188,7 @@ struct CSVFormulaTests {
     @Test("audit package: the AO tables in both encodings and the evidence index are defused")
     func package() throws {
         let books = try Self.shared.get()
-        let data = try books.app.auditPackage(studio: "S1", asOf: Self.asOf, keyFile: books.keyFile)
+        let data = try books.app.packages.auditPackage(studio: "S1", asOf: Self.asOf, keyFile: books.keyFile)
         #expect(AuditPackage.verify(data).isClean)
         let files = try AuditPackage.contents(of: data)
         for encoding in ["UTF-8", "GB18030"] {
