@@ -286,7 +286,7 @@ extension PackagesDesk {
         work.run { try Self.dataFiles(snapshot) }
         let order = AuditPackage.statements.sorted { (AuditPackage.renderWeight[$0.1] ?? 0) > (AuditPackage.renderWeight[$1.1] ?? 0) }
         for (name, kind) in order {
-            let built = try app.statements.buildReport(ReportRequest(kind: kind, studio: code, asOf: asOf, cutoffAtAsOf: true), books: snapshot)
+            let built = try app.statements.buildReport(ReportRequest(kind: kind, studio: code, asOf: asOf), books: snapshot)
             work.draft("报表/\(name).pdf", built.document)
             work.run { [(path: "报表/\(name).xlsx", data: try LedgerApp.render(built, format: .xlsx))] }
         }

@@ -103,11 +103,24 @@ public struct BooksDesk: Desk {
         return (voucher, try store.followUps(of: voucher.ref))
     }
 
-    /// 科目余额表 for one studio. Without a range it covers every month with activity.
-    public func trialBalance(studio: String, fund: Fund? = nil, from: Period? = nil, to: Period? = nil) throws -> TrialBalance {
+    /// 科目余额表 for one studio as of a day (default today). Without a range it covers every
+    /// month with activity up to the as-of month. The month balances hold whole months, so they
+    /// serve when every month in range ends by the as-of day; otherwise the turnovers come from
+    /// the vouchers dated up to the day, as every statement takes them.
+    public func trialBalance(
+        studio: String, fund: Fund? = nil, from: Period? = nil, to: Period? = nil, asOf: CalendarDate? = nil
+    ) throws -> TrialBalance {
+        let day = app.cutoff(asOf)
         let chart = try store.chart()
-        let (low, high) = try range(studio: studio, from: from, to: to)
-        let turnovers = try store.turnovers(studio: studio, fund: fund, through: high)
+        var (low, high) = try range(studio: studio, from: from, to: to)
+        high = max(low, min(high, day.period))
+        let turnovers: [MonthTurnover]
+        if high.lastDay <= day {
+            turnovers = try store.turnovers(studio: studio, fund: fund, through: high)
+        } else {
+            turnovers = try app.statements.booksSnapshot(studio: studio, asOf: day).turnovers
+                .filter { fund == nil || $0.fund == fund }
+        }
         return try TrialBalance.build(
             studio: studio, chart: chart, turnovers: turnovers, funds: fund.map { [$0] } ?? Fund.allCases, from: low, to: high)
     }

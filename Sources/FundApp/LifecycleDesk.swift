@@ -184,35 +184,27 @@ extension LifecycleDesk {
         try store.recordNotice(kind, studio: studio, date: date, by: by, note: note, stamp: stamp())
     }
 
-    /// Where a studio stands, from everything recorded, or as of `asOf` (steps, notices and
-    /// vouchers dated later left out).
+    /// Where a studio stands as of a day (default today): steps, notices, changes and vouchers
+    /// dated later are left out, like everything else read as of a day.
     public func status(studio code: String, asOf: CalendarDate? = nil) throws -> StudioStatus {
+        let day = app.cutoff(asOf)
         let studio = try store.studio(code: code)
-        let records = try store.lifecycleRecords(studio: code).filter { asOf == nil || $0.transition.date <= asOf! }
+        let records = try store.lifecycleRecords(studio: code).filter { $0.transition.date <= day }
         let history = records.filter { $0.kind == "transition" }.map(\.transition)
         let accounts = try clawbackAccounts()
         var received = Money.zero
-        var refund = Money.zero
-        if let asOf {
-            let books = try store.lifecycleBooks(studio: code, through: asOf)
-            for code in accounts.receipts { received = try received.subtracting(books.balance(code, fund: .subsidy)) }
-            refund = try books.balance(accounts.refundDue, fund: .subsidy).negated
-        } else {
-            for turnover in try store.turnovers(studio: code, fund: .subsidy) {
-                let net = try turnover.credit.subtracting(turnover.debit)
-                if accounts.receipts.contains(turnover.account) { received = try received.adding(net) }
-                if turnover.account == accounts.refundDue { refund = try refund.adding(net) }
-            }
-        }
+        let books = try store.lifecycleBooks(studio: code, through: day)
+        for code in accounts.receipts { received = try received.subtracting(books.balance(code, fund: .subsidy)) }
+        let refund = try books.balance(accounts.refundDue, fund: .subsidy).negated
         let state = Lifecycle.effective(history)
         return StudioStatus(
             studio: code, name: studio.name, state: state, recorded: !history.isEmpty, since: history.last?.date ?? studio.recognized,
             constructionWindow: studio.constructionWindow, approvedSubsidyFen: studio.approvedSubsidy, subsidyReceivedFen: received,
             refundOwedFen: refund, warnings: records.filter { $0.kind == "warning" }.count,
             commendations: records.filter { $0.kind == "commendation" }.count,
-            openChanges: try store.changes(studio: code).filter { asOf == nil || $0.eventDate <= asOf! }.filter { change in
+            openChanges: try store.changes(studio: code).filter { $0.eventDate <= day }.filter { change in
                 guard let decided = change.decided else { return true }
-                return asOf.map { decided > $0 } ?? false
+                return decided > day
             }.count,
             rectificationDeadline: state == .rectification ? history.last?.deadline : nil)
     }

@@ -33,20 +33,17 @@ public struct ReportRequest: Sendable {
     public var fund: Fund?
     public var from: Period?
     public var to: Period?
-    /// Findings and the spending chart: the day the books are taken as of (default today).
+    /// The day the books are taken as of (default today, by the app's clock): vouchers dated
+    /// after it are left out, even within its month, and the report is dated on it. The same
+    /// ledger and day give the same bytes.
     public var asOf: CalendarDate?
     /// 明细账 of one account (a parent covers its leaves); nil: every account with entries.
     public var account: String?
-    /// Take the books exactly as of `asOf` (vouchers dated after it left out, even within its
-    /// month) and date the report on `asOf` rather than today: what audit packages do, so that
-    /// the same ledger and date give the same bytes.
-    public var cutoffAtAsOf = false
 
     public init(
         kind: ReportKind, studio: String, fund: Fund? = nil, from: Period? = nil, to: Period? = nil, asOf: CalendarDate? = nil,
-        account: String? = nil, cutoffAtAsOf: Bool = false
+        account: String? = nil
     ) {
-        self.cutoffAtAsOf = cutoffAtAsOf
         self.kind = kind
         self.studio = studio
         self.fund = fund
@@ -77,33 +74,24 @@ extension StatementsDesk {
     /// books already read and cut off at the request's as-of day (the audit package builds nine
     /// statements from one read).
     public func buildReport(_ request: ReportRequest, books: BooksSnapshot? = nil) throws -> BuiltStatement {
-        let asOf = request.asOf ?? clock.today()
-        let books = books.flatMap { $0.studio.code == request.studio && $0.asOf == asOf && request.cutoffAtAsOf ? $0 : nil }
-        let chart = try books?.chart ?? store.chart()
-        let studio = try books?.studio ?? store.studio(code: request.studio)
-        guard let hostUnit = try books?.hostUnit ?? store.hostUnits().first(where: { $0.creditCode == studio.hostUnit }) else {
-            throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
-        }
+        let asOf = app.cutoff(request.asOf)
+        let snapshot = try books.flatMap { $0.studio.code == request.studio && $0.asOf == asOf ? $0 : nil }
+            ?? booksSnapshot(studio: request.studio, asOf: asOf)
+        let chart = snapshot.chart
+        let studio = snapshot.studio
+        let hostUnit = snapshot.hostUnit
         var (from, to) = try app.books.range(studio: studio.code, from: request.from, to: request.to)
-        // The books the report reads: as stored, or cut off at the as-of day.
-        let allVouchers: [PostedVoucher]
-        let allTurnovers: [MonthTurnover]
-        if request.cutoffAtAsOf {
-            to = max(from, min(to, asOf.period))
-            let snapshot = try books ?? BooksSnapshot(studio: studio, hostUnit: hostUnit, chart: chart, vouchers: store.vouchers(studio: studio.code), asOf: asOf)
-            allVouchers = snapshot.vouchers
-            allTurnovers = snapshot.turnovers.filter { request.fund == nil || $0.fund == request.fund }
-        } else {
-            allVouchers = try store.vouchers(studio: studio.code)
-            allTurnovers = try store.turnovers(studio: studio.code, fund: request.fund, through: max(to, asOf.period))
-        }
+        // Nothing after the as-of day: the months end at its month at the latest.
+        to = max(from, min(to, asOf.period))
+        let allVouchers = snapshot.vouchers
+        let allTurnovers = snapshot.turnovers.filter { request.fund == nil || $0.fund == request.fund }
         // Books list entries by date, then voucher (class and number) within the day.
         let vouchers = allVouchers.filter { $0.ref.period >= from && $0.ref.period <= to }
             .sorted { ($0.draft.date, $0.ref) < ($1.draft.date, $1.ref) }
         let turnovers = allTurnovers.filter { $0.period <= to }
         let header = ReportHeader(
             studio: studio, hostUnit: hostUnit, chart: chart, fund: request.fund, from: from, to: to,
-            preparedOn: request.cutoffAtAsOf ? asOf : clock.today())
+            preparedOn: asOf)
         switch request.kind {
         case .trialBalance:
             let balance = try TrialBalance.build(
