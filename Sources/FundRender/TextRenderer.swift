@@ -82,7 +82,8 @@ public enum TextRenderer {
     }
 
     static func render(_ voucher: VoucherPrint) -> String {
-        var out = "记账凭证　\(voucher.label)　\(voucher.date.chinese)　附单据 \(voucher.attachments) 张\n"
+        // The document's title already says 记账凭证: the header starts at the voucher's number.
+        var out = "\(voucher.label)　\(voucher.date.chinese)　附单据 \(voucher.attachments) 张\n"
         if let note = voucher.note { out += note + "\n" }
         var table = TextTable(headers: ["摘要", "会计科目", "资金来源", "借方金额", "贷方金额"], alignments: [.left, .left, .left, .right, .right])
         for line in voucher.lines {

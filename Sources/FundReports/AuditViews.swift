@@ -58,12 +58,14 @@ public enum AuditViews {
         return AnyReport(document: document, value: FindingsJSON(findings: findings, summary: findings.count))
     }
 
+    /// Today's `check --format csv` columns in their order, then who explained and who decided.
     static let findingColumns = [
-        Column("严重程度", .text, width: 6), Column("规则", .code, width: 8), Column("类别", .code, width: 18),
-        Column("工作室", .code, width: 12), Column("凭证", .code, width: 22), Column("资金来源", .text, width: 10),
-        Column("金额", .money, width: 14), Column("条款", .text, width: 20), Column("说明", .text, width: 40),
-        Column("整改建议", .text, width: 30), Column("处理状态", .text, width: 10), Column("情况说明", .text, width: 24),
-        Column("审核意见", .text, width: 20), Column("编号", .code, width: 30),
+        Column("编号", .code, width: 30), Column("严重程度", .text, width: 6), Column("规则", .code, width: 8),
+        Column("类别", .code, width: 18), Column("工作室", .code, width: 12), Column("凭证", .code, width: 22),
+        Column("资金来源", .text, width: 10), Column("金额", .money, width: 14), Column("条款", .text, width: 20),
+        Column("说明", .text, width: 40), Column("整改建议", .text, width: 30), Column("处理状态", .text, width: 10),
+        Column("情况说明", .text, width: 24), Column("审核意见", .text, width: 20), Column("说明人", .text, width: 8),
+        Column("审核人", .text, width: 8),
     ]
 
     /// One table, a group row per severity ("违规 3 项") over its findings; "未发现问题" when none.
@@ -76,14 +78,12 @@ public enum AuditViews {
             rows.append(Row(.group, [.text("\(severity.chineseName) \(group.count) 项")] + Array(repeating: .empty, count: findingColumns.count - 1)))
             for finding in group {
                 let review = finding.review
-                var decision = review?.decidedBy.map { "审核 \($0)" } ?? ""
-                if let note = review?.decisionNote { decision += (decision.isEmpty ? "" : "：") + note }
                 rows.append(Row(.body, [
-                    .text(severity.chineseName), .text(finding.rule), .text(finding.category.rawValue), .text(finding.studio),
-                    .optionalText(voucherLabel(finding)), .optionalText(finding.fund?.chineseName), .money(Money(fen: finding.amountFen)),
-                    .optionalText(finding.article), .optionalText(finding.message), .optionalText(finding.remedy),
-                    .text(review?.status.chineseName ?? "未处理"),
-                    .optionalText(review.map { "\($0.explanation)（\($0.explainedBy)）" }), .optionalText(decision), .text(finding.key),
+                    .text(finding.key), .text(severity.chineseName), .text(finding.rule), .text(finding.category.rawValue),
+                    .text(finding.studio), .optionalText(voucherLabel(finding)), .optionalText(finding.fund?.chineseName),
+                    .money(Money(fen: finding.amountFen)), .optionalText(finding.article), .optionalText(finding.message),
+                    .optionalText(finding.remedy), .text(review?.status.chineseName ?? "未处理"), .optionalText(review?.explanation),
+                    .optionalText(review?.decisionNote), .optionalText(review?.explainedBy), .optionalText(review?.decidedBy),
                 ]))
             }
         }

@@ -278,7 +278,10 @@ struct ViewBuilderTests {
         let table = try Self.onlyTable(report)
         #expect(table.rows.map(\.role) == [.group, .body, .group, .body])
         #expect(table.rows[0].cells[0] == .text("违规 1 项"))
-        #expect(table.rows[1].cells[6] == .money(Money(fen: 123_450)))
+        #expect(table.rows[1].cells[7] == .money(Money(fen: 123_450)))
+        #expect(table.columns.prefix(14).map(\.title) == [
+            "编号", "严重程度", "规则", "类别", "工作室", "凭证", "资金来源", "金额", "条款", "说明", "整改建议", "处理状态", "情况说明", "审核意见",
+        ])
         let lines = Self.paragraphs(report.document)
         #expect(lines.count == 2)
         #expect(lines[1] == "共 2 项：违规 1，预警 0，提示 1；违规涉及金额 1,234.50 元")
