@@ -149,7 +149,8 @@ public enum TrialBalanceReport {
             sections.append(.init(fund: section.fund, title: title, lines: lines, rows: rows, totals: totals, balanced: balanced))
             blocks.append(DocumentSection(
                 heading: section.fund.map { "\($0.chineseName)账" } ?? "合并（全部资金）",
-                blocks: [.table(table(name: title, lines: lines, totals: totals))]
+                blocks: (lines.isEmpty ? [.paragraph("（本期间无余额和发生额）")] : [])
+                    + [.table(table(name: title, lines: lines, totals: totals))]
                     + (balanced ? [] : [.paragraph("注意：本表借贷合计不平衡，请运行 workshop-ledger verify 检查账簿。")]),
                 startsNewPage: !blocks.isEmpty))
         }

@@ -392,6 +392,12 @@ struct ViewBuilderTests {
         #expect(combinedTotals["fund"] as? String == "combined")
         #expect(combinedTotals["debitFen"] as? Int == 3_123_450)
 
+        // A fund without balances or movement says so, as `balance` did.
+        let empty = built.document.sections[2]
+        #expect(empty.heading == "\(Fund.selfRaised.chineseName)账")
+        #expect(empty.blocks.first == .paragraph("（本期间无余额和发生额）"))
+        #expect(Self.paragraphs(built.document) == Array(repeating: "（本期间无余额和发生额）", count: 2))  // enterprise, self-raised
+
         // Decodes back, "combined" as no fund.
         let data = try JSONEncoder().encode(built.value)
         let decoded = try JSONDecoder().decode(TrialBalanceStatement.self, from: data)
