@@ -139,6 +139,12 @@ public struct SubsidiaryLedgerStatement: Sendable, Codable, Hashable {
     public let from: Period
     public let to: Period
     public let accounts: [Account]
+    /// With exactly one account: that account's code, chart name and rows in the
+    /// `ledger --format json` shape (so `ledger` can print this statement's JSON). Otherwise nil
+    /// (and absent from the JSON).
+    public let account: String?
+    public let name: String?
+    public let rows: [AccountLedgerRowJSON]?
 }
 
 public enum SubsidiaryLedgerReport {
@@ -165,7 +171,10 @@ public enum SubsidiaryLedgerReport {
             accounts.append(account)
             blocks.append(.table(table(account, showFund: showFund)))
         }
-        let value = SubsidiaryLedgerStatement(studio: header.studio.code, fund: header.fund, from: header.from, to: header.to, accounts: accounts)
+        let single = ledgers.count == 1 ? ledgers[0] : nil
+        let value = SubsidiaryLedgerStatement(
+            studio: header.studio.code, fund: header.fund, from: header.from, to: header.to, accounts: accounts,
+            account: single?.account.code, name: single?.account.name, rows: single?.rows.map(AccountLedgerRowJSON.init))
         let document = ReportDocument(
             kind: .subsidiaryLedger, title: ReportKind.subsidiaryLedger.chineseTitle, titleBlock: header.titleBlock(),
             sections: [DocumentSection(heading: nil, blocks: blocks.isEmpty ? [.paragraph("本期间没有发生额。")] : blocks)],
@@ -234,13 +243,20 @@ public struct JournalStatement: Sendable, Codable, Hashable {
     public let lines: [Line]
     public let debitTotalFen: Money
     public let creditTotalFen: Money
+    /// The vouchers of the range that have a line in the report's funds, whole, in the
+    /// `journal --format json` shape.
+    public let vouchers: [JournalVoucherJSON]
 }
 
 public enum JournalReport {
     public static func build(_ header: ReportHeader, vouchers: [PostedVoucher]) throws -> BuiltReport<JournalStatement> {
         let funds = Set(header.funds)
         var lines: [JournalStatement.Line] = []
+        var voucherValues: [JournalVoucherJSON] = []
         for voucher in vouchers where voucher.ref.period >= header.from && voucher.ref.period <= header.to {
+            if voucher.draft.lines.contains(where: { funds.contains($0.fund) }) {
+                voucherValues.append(JournalVoucherJSON(voucher, chart: header.chart))
+            }
             for (index, line) in voucher.draft.lines.enumerated() where funds.contains(line.fund) {
                 lines.append(.init(
                     date: voucher.draft.date, voucher: voucher.ref.label, line: index + 1, memo: line.memo, account: line.account,
@@ -253,7 +269,8 @@ public enum JournalReport {
         guard debit == credit else {
             throw ReportInconsistency(report: "序时账", detail: "借方合计 \(debit.plainString) ≠ 贷方合计 \(credit.plainString)")
         }
-        let value = JournalStatement(studio: header.studio.code, from: header.from, to: header.to, lines: lines, debitTotalFen: debit, creditTotalFen: credit)
+        let value = JournalStatement(studio: header.studio.code, from: header.from, to: header.to, lines: lines, debitTotalFen: debit, creditTotalFen: credit,
+            vouchers: voucherValues)
         var rows = lines.map { line in
             Row(.body, [
                 .date(line.date), .text(line.voucher), .text(line.memo), .text(line.account), .text(line.accountName),

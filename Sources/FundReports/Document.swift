@@ -22,7 +22,16 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
 
     /// The statements of the books (what `demo` and the golden files cover); the evaluation
     /// documents are built by `evaluation`.
-    public static var bookKinds: [ReportKind] { allCases.filter { $0 != .selfEvaluation && $0 != .evaluationReport } }
+    public static var bookKinds: [ReportKind] {
+        [.trialBalance, .generalLedger, .subsidiaryLedger, .journal, .fundStatement, .expenseDetail, .vouchers, .findings, .spendingChart]
+    }
+
+    /// Every statement `report KIND` builds: the books and the two evaluation documents.
+    public static var statementKinds: [ReportKind] { bookKinds + [.selfEvaluation, .evaluationReport] }
+
+    /// The kinds the CLI's `report` command accepts (the 11 statements; never the views, which
+    /// are `DocumentKind`s only).
+    public static var reportCommandKinds: [ReportKind] { statementKinds }
 
     /// The report's customary Chinese title.
     public var chineseTitle: String {
@@ -42,9 +51,81 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
     }
 }
 
+/// What a document is: one of the statements (`ReportKind`, the `report KIND` names) or one of
+/// the CLI's views (科目表, 工作室列表, 预算, 操作日志 …). The raw values are the statement kinds'
+/// names and ASCII names for the views. `ReportKind` stays the list of statements so that code
+/// switching over it or listing `ReportKind.allCases` does not meet the views.
+public enum DocumentKind: String, CaseIterable, Sendable, Codable {
+    case trialBalance = "trial-balance"
+    case generalLedger = "general-ledger"
+    case subsidiaryLedger = "subsidiary-ledger"
+    case journal
+    case fundStatement = "fund-statement"
+    case expenseDetail = "expense-detail"
+    case vouchers
+    case findings
+    case spendingChart = "spending-chart"
+    case selfEvaluation = "self-evaluation"
+    case evaluationReport = "evaluation-report"
+    // The views.
+    case accounts
+    case hostUnits = "host-units"
+    case studios
+    case signingKeys = "signing-keys"
+    case evidence
+    case studioStatus = "studio-status"
+    case studioHistory = "studio-history"
+    case deadlines
+    case activities
+    case targets
+    case budget
+    case budgetHistory = "budget-history"
+    case log
+    case check
+    case raisedFindings = "raised-findings"
+    case verification
+    case voucher
+    case periodStatus = "period-status"
+
+    public init(_ kind: ReportKind) {
+        self.init(rawValue: kind.rawValue)!
+    }
+
+    /// The statement this document is, nil for a view.
+    public var reportKind: ReportKind? { ReportKind(rawValue: rawValue) }
+
+    /// The views (everything that is not a `report KIND` statement).
+    public static var viewKinds: [DocumentKind] { allCases.filter { $0.reportKind == nil } }
+
+    public var chineseTitle: String {
+        if let kind = reportKind { return kind.chineseTitle }
+        switch self {
+        case .accounts: return "科目表"
+        case .hostUnits: return "依托单位"
+        case .studios: return "技能大师工作室"
+        case .signingKeys: return "签名公钥"
+        case .evidence: return "电子单据"
+        case .studioStatus: return "工作室状态"
+        case .studioHistory: return "工作室生命周期记录"
+        case .deadlines: return "到期和逾期事项"
+        case .activities: return "活动与产出记录"
+        case .targets: return "绩效目标"
+        case .budget: return "资金使用计划"
+        case .budgetHistory: return "资金使用计划修订记录"
+        case .log: return "操作日志"
+        case .check: return "合规检查"
+        case .raisedFindings: return "合规发现"
+        case .verification: return "账簿校验"
+        case .voucher: return "记账凭证"
+        case .periodStatus: return "结账状态"
+        default: return rawValue
+        }
+    }
+}
+
 /// A whole report: the title block, then sections in order.
 public struct ReportDocument: Sendable, Hashable, Codable {
-    public var kind: ReportKind
+    public var kind: DocumentKind
     /// Big centred title, e.g. "科目余额表".
     public var title: String
     /// The lines under the title: 编制单位, 工作室, 资金, 期间, 单位: 元 …, in display order.
@@ -61,7 +142,7 @@ public struct ReportDocument: Sendable, Hashable, Codable {
     public var date: CalendarDate?
 
     public init(
-        kind: ReportKind, title: String, titleBlock: [LabeledValue], sections: [DocumentSection],
+        kind: DocumentKind, title: String, titleBlock: [LabeledValue], sections: [DocumentSection],
         signatures: [LabeledValue] = [], orientation: Orientation = .portrait, fileStem: String
     ) {
         self.kind = kind
