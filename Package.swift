@@ -45,7 +45,7 @@ let package = Package(
             name: "CPangoCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev", "libharfbuzz-dev"])]),
         .target(
-            name: "FundRender", dependencies: ["FundCore", "FundReports", "CXLSXWriter", "CPangoCairo", "CDeflate"],
+            name: "FundRender", dependencies: ["FundCore", "FundReports", "FundExchange", "CXLSXWriter", "CPangoCairo", "CDeflate"],
             swiftSettings: strict),
         // Fixtures/ (default chart, sample studios) ships inside the binary as resources; the
         // one Swift file there only exposes their location. Tests read Fixtures/bad directly.
@@ -99,6 +99,9 @@ let package = Package(
         .testTarget(
             name: "FundAppTests",
             dependencies: ["FundApp", "FundExchange", "FundCore", "FundTestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["workshop-ledger", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["workshop-ledger", "FundTestSupport"]),

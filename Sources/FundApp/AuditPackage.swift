@@ -276,7 +276,8 @@ extension PackagesDesk {
     /// Builds the audit package of one studio as of a day. The same ledger and day give the
     /// same bytes: the books are cut off at the day, every file is dated on it, and the export
     /// itself is logged after the fact and left out of the manifest's log head.
-    public func auditPackage(studio code: String, asOf: CalendarDate, keyFile: URL? = nil) throws -> Data {
+    public func auditPackage(studio code: String, asOf given: CalendarDate?, keyFile: URL? = nil) throws -> Data {
+        let asOf = app.cutoff(given)
         let snapshot = try app.statements.booksSnapshot(studio: code, asOf: asOf)
         let privateKey = try signingKey(for: snapshot.hostUnit.creditCode, file: keyFile)
         // Work that does not touch the database runs on the other cores while this thread reads:
@@ -350,7 +351,7 @@ extension PackagesDesk {
             operationLog: .init(sequence: log?.sequence ?? 0, hash: log?.hash ?? Canonical.genesis),
             signingKey: .init(algorithm: "Ed25519", publicKey: keyInfo.publicKeyHex, fingerprint: keyInfo.fingerprint),
             files: files.sorted { $0.path < $1.path }.map { .init(path: $0.path, size: $0.size, sha256: $0.sha256) })
-        let manifestData = try LedgerApp.reportJSON(manifest)
+        let manifestData = try ReportOutput.json(manifest)
         let signature = try privateKey.signature(for: manifestData)
         files.append(try PackageFile(path: "manifest.json", data: manifestData))
         files.append(try PackageFile(path: "manifest.sig", data: signature))
@@ -537,6 +538,11 @@ extension PackagesDesk {
         if trusted == nil, let manifest = AuditPackage.verify(data).manifest, let code = try? CreditCode(manifest.hostUnit.creditCode) {
             trusted = try store.signingKey(hostUnit: code)?.publicKeyHex
         }
-        return PackageCheck(verification: AuditPackage.verify(data, trustedKey: trusted), trustedKey: trusted)
+        return Self.verifyPackage(data, publicKey: trusted)
+    }
+
+    /// Verifies a package without books: against `publicKey` when given.
+    public static func verifyPackage(_ data: Data, publicKey: String?) -> PackageCheck {
+        PackageCheck(verification: AuditPackage.verify(data, trustedKey: publicKey), trustedKey: publicKey)
     }
 }

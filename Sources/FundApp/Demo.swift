@@ -1,4 +1,6 @@
 import FundCore
+import FundExchange
+import FundRender
 import FundFixtures
 import FundStore
 import Foundation
@@ -114,6 +116,9 @@ public struct DemoResult: Sendable {
 }
 
 public enum Demo {
+    /// The file formats every statement of the demo is written in.
+    public static let reportFormats: [OutputFormat] = [.xlsx, .pdf, .csv, .html, .json]
+
     /// Builds a fresh demo database in `directory` (an existing demo database there is
     /// replaced) from the fixtures in `fixtures` (default: the shipped ones).
     public static func build(in directory: URL, fixtures: URL = FixturesBundle.demoDirectory) throws -> DemoResult {
@@ -172,7 +177,7 @@ public enum Demo {
     /// Writes every report of every studio in every format into `directory/STUDIO/`, as of
     /// the app's today. Returns the files written, in order.
     public static func writeReports(
-        app: LedgerApp, studios: [String], into directory: URL, formats: [ReportFormat] = ReportFormat.allCases
+        app: LedgerApp, studios: [String], into directory: URL, formats: [OutputFormat] = Demo.reportFormats
     ) throws -> [URL] {
         var written: [URL] = []
         for studio in studios {
@@ -198,9 +203,9 @@ public enum Demo {
         try FileManager.default.createDirectory(at: packages, withIntermediateDirectories: true)
         var written: [URL] = []
         for code in studios {
-            let studio = try app.store.studio(code: code)
+            let studio = try app.register.studio(code: code)
             let keyFile = directory.appendingPathComponent("keys/\(studio.hostUnit).ed25519")
-            if try app.store.signingKey(hostUnit: studio.hostUnit) == nil {
+            if try app.packages.signingKeys(hostUnit: studio.hostUnit.description).isEmpty {
                 _ = try app.packages.generateSigningKey(hostUnit: studio.hostUnit.description, file: keyFile)
             }
             let url = packages.appendingPathComponent("\(code)-audit-package.zip")
@@ -242,7 +247,7 @@ public enum Demo {
     public static func writeEvaluations(_ result: DemoResult, into directory: URL) throws -> [URL] {
         var written: [URL] = []
         for (studio, asOf) in result.evaluations {
-            written += try result.app.lifecycle.writeEvaluation(studio: studio, asOf: asOf, into: directory.appendingPathComponent(studio, isDirectory: true))
+            written += try result.app.lifecycle.writeEvaluation(studio: studio, asOf: asOf, into: directory.appendingPathComponent(studio, isDirectory: true)).files
         }
         return written
     }
@@ -255,5 +260,74 @@ public enum Demo {
             try app.books.closePeriod(period, studio: studio)
             period = period.next
         }
+    }
+}
+
+/// What `demo` did, for the front end to show: the books, their checks, the files written.
+public struct DemoOutcome: Sendable {
+    public struct StudioSummary: Sendable {
+        public let code: String
+        public let name: String
+        /// The studio's 科目余额表 as of the demo's day.
+        public let trialBalance: AnyReport
+        public let status: StudioStatus
+    }
+
+    public struct EvaluationSummary: Sendable {
+        public let studio: String
+        public let asOf: CalendarDate
+        public let total: Score
+        public let grade: String
+    }
+
+    public struct PackageSummary: Sendable {
+        public let file: URL
+        public let filesChecked: Int
+        public let signatureValid: Bool
+    }
+
+    public let databasePath: String
+    public let vouchers: Int
+    public let studios: [StudioSummary]
+    public let check: CheckResult
+    public let reports: [URL]
+    public let reportFormats: [OutputFormat]
+    /// The check as a report.
+    public var checkReport: AnyReport { AuditViews.check(check) }
+    public let evaluationFiles: [URL]
+    public let evaluations: [EvaluationSummary]
+    public let packages: [PackageSummary]
+    public let verification: VerificationReport
+}
+
+extension Demo {
+    /// The whole demo: builds the books in `directory`, writes every report (reports/), the
+    /// evaluation packages (evaluation/) and signed audit packages (packages/), verifies each
+    /// package and the ledger, and returns what a front end shows of it.
+    public static func run(in directory: URL, formats: [OutputFormat] = Demo.reportFormats) throws -> DemoOutcome {
+        let result = try build(in: directory)
+        let app = result.app
+        var studios: [DemoOutcome.StudioSummary] = []
+        for code in result.studios {
+            studios.append(DemoOutcome.StudioSummary(
+                code: code, name: try app.register.studio(code: code).name,
+                trialBalance: try app.statements.buildReport(ReportRequest(kind: .trialBalance, studio: code)),
+                status: try app.lifecycle.status(studio: code)))
+        }
+        let check = try app.compliance.check(studio: nil)
+        let reports = try writeReports(app: app, studios: result.studios, into: directory.appendingPathComponent("reports"), formats: formats)
+        let evaluationFiles = try writeEvaluations(result, into: directory.appendingPathComponent("evaluation"))
+        let evaluations = try result.evaluations.map { studio, asOf in
+            let value = try app.lifecycle.evaluation(studio: studio, asOf: asOf).value
+            return DemoOutcome.EvaluationSummary(studio: studio, asOf: asOf, total: value.total, grade: value.grade.rawValue)
+        }
+        let packages = try writePackages(app: app, studios: result.studios, into: directory).map { url in
+            let verification = AuditPackage.verify(try Data(contentsOf: url))
+            return DemoOutcome.PackageSummary(file: url, filesChecked: verification.filesChecked, signatureValid: verification.isClean)
+        }
+        return DemoOutcome(
+            databasePath: result.databasePath, vouchers: result.vouchers, studios: studios, check: check, reports: reports,
+            reportFormats: formats, evaluationFiles: evaluationFiles, evaluations: evaluations, packages: packages,
+            verification: try app.admin.verify())
     }
 }

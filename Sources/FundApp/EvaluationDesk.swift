@@ -1,4 +1,5 @@
 import FundCore
+import FundRender
 import FundExchange
 import FundReports
 import FundStore
@@ -10,6 +11,13 @@ public struct BuiltEvaluation: Sendable {
     public let selfEvaluation: ReportDocument
     public let report: ReportDocument
     public let json: Data
+}
+
+/// The evaluation files written for a studio, and the score they give.
+public struct WrittenEvaluation: Sendable {
+    public let files: [URL]
+    public let total: Score
+    public let grade: String
 }
 
 extension LifecycleDesk {
@@ -49,19 +57,19 @@ extension LifecycleDesk {
             countyScores: try store.acceptanceScores(studio: code).filter { $0.date <= day }, refundOwed: status.refundOwedFen)
         let built = try EvaluationReport.build(input)
         return BuiltEvaluation(
-            value: built.value, selfEvaluation: built.selfEvaluation, report: built.report, json: try LedgerApp.reportJSON(built.value))
+            value: built.value, selfEvaluation: built.selfEvaluation, report: built.report, json: try ReportOutput.json(built.value))
     }
 
     /// Writes the evaluation package of one studio into `directory`: 绩效自评表 (XLSX, PDF),
     /// 绩效评价报告 (PDF, HTML) and evaluation.json. Returns the files written.
     @discardableResult
-    public func writeEvaluation(studio: String, asOf: CalendarDate? = nil, indicators: URL? = nil, into directory: URL) throws -> [URL] {
+    public func writeEvaluation(studio: String, asOf: CalendarDate? = nil, indicators: URL? = nil, into directory: URL) throws -> WrittenEvaluation {
         let built = try evaluation(studio: studio, asOf: asOf, indicators: indicators)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let selfTable = BuiltStatement(document: built.selfEvaluation, value: built.value)
-        let report = BuiltStatement(document: built.report, value: built.value)
+        let selfTable = AnyReport(document: built.selfEvaluation, value: built.value)
+        let report = AnyReport(document: built.report, value: built.value)
         var written: [URL] = []
-        for (statement, format) in [(selfTable, ReportFormat.xlsx), (selfTable, .pdf), (report, .pdf), (report, .html)] {
+        for (statement, format) in [(selfTable, OutputFormat.xlsx), (selfTable, .pdf), (report, .pdf), (report, .html)] {
             let url = directory.appendingPathComponent("\(statement.document.fileStem).\(format.fileExtension)")
             try LedgerApp.render(statement, format: format).write(to: url, options: .atomic)
             written.append(url)
@@ -69,6 +77,6 @@ extension LifecycleDesk {
         let json = directory.appendingPathComponent("evaluation.json")
         try built.json.write(to: json, options: .atomic)
         written.append(json)
-        return written
+        return WrittenEvaluation(files: written, total: built.value.total, grade: built.value.grade.rawValue)
     }
 }

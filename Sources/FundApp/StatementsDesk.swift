@@ -6,26 +6,6 @@ import FundRules
 import FundStore
 import Foundation
 
-/// The formats a statement is written in.
-public enum ReportFormat: String, CaseIterable, Sendable {
-    case xlsx, pdf, csv, html, json
-
-    public var fileExtension: String { rawValue }
-}
-
-/// Bytes of a CSV file: UTF-8 with a BOM (Excel then opens Chinese text right) or GB18030.
-public enum CSVEncoding: String, CaseIterable, Sendable {
-    case utf8 = "utf-8"
-    case gb18030
-
-    public func encode(_ text: String) -> Data {
-        switch self {
-        case .utf8: TextEncoding.encode(text, as: .utf8, bom: true)
-        case .gb18030: TextEncoding.encode(text, as: .gb18030)
-        }
-    }
-}
-
 /// What `report KIND` is asked for.
 public struct ReportRequest: Sendable {
     public var kind: ReportKind
@@ -54,14 +34,10 @@ public struct ReportRequest: Sendable {
     }
 }
 
-/// A built report: its document for the renderers and its value (JSON, amounts in fen).
-public struct BuiltStatement: Sendable {
-    public let document: ReportDocument
-    public let value: any Encodable & Sendable
-
+extension AnyReport {
     /// The report value as pretty, key-sorted JSON (encoded on demand: packages and the PDF
     /// and XLSX formats never need it).
-    public func json() throws -> Data { try LedgerApp.reportJSON(value) }
+    public func json() throws -> Data { try ReportOutput.json(value) }
 }
 
 /// Statements of the books: reports in every format, the data exports, budgets.
@@ -73,7 +49,7 @@ extension StatementsDesk {
     /// Builds one report of one studio from the books. `books`, when given, are the studio's
     /// books already read and cut off at the request's as-of day (the audit package builds nine
     /// statements from one read).
-    public func buildReport(_ request: ReportRequest, books: BooksSnapshot? = nil) throws -> BuiltStatement {
+    public func buildReport(_ request: ReportRequest, books: BooksSnapshot? = nil) throws -> AnyReport {
         let asOf = app.cutoff(request.asOf)
         let snapshot = try books.flatMap { $0.studio.code == request.studio && $0.asOf == asOf ? $0 : nil }
             ?? booksSnapshot(studio: request.studio, asOf: asOf)
@@ -131,7 +107,7 @@ extension StatementsDesk {
                 header, turnovers: allTurnovers, budget: store.budget(studio: studio.code), asOf: asOf))
         case .selfEvaluation, .evaluationReport:
             let built = try app.lifecycle.evaluation(studio: studio.code, asOf: asOf)
-            return BuiltStatement(document: request.kind == .selfEvaluation ? built.selfEvaluation : built.report, value: built.value)
+            return AnyReport(document: request.kind == .selfEvaluation ? built.selfEvaluation : built.report, value: built.value)
         }
     }
 
@@ -153,9 +129,8 @@ extension StatementsDesk {
     }
 
     /// Builds and renders one report.
-    public func renderReport(_ request: ReportRequest, format: ReportFormat, encoding: CSVEncoding = .utf8) throws -> Data {
-        let built = try buildReport(request)
-        return try LedgerApp.render(built, format: format, encoding: encoding)
+    public func renderReport(_ request: ReportRequest, format: OutputFormat, encoding: CSVEncoding = .utf8) throws -> Data {
+        try LedgerApp.render(try buildReport(request), format: format, encoding: encoding)
     }
 
     /// The policy version a studio is checked under (the one in force on its recognition date).
@@ -166,10 +141,10 @@ extension StatementsDesk {
         return policy
     }
 
-    func statement<Value>(dated date: CalendarDate, _ built: BuiltReport<Value>) throws -> BuiltStatement {
+    func statement<Value>(dated date: CalendarDate, _ built: BuiltReport<Value>) throws -> AnyReport {
         var document = built.document
         document.date = date
-        return BuiltStatement(document: document, value: built.value)
+        return AnyReport(document: document, value: built.value)
     }
 
     // MARK: Budgets
@@ -210,20 +185,42 @@ extension StatementsDesk {
 }
 
 extension LedgerApp {
-    public static func render(_ built: BuiltStatement, format: ReportFormat, encoding: CSVEncoding = .utf8) throws -> Data {
-        switch format {
-        case .json: return try built.json()
-        case .csv: return encoding.encode(CSVRenderer.render(built.document))
-        case .html: return Data(HTMLRenderer.render(built.document, generator: "WorkshopLedger \(LedgerApp.version)").utf8)
-        case .xlsx: return try XLSXRenderer.render(built.document)
-        case .pdf: return try PDFRenderer.render(built.document)
-        }
+    /// The one dispatch, with this program's name and version as the generator.
+    public static func render(_ report: AnyReport, format: OutputFormat, encoding: CSVEncoding = .utf8) throws -> Data {
+        try ReportOutput.render(report, format: format, encoding: encoding, generator: "WorkshopLedger \(version)")
     }
+}
 
-    /// Pretty, key-sorted JSON: the same books give the same bytes.
-    public static func reportJSON(_ value: some Encodable) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value) + Data("\n".utf8)
+/// The data formats for audit software and for cross-checking with other ledgers.
+public enum ExportFormat: String, CaseIterable, Sendable {
+    case gbt24589, ao, hledger, beancount
+
+    /// gbt24589 and ao are a folder of files; hledger and beancount one file.
+    public var isFolder: Bool { self == .gbt24589 || self == .ao }
+}
+
+/// One file of an export: its path inside the export folder ("" for a one-file format).
+public struct ExportedFile: Sendable {
+    public let path: String
+    public let data: Data
+}
+
+extension StatementsDesk {
+    /// One studio's books as of a day in a data format: GB/T 24589 XML (GB18030), the AO
+    /// tables in UTF-8/ and GB18030/, an hledger journal or a beancount file.
+    public func export(_ format: ExportFormat, studio: String, asOf: CalendarDate? = nil) throws -> [ExportedFile] {
+        let snapshot = try booksSnapshot(studio: studio, asOf: app.cutoff(asOf))
+        switch format {
+        case .hledger: return [ExportedFile(path: "", data: Data(HledgerExport.journal(snapshot).utf8))]
+        case .beancount: return [ExportedFile(path: "", data: Data(BeancountExport.file(snapshot).utf8))]
+        case .gbt24589: return try GBT24589Export.files(snapshot).map { ExportedFile(path: $0.name, data: $0.data) }
+        case .ao:
+            return try AOTablesExport.tables(snapshot).flatMap { table in
+                [
+                    ExportedFile(path: "UTF-8/\(table.name)", data: CSVEncoding.utf8.encode(table.text)),
+                    ExportedFile(path: "GB18030/\(table.name)", data: CSVEncoding.gb18030.encode(table.text)),
+                ]
+            }
+        }
     }
 }

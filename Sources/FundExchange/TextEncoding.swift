@@ -64,3 +64,16 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         return failed ? nil : output
     }
 }
+
+/// Bytes of a CSV file: UTF-8 with a BOM (Excel then opens Chinese text right) or GB18030.
+public enum CSVEncoding: String, CaseIterable, Sendable {
+    case utf8 = "utf-8"
+    case gb18030
+
+    public func encode(_ text: String) -> Data {
+        switch self {
+        case .utf8: TextEncoding.encode(text, as: .utf8, bom: true)
+        case .gb18030: TextEncoding.encode(text, as: .gb18030)
+        }
+    }
+}

@@ -1,5 +1,7 @@
 import FundApp
 import FundCore
+import FundExchange
+import FundRender
 import FundReports
 import Foundation
 
@@ -23,10 +25,10 @@ extension Bench {
         let kinds: [ReportKind] = [.fundStatement, .expenseDetail, .trialBalance, .generalLedger, .subsidiaryLedger, .journal, .vouchers, .findings, .spendingChart]
         var rows: [(String, Double)] = []
         for kind in kinds {
-            var built: BuiltStatement? = nil
+            var built: AnyReport? = nil
             let build = try seconds { built = try app.statements.buildReport(ReportRequest(kind: kind, studio: "P0", asOf: Self.checkAsOf)) }
             rows.append(("\(kind.rawValue) build", build))
-            for format in [ReportFormat.pdf, .xlsx] {
+            for format in [OutputFormat.pdf, .xlsx] {
                 var bytes = 0
                 let time = try median(3) { bytes = try LedgerApp.render(built!, format: format).count }
                 rows.append(("\(kind.rawValue) \(format.rawValue) (\(bytes / 1024) KB)", time))

@@ -1,10 +1,9 @@
 import ArgumentParser
 import FundApp
 import FundCore
-import FundRender
 import Foundation
 
-/// Identifies a posted voucher: NUM ("3", "记-3", "记-0003"), studio, period and class.
+/// Names a posted voucher: NUM ("3", "记-3", "记-0003"), studio, period and class.
 struct VoucherLocator: ParsableArguments {
     @Argument(help: "凭证号，如 3 或 记-0003") var number: String
     @Option(help: "工作室编号") var studio: String
@@ -12,20 +11,7 @@ struct VoucherLocator: ParsableArguments {
     @Option(name: .customLong("class"), help: "凭证字：记、收、付、转（凭证号里已带时可省略）") var voucherClass: String?
 
     func ref() throws -> VoucherRef {
-        try Self.ref(number: number, studio: studio, period: period, voucherClass: voucherClass)
-    }
-
-    static func ref(number: String, studio: String, period: Period, voucherClass: String?) throws -> VoucherRef {
-        var classText = voucherClass ?? "记"
-        var numberText = number
-        if let dash = number.firstIndex(where: { $0 == "-" }) {
-            classText = String(number[..<dash])
-            numberText = String(number[number.index(after: dash)...])
-        }
-        guard let value = Int(numberText), value > 0 else {
-            throw Rejection(.voucherUnknown, field: "number", "凭证号“\(number)”无效")
-        }
-        return VoucherRef(studio: studio, period: period, voucherClass: try VoucherClass.parse(classText), number: value)
+        try BooksDesk.voucherRef(number: number, studio: studio, period: period, voucherClass: voucherClass)
     }
 }
 
@@ -46,26 +32,19 @@ struct VoucherCommand: ParsableCommand {
                 for voucher in posted {
                     emit("已记账 \(voucher.ref.studio) \(voucher.ref.period.iso) \(voucher.ref.label)\n")
                 }
-                try reportRaised(app, posted)
+                try showRaised(app, posted)
             }
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "显示一张凭证")
+        static let configuration = CommandConfiguration(abstract: "显示一张凭证（及其红字冲销、订正）")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var locator: VoucherLocator
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run {
-                let app = try global.open()
-                let voucher = try app.books.voucher(try locator.ref()).voucher
-                emit(LedgerViews.voucher(voucher, chart: try app.register.chart(), format: output.format))
-                for followUp in try app.books.voucher(voucher.ref).followUps where output.format == .table {
-                    emit("已被 \(followUp.ref.period.iso) \(followUp.ref.label) \(followUp.kind.code == "reversal" ? "红字冲销" : "订正")\n")
-                }
-            }
+            try FundLedger.run { try output.write(try global.open().books.voucherReport(try locator.ref())) }
         }
     }
 
@@ -91,6 +70,12 @@ struct VoucherCommand: ParsableCommand {
     }
 }
 
+/// Shows the findings that newly posted vouchers raise (the ledger records them all the same).
+func showRaised(_ app: LedgerApp, _ vouchers: [PostedVoucher]) throws {
+    guard let raised = try app.compliance.raisedReport(vouchers) else { return }
+    try OutputOptions().write(raised)
+}
+
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "导入", subcommands: [Vouchers.self])
@@ -109,7 +94,7 @@ struct ImportCommand: ParsableCommand {
                 let (data, name) = try readInput(file)
                 let result = try app.books.importVouchers(csv: data, file: name, studio: studio, defaultFund: fund)
                 emit("已导入 \(result.vouchers.count) 张凭证、\(result.lines) 行分录到工作室 \(studio)\n")
-                try reportRaised(app, result.vouchers)
+                try showRaised(app, result.vouchers)
             }
         }
     }
@@ -152,24 +137,19 @@ struct PeriodCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "显示结账状态")
         @OptionGroup var global: GlobalOptions
         @Option(help: "工作室编号") var studio: String
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run {
-                let book = try global.open().books.periodBook(studio: studio)
-                if let last = book.closedThrough {
-                    emit("\(studio) 已结账至 \(last.chinese)；\(last.next.chinese) 起可记账\n")
-                } else {
-                    emit("\(studio) 尚未结账，所有期间均可记账\n")
-                }
-            }
+            try FundLedger.run { try output.write(try global.open().books.periodStatusReport(studio: studio)) }
         }
     }
 }
 
-/// --from/--to options of the book views.
+/// --from/--to/--as-of of the book views.
 struct RangeOptions: ParsableArguments {
     @Option(help: "起始期间 YYYY-MM（默认账簿第一个有发生额的月份）") var from: Period?
-    @Option(help: "截止期间 YYYY-MM（默认最后一个有发生额的月份）") var to: Period?
+    @Option(help: "截止期间 YYYY-MM（默认截止日所在月及以前最后一个有发生额的月份）") var to: Period?
+    @Option(name: .customLong("as-of"), help: "账簿截止日 YYYY-MM-DD（默认今天；此后的凭证不计入，即使在同一月内）") var asOf: CalendarDate?
 }
 
 struct Balance: ParsableCommand {
@@ -178,12 +158,11 @@ struct Balance: ParsableCommand {
     @Option(help: "工作室编号") var studio: String
     @Option(help: "只看一个资金：subsidy、enterprise、self-raised") var fund: Fund?
     @OptionGroup var range: RangeOptions
-    @OptionGroup var output: FormatOption
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try FundLedger.run {
-            let balance = try global.open().books.trialBalance(studio: studio, fund: fund, from: range.from, to: range.to)
-            emit(LedgerViews.trialBalance(balance, format: output.format))
+            try output.write(try global.open().books.balanceReport(studio: studio, fund: fund, from: range.from, to: range.to, asOf: range.asOf))
         }
     }
 }
@@ -193,13 +172,11 @@ struct Journal: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "工作室编号") var studio: String
     @OptionGroup var range: RangeOptions
-    @OptionGroup var output: FormatOption
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try FundLedger.run {
-            let app = try global.open()
-            let vouchers = try app.books.journal(studio: studio, from: range.from, to: range.to)
-            emit(LedgerViews.journal(vouchers, chart: try app.register.chart(), format: output.format))
+            try output.write(try global.open().books.journalReport(studio: studio, from: range.from, to: range.to, asOf: range.asOf))
         }
     }
 }
@@ -211,12 +188,12 @@ struct Ledger: ParsableCommand {
     @Option(help: "科目编码（上级科目汇总其全部末级科目）") var account: String
     @Option(help: "只看一个资金") var fund: Fund?
     @OptionGroup var range: RangeOptions
-    @OptionGroup var output: FormatOption
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try FundLedger.run {
-            let ledger = try global.open().books.accountLedger(studio: studio, account: account, fund: fund, from: range.from, to: range.to)
-            emit(LedgerViews.accountLedger(ledger, studio: studio, format: output.format))
+            try output.write(try global.open().books.ledgerReport(
+                studio: studio, account: account, fund: fund, from: range.from, to: range.to, asOf: range.asOf))
         }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FundApp
 import FundCore
-import FundRender
 import Foundation
 
 struct Check: ParsableCommand {
@@ -12,7 +11,7 @@ struct Check: ParsableCommand {
     @Option(help: "只检查一个工作室") var studio: String?
     @Flag(help: "检查全部工作室") var all = false
     @Option(name: .customLong("as-of"), help: "检查基准日 YYYY-MM-DD（默认今天）") var asOf: CalendarDate?
-    @OptionGroup var output: FormatOption
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if studio == nil && !all { throw ValidationError("请指定 --studio C 或 --all（二选一）") }
@@ -21,29 +20,11 @@ struct Check: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            let app = try global.open()
-            let result = try app.compliance.check(studio: studio, asOf: asOf)
-            emit(FindingViews.render(result.findings, summary: result.summary, summaryLines: Self.summaryLines(result), format: output.format))
-            if result.hasViolations { throw ExitCode(1) }
+            let checked = try global.open().compliance.checkReport(studio: studio, asOf: asOf)
+            try output.write(checked.report)
+            if checked.hasViolations { throw ExitCode(1) }
         }
     }
-
-    static func summaryLines(_ result: CheckResult) -> [String] {
-        let summary = result.summary
-        let counts = Severity.allCases.map { "\($0.chineseName) \(summary.bySeverity[$0.rawValue] ?? 0)" }.joined(separator: "，")
-        return [
-            "检查基准日 \(summary.asOf)，\(summary.studios) 个工作室、\(summary.vouchers) 张凭证，政策版本 \(summary.policies.joined(separator: "、"))",
-            "共 \(summary.findings) 项：\(counts)；违规涉及金额 \(Money(fen: summary.violationFen).groupedString) 元",
-        ]
-    }
-}
-
-/// Prints the findings that newly posted vouchers raise (the ledger records them all the same).
-func reportRaised(_ app: LedgerApp, _ vouchers: [PostedVoucher]) throws {
-    let raised = try app.compliance.findings(raisedBy: vouchers)
-    guard !raised.isEmpty else { return }
-    emit("注意：本次记账的凭证有 \(raised.count) 项合规发现（已照实记账，请按提示处理）：\n")
-    emit(FindingViews.render(raised, summary: raised.count, summaryLines: [], format: .table))
 }
 
 struct FindingCommand: ParsableCommand {
@@ -59,7 +40,7 @@ struct FindingCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                try global.open().compliance.note(finding: key, action: ComplianceDesk.FindingAction.explain, text: text)
+                try global.open().compliance.note(finding: key, action: .explain, text: text)
                 emit("已记录说明：\(key)\n")
             }
         }
@@ -73,7 +54,7 @@ struct FindingCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                try global.open().compliance.note(finding: key, action: ComplianceDesk.FindingAction.accept, text: note)
+                try global.open().compliance.note(finding: key, action: .accept, text: note)
                 emit("已接受说明：\(key)\n")
             }
         }
@@ -87,7 +68,7 @@ struct FindingCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                try global.open().compliance.note(finding: key, action: ComplianceDesk.FindingAction.reject, text: note)
+                try global.open().compliance.note(finding: key, action: .reject, text: note)
                 emit("已驳回说明：\(key)\n")
             }
         }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import FundApp
 import FundCore
-import FundRender
-import FundStore
 import Foundation
 
 extension StudioCommand {
@@ -10,23 +8,11 @@ extension StudioCommand {
         static let configuration = CommandConfiguration(abstract: "工作室当前状态（生命周期、建设期、应退补助资金）")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "工作室编号") var studio: String
+        @Option(name: .customLong("as-of"), help: "截至日期（默认今天）") var asOf: CalendarDate?
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run {
-                let status = try global.open().lifecycle.status(studio: studio)
-                var lines = [
-                    "\(status.studio) \(status.name)",
-                    "状态：\(status.state.chineseName)（\(status.since.iso) 起）" + (status.recorded ? "" : "，据登记的认定日期推定，尚未记录生命周期"),
-                    "建设期：\(status.constructionWindow.lowerBound.iso) 至 \(status.constructionWindow.upperBound.iso)",
-                    "核定补助：\(status.approvedSubsidyFen.groupedString) 元，已到位 \(status.subsidyReceivedFen.groupedString) 元",
-                ]
-                if let deadline = status.rectificationDeadline { lines.append("整改期限：\(deadline.iso)") }
-                if status.refundOwedFen.fen > 0 {
-                    lines.append("应退补助资金：\(status.refundOwedFen.groupedString) 元未退回（欠款中）")
-                }
-                lines.append("警告 \(status.warnings) 次，通报表扬 \(status.commendations) 次，未办结变动 \(status.openChanges) 项")
-                emit(lines.joined(separator: "\n") + "\n")
-            }
+            try FundLedger.run { try output.write(try global.open().lifecycle.statusReport(studio: studio, asOf: asOf)) }
         }
     }
 
@@ -50,13 +36,10 @@ extension StudioCommand {
 
         func run() throws {
             try FundLedger.run {
-                let transition = LifecycleTransition(
-                    to: try LifecycleState.parse(to), date: try CalendarDate.parse(date), by: by, note: note,
-                    ground: try ground.map { try RevocationGround.parse($0) }, deadline: try deadline.map { try CalendarDate.parse($0) },
-                    score: try score.map { try Score.parse($0) })
-                let posted = try global.open().lifecycle.advance(studio: studio, transition: transition)
+                let form = TransitionForm(to: to, date: date, by: by, note: note, ground: ground, deadline: deadline, score: score)
+                let (transition, clawback) = try global.open().lifecycle.advance(studio: studio, form: form)
                 emit("\(studio) 已转为“\(transition.to.chineseName)”（\(transition.date.iso)）\n")
-                for voucher in posted {
+                for voucher in clawback {
                     let amount = voucher.draft.lines.first?.amount.groupedString ?? ""
                     emit("已记账追回补助资金凭证 \(voucher.ref.period.iso) \(voucher.ref.label)：应退补助资金 \(amount) 元\n")
                 }
@@ -75,9 +58,8 @@ extension StudioCommand {
 
         func run() throws {
             try FundLedger.run {
-                let noticeKind = try GovernanceNoticeKind.parse(kind)
-                try global.open().lifecycle.notice(noticeKind, studio: studio, date: try CalendarDate.parse(date), by: by, note: note)
-                emit("已记录 \(studio) \(noticeKind.chineseName)（\(date)）\n")
+                let recorded = try global.open().lifecycle.notice(studio: studio, kind: kind, date: date, by: by, note: note)
+                emit("已记录 \(studio) \(recorded.chineseName)（\(date)）\n")
             }
         }
     }
@@ -99,19 +81,21 @@ extension StudioCommand {
             guard given == 1 else { throw ValidationError("--kind、--reported、--decided 须且只能给出一个") }
         }
 
+        var step: ChangeStep {
+            if let reported { return .reported(id: reported) }
+            if let decided { return .decided(id: decided) }
+            return .new(kind: kind ?? "")
+        }
+
         func run() throws {
             try FundLedger.run {
-                let app = try global.open()
-                let day = try CalendarDate.parse(date)
-                if let kind {
-                    let change = try app.lifecycle.recordChange(studio: studio, kind: try ChangeKind.parse(kind), date: day, detail: note)
+                let change = try global.open().lifecycle.change(studio: studio, step: step, date: date, note: note)
+                if let decided = change.decided {
+                    emit("第 \(change.id) 号变动已答复（\(decided.iso)）\n")
+                } else if let due = change.decisionDue {
+                    emit("第 \(change.id) 号变动已报告：市人社局应于 \(due.iso) 前答复\n")
+                } else {
                     emit("已记录第 \(change.id) 号\(change.kind.chineseName)：应于 \(change.reportDue.iso) 前向市人社局报告\n")
-                } else if let reported {
-                    let change = try app.lifecycle.recordChangeReported(studio: studio, id: reported, date: day, note: note)
-                    emit("第 \(change.id) 号变动已报告：市人社局应于 \(change.decisionDue!.iso) 前答复\n")
-                } else if let decided {
-                    let change = try app.lifecycle.recordChangeDecided(studio: studio, id: decided, date: day, note: note)
-                    emit("第 \(change.id) 号变动已答复（\(change.decided!.iso)）\n")
                 }
             }
         }
@@ -121,28 +105,10 @@ extension StudioCommand {
         static let configuration = CommandConfiguration(abstract: "工作室生命周期记录、通报和变动")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "工作室编号") var studio: String
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run {
-                let app = try global.open()
-                var table = TextTable(headers: ["日期", "事项", "决定单位", "说明"], alignments: [.left, .left, .left, .left])
-                for record in try app.lifecycle.records(studio: studio) {
-                    let step = record.transition
-                    var what = record.kind == "transition" ? "→ \(step.to.chineseName)" : (GovernanceNoticeKind(rawValue: record.kind)?.chineseName ?? record.kind)
-                    if let ground = step.ground { what += "（\(ground.chineseName)）" }
-                    var note = step.note
-                    if let deadline = step.deadline { note = "整改期限 \(deadline.iso)" + (note.isEmpty ? "" : "；" + note) }
-                    if let score = step.score { note = "考核得分 \(score.text)" + (note.isEmpty ? "" : "；" + note) }
-                    table.add([step.date.iso, what, step.by, note])
-                }
-                for change in try app.lifecycle.changes(studio: studio) {
-                    var state = "报告期限 \(change.reportDue.iso)"
-                    if let reported = change.reported { state = "\(reported.iso) 已报告" }
-                    if let decided = change.decided { state += "，\(decided.iso) 已答复 \(change.decision ?? "")" }
-                    table.add([change.eventDate.iso, "第 \(change.id) 号\(change.kind.chineseName)", "", [change.detail, state].filter { !$0.isEmpty }.joined(separator: "；")])
-                }
-                emit(table.render())
-            }
+            try FundLedger.run { try output.write(try global.open().lifecycle.historyReport(studio: studio)) }
         }
     }
 
@@ -157,9 +123,7 @@ extension StudioCommand {
 
         func run() throws {
             try FundLedger.run {
-                let posted = try global.open().lifecycle.repay(
-                    studio: studio, date: try CalendarDate.parse(date), amount: try amount.map { try Money.parse($0) },
-                    shortfallFund: shortfallFund)
+                let posted = try global.open().lifecycle.repay(studio: studio, date: date, amount: amount, shortfallFund: shortfallFund)
                 for voucher in posted {
                     emit("已记账退回补助资金凭证 \(voucher.ref.period.iso) \(voucher.ref.label)：\(voucher.draft.lines[0].amount.groupedString) 元\n")
                 }
@@ -172,25 +136,12 @@ struct DeadlinesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deadlines", abstract: "各工作室到期和逾期事项（公示期、建设期届满、整改期限、变动报告与答复），按日期排列")
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: FormatOption
-    @Option(name: .customLong("as-of"), help: "截至日期（默认今天）") var asOf: String?
+    @OptionGroup var output: OutputOptions
+    @Option(name: .customLong("as-of"), help: "截至日期（默认今天）") var asOf: CalendarDate?
     @Option(help: "只看一个工作室") var studio: String?
 
     func run() throws {
-        try FundLedger.run {
-            let items = try global.open().lifecycle.deadlines(asOf: try asOf.map { try CalendarDate.parse($0) }, studio: studio)
-            switch output.format {
-            case .json:
-                emit(LedgerViews.json(items))
-            case .csv, .table:
-                var table = TextTable(headers: ["日期", "工作室", "事项", "状态", "说明"], alignments: [.left, .left, .left, .left, .left])
-                for item in items {
-                    let state = item.overdue ? "已逾期 \(-item.daysLeft) 天" : (item.daysLeft == 0 ? "今日到期" : "剩 \(item.daysLeft) 天")
-                    table.add([item.date.iso, item.studio, item.kind.chineseName, state, item.detail])
-                }
-                emit(items.isEmpty ? "没有到期或逾期事项\n" : table.render())
-            }
-        }
+        try FundLedger.run { try output.write(try global.open().lifecycle.deadlinesReport(asOf: asOf, studio: studio)) }
     }
 }
 
@@ -213,11 +164,10 @@ struct ActivityCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                let activity = try Activity(
-                    studio: studio, date: try CalendarDate.parse(date), kind: try ActivityKind.parse(kind), title: title,
-                    quantity: quantity, amount: try amount.map { try Money.parse($0) } ?? .zero,
-                    achieved: try Activity.parseAchieved(achieved ?? ""), evidence: evidence, note: note)
-                try global.open().lifecycle.addActivity(activity)
+                let form = ActivityForm(
+                    studio: studio, date: date, kind: kind, title: title, quantity: quantity, amount: amount, achieved: achieved,
+                    evidence: evidence, note: note)
+                let activity = try global.open().lifecycle.addActivity(form)
                 emit("已登记 \(studio) \(activity.kind.chineseName)“\(activity.title)”（\(activity.date.iso)）\n")
             }
         }
@@ -232,8 +182,9 @@ struct ActivityCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
+                let app = try global.open()
                 let (data, name) = try readInput(file)
-                let activities = try global.open().lifecycle.importActivities(csv: data, file: name, studio: studio)
+                let activities = try app.lifecycle.importActivities(csv: data, file: name, studio: studio)
                 emit("已导入 \(activities.count) 条活动记录\n")
             }
         }
@@ -243,20 +194,10 @@ struct ActivityCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "列出活动记录")
         @OptionGroup var global: GlobalOptions
         @Option(help: "工作室编号") var studio: String
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run {
-                var table = TextTable(
-                    headers: ["日期", "类型", "名称", "数量", "金额", "达成", "证明材料"], alignments: [.left, .left, .left, .right, .right, .left, .left])
-                for activity in try global.open().lifecycle.activities(studio: studio) {
-                    table.add([
-                        activity.date.iso, activity.kind.chineseName, activity.title, "\(activity.quantity)",
-                        activity.amount.isZero ? "" : activity.amount.groupedString, activity.achieved.map { $0 ? "是" : "否" } ?? "",
-                        activity.evidence ?? "",
-                    ])
-                }
-                emit(table.render())
-            }
+            try FundLedger.run { try output.write(try global.open().lifecycle.activitiesReport(studio: studio)) }
         }
     }
 }
@@ -290,23 +231,11 @@ struct TargetCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "工作室编号") var studio: String
         @Option(help: "指标体系文件（JSON）") var indicators: String?
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             try FundLedger.run {
-                let app = try global.open()
-                let set = try app.lifecycle.indicatorSet(file: indicators.map { URL(fileURLWithPath: $0) })
-                let targets = Dictionary(uniqueKeysWithValues: try app.lifecycle.targets(studio: studio).map { ($0.indicator, $0) })
-                var table = TextTable(
-                    headers: ["指标编号", "二级指标", "三级指标", "分值", "目标值", "单位", "数据来源"],
-                    alignments: [.left, .left, .left, .right, .right, .left, .left])
-                for indicator in set.indicators {
-                    let target = targets[indicator.id].map { Scoring.quantityText($0.target) } ?? (indicator.defaultTarget.map { "\($0)（默认）" } ?? "")
-                    table.add([
-                        indicator.id, indicator.group, indicator.name, "\(indicator.points)", target, indicator.unit,
-                        set.measure(of: indicator).chineseSource,
-                    ])
-                }
-                emit(table.render())
+                try output.write(try global.open().lifecycle.targetsReport(studio: studio, indicators: indicators.map { URL(fileURLWithPath: $0) }))
             }
         }
     }
@@ -318,20 +247,17 @@ struct EvaluationCommand: ParsableCommand {
         abstract: "补助资金绩效自评（财预〔2020〕10号）：写出绩效自评表（XLSX、PDF）、绩效评价报告（PDF、HTML）和 evaluation.json")
     @OptionGroup var global: GlobalOptions
     @Option(help: "工作室编号") var studio: String
-    @Option(name: .customLong("as-of"), help: "评价截止日（默认今天）") var asOf: String?
+    @Option(name: .customLong("as-of"), help: "评价截止日（默认今天）") var asOf: CalendarDate?
     @Option(help: "输出目录") var out: String
     @Option(help: "指标体系文件（JSON，默认为内置 Reports/evaluation/indicators-default.json）") var indicators: String?
 
     func run() throws {
         try FundLedger.run {
-            let app = try global.open()
-            let day = try asOf.map { try CalendarDate.parse($0) }
-            let indicatorFile = indicators.map { URL(fileURLWithPath: $0) }
-            let written = try app.lifecycle.writeEvaluation(
-                studio: studio, asOf: day, indicators: indicatorFile, into: URL(fileURLWithPath: out, isDirectory: true))
-            let value = try app.lifecycle.evaluation(studio: studio, asOf: day, indicators: indicatorFile).value
-            emit("\(studio) 绩效自评得分 \(value.total.text) 分，等级“\(value.grade.rawValue)”\n")
-            for url in written { emit("  \(url.path)\n") }
+            let written = try global.open().lifecycle.writeEvaluation(
+                studio: studio, asOf: asOf, indicators: indicators.map { URL(fileURLWithPath: $0) },
+                into: URL(fileURLWithPath: out, isDirectory: true))
+            emit("\(studio) 绩效自评得分 \(written.total.text) 分，等级“\(written.grade)”\n")
+            for url in written.files { emit("  \(url.path)\n") }
         }
     }
 }

@@ -1,21 +1,15 @@
 import ArgumentParser
 import FundApp
-import FundCore
-import FundRender
 import Foundation
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "新建账套数据库并安装科目表")
-
     @OptionGroup var global: GlobalOptions
-
-    @Option(help: "科目表 CSV（默认为内置的项目资金科目表）")
-    var chart: String?
+    @Option(help: "科目表 CSV（默认为内置的项目资金科目表）") var chart: String?
 
     func run() throws {
         try FundLedger.run {
-            let app = try global.open(creating: true)
-            let installed = try app.register.initialize(chartFile: chart.map { URL(fileURLWithPath: $0) })
+            let installed = try global.open(creating: true).register.initialize(chartFile: chart.map { URL(fileURLWithPath: $0) })
             emit("已初始化 \(global.databasePath)：\(installed.accounts.count) 个科目（末级 \(installed.leaves.count) 个）\n")
         }
     }
@@ -23,41 +17,11 @@ struct Init: ParsableCommand {
 
 struct Accounts: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "列出科目表")
-
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: FormatOption
-
-    struct AccountJSON: Encodable {
-        let code, name, type, normalSide: String
-        let role, category: String?
-        let funds: [String]
-        let leaf: Bool
-    }
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try FundLedger.run {
-            let chart = try global.open().register.chart()
-            switch output.format {
-            case .json:
-                emit(LedgerViews.json(chart.accounts.map {
-                    AccountJSON(
-                        code: $0.code, name: $0.name, type: $0.type.rawValue, normalSide: $0.normalSide.rawValue,
-                        role: $0.role?.rawValue, category: $0.category?.rawValue, funds: $0.funds.map(\.rawValue), leaf: $0.isLeaf)
-                }))
-            case .csv, .table:
-                var table = TextTable(
-                    headers: ["科目编码", "科目名称", "类别", "方向", "用途/支出类别", "适用资金", "末级"],
-                    alignments: [.left, .left, .left, .left, .left, .left, .left])
-                for account in chart.accounts {
-                    table.add([
-                        account.code, String(repeating: "  ", count: account.level - 1) + account.name, account.type.chineseName,
-                        account.normalSide.chinese, account.role?.rawValue ?? account.category?.rawValue ?? "",
-                        account.funds.map(\.chineseName).joined(separator: "、"), account.isLeaf ? "是" : "",
-                    ])
-                }
-                emit(table.render())
-            }
-        }
+        try FundLedger.run { try output.write(try global.open().register.accountsReport()) }
     }
 }
 
@@ -84,15 +48,10 @@ struct HostUnitCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "列出依托单位")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run {
-                var table = TextTable(headers: ["统一社会信用代码", "名称", "类型", "县（区）"], alignments: [.left, .left, .left, .left])
-                for unit in try global.open().register.hostUnits() {
-                    table.add([unit.creditCode.text, unit.name, unit.kind.chineseName, unit.county])
-                }
-                emit(table.render())
-            }
+            try FundLedger.run { try output.write(try global.open().register.hostUnitsReport()) }
         }
     }
 }
@@ -127,20 +86,10 @@ struct StudioCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "列出工作室")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run {
-                var table = TextTable(
-                    headers: ["编号", "名称", "领办人", "认定日期", "建设期止", "核定补助"],
-                    alignments: [.left, .left, .left, .left, .left, .right])
-                for studio in try global.open().register.studios() {
-                    table.add([
-                        studio.code, studio.name, studio.leader, studio.recognized.iso,
-                        studio.constructionWindow.upperBound.iso, studio.approvedSubsidy.groupedString,
-                    ])
-                }
-                emit(table.render())
-            }
+            try FundLedger.run { try output.write(try global.open().register.studiosReport()) }
         }
     }
 }

@@ -1,10 +1,12 @@
-// workshop-ledger: the command-line front end. Thin by design: parse arguments, call FundApp,
-// render with FundRender, map errors to messages and exit codes. No business logic here.
+// workshop-ledger: the command-line front end. Thin by design: parse arguments, call one
+// LedgerApp use case, render what it returns with the one dispatch (ReportOutput.render), map
+// errors to messages and exit codes. No business logic, no store, no arithmetic on money here.
 import ArgumentParser
 import FundApp
 import FundCore
+import FundExchange
 import FundRender
-import FundStore
+import FundReports
 import Foundation
 
 @main
@@ -15,7 +17,7 @@ struct WorkshopLedger: ParsableCommand {
         discussion: """
             每个工作室按资金来源（补助资金、企业支持资金、自筹资金）分别建账、各自平衡；凭证只增不改，
             更正用红字冲销；结账后期间不可记账。
-            退出码：0 成功；1 校验发现问题；2 输入被拒绝（错误信息注明文件、行和字段）；3 环境错误。
+            退出码：0 成功；1 校验发现问题；2 输入被拒绝（错误信息注明文件、行和字段）；3 环境错误；4 内部错误（报表自相核对不符，请报告）。
             """,
         subcommands: [
             Init.self, Accounts.self, HostUnitCommand.self, StudioCommand.self, VoucherCommand.self,
@@ -62,23 +64,39 @@ struct GlobalOptions: ParsableArguments {
         return environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
     }
 
-    /// Opens the ledger. Commands other than `init` and `demo` require an existing file, so a
-    /// mistyped --db does not silently create an empty ledger.
+    /// Opens the ledger (an existing file; `init` creates one).
     func open(creating: Bool = false) throws -> LedgerApp {
-        if !creating && !FileManager.default.fileExists(atPath: databasePath) {
-            throw CLIError.environment("数据库 \(databasePath) 不存在：请先运行 workshop-ledger init，或用 --db 指定")
-        }
-        return try LedgerApp(path: databasePath, user: userName, policyFile: policyFile.map { URL(fileURLWithPath: $0) })
+        let policy = policyFile.map { URL(fileURLWithPath: $0) }
+        if creating { return try LedgerApp(path: databasePath, user: userName, policyFile: policy) }
+        return try LedgerApp.open(path: databasePath, user: userName, policyFile: policy)
     }
 }
 
-/// The shared output-format option.
-struct FormatOption: ParsableArguments {
-    @Option(name: .long, help: "输出格式：table、csv 或 json")
-    var format: ViewFormat = .table
+/// How a view or report is written: the format, the file, the CSV encoding.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "输出格式：table（终端表格）、csv、json、html、xlsx、pdf")
+    var format: OutputFormat = .table
+
+    @Option(help: "输出文件（默认 - 为标准输出）")
+    var out: String = "-"
+
+    @Option(help: "CSV 编码：utf-8（带 BOM）或 gb18030")
+    var encoding: CSVEncoding = .utf8
+
+    func validate() throws {
+        if encoding != .utf8 && format != .csv { throw ValidationError("--encoding 只用于 csv 格式") }
+    }
+
+    /// Renders `report` and writes it to `--out`, saying what was written when it is a file.
+    func write(_ report: AnyReport) throws {
+        let data = try ReportOutput.render(report, format: format, encoding: encoding, generator: "WorkshopLedger \(LedgerApp.version)")
+        try writeOutput(data, to: out)
+        if out != "-" { emit("已生成 \(report.document.title)（\(format.rawValue)）：\(out)，\(data.count) 字节\n") }
+    }
 }
 
-extension ViewFormat: ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {}
+extension CSVEncoding: ExpressibleByArgument {}
 
 extension Fund: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(parsing: argument) }
@@ -99,38 +117,34 @@ extension CalendarDate: ExpressibleByArgument {
     }
 }
 
-enum CLIError: Error {
-    case environment(String)
-    case failed(String)
-}
-
 /// Runs a command body and maps every error to a message on stderr and an exit code:
-/// 2 for rejected input, 1 for a failed check, 3 for the environment.
+/// 1 a failed check, 2 rejected input, 3 the environment, 4 our own inconsistency.
 enum FundLedger {
     static func run(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as Rejection {
-        report("错误 \(error)")
-        throw ExitCode(2)
-    } catch let error as LocatedRejection {
-        report("错误 \(error)")
-        throw ExitCode(2)
-    } catch let error as RejectionList {
-        report("错误：输入被拒绝，数据库未作任何修改（共 \(error.items.count) 处\(error.truncated ? "以上" : "")）\n\(error)")
-        throw ExitCode(2)
-    } catch CLIError.failed(let message) {
-        report(message)
-        throw ExitCode(1)
-    } catch CLIError.environment(let message) {
-        report("错误：\(message)")
-        throw ExitCode(3)
-    } catch let error as ExitCode {
-        throw error
-    } catch {
-        report("错误（环境）：\(error)")
-        throw ExitCode(3)
+        do {
+            try body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            let (message, code) = outcome(error)
+            report(message)
+            throw ExitCode(code)
+        }
     }
+
+    static func outcome(_ error: any Error) -> (String, Int32) {
+        switch error {
+        case let error as Rejection: ("错误 \(error)", 2)
+        case let error as LocatedRejection: ("错误 \(error)", 2)
+        case let error as RejectionList:
+            ("错误：输入被拒绝，数据库未作任何修改（共 \(error.items.count) 处\(error.truncated ? "以上" : "")）\n\(error)", 2)
+        case let error as CheckFailed: (error.message, 1)
+        case let error as IntegrityFailure: ("校验未通过：账簿数据被改动 \(error)", 1)
+        case let error as LedgerEnvironmentError: ("错误：\(error.message)", 3)
+        case let error as ReportInconsistency:
+            ("内部错误：报表自相核对不符，未输出（\(error)）。请把所用命令和数据库文件报告给开发者。", 4)
+        default: ("错误（环境）：\(error)", 3)
+        }
     }
 }
 
@@ -146,7 +160,31 @@ func emit(_ text: String) {
 func readInput(_ path: String) throws -> (Data, String) {
     if path == "-" { return (FileHandle.standardInput.readDataToEndOfFile(), "<stdin>") }
     guard FileManager.default.fileExists(atPath: path) else {
-        throw CLIError.environment("文件 \(path) 不存在")
+        throw LedgerEnvironmentError("文件 \(path) 不存在")
     }
     return (try Data(contentsOf: URL(fileURLWithPath: path)), path)
+}
+
+/// Writes bytes to a file (atomically) or to standard output for "-".
+func writeOutput(_ data: Data, to path: String) throws {
+    if path == "-" {
+        FileHandle.standardOutput.write(data)
+        return
+    }
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent()
+    guard FileManager.default.fileExists(atPath: directory.path) else {
+        throw LedgerEnvironmentError("输出目录 \(directory.path) 不存在")
+    }
+    try data.write(to: url, options: .atomic)
+}
+
+/// Writes the files of a folder export under `folder`.
+func writeFolder(_ files: [(path: String, data: Data)], into folder: String) throws {
+    let directory = URL(fileURLWithPath: folder, isDirectory: true)
+    for (path, data) in files {
+        let url = directory.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url, options: .atomic)
+    }
 }

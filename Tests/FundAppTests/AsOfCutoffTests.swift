@@ -1,5 +1,7 @@
 @testable import FundApp
 import FundCore
+import FundExchange
+import FundRender
 import FundReports
 import FundStore
 import FundTestSupport
@@ -29,7 +31,7 @@ struct AsOfCutoffTests {
 
     static let midMonth = T.date("2026-03-15")
 
-    func json(_ built: BuiltStatement) throws -> [String: Any] {
+    func json(_ built: AnyReport) throws -> [String: Any] {
         try #require(JSONSerialization.jsonObject(with: try built.json()) as? [String: Any])
     }
 

@@ -1,5 +1,6 @@
 @testable import FundApp
 import FundCore
+import FundRender
 import FundExchange
 import FundReports
 import FundStore

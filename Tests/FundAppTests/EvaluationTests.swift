@@ -183,7 +183,7 @@ struct EvaluationTests {
         try app.lifecycle.advance(studio: "S1", transition: LifecycleTransition(to: .recognized, date: day("2025-12-15"), by: "市人社局"))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evaluation-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let written = try app.lifecycle.writeEvaluation(studio: "S1", asOf: day("2026-11-20"), into: directory)
+        let written = try app.lifecycle.writeEvaluation(studio: "S1", asOf: day("2026-11-20"), into: directory).files
         #expect(written.map(\.lastPathComponent) == [
             "S1-绩效自评表.xlsx", "S1-绩效自评表.pdf", "S1-绩效评价报告.pdf", "S1-绩效评价报告.html", "evaluation.json",
         ])

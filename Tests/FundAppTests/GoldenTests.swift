@@ -1,5 +1,7 @@
 import FundApp
 import FundCore
+import FundExchange
+import FundRender
 import FundReports
 import Foundation
 import Testing
@@ -14,7 +16,7 @@ import Testing
 struct GoldenTests {
     static let golden = packageRoot.appendingPathComponent("Fixtures/golden")
     static let regenerate = ProcessInfo.processInfo.environment["WORKSHOP_LEDGER_REGENERATE_GOLDEN"] == "1"
-    static let formats: [ReportFormat] = [.csv, .html, .json]
+    static let formats: [OutputFormat] = [.csv, .html, .json]
 
     @Test("every report of every sample studio matches its golden file")
     func reportsMatchGoldenFiles() throws {

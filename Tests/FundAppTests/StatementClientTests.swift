@@ -1,5 +1,6 @@
 import FundApp
 import FundCore
+import FundExchange
 import FundRender
 import FundReports
 import FundTestSupport
@@ -10,10 +11,10 @@ import Testing
 /// and auditors use: openpyxl (as Excel-compatible readers see the workbook) and poppler.
 @Suite("statements read back by real clients", .serialized)
 struct StatementClientTests {
-    static func demoStatements() throws -> (directory: URL, statements: [(built: BuiltStatement, xlsx: URL, pdf: URL)]) {
+    static func demoStatements() throws -> (directory: URL, statements: [(built: AnyReport, xlsx: URL, pdf: URL)]) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-clients-\(UUID().uuidString)")
         let demo = try Demo.build(in: directory)
-        var statements: [(BuiltStatement, URL, URL)] = []
+        var statements: [(AnyReport, URL, URL)] = []
         for studio in demo.studios {
             for kind in ReportKind.allCases {
                 let built = try demo.app.statements.buildReport(ReportRequest(kind: kind, studio: studio))

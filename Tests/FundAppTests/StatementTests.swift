@@ -1,5 +1,6 @@
 @testable import FundApp
 import FundCore
+import FundRender
 import FundExchange
 import FundReports
 import FundStore
@@ -32,7 +33,7 @@ struct StatementTests {
         return app
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ built: BuiltStatement) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ built: AnyReport) throws -> T {
         try JSONDecoder().decode(type, from: built.json())
     }
 

@@ -3,7 +3,8 @@ import FundReports
 import Foundation
 import Testing
 
-@testable import FundRender
+@testable import FundExchange
+import FundRender
 
 @Suite("terminal text and the one output dispatch")
 struct TerminalTextTests {
@@ -126,8 +127,8 @@ struct TerminalTextTests {
 
     @Test("CSV encodings: UTF-8 with BOM, GB18030")
     func encodings() {
-        #expect(ReportOutput.CSVEncoding.utf8.encode("资金") == Data([0xEF, 0xBB, 0xBF] + Array("资金".utf8)))
-        #expect(ReportOutput.CSVEncoding.gb18030.encode("资金,1") == Data([0xD7, 0xCA, 0xBD, 0xF0, 0x2C, 0x31]))
-        #expect(ReportOutput.CSVEncoding.gb18030.encode("") == Data())
+        #expect(CSVEncoding.utf8.encode("资金") == Data([0xEF, 0xBB, 0xBF] + Array("资金".utf8)))
+        #expect(CSVEncoding.gb18030.encode("资金,1") == Data([0xD7, 0xCA, 0xBD, 0xF0, 0x2C, 0x31]))
+        #expect(CSVEncoding.gb18030.encode("") == Data())
     }
 }
