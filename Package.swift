@@ -44,8 +44,11 @@ let package = Package(
         .systemLibrary(
             name: "CPangoCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev", "libharfbuzz-dev"])]),
+        // The PDF engine (canvas, text layout, fonts and subsets, file writer); knows no documents.
+        .target(name: "FundPDF", dependencies: ["CPangoCairo", "CDeflate"], swiftSettings: strict),
+        // Documents into formats: CSV, text, HTML, XLSX, and PDF page layout on FundPDF.
         .target(
-            name: "FundRender", dependencies: ["FundCore", "FundReports", "CXLSXWriter", "CPangoCairo", "CDeflate"],
+            name: "FundRender", dependencies: ["FundCore", "FundReports", "FundPDF", "CXLSXWriter"],
             swiftSettings: strict),
         // Fixtures/ (default chart, sample studios) ships inside the binary as resources; the
         // one Swift file there only exposes their location. Tests read Fixtures/bad directly.
@@ -91,7 +94,8 @@ let package = Package(
         .testTarget(name: "FundCoreTests", dependencies: ["FundCore", "FundTestSupport"]),
         .testTarget(name: "FundExchangeTests", dependencies: ["FundExchange", "FundCore", "FundTestSupport"]),
         .testTarget(name: "FundReportsTests", dependencies: ["FundReports", "FundCore", "FundTestSupport"]),
-        .testTarget(name: "FundRenderTests", dependencies: ["FundRender", "FundReports", "FundCore", "FundTestSupport"]),
+        .testTarget(name: "FundRenderTests", dependencies: ["FundRender", "FundPDF", "FundReports", "FundCore", "FundTestSupport"]),
+        .testTarget(name: "FundPDFTests", dependencies: ["FundPDF", "FundTestSupport"]),
         .testTarget(name: "FundRulesTests", dependencies: ["FundRules", "FundCore", "FundTestSupport"]),
         .testTarget(
             name: "FundStoreTests",
