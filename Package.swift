@@ -33,7 +33,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .systemLibrary(name: "CDeflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "FundExchange", dependencies: ["FundCore", "CDeflate"], swiftSettings: strict),
+        .target(name: "FundExchange", dependencies: ["FundCore", "FundReports", "CDeflate"], swiftSettings: strict),
         .target(name: "FundRules", dependencies: ["FundCore"], swiftSettings: strict),
         // Report builders: numbers computed and cross-checked, documents format-neutral.
         .target(name: "FundReports", dependencies: ["FundCore", "FundRules"], swiftSettings: strict),
