@@ -20,9 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
-        .target(name: "FundCore", swiftSettings: strict),
+        .target(name: "FundCore", dependencies: [.product(name: "BigInt", package: "BigInt")], swiftSettings: strict),
         .target(
             name: "FundStore",
             dependencies: [
