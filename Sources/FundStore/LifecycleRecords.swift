@@ -200,23 +200,14 @@ extension LedgerStore {
     }
 
     static func lifecycleRecords(_ db: Database, studio: String) throws -> [LifecycleRecord] {
-        try Row.fetchAll(
+        try LifecycleEventRecord.fetchAll(
             db,
             sql: """
                 SELECT e.*, s.score_hundredths FROM lifecycle_event e LEFT JOIN acceptance_score s ON s.event_id = e.id
                 WHERE e.studio = ? ORDER BY e.id
                 """,
             arguments: [studio]
-        ).map { row in
-            let kind: String = row["kind"]
-            let transition = LifecycleTransition(
-                to: (row["to_state"] as String?).flatMap(LifecycleState.init(rawValue:)) ?? .recognized,
-                date: try CalendarDate.parse(row["date"]), by: row["decided_by"], note: row["note"],
-                ground: (row["ground"] as String?).flatMap(RevocationGround.init(rawValue:)),
-                deadline: try (row["deadline"] as String?).map { try CalendarDate.parse($0) },
-                score: (row["score_hundredths"] as Int64?).map(Score.init(hundredths:)))
-            return LifecycleRecord(id: row["id"], kind: kind, transition: transition, at: row["at"], user: row["user"])
-        }
+        ).map(\.record)
     }
 
     /// Debit-positive balances of one studio by "fund|account", from the vouchers dated on or
@@ -240,10 +231,8 @@ extension LedgerStore {
     /// The acceptance scores the county recorded, oldest first.
     public func acceptanceScores(studio: String) throws -> [(date: CalendarDate, score: Score, result: LifecycleState, by: String)] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM acceptance_score WHERE studio = ? ORDER BY id", arguments: [studio]).map {
-                (try CalendarDate.parse($0["date"]), Score(hundredths: $0["score_hundredths"]),
-                 LifecycleState(rawValue: $0["result"])!, $0["decided_by"] as String)
-            }
+            try AcceptanceScoreRecord.fetchAll(db, sql: "SELECT * FROM acceptance_score WHERE studio = ? ORDER BY id", arguments: [studio])
+                .map { ($0.date, $0.score, $0.result, $0.decidedBy) }
         }
     }
 }

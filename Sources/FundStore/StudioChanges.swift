@@ -61,17 +61,14 @@ extension LedgerStore {
 
     static func changes(_ db: Database, studio: String) throws -> [StudioChange] {
         var result: [StudioChange] = []
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM studio_change WHERE studio = ? ORDER BY id", arguments: [studio]) {
-            var change = StudioChange(
-                id: row["id"], studio: studio, kind: ChangeKind(rawValue: row["kind"])!,
-                eventDate: try CalendarDate.parse(row["event_date"]), detail: row["detail"])
-            for step in try Row.fetchAll(db, sql: "SELECT * FROM change_step WHERE change_id = ? ORDER BY id", arguments: [change.id]) {
-                let date = try CalendarDate.parse(step["date"])
-                if step["step"] as String == "reported" {
-                    change.reported = date
+        for record in try StudioChangeRecord.fetchAll(db, sql: "SELECT * FROM studio_change WHERE studio = ? ORDER BY id", arguments: [studio]) {
+            var change = record.change
+            for step in try ChangeStepRecord.fetchAll(db, sql: "SELECT * FROM change_step WHERE change_id = ? ORDER BY id", arguments: [change.id]) {
+                if step.step == "reported" {
+                    change.reported = step.date
                 } else {
-                    change.decided = date
-                    change.decision = step["note"]
+                    change.decided = step.date
+                    change.decision = step.note
                 }
             }
             result.append(change)

@@ -26,10 +26,10 @@ extension LedgerStore {
     public func targets(studio: String) throws -> [PerformanceTarget] {
         try queue.read { db in
             var latest: [String: PerformanceTarget] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM performance_target WHERE studio = ? ORDER BY id", arguments: [studio]) {
-                latest[row["indicator"]] = try PerformanceTarget(
-                    studio: studio, indicator: row["indicator"], target: row["target_hundredths"],
-                    actual: row["actual_hundredths"], note: row["note"])
+            for record in try PerformanceTargetRecord.fetchAll(
+                db, sql: "SELECT * FROM performance_target WHERE studio = ? ORDER BY id", arguments: [studio])
+            {
+                latest[record.target.indicator] = record.target
             }
             return latest.values.sorted { $0.indicator < $1.indicator }
         }
@@ -73,12 +73,8 @@ extension LedgerStore {
 
     public func activities(studio: String) throws -> [Activity] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM activity WHERE studio = ? ORDER BY date, id", arguments: [studio]).map { row in
-                try Activity(
-                    studio: studio, date: CalendarDate.parse(row["date"]), kind: ActivityKind(rawValue: row["kind"])!,
-                    title: row["title"], quantity: row["quantity"], amount: Money(fen: row["amount_fen"]),
-                    achieved: (row["achieved"] as Int?).map { $0 == 1 }, evidence: row["evidence"], note: row["note"])
-            }
+            try ActivityRecord.fetchAll(db, sql: "SELECT * FROM activity WHERE studio = ? ORDER BY date, id", arguments: [studio])
+                .map(\.activity)
         }
     }
 }

@@ -2,7 +2,7 @@ import FundApp
 import FundCore
 import FundExchange
 import FundReports
-import FundStore
+@_spi(Testing) import FundStore
 import FundTestSupport
 import Foundation
 import Testing
