@@ -103,8 +103,8 @@ public struct LifecycleBooks: Sendable {
     /// The first day on or after `date` in an open month: `date` itself when its month is
     /// open, else the first day of the first open month.
     public func firstOpenDay(onOrAfter date: CalendarDate) -> CalendarDate {
-        if periods.isOpen(date.period) { return date }
-        return periods.closedThrough!.next.firstDay
+        guard !periods.isOpen(date.period), let closed = periods.closedThrough else { return date }
+        return closed.next.firstDay
     }
 
     /// The debit-positive balance of `account` (a leaf or a parent code) in `fund`.

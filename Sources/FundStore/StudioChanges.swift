@@ -47,7 +47,7 @@ extension LedgerStore {
             try db.execute(
                 sql: "INSERT INTO change_step (change_id, step, date, note, at, user) VALUES (?,?,?,?,?,?)",
                 arguments: [id, step, date.iso, note.trimmingSpaces, stamp.at, stamp.user])
-            let what = step == "reported" ? "已向市人社局报告（期限 \(change.reportDue.iso)）" : "市人社局已答复（期限 \(change.decisionDue!.iso)）"
+            let what = step == "reported" ? "已向市人社局报告（期限 \(change.reportDue.iso)）" : "市人社局已答复（期限 \(change.decisionDue.map(\.iso) ?? "—")）"
             try Self.appendLog(
                 db, stamp: stamp, action: "studio.change.\(step)", studio: code,
                 detail: "第 \(id) 号\(change.kind.chineseName)\(what)：\(date.iso)\(note.isEmpty ? "" : "；" + note)")
