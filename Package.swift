@@ -20,9 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
-        .target(name: "FundCore", swiftSettings: strict),
+        .target(name: "FundCore", dependencies: [.product(name: "BigInt", package: "BigInt")], swiftSettings: strict),
         .target(
             name: "FundStore",
             dependencies: [
@@ -33,7 +34,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .systemLibrary(name: "CDeflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "FundExchange", dependencies: ["FundCore", "CDeflate"], swiftSettings: strict),
+        .target(name: "FundExchange", dependencies: ["FundCore", "FundReports", "CDeflate"], swiftSettings: strict),
         .target(name: "FundRules", dependencies: ["FundCore"], swiftSettings: strict),
         // Report builders: numbers computed and cross-checked, documents format-neutral.
         .target(name: "FundReports", dependencies: ["FundCore", "FundRules"], swiftSettings: strict),
@@ -44,8 +45,11 @@ let package = Package(
         .systemLibrary(
             name: "CPangoCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev", "libharfbuzz-dev"])]),
+        // The PDF engine (canvas, text layout, fonts and subsets, file writer); knows no documents.
+        .target(name: "FundPDF", dependencies: ["CPangoCairo", "CDeflate"], swiftSettings: strict),
+        // Documents into formats: CSV, text, HTML, XLSX, and PDF page layout on FundPDF.
         .target(
-            name: "FundRender", dependencies: ["FundCore", "FundReports", "FundExchange", "CXLSXWriter", "CPangoCairo", "CDeflate"],
+            name: "FundRender", dependencies: ["FundCore", "FundReports", "FundExchange", "FundPDF", "CXLSXWriter"],
             swiftSettings: strict),
         // Fixtures/ (default chart, sample studios) ships inside the binary as resources; the
         // one Swift file there only exposes their location. Tests read Fixtures/bad directly.
@@ -91,7 +95,8 @@ let package = Package(
         .testTarget(name: "FundCoreTests", dependencies: ["FundCore", "FundTestSupport"]),
         .testTarget(name: "FundExchangeTests", dependencies: ["FundExchange", "FundCore", "FundTestSupport"]),
         .testTarget(name: "FundReportsTests", dependencies: ["FundReports", "FundCore", "FundTestSupport"]),
-        .testTarget(name: "FundRenderTests", dependencies: ["FundRender", "FundReports", "FundCore", "FundTestSupport"]),
+        .testTarget(name: "FundRenderTests", dependencies: ["FundRender", "FundPDF", "FundReports", "FundCore", "FundTestSupport"]),
+        .testTarget(name: "FundPDFTests", dependencies: ["FundPDF", "FundTestSupport"]),
         .testTarget(name: "FundRulesTests", dependencies: ["FundRules", "FundCore", "FundTestSupport"]),
         .testTarget(
             name: "FundStoreTests",

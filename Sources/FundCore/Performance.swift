@@ -1,3 +1,5 @@
+import BigInt
+
 /// The studio's outputs (第十三条) as recorded activities, and the performance targets and
 /// scoring of the unit self-evaluation (财预〔2020〕10号). Every quantity is an integer in
 /// hundredths of its unit (5 people = 500, 90 % = 9,000, 1.00 yuan = 100 fen), and every
@@ -432,9 +434,9 @@ public struct ExactScore: Hashable, Sendable, Codable, CustomStringConvertible {
 public struct ExactScoreSum: Sendable, CustomStringConvertible {
     private var hundredths: Int64 = 0
     /// The fractional hundredths, numerator over denominator; the denominator is the product of
-    /// the parts' denominators, which can exceed 64 bits.
-    private var numerator = Natural(0)
-    private var denominator = Natural(1)
+    /// the parts' denominators, which can exceed 64 bits (hence BigInt's `BigUInt`).
+    private var numerator = BigUInt(0)
+    private var denominator = BigUInt(1)
 
     public init() {}
 
@@ -445,78 +447,26 @@ public struct ExactScoreSum: Sendable, CustomStringConvertible {
     public mutating func add(_ score: ExactScore) {
         hundredths += score.hundredths
         guard !score.isWhole else { return }
-        numerator = numerator.times(UInt64(score.denominator)) + denominator.times(UInt64(score.remainder))
-        denominator = denominator.times(UInt64(score.denominator))
+        numerator = numerator * BigUInt(UInt64(score.denominator)) + denominator * BigUInt(UInt64(score.remainder))
+        denominator *= BigUInt(UInt64(score.denominator))
     }
 
     /// The exact sum rounded half up to the hundredth of a point, once.
     public var rounded: Score {
         // The fraction F = numerator / denominator is below the number of parts; the sum rounds
-        // to hundredths + the number of k ≥ 1 with F ≥ k − ½, i.e. 2·numerator ≥ (2k − 1)·denominator.
-        let twice = numerator.times(2)
-        var extra: UInt64 = 0
-        while denominator.times(2 * extra + 1) <= twice { extra += 1 }
+        // to hundredths + the number of k ≥ 1 with F ≥ k − ½, i.e. 2·numerator ≥ (2k − 1)·denominator,
+        // that is k ≤ (2·numerator + denominator) / (2·denominator).
+        let extra = (2 * numerator + denominator) / (2 * denominator)
         return Score(hundredths: hundredths + Int64(extra))
     }
 
-    public var description: String { "\(hundredths) + \(numerator)/\(denominator)" }
-}
+    /// "hundredths + numerator/denominator", the fraction's parts in hexadecimal 64-bit words
+    /// ("0x1_5" is 2⁶⁴ + 5).
+    public var description: String { "\(hundredths) + \(Self.hex(numerator))/\(Self.hex(denominator))" }
 
-/// A non-negative integer of any size: just what `ExactScoreSum` needs to add fractions
-/// without a common denominator overflowing (multiply by a word, add, compare).
-struct Natural: Comparable, Sendable, CustomStringConvertible {
-    /// Little-endian 64-bit words, no leading zero word (zero is empty).
-    private(set) var words: [UInt64]
-
-    init(_ value: UInt64) { words = value == 0 ? [] : [value] }
-
-    private init(words: [UInt64]) {
-        var trimmed = words
-        while trimmed.last == 0 { trimmed.removeLast() }
-        self.words = trimmed
+    private static func hex(_ value: BigUInt) -> String {
+        value.isZero ? "0" : "0x" + value.words.reversed().map { String($0, radix: 16) }.joined(separator: "_")
     }
-
-    var isZero: Bool { words.isEmpty }
-
-    func times(_ factor: UInt64) -> Natural {
-        var result: [UInt64] = []
-        result.reserveCapacity(words.count + 1)
-        var carry: UInt64 = 0
-        for word in words {
-            let (high, low) = word.multipliedFullWidth(by: factor)
-            let (sum, overflow) = low.addingReportingOverflow(carry)
-            result.append(sum)
-            // high ≤ 2⁶⁴ − 2, so adding the carry bit cannot overflow.
-            carry = high + (overflow ? 1 : 0)
-        }
-        result.append(carry)
-        return Natural(words: result)
-    }
-
-    static func + (lhs: Natural, rhs: Natural) -> Natural {
-        var result: [UInt64] = []
-        var carry = false
-        for index in 0..<max(lhs.words.count, rhs.words.count) {
-            let a = index < lhs.words.count ? lhs.words[index] : 0
-            let b = index < rhs.words.count ? rhs.words[index] : 0
-            let (partial, overflow1) = a.addingReportingOverflow(b)
-            let (sum, overflow2) = partial.addingReportingOverflow(carry ? 1 : 0)
-            result.append(sum)
-            carry = overflow1 || overflow2
-        }
-        if carry { result.append(1) }
-        return Natural(words: result)
-    }
-
-    static func < (lhs: Natural, rhs: Natural) -> Bool {
-        if lhs.words.count != rhs.words.count { return lhs.words.count < rhs.words.count }
-        for index in stride(from: lhs.words.count - 1, through: 0, by: -1) where lhs.words[index] != rhs.words[index] {
-            return lhs.words[index] < rhs.words[index]
-        }
-        return false
-    }
-
-    var description: String { words.isEmpty ? "0" : "0x" + words.reversed().map { String($0, radix: 16) }.joined(separator: "_") }
 }
 
 public enum Scoring {

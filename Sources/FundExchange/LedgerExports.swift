@@ -1,47 +1,6 @@
 import FundCore
 import Foundation
 
-/// One studio's books as the exports see them: every posted voucher up to a day (reversals
-/// included, as the books hold them), with the chart and the registration data.
-public struct BooksSnapshot: Sendable {
-    public let studio: Studio
-    public let hostUnit: HostUnit
-    public let chart: ChartOfAccounts
-    public let vouchers: [PostedVoucher]
-    public let asOf: CalendarDate
-
-    public init(studio: Studio, hostUnit: HostUnit, chart: ChartOfAccounts, vouchers: [PostedVoucher], asOf: CalendarDate) {
-        self.studio = studio
-        self.hostUnit = hostUnit
-        self.chart = chart
-        self.vouchers = vouchers.filter { $0.draft.date <= asOf }
-        self.asOf = asOf
-    }
-
-    /// Leaf accounts that carry postings, in code order.
-    var postedAccounts: [String] {
-        Array(Set(vouchers.flatMap { $0.draft.lines.map(\.account) })).sorted()
-    }
-
-    /// The first voucher date (or the recognition date for empty books).
-    var firstDate: CalendarDate {
-        vouchers.map(\.draft.date).min() ?? studio.recognized
-    }
-
-    /// "收到补助资金" or, when lines differ, the first line's memo.
-    static func description(_ voucher: PostedVoucher) -> String {
-        voucher.draft.lines.first?.memo ?? ""
-    }
-
-    /// The lines on the other side of the voucher from `index` (对方科目), codes joined by "、".
-    static func counterAccounts(_ voucher: PostedVoucher, line index: Int) -> String {
-        let side = voucher.draft.lines[index].side
-        var codes: [String] = []
-        for line in voucher.draft.lines where line.side != side && !codes.contains(line.account) { codes.append(line.account) }
-        return codes.joined(separator: "、")
-    }
-}
-
 /// The books as an hledger journal: accounts are `资金:一级科目:二级科目…` (each level "code
 /// name"), amounts in CNY with two decimals, one transaction per voucher with its number as the
 /// code and its hash as a tag. `hledger balance` then gives our trial balance per fund.

@@ -1,4 +1,5 @@
 import FundCore
+import FundPDF
 import FundReports
 
 // Shared by the XLSX and PDF renderers: the error they throw and the one place that decides
@@ -25,9 +26,8 @@ public struct RenderError: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// How cells read in paged output and where they sit in their column.
 enum CellText {
-    enum Alignment {
-        case left, centre, right
-    }
+    /// The PDF engine's alignment (the XLSX renderer uses the same three).
+    typealias Alignment = PDFTextAlignment
 
     /// The text of a cell as printed: amounts grouped (1,234.50), dates ISO, percentages with
     /// two decimals.

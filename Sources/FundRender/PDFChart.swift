@@ -1,4 +1,5 @@
 import FundCore
+import FundPDF
 import FundReports
 
 /// Cumulative spending per month and series as lines, the approved amounts as labelled dashed

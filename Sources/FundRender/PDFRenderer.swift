@@ -1,4 +1,5 @@
 import FundCore
+import FundPDF
 import FundReports
 import Foundation
 
@@ -15,26 +16,44 @@ public enum PDFRenderer {
 
     /// Lays out and draws a document: everything but its fonts.
     public static func draft(_ document: ReportDocument) throws -> PDFDraft {
-        let canvas = try PDFCanvas(title: document.title, date: document.date)
-        let composer = PDFComposer(document: document, canvas: canvas)
-        composer.compose()
-        composer.draw()
-        return try canvas.finish()
+        try reporting {
+            let date = document.date.map { String(format: "%04d%02d%02d", $0.year, $0.month, $0.day) }
+            let canvas = try PDFCanvas(title: document.title, date: date)
+            let composer = PDFComposer(document: document, canvas: canvas)
+            composer.compose()
+            composer.draw()
+            return try canvas.finish()
+        }
     }
 
     /// The PDF files of drafts, with one subset of each font covering every draft's glyphs
     /// (an audit package's statements cut Noto Sans CJK once, not once per file).
     public static func finish(_ drafts: [PDFDraft]) throws -> [Data] {
         guard let first = drafts.first else { return [] }
-        let slots = first.faces.indices
-        let fonts = try Parallel.map(slots.count) { slot -> PDFEmbeddedFont? in
-            var glyphs = Set<UInt32>()
-            for draft in drafts { glyphs.formUnion(draft.glyphs[slot].keys) }
-            return glyphs.isEmpty ? nil : try PDFEmbeddedFont(face: first.faces[slot], glyphs: glyphs)
+        return try reporting {
+            let slots = first.faces.indices
+            let fonts = try Parallel.map(slots.count) { slot -> PDFEmbeddedFont? in
+                var glyphs = Set<UInt32>()
+                for draft in drafts { glyphs.formUnion(draft.glyphs[slot].keys) }
+                return glyphs.isEmpty ? nil : try PDFEmbeddedFont(face: first.faces[slot], glyphs: glyphs)
+            }
+            return try Parallel.map(drafts.count) { try drafts[$0].file(fonts: fonts) }
         }
-        return try Parallel.map(drafts.count) { try drafts[$0].file(fonts: fonts) }
+    }
+
+    /// The engine's failures as this module's `RenderError`.
+    private static func reporting<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch let error as PDFError {
+            throw RenderError(.pdf, error.message)
+        }
     }
 }
+
+/// A laid-out document waiting for its fonts (FundPDF's type, named here for the renderer's
+/// clients).
+public typealias PDFDraft = FundPDF.PDFDraft
 
 /// Page geometry in points: A4, 40 pt margins, the footer inside the bottom margin.
 struct PDFGeometry {

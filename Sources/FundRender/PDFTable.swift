@@ -1,4 +1,5 @@
 import FundCore
+import FundPDF
 import FundReports
 
 /// A table measured for the page: column edges, header heights and every row's height. Text

@@ -1,4 +1,5 @@
 import FundCore
+import FundPDF
 import FundReports
 
 /// One printed 记账凭证 form (half an A4 page): a voucher, or one part of a voucher whose lines

@@ -20,16 +20,15 @@ extension LedgerStore {
                 arguments += [fund.rawValue]
             }
             var result: [MonthTurnover] = []
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            let cursor = try MonthBalanceRecord.fetchCursor(db, sql: sql, arguments: arguments)
             var codes: [String: String] = [:]
-            while let row = try cursor.next() {
-                let code: String = row[0]
-                let interned = codes[code] ?? code
-                codes[code] = interned
+            while let record = try cursor.next() {
+                let interned = codes[record.studio] ?? record.studio
+                codes[record.studio] = interned
                 result.append(
                     MonthTurnover(
-                        studio: interned, fund: Fund(rawValue: row[1])!, account: row[2], period: Period(key: row[3])!,
-                        debit: Money(fen: row[4]), credit: Money(fen: row[5])))
+                        studio: interned, fund: record.fund, account: record.account, period: record.period,
+                        debit: record.debit, credit: record.credit))
             }
             return result
         }
@@ -66,12 +65,14 @@ extension LedgerStore {
             guard let first = rows.first else { return [] }
             let c = ColumnIndex(first)
             return try rows.map { row in
+                // The voucher's columns, read on the posting's row: a bad one is named by the posting.
+                let stored = StoredRow(row, table: "posting")
                 let ref = VoucherRef(
-                    studio: studio, period: Period(key: row["period"])!, voucherClass: try VoucherClass.parse(row["class"]),
-                    number: row["number"])
+                    studio: studio, period: try stored.period("period"), voucherClass: try stored.code("class"),
+                    number: try stored.value("number"))
                 return LedgerEntry(
-                    ref: ref, date: try CalendarDate.parse(row["date"]), lineNumber: row["line_no"],
-                    line: try Self.line(from: row, c), counterparty: row["counterparty"])
+                    ref: ref, date: try stored.date("date"), lineNumber: try stored.value("line_no"),
+                    line: try Self.line(from: row, c), counterparty: try stored.value("counterparty"))
             }
         }
     }

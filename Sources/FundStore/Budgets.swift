@@ -66,13 +66,8 @@ extension LedgerStore {
     /// Every revision, oldest first.
     public func budgetHistory(studio: String) throws -> [BudgetRevision] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM budget_revision WHERE studio = ? ORDER BY id", arguments: [studio]).map { row in
-                guard let fund = Fund(rawValue: row["fund"]), let category = SpendingCategory(rawValue: row["category"]) else {
-                    throw Rejection(.categoryUnknown, "stored budget revision \(row["id"] as Int64) has an unknown fund or category")
-                }
-                let line = try BudgetLine(studio: row["studio"], fund: fund, category: category, amount: Money(fen: row["amount_fen"]))
-                return BudgetRevision(line: line, revision: row["revision"], at: row["at"], user: row["user"], reason: row["reason"])
-            }
+            try BudgetRevisionRecord.fetchAll(db, sql: "SELECT * FROM budget_revision WHERE studio = ? ORDER BY id", arguments: [studio])
+                .map(\.revision)
         }
     }
 }

@@ -43,19 +43,19 @@ extension LedgerStore {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT v.period, v.class, v.number, l.sha256, b.size, l.file_name, l.at, l.user
+                    SELECT v.period, v.class, v.number, l.sha256, b.size, l.file_name, l.at, l.user, l.id
                     FROM evidence_link l JOIN voucher v ON v.id = l.voucher_id JOIN evidence_blob b ON b.sha256 = l.sha256
                     WHERE v.studio_id = ? ORDER BY v.period, v.class, v.number, l.id
                     """,
                 arguments: [studioID]
             ).map { row in
-                let key: Int = row[0]
-                guard let period = Period(year: key / 100, month: key % 100), let voucherClass = VoucherClass(rawValue: row[1]) else {
-                    throw Rejection(.periodInvalid, "stored evidence link has an invalid voucher reference")
-                }
+                let stored = StoredRow(row, table: "evidence_link")
                 return EvidenceFile(
-                    voucher: VoucherRef(studio: studio, period: period, voucherClass: voucherClass, number: row[2]), sha256: row[3],
-                    size: row[4], fileName: row[5], at: row[6], user: row[7])
+                    voucher: VoucherRef(
+                        studio: studio, period: try stored.period("period"), voucherClass: try stored.code("class"),
+                        number: try stored.value("number")),
+                    sha256: try stored.value("sha256"), size: try stored.value("size"), fileName: try stored.value("file_name"),
+                    at: try stored.value("at"), user: try stored.value("user"))
             }
         }
     }
@@ -98,17 +98,17 @@ extension LedgerStore {
     /// The host unit's current key (the latest registered), if any.
     public func signingKey(hostUnit: CreditCode) throws -> SigningKey? {
         try queue.read { db in
-            try Row.fetchOne(
+            try SigningKeyRecord.fetchOne(
                 db, sql: "SELECT * FROM signing_key WHERE host_unit = ? ORDER BY id DESC LIMIT 1", arguments: [hostUnit.description]
-            ).map { Self.signingKey(hostUnit: $0["host_unit"], publicKeyHex: $0["public_key"], at: $0["at"], user: $0["user"]) }
+            ).map { Self.signingKey(hostUnit: $0.hostUnit, publicKeyHex: $0.publicKeyHex, at: $0.at, user: $0.user) }
         }
     }
 
     /// Every key a host unit has registered, oldest first.
     public func signingKeys(hostUnit: CreditCode) throws -> [SigningKey] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM signing_key WHERE host_unit = ? ORDER BY id", arguments: [hostUnit.description])
-                .map { Self.signingKey(hostUnit: $0["host_unit"], publicKeyHex: $0["public_key"], at: $0["at"], user: $0["user"]) }
+            try SigningKeyRecord.fetchAll(db, sql: "SELECT * FROM signing_key WHERE host_unit = ? ORDER BY id", arguments: [hostUnit.description])
+                .map { Self.signingKey(hostUnit: $0.hostUnit, publicKeyHex: $0.publicKeyHex, at: $0.at, user: $0.user) }
         }
     }
 

@@ -5,14 +5,14 @@ extension LedgerStore {
     /// The review state of every finding key that has notes, from the latest explanation on.
     public func findingReviews(studio: String? = nil) throws -> [String: FindingReview] {
         try queue.read { db in
-            let rows = try Row.fetchAll(
+            let notes = try FindingNoteRecord.fetchAll(
                 db, sql: "SELECT * FROM finding_note WHERE ? IS NULL OR studio = ? ORDER BY id", arguments: [studio, studio])
             var reviews: [String: FindingReview] = [:]
-            for row in rows {
-                let key: String = row["finding_key"]
-                let text: String = row["text"]
-                let user: String = row["user"]
-                switch row["action"] as String {
+            for note in notes {
+                let key = note.findingKey
+                let text = note.text
+                let user = note.user
+                switch note.action {
                 case "explain":
                     reviews[key] = FindingReview(status: .explained, explanation: text, explainedBy: user, decidedBy: nil, decisionNote: nil)
                 case let action:

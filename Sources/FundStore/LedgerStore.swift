@@ -59,12 +59,12 @@ public final class LedgerStore: Sendable {
 
     /// Runs raw SQL with no safety net. Only tests use it, to play an attacker who edits the
     /// file behind the ledger's back.
-    public func unsafeExecuteForTesting(_ sql: String) throws {
+    @_spi(Testing) public func unsafeExecuteForTesting(_ sql: String) throws {
         try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
     }
 
     /// The value of one integer SQL expression; benchmarks and tests compare our sums with it.
-    public func unsafeScalarForTesting(_ sql: String) throws -> Int64? {
+    @_spi(Testing) public func unsafeScalarForTesting(_ sql: String) throws -> Int64? {
         try queue.read { db in try Int64.fetchOne(db, sql: sql) }
     }
 
@@ -108,11 +108,7 @@ extension LedgerStore {
             if let user { clauses.append("user = ?"); arguments += [user] }
             if let action { clauses.append("action LIKE ?"); arguments += [action + "%"] }
             let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: "SELECT * FROM op_log\(filter) ORDER BY seq", arguments: arguments).map {
-                LogEntry(
-                    sequence: $0["seq"], at: $0["at"], user: $0["user"], action: $0["action"],
-                    studio: $0["studio"], detail: $0["detail"], hash: $0["hash"])
-            }
+            return try LogRecord.fetchAll(db, sql: "SELECT * FROM op_log\(filter) ORDER BY seq", arguments: arguments).map(\.entry)
         }
     }
 }
@@ -150,14 +146,7 @@ extension LedgerStore {
     }
 
     static func loadChart(_ db: Database) throws -> ChartOfAccounts {
-        let accounts = try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY code").map { row in
-            Account(
-                code: row["code"], name: row["name"],
-                type: AccountType(rawValue: row["type"])!, normalSide: Side(rawValue: row["normal_side"])!,
-                role: (row["role"] as String?).flatMap(AccountRole.init(rawValue:)),
-                category: (row["category"] as String?).flatMap(SpendingCategory.init(rawValue:)),
-                funds: (row["funds"] as String).split(separator: "|").compactMap { Fund(rawValue: String($0)) })
-        }
+        let accounts = try AccountRecord.fetchAll(db, sql: "SELECT rowid, * FROM account ORDER BY code").map(\.account)
         if accounts.isEmpty {
             throw Rejection(.chartEmpty, "数据库尚未初始化科目表：请先运行 workshop-ledger init")
         }
@@ -180,11 +169,7 @@ extension LedgerStore {
 
     public func hostUnits() throws -> [HostUnit] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM host_unit ORDER BY credit_code").map { row in
-                try HostUnit(
-                    creditCode: CreditCode(row["credit_code"] as String), name: row["name"],
-                    kind: HostUnitKind(rawValue: row["kind"])!, county: row["county"])
-            }
+            try HostUnitRecord.fetchAll(db, sql: "SELECT rowid, * FROM host_unit ORDER BY credit_code").map(\.hostUnit)
         }
     }
 
@@ -215,7 +200,7 @@ extension LedgerStore {
 
     public func studios() throws -> [Studio] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM studio ORDER BY code").map(Self.studio(from:))
+            try StudioRecord.fetchAll(db, sql: "SELECT * FROM studio ORDER BY code").map(\.studio)
         }
     }
 
@@ -223,17 +208,10 @@ extension LedgerStore {
         try queue.read { db in try Self.studioRow(db, code: code).studio }
     }
 
-    static func studio(from row: Row) throws -> Studio {
-        try Studio(
-            code: row["code"], name: row["name"], hostUnit: CreditCode(row["host_unit"] as String),
-            leader: row["leader"], field: row["field"], recognized: CalendarDate.parse(row["recognized"]),
-            approvedSubsidy: Money(fen: row["approved_subsidy_fen"]))
-    }
-
     static func studioRow(_ db: Database, code: String) throws -> (id: Int64, studio: Studio) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM studio WHERE code = ?", arguments: [code]) else {
+        guard let record = try StudioRecord.fetchOne(db, sql: "SELECT * FROM studio WHERE code = ?", arguments: [code]) else {
             throw Rejection(.studioUnknown, field: "studio", "工作室 \(code) 不存在")
         }
-        return (row["id"], try studio(from: row))
+        return (record.id, record.studio)
     }
 }

@@ -4,12 +4,16 @@ internal import GRDB
 extension LedgerStore {
     /// Re-checks every invariant from the stored data: each voucher against the chart and its
     /// hash, each studio's chain and numbering, the materialised balances against the postings,
-    /// the period events and the operation log's chain. Never throws for bad data; it reports it.
+    /// the period events and the operation log's chain. Never throws for bad data; it reports it
+    /// (a row that no longer reads as X009, naming its table and row).
     public func verify() throws -> VerificationReport {
         try queue.read { db in
             var report = VerificationReport()
             let chart: ChartOfAccounts
-            do { chart = try Self.loadChart(db) } catch {
+            do { chart = try Self.loadChart(db) } catch let corruption as StoreCorruption {
+                report.problems.append(VerificationProblem(code: .unreadableRow, studio: "", voucher: nil, message: "科目表无法读取：\(corruption)"))
+                return report
+            } catch {
                 report.problems.append(VerificationProblem(code: .chartInvalid, studio: "", voucher: nil, message: "科目表无法通过校验：\(error)"))
                 return report
             }
@@ -76,6 +80,8 @@ extension LedgerStore {
                     try revalidate(db, voucher, chart: chart)
                 } catch let rejection as Rejection {
                     problem(.invariantBroken, "凭证不再满足记账规则：\(rejection)")
+                } catch let corruption as StoreCorruption {
+                    problem(.unreadableRow, "所冲销的原凭证无法解读：\(corruption)")
                 }
                 previous = voucher.hash
             }
@@ -93,7 +99,13 @@ extension LedgerStore {
     }
 
     static func verifyPeriods(_ db: Database, studioID: Int64, code: String, report: inout VerificationReport) throws {
-        let events = try periodEvents(db, studioID: studioID)
+        let events: [(Period, PeriodBook.Action)]
+        do {
+            events = try periodEvents(db, studioID: studioID)
+        } catch let corruption as StoreCorruption {
+            report.problems.append(VerificationProblem(code: .unreadableRow, studio: code, voucher: nil, message: "结账记录无法解读：\(corruption)"))
+            return
+        }
         for index in PeriodBook.replay(events).inconsistent {
             let (period, action) = events[index]
             report.problems.append(VerificationProblem(
@@ -178,20 +190,26 @@ extension LedgerStore {
         var expected = 1
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM op_log ORDER BY seq")
         while let row = try cursor.next() {
-            let sequence: Int = row["seq"]
             report.logEntries += 1
+            let entry: LogRecord
+            do {
+                entry = try LogRecord(row: row)
+            } catch {
+                report.problems.append(VerificationProblem(code: .unreadableRow, studio: "", voucher: nil, message: "操作日志无法解读：\(error)"))
+                continue
+            }
+            let sequence = entry.sequence
             func problem(_ message: String) {
-                report.problems.append(VerificationProblem(code: .logChainBroken, studio: row["studio"], voucher: nil, message: "操作日志第 \(sequence) 条：\(message)"))
+                report.problems.append(VerificationProblem(code: .logChainBroken, studio: entry.studio, voucher: nil, message: "操作日志第 \(sequence) 条：\(message)"))
             }
             if sequence != expected { problem("序号应为 \(expected)（日志被删除或插入）") }
             expected = sequence + 1
-            let stored: String = row["prev_hash"]
-            if stored != previous { problem("前序哈希不符") }
+            if entry.previousHash != previous { problem("前序哈希不符") }
             let text = Canonical.logText(
-                sequence: sequence, at: row["at"], user: row["user"], action: row["action"], studio: row["studio"],
-                detail: row["detail"], previousHash: stored)
-            if sha256Hex(text) != (row["hash"] as String) { problem("内容与其哈希不符：日志被改动") }
-            previous = row["hash"]
+                sequence: sequence, at: entry.at, user: entry.user, action: entry.action, studio: entry.studio,
+                detail: entry.detail, previousHash: entry.previousHash)
+            if sha256Hex(text) != entry.hash { problem("内容与其哈希不符：日志被改动") }
+            previous = entry.hash
         }
     }
 }

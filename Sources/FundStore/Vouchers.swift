@@ -119,7 +119,8 @@ extension LedgerStore {
     }
 
     /// Reads vouchers with their lines, in book order. Stored rows that no longer decode into
-    /// domain values (a tampered file) are reported by `verify`; here they throw.
+    /// domain values (a tampered file) are reported by `verify`; here they throw
+    /// `StoreCorruption` naming the voucher or posting row.
     ///
     /// Two statements step side by side in the same order: the vouchers, and their lines (the
     /// voucher index walked again, no voucher row read). Columns are read by position straight
@@ -137,7 +138,7 @@ extension LedgerStore {
                 """)
         let lineStatement = try db.cachedStatement(
             sql: """
-                SELECT p.voucher_id, p.memo, p.account, p.fund, p.side, p.amount_fen, p.invoice_code, p.invoice_number
+                SELECT p.voucher_id, p.memo, p.account, p.fund, p.side, p.amount_fen, p.invoice_code, p.invoice_number, p.line_no
                 FROM voucher v JOIN posting p ON p.voucher_id = v.id
                 WHERE \(whereSQL) ORDER BY v.studio_id, v.period, v.class, v.number, p.line_no
                 """)
@@ -155,13 +156,22 @@ extension LedgerStore {
             while lineRowReady && p.int64(0) == id {
                 let code = p.optionalText(6)
                 let number = p.optionalText(7)
-                lines.append(VoucherLine(
-                    memo: p.sharedText(1), account: p.sharedText(2), fund: try p.fund(3), side: try p.side(4),
-                    amount: Money(fen: p.int64(5)),
-                    invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? "")))
+                do {
+                    lines.append(VoucherLine(
+                        memo: p.sharedText(1), account: p.sharedText(2), fund: try p.fund(3), side: try p.side(4),
+                        amount: Money(fen: p.int64(5)),
+                        invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? "")))
+                } catch {
+                    // posting has no row id of its own (WITHOUT ROWID): its key names it.
+                    throw StoreCorruption(table: "posting", rowID: nil, message: "voucher_id \(id)，line_no \(p.int64(8))：\(error)")
+                }
                 lineRowReady = try lineRows.next() != nil
             }
-            vouchers.append(try voucher(v, lines: lines))
+            do {
+                vouchers.append(try voucher(v, lines: lines))
+            } catch {
+                throw StoreCorruption(table: "voucher", rowID: id, message: "\(error)")
+            }
         }
         return vouchers
     }
@@ -190,14 +200,22 @@ extension LedgerStore {
             sequence: c.int(19), previousHash: c.sharedText(20), hash: c.sharedText(21))
     }
 
+    /// The posting line on a row that has the posting's columns (and its id as `id`).
     static func line(from row: Row, _ column: ColumnIndex? = nil) throws -> VoucherLine {
         let c = column ?? ColumnIndex(row)
-        let code: String? = row[c["invoice_code"]]
-        let number: String? = row[c["invoice_number"]]
-        return VoucherLine(
-            memo: row[c["memo"]], account: row[c["account"]], fund: try Fund.parse(row[c["fund"]]),
-            side: try Side.parse(row[c["side"]]), amount: Money(fen: row[c["amount_fen"]]),
-            invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? ""))
+        let stored = StoredRow(row, table: "posting")
+        let code: String? = try stored.value(at: c["invoice_code"], "invoice_code")
+        let number: String? = try stored.value(at: c["invoice_number"], "invoice_number")
+        let memo: String = try stored.value(at: c["memo"], "memo")
+        let account: String = try stored.value(at: c["account"], "account")
+        let fund: String = try stored.value(at: c["fund"], "fund")
+        let side: String = try stored.value(at: c["side"], "side")
+        let amount: Int64 = try stored.value(at: c["amount_fen"], "amount_fen")
+        return try stored.build {
+            VoucherLine(
+                memo: memo, account: account, fund: try Fund.parse(fund), side: try Side.parse(side), amount: Money(fen: amount),
+                invoice: code == nil && number == nil ? nil : try InvoiceKey.parse(code: code ?? "", number: number ?? ""))
+        }
     }
 }
 
@@ -362,13 +380,9 @@ private final class SharedText {
 
 extension LedgerStore {
     static func periodEvents(_ db: Database, studioID: Int64) throws -> [(Period, PeriodBook.Action)] {
-        try Row.fetchAll(
-            db, sql: "SELECT period, action FROM period_event WHERE studio_id = ? ORDER BY id", arguments: [studioID]
-        ).compactMap { row in
-            guard let period = Period(key: row["period"]), let action = PeriodBook.Action(rawValue: row["action"])
-            else { return nil }
-            return (period, action)
-        }
+        try PeriodEventRecord.fetchAll(
+            db, sql: "SELECT id, period, action FROM period_event WHERE studio_id = ? ORDER BY id", arguments: [studioID]
+        ).map { ($0.period, $0.action) }
     }
 
     static func periodBook(_ db: Database, studioID: Int64) throws -> PeriodBook {
@@ -432,12 +446,14 @@ extension LedgerStore {
                 arguments: [asOf.iso, asOf.iso])
             var uses: [InvoiceKey: [VoucherRef]] = [:]
             for row in rows {
-                let code: String? = row[4]
-                guard let key = try InvoiceKey.parse(code: code ?? "", number: row[5]),
-                    let period = Period(key: row[1])
-                else { continue }
+                let stored = StoredRow(row, table: "posting", idColumn: nil)
+                let code: String? = try stored.value("invoice_code")
+                let number: String = try stored.value("invoice_number")
+                guard let key = try stored.build({ try InvoiceKey.parse(code: code ?? "", number: number) }) else { continue }
+                let voucherClass: VoucherClass = try stored.code("class")
                 uses[key, default: []].append(
-                    VoucherRef(studio: row[0], period: period, voucherClass: try VoucherClass.parse(row[2]), number: row[3]))
+                    VoucherRef(studio: try stored.value("code"), period: try stored.period("period"), voucherClass: voucherClass,
+                               number: try stored.value("number")))
             }
             return uses
         }

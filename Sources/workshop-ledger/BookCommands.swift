@@ -73,7 +73,7 @@ struct VoucherCommand: ParsableCommand {
 /// Shows the findings that newly posted vouchers raise (the ledger records them all the same).
 func showRaised(_ app: LedgerApp, _ vouchers: [PostedVoucher]) throws {
     guard let raised = try app.compliance.raisedReport(vouchers) else { return }
-    try OutputOptions().write(raised)
+    try OutputOptions.write(raised)
 }
 
 struct ImportCommand: ParsableCommand {

@@ -45,10 +45,10 @@ struct DemoCommand: ParsableCommand {
             emit("演示账套：\(outcome.databasePath)（\(outcome.studios.count) 个工作室，\(outcome.vouchers) 张凭证）\n")
             for studio in outcome.studios {
                 emit("\n======== \(studio.code) \(studio.name) ========\n")
-                try OutputOptions().write(studio.trialBalance)
+                try OutputOptions.write(studio.trialBalance)
             }
             emit("\n======== 合规检查（截至 \(outcome.check.summary.asOf)）========\n")
-            try OutputOptions().write(outcome.checkReport)
+            try OutputOptions.write(outcome.checkReport)
             emit("\n======== 报表 ========\n已生成 \(outcome.reports.count) 个报表文件（\(outcome.reportFormats.map(\.rawValue).joined(separator: "、"))）：\(out)/reports/<工作室>/\n")
             emit("\n======== 生命周期与绩效评价 ========\n")
             for studio in outcome.studios {

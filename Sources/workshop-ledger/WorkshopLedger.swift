@@ -89,9 +89,14 @@ struct OutputOptions: ParsableArguments {
 
     /// Renders `report` and writes it to `--out`, saying what was written when it is a file.
     func write(_ report: AnyReport) throws {
-        let data = try ReportOutput.render(report, format: format, encoding: encoding, generator: "WorkshopLedger \(LedgerApp.version)")
-        try writeOutput(data, to: out)
-        if out != "-" { emit("已生成 \(report.document.title)（\(format.rawValue)）：\(out)，\(data.count) 字节\n") }
+        try Self.write(report, format: format, encoding: encoding, to: out)
+    }
+
+    /// Renders `report` with the one dispatch and writes it to `path` ("-": standard output).
+    static func write(_ report: AnyReport, format: OutputFormat = .table, encoding: CSVEncoding = .utf8, to path: String = "-") throws {
+        let data = try LedgerApp.render(report, format: format, encoding: encoding)
+        try writeOutput(data, to: path)
+        if path != "-" { emit("已生成 \(report.document.title)（\(format.rawValue)）：\(path)，\(data.count) 字节\n") }
     }
 }
 

@@ -51,7 +51,7 @@ struct EndToEndTests {
         let demo = try run(["demo", "--out", "out"], in: directory)
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(demo.stdout.contains("科目余额表"))
-        #expect(demo.stdout.contains("【补助资金】"))
+        #expect(demo.stdout.contains("【补助资金账】"))
         #expect(demo.stdout.contains("【合并（全部资金）】"))
         #expect(demo.stdout.contains("校验：全部通过"))
         let database = directory.appendingPathComponent("out/workshop-ledger.sqlite").path

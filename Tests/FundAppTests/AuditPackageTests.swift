@@ -1,7 +1,7 @@
 import Crypto
 @testable import FundApp
 import FundCore
-import FundStore
+@_spi(Testing) import FundStore
 import FundTestSupport
 import Foundation
 import Testing

@@ -1,7 +1,7 @@
 @testable import FundApp
 import FundCore
 import FundExchange
-import FundStore
+@_spi(Testing) import FundStore
 import FundTestSupport
 import Foundation
 import Testing

@@ -3,7 +3,7 @@ import FundCore
 import FundRender
 import FundExchange
 import FundReports
-import FundStore
+@_spi(Testing) import FundStore
 import FundTestSupport
 import Foundation
 import Testing

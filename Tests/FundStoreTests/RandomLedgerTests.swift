@@ -1,6 +1,6 @@
 @testable import FundApp
 import FundCore
-import FundStore
+@_spi(Testing) import FundStore
 import FundTestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 @testable import FundApp
 import FundCore
-import FundStore
+@_spi(Testing) import FundStore
 import FundTestSupport
 import Testing
 
@@ -65,6 +65,46 @@ struct TamperTests {
         let problems = try app.admin.verify().problems
         #expect(problems.map(\.code) == [.logChainBroken])
         #expect(problems[0].message.contains("第 2 条"))
+    }
+
+    /// Stored values no code reads back (an unknown fund, a day that does not exist), written
+    /// with the CHECK constraints switched off: verify names the table and row (X009), reading
+    /// throws `StoreCorruption`, nothing traps.
+    @Test func unreadableRowsAreReportedNotFatal() throws {
+        try dropGuards("posting")
+        try dropGuards("voucher")
+        try app.store.unsafeExecuteForTesting("PRAGMA ignore_check_constraints = ON")
+        try app.store.unsafeExecuteForTesting(
+            "UPDATE posting SET fund = 'lottery' WHERE voucher_id = (SELECT id FROM voucher WHERE period = 202601 AND number = 1) AND line_no = 1")
+        try app.store.unsafeExecuteForTesting("UPDATE voucher SET date = '2026-01-32' WHERE period = 202601 AND number = 2")
+        try app.store.unsafeExecuteForTesting("PRAGMA ignore_check_constraints = OFF")
+        let voucherID = try #require(try app.store.unsafeScalarForTesting("SELECT id FROM voucher WHERE period = 202601 AND number = 2"))
+
+        let unreadable = try app.admin.verify().problems.filter { $0.code == .unreadableRow }
+        #expect(unreadable.count == 2, "\(unreadable)")
+        #expect(unreadable.contains {
+            $0.voucher == "2026-01 记-1" && $0.message.contains("数据库表 posting 中有一行无法读取") && $0.message.contains("lottery")
+        }, "\(unreadable)")
+        #expect(unreadable.contains {
+            $0.voucher == "2026-01 记-2" && $0.message.contains("数据库第 \(voucherID) 行（表 voucher）无法读取") && $0.message.contains("2026-01-32")
+        }, "\(unreadable)")
+
+        // Reading the books throws the first unreadable row (a voucher's lines are read before it).
+        let error = #expect(throws: StoreCorruption.self) { try app.store.vouchers(studio: "S1") }
+        #expect(error?.table == "posting")
+        #expect(error?.rowID == nil)
+        #expect(error?.description.hasPrefix("数据库表 posting 中有一行无法读取：voucher_id ") == true, "\(String(describing: error))")
+    }
+
+    @Test func unknownFundInMaterialisedBalanceThrowsInsteadOfTrapping() throws {
+        try app.store.unsafeExecuteForTesting("PRAGMA ignore_check_constraints = ON")
+        try app.store.unsafeExecuteForTesting("UPDATE month_balance SET fund = 'lottery' WHERE account = '500101'")
+        try app.store.unsafeExecuteForTesting("PRAGMA ignore_check_constraints = OFF")
+        let error = #expect(throws: StoreCorruption.self) { try app.store.turnovers(studio: "S1") }
+        #expect(error?.table == "month_balance")
+        #expect(error?.message.contains("lottery") == true)
+        // verify compares the stored balances with the postings as text: a mismatch, no crash.
+        #expect(try app.admin.verify().problems.contains { $0.code == .balanceMismatch })
     }
 
     @Test func editedMaterialisedBalanceIsNamed() throws {

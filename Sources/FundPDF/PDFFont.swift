@@ -4,7 +4,7 @@ import Foundation
 
 /// A CID-keyed OpenType/CFF face (Noto Sans CJK) as the PDF embeds it: its HarfBuzz face, names
 /// and metrics, and the CID of each glyph (content streams show glyphs by CID, Identity-H).
-final class PDFFontFace: @unchecked Sendable {
+package final class PDFFontFace: @unchecked Sendable {
     let face: OpaquePointer
     /// At the face's own scale: advances in font units.
     let font: OpaquePointer
@@ -101,7 +101,7 @@ final class PDFFontFace: @unchecked Sendable {
 
     /// The face cut down to `glyphs` (and .notdef): the bare CFF, which keeps each glyph's CID.
     func subset(_ glyphs: Set<UInt32>) throws -> [UInt8] {
-        guard let input = hb_subset_input_create_or_fail() else { throw RenderError(.pdf, "HarfBuzz 无法创建子集输入") }
+        guard let input = hb_subset_input_create_or_fail() else { throw PDFError("HarfBuzz 无法创建子集输入") }
         defer { hb_subset_input_destroy(input) }
         let set = hb_subset_input_glyph_set(input)
         hb_set_add(set, 0)
@@ -113,11 +113,11 @@ final class PDFFontFace: @unchecked Sendable {
         hb_set_invert(drop)
         hb_set_del(drop, "CFF ".utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
         guard let subset = hb_subset_or_fail(face, input) else {
-            throw RenderError(.pdf, "HarfBuzz 无法为 \(postScriptName) 生成子集")
+            throw PDFError("HarfBuzz 无法为 \(postScriptName) 生成子集")
         }
         defer { hb_face_destroy(subset) }
         let cff = Self.table(subset, "CFF ")
-        guard !cff.isEmpty else { throw RenderError(.pdf, "\(postScriptName) 的子集没有 CFF 表") }
+        guard !cff.isEmpty else { throw PDFError("\(postScriptName) 的子集没有 CFF 表") }
         return cff
     }
 }
@@ -239,14 +239,14 @@ struct CFFCharset {
 }
 
 /// One face's subset, shared by every draft it was made for.
-struct PDFEmbeddedFont: @unchecked Sendable {
+package struct PDFEmbeddedFont: @unchecked Sendable {
     let face: PDFFontFace
     /// Six capital letters naming the subset (the "ABCDEF+" that marks a subset font).
     let tag: String
     /// The subset CFF, deflated once for every PDF that embeds it.
     let program: [UInt8]
 
-    init(face: PDFFontFace, glyphs: Set<UInt32>) throws {
+    package init(face: PDFFontFace, glyphs: Set<UInt32>) throws {
         self.face = face
         program = try PDFDeflater(level: Z_DEFAULT_COMPRESSION).deflate(try face.subset(glyphs))
         // FNV-1a over the face name and the sorted glyphs: the same subset gets the same tag.

@@ -90,14 +90,14 @@ final class PDFDeflater {
     /// operators, so the faster levels lose little), the font program at the default.
     init(level: Int32 = 1) throws {
         let status = deflateInit_(&stream, level, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else { throw RenderError(.pdf, "zlib 初始化失败（\(status)）") }
+        guard status == Z_OK else { throw PDFError("zlib 初始化失败（\(status)）") }
         ready = true
     }
 
     deinit { if ready { deflateEnd(&stream) } }
 
     func deflate(_ input: [UInt8]) throws -> [UInt8] {
-        guard deflateReset(&stream) == Z_OK else { throw RenderError(.pdf, "zlib 复位失败") }
+        guard deflateReset(&stream) == Z_OK else { throw PDFError("zlib 复位失败") }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))) + 16)
         let status: Int32 = input.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target in
@@ -108,7 +108,7 @@ final class PDFDeflater {
                 return CDeflate.deflate(&stream, Z_FINISH)
             }
         }
-        guard status == Z_STREAM_END else { throw RenderError(.pdf, "zlib 压缩失败（\(status)）") }
+        guard status == Z_STREAM_END else { throw PDFError("zlib 压缩失败（\(status)）") }
         output.removeSubrange(Int(stream.total_out)...)
         return output
     }
@@ -123,14 +123,15 @@ struct PDFPageContent {
 
 /// A laid-out, drawn document waiting for its fonts: pages with content streams that name the
 /// fonts `/F1` (regular) and `/F2` (bold) and show glyphs by CID, and the glyphs it used.
-/// `PDFRenderer.finish` embeds one subset per font for one or several drafts.
+/// The renderer embeds one subset per font for one or several drafts (`PDFEmbeddedFont`,
+/// then `file(fonts:)`).
 public struct PDFDraft: @unchecked Sendable {
     let title: String
     let date: String?
     let pages: [PDFPageContent]
     /// Per font slot (0 regular, 1 bold): the face and each glyph used with its text.
-    let faces: [PDFFontFace]
-    let glyphs: [[UInt32: [Unicode.Scalar]]]
+    package let faces: [PDFFontFace]
+    package let glyphs: [[UInt32: [Unicode.Scalar]]]
 }
 
 /// Assembles the file: catalog, pages, Info, fonts, cross-reference table.
@@ -180,7 +181,7 @@ struct PDFAssembler {
 
 extension PDFDraft {
     /// The PDF file, with `fonts` (subsets covering at least this draft's glyphs) embedded.
-    func file(fonts: [PDFEmbeddedFont?]) throws -> Data {
+    package func file(fonts: [PDFEmbeddedFont?]) throws -> Data {
         var pdf = PDFAssembler()
         let catalog = pdf.reserve()
         let pageTree = pdf.reserve()

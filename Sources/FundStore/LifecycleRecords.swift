@@ -103,8 +103,8 @@ public struct LifecycleBooks: Sendable {
     /// The first day on or after `date` in an open month: `date` itself when its month is
     /// open, else the first day of the first open month.
     public func firstOpenDay(onOrAfter date: CalendarDate) -> CalendarDate {
-        if periods.isOpen(date.period) { return date }
-        return periods.closedThrough!.next.firstDay
+        guard !periods.isOpen(date.period), let closed = periods.closedThrough else { return date }
+        return closed.next.firstDay
     }
 
     /// The debit-positive balance of `account` (a leaf or a parent code) in `fund`.
@@ -200,23 +200,14 @@ extension LedgerStore {
     }
 
     static func lifecycleRecords(_ db: Database, studio: String) throws -> [LifecycleRecord] {
-        try Row.fetchAll(
+        try LifecycleEventRecord.fetchAll(
             db,
             sql: """
                 SELECT e.*, s.score_hundredths FROM lifecycle_event e LEFT JOIN acceptance_score s ON s.event_id = e.id
                 WHERE e.studio = ? ORDER BY e.id
                 """,
             arguments: [studio]
-        ).map { row in
-            let kind: String = row["kind"]
-            let transition = LifecycleTransition(
-                to: (row["to_state"] as String?).flatMap(LifecycleState.init(rawValue:)) ?? .recognized,
-                date: try CalendarDate.parse(row["date"]), by: row["decided_by"], note: row["note"],
-                ground: (row["ground"] as String?).flatMap(RevocationGround.init(rawValue:)),
-                deadline: try (row["deadline"] as String?).map { try CalendarDate.parse($0) },
-                score: (row["score_hundredths"] as Int64?).map(Score.init(hundredths:)))
-            return LifecycleRecord(id: row["id"], kind: kind, transition: transition, at: row["at"], user: row["user"])
-        }
+        ).map(\.record)
     }
 
     /// Debit-positive balances of one studio by "fund|account", from the vouchers dated on or
@@ -240,171 +231,8 @@ extension LedgerStore {
     /// The acceptance scores the county recorded, oldest first.
     public func acceptanceScores(studio: String) throws -> [(date: CalendarDate, score: Score, result: LifecycleState, by: String)] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM acceptance_score WHERE studio = ? ORDER BY id", arguments: [studio]).map {
-                (try CalendarDate.parse($0["date"]), Score(hundredths: $0["score_hundredths"]),
-                 LifecycleState(rawValue: $0["result"])!, $0["decided_by"] as String)
-            }
-        }
-    }
-}
-
-// MARK: - Changes (第十一条)
-
-extension LedgerStore {
-    public func recordChange(studio code: String, kind: ChangeKind, date: CalendarDate, detail: String, stamp: Stamp) throws -> StudioChange {
-        try queue.write { db in
-            let (_, studio) = try Self.studioRow(db, code: code)
-            guard date >= studio.recognized else {
-                throw Rejection(.lifecycleDateOrder, field: "date", "变动日期 \(date.iso) 早于认定日期 \(studio.recognized.iso)")
-            }
-            let text = detail.trimmingSpaces
-            guard text.count <= Limits.memoLengthMax else {
-                throw Rejection(.fieldTooLong, field: "note", "变动说明超过 \(Limits.memoLengthMax) 个字符")
-            }
-            try db.execute(
-                sql: "INSERT INTO studio_change (studio, kind, event_date, detail, at, user) VALUES (?,?,?,?,?,?)",
-                arguments: [code, kind.rawValue, date.iso, text, stamp.at, stamp.user])
-            let change = StudioChange(id: Int(db.lastInsertedRowID), studio: code, kind: kind, eventDate: date, detail: text)
-            try Self.appendLog(
-                db, stamp: stamp, action: "studio.change", studio: code,
-                detail: "第 \(change.id) 号\(kind.chineseName)，发生于 \(date.iso)，应于 \(change.reportDue.iso) 前报告\(text.isEmpty ? "" : "；" + text)")
-            return change
-        }
-    }
-
-    /// Records that change `id` was reported to the bureau, or that the bureau decided it.
-    public func recordChangeStep(studio code: String, id: Int, step: String, date: CalendarDate, note: String, stamp: Stamp) throws -> StudioChange {
-        precondition(step == "reported" || step == "decided", "a change step is reported or decided")
-        return try queue.write { db in
-            guard var change = try Self.changes(db, studio: code).first(where: { $0.id == id }) else {
-                throw Rejection(.changeUnknown, field: "change", "工作室 \(code) 没有第 \(id) 号变动记录")
-            }
-            if step == "reported" {
-                guard change.reported == nil, date >= change.eventDate else {
-                    throw Rejection(.changeUnknown, field: "date", "第 \(id) 号变动已报告，或报告日期早于变动日期 \(change.eventDate.iso)")
-                }
-                change.reported = date
-            } else {
-                guard let reported = change.reported, change.decided == nil, date >= reported else {
-                    throw Rejection(.changeUnknown, field: "date", "第 \(id) 号变动尚未报告、已有答复，或答复日期早于报告日期")
-                }
-                change.decided = date
-                change.decision = note.trimmingSpaces
-            }
-            try db.execute(
-                sql: "INSERT INTO change_step (change_id, step, date, note, at, user) VALUES (?,?,?,?,?,?)",
-                arguments: [id, step, date.iso, note.trimmingSpaces, stamp.at, stamp.user])
-            let what = step == "reported" ? "已向市人社局报告（期限 \(change.reportDue.iso)）" : "市人社局已答复（期限 \(change.decisionDue!.iso)）"
-            try Self.appendLog(
-                db, stamp: stamp, action: "studio.change.\(step)", studio: code,
-                detail: "第 \(id) 号\(change.kind.chineseName)\(what)：\(date.iso)\(note.isEmpty ? "" : "；" + note)")
-            return change
-        }
-    }
-
-    public func changes(studio: String) throws -> [StudioChange] {
-        try queue.read { db in try Self.changes(db, studio: studio) }
-    }
-
-    static func changes(_ db: Database, studio: String) throws -> [StudioChange] {
-        var result: [StudioChange] = []
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM studio_change WHERE studio = ? ORDER BY id", arguments: [studio]) {
-            var change = StudioChange(
-                id: row["id"], studio: studio, kind: ChangeKind(rawValue: row["kind"])!,
-                eventDate: try CalendarDate.parse(row["event_date"]), detail: row["detail"])
-            for step in try Row.fetchAll(db, sql: "SELECT * FROM change_step WHERE change_id = ? ORDER BY id", arguments: [change.id]) {
-                let date = try CalendarDate.parse(step["date"])
-                if step["step"] as String == "reported" {
-                    change.reported = date
-                } else {
-                    change.decided = date
-                    change.decision = step["note"]
-                }
-            }
-            result.append(change)
-        }
-        return result
-    }
-}
-
-// MARK: - Targets and activities (第十三条)
-
-extension LedgerStore {
-    public func setTargets(_ targets: [PerformanceTarget], stamp: Stamp) throws {
-        try queue.write { db in
-            for target in targets {
-                _ = try Self.studioRow(db, code: target.studio)
-                try db.execute(
-                    sql: """
-                        INSERT INTO performance_target (studio, indicator, target_hundredths, actual_hundredths, note, at, user)
-                        VALUES (?,?,?,?,?,?,?)
-                        """,
-                    arguments: [target.studio, target.indicator, target.target, target.actual, target.note, stamp.at, stamp.user])
-                let actual = target.actual.map { "，实际 \(Scoring.quantityText($0))" } ?? ""
-                try Self.appendLog(
-                    db, stamp: stamp, action: "target.set", studio: target.studio,
-                    detail: "绩效目标 \(target.indicator)：目标 \(Scoring.quantityText(target.target))\(actual)")
-            }
-        }
-    }
-
-    /// The targets in force: the latest setting per indicator.
-    public func targets(studio: String) throws -> [PerformanceTarget] {
-        try queue.read { db in
-            var latest: [String: PerformanceTarget] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM performance_target WHERE studio = ? ORDER BY id", arguments: [studio]) {
-                latest[row["indicator"]] = try PerformanceTarget(
-                    studio: studio, indicator: row["indicator"], target: row["target_hundredths"],
-                    actual: row["actual_hundredths"], note: row["note"])
-            }
-            return latest.values.sorted { $0.indicator < $1.indicator }
-        }
-    }
-
-    /// Adds activities, all or none, logged once. An activity already recorded (same studio,
-    /// date, kind and title), or given twice, is rejected (L023) and nothing is written.
-    public func addActivities(_ activities: [Activity], source: String, stamp: Stamp) throws {
-        try queue.write { db in
-            for studio in Set(activities.map(\.studio)) { _ = try Self.studioRow(db, code: studio) }
-            var seen: Set<Activity.Identity> = []
-            for activity in activities {
-                let recorded = try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM activity WHERE studio = ? AND date = ? AND kind = ? AND title = ?)",
-                    arguments: [activity.studio, activity.date.iso, activity.kind.rawValue, activity.title]) ?? false
-                guard !recorded, seen.insert(activity.identity).inserted else {
-                    throw Rejection(
-                        .activityDuplicate, field: "title",
-                        "工作室 \(activity.studio) 的活动 \(activity.label) \(recorded ? "已登记" : "重复出现")，不能重复登记")
-                }
-            }
-            for activity in activities {
-                try db.execute(
-                    sql: """
-                        INSERT INTO activity (studio, date, kind, title, quantity, amount_fen, achieved, evidence, note, at, user)
-                        VALUES (?,?,?,?,?,?,?,?,?,?,?)
-                        """,
-                    arguments: [
-                        activity.studio, activity.date.iso, activity.kind.rawValue, activity.title, activity.quantity,
-                        activity.amount.fen, activity.achieved, activity.evidence, activity.note, stamp.at, stamp.user,
-                    ])
-            }
-            for (studio, own) in Dictionary(grouping: activities, by: \.studio).sorted(by: { $0.key < $1.key }) {
-                let titles = own.prefix(3).map { "\($0.kind.chineseName)“\($0.title)”" }.joined(separator: "、")
-                try Self.appendLog(
-                    db, stamp: stamp, action: "activity.add", studio: studio,
-                    detail: "\(source)：\(own.count) 条活动记录 \(titles)\(own.count > 3 ? " 等" : "")")
-            }
-        }
-    }
-
-    public func activities(studio: String) throws -> [Activity] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM activity WHERE studio = ? ORDER BY date, id", arguments: [studio]).map { row in
-                try Activity(
-                    studio: studio, date: CalendarDate.parse(row["date"]), kind: ActivityKind(rawValue: row["kind"])!,
-                    title: row["title"], quantity: row["quantity"], amount: Money(fen: row["amount_fen"]),
-                    achieved: (row["achieved"] as Int?).map { $0 == 1 }, evidence: row["evidence"], note: row["note"])
-            }
+            try AcceptanceScoreRecord.fetchAll(db, sql: "SELECT * FROM acceptance_score WHERE studio = ? ORDER BY id", arguments: [studio])
+                .map { ($0.date, $0.score, $0.result, $0.decidedBy) }
         }
     }
 }

@@ -1,5 +1,4 @@
 import CPangoCairo
-import FundCore
 import Foundation
 
 /// What one render call draws on: pages of PDF content written straight into content streams,
@@ -7,13 +6,13 @@ import Foundation
 /// and shown by CID from Noto Sans CJK, which `PDFRenderer.finish` embeds as a subset. The
 /// coordinate system is the page's, in points, origin at the top left and y growing downwards.
 /// C handles are never global: each canvas owns its pango context and layouts.
-final class PDFCanvas {
+package final class PDFCanvas {
     /// Fonts in use. "Noto Sans CJK SC" is named explicitly: pango's default family may not
     /// carry the CJK glyphs, and the subset embedded in the PDF comes from this one.
-    enum Font: Int, CaseIterable {
+    package enum Font: Int, CaseIterable {
         case body, bodyBold, small, label, labelBold, caption, heading, title, voucherTitle
 
-        var spec: (size: Double, bold: Bool) {
+        package var spec: (size: Double, bold: Bool) {
             switch self {
             case .body: (9, false)
             case .bodyBold: (9, true)
@@ -28,13 +27,13 @@ final class PDFCanvas {
         }
 
         /// The face: 0 regular, 1 bold (the PDF's /F1 and /F2).
-        var slot: Int { spec.bold ? 1 : 0 }
+        package var slot: Int { spec.bold ? 1 : 0 }
     }
 
-    static let family = "Noto Sans CJK SC"
-    static let pangoScale = 1024.0
-    static let a4Width = 595.28
-    static let a4Height = 841.89
+    package static let family = "Noto Sans CJK SC"
+    package static let pangoScale = 1024.0
+    package static let a4Width = 595.28
+    package static let a4Height = 841.89
 
     struct Glyph {
         let index: UInt32
@@ -85,16 +84,17 @@ final class PDFCanvas {
     private var inText = false
     private var textFont: Font?
     /// The first failure while drawing (zlib), thrown by `finish`.
-    private var failure: RenderError?
+    private var failure: PDFError?
 
-    init(title: String, date: CalendarDate? = nil) throws {
+    /// `date`: yyyyMMdd, the PDF's creation date.
+    package init(title: String, date: String? = nil) throws {
         self.title = title
-        self.date = date.map { String(format: "%04d%02d%02d", $0.year, $0.month, $0.day) }
+        self.date = date
         deflater = try PDFDeflater()
         // pango's cairo font map (one per thread) with no cairo surface: pango only measures
         // and shapes here; the canvas writes the PDF.
         guard let fontMap = pango_cairo_font_map_get_default(), let context = pango_font_map_create_context(fontMap) else {
-            throw RenderError(.pdf, "pango 无法创建排版上下文")
+            throw PDFError("pango 无法创建排版上下文")
         }
         self.context = context
         // Pango assumes 96 dpi; PDF user space is in points (72 per inch).
@@ -119,7 +119,7 @@ final class PDFCanvas {
         var slotFaces: [PDFFontFace?] = [nil, nil]
         for font in Font.allCases {
             guard let description = pango_font_description_new(), let layout = pango_layout_new(context) else {
-                throw RenderError(.pdf, "pango 无法创建字体")
+                throw PDFError("pango 无法创建字体")
             }
             pango_font_description_set_family(description, Self.family)
             pango_font_description_set_size(description, Int32(font.spec.size * Self.pangoScale))
@@ -128,14 +128,14 @@ final class PDFCanvas {
             descriptions.append(description)
             layouts.append(layout)
             guard let loaded = pango_context_load_font(context, description) else {
-                throw RenderError(.pdf, "找不到字体 \(Self.family)（Debian：fonts-noto-cjk）")
+                throw PDFError("找不到字体 \(Self.family)（Debian：fonts-noto-cjk）")
             }
             pangoFonts.append(loaded)
             if slotFaces[font.slot] == nil {
                 guard let hbFont = pango_font_get_hb_font(loaded), let face = hb_font_get_face(hbFont),
                     let pdfFace = PDFFontFace.shared(face)
                 else {
-                    throw RenderError(.pdf, "字体 \(Self.family) 不是 CID 字形的 OpenType/CFF 字体（Debian：fonts-noto-cjk）")
+                    throw PDFError("字体 \(Self.family) 不是 CID 字形的 OpenType/CFF 字体（Debian：fonts-noto-cjk）")
                 }
                 slotFaces[font.slot] = pdfFace
                 slotFacePointers[font.slot] = face
@@ -317,7 +317,7 @@ final class PDFCanvas {
     }
 
     /// Writes laid-out lines, the first line's top at `y`.
-    private func drawLines(_ lines: [PlainLine], font: Font, x: Double, y: Double, width: Double, alignment: CellText.Alignment, grey: Double) {
+    private func drawLines(_ lines: [PlainLine], font: Font, x: Double, y: Double, width: Double, alignment: PDFTextAlignment, grey: Double) {
         let lineHeight = lineHeights[font.rawValue]
         let baseline = baselines[font.rawValue]
         let slot = font.slot
@@ -496,7 +496,7 @@ final class PDFCanvas {
     }
 
     /// Ends the document: the pages and glyphs, for `PDFRenderer.finish` to embed the fonts.
-    func finish() throws -> PDFDraft {
+    package func finish() throws -> PDFDraft {
         if !content.bytes.isEmpty || pages.isEmpty { showPage() }
         if let failure { throw failure }
         return PDFDraft(title: title, date: date, pages: pages, faces: faces, glyphs: usedGlyphs)
@@ -504,13 +504,13 @@ final class PDFCanvas {
 
     // MARK: Pages
 
-    func setPageSize(landscape: Bool) {
+    package func setPageSize(landscape: Bool) {
         pageWidth = landscape ? Self.a4Height : Self.a4Width
         pageHeight = landscape ? Self.a4Width : Self.a4Height
     }
 
     /// Ends the page: its content, under a flip to the top-left origin, deflated.
-    func showPage() {
+    package func showPage() {
         endText()
         var stream = PDFBytes(capacity: content.bytes.count + 32)
         stream.raw("1 0 0 -1 0 ")
@@ -520,7 +520,7 @@ final class PDFCanvas {
         do {
             pages.append(PDFPageContent(width: pageWidth, height: pageHeight, content: try deflater.deflate(stream.bytes)))
         } catch {
-            failure = failure ?? (error as? RenderError) ?? RenderError(.pdf, "\(error)")
+            failure = failure ?? (error as? PDFError) ?? PDFError("\(error)")
         }
         content.bytes.removeAll(keepingCapacity: true)
         path.bytes.removeAll(keepingCapacity: true)
@@ -532,12 +532,12 @@ final class PDFCanvas {
 
     // MARK: Text
 
-    func lineHeight(_ font: Font) -> Double { lineHeights[font.rawValue] }
+    package func lineHeight(_ font: Font) -> Double { lineHeights[font.rawValue] }
 
     /// Prepares the font's shared layout: no width means one unwrapped line; with a width, text
     /// wraps (or, with `maxLines` 1, is cut with "…") and is aligned inside the width.
     private func prepare(
-        _ text: String, font: Font, width: Double?, alignment: CellText.Alignment, maxLines: Int
+        _ text: String, font: Font, width: Double?, alignment: PDFTextAlignment, maxLines: Int
     ) -> OpaquePointer {
         let layout = layouts[font.rawValue]
         pango_layout_set_text(layout, text, -1)
@@ -560,7 +560,7 @@ final class PDFCanvas {
     }
 
     /// Width and height of the text as it would be drawn (lines: number of wrapped lines).
-    func measure(
+    package func measure(
         _ text: String, font: Font, width: Double? = nil, maxLines: Int = 1
     ) -> (width: Double, height: Double, lines: Int) {
         if let lines = layoutPlain(text, font: font, width: width, maxLines: maxLines) {
@@ -582,9 +582,9 @@ final class PDFCanvas {
     /// Draws text with its top-left (or its box's top-left when `width` is given) at x, y.
     /// Plain text is drawn from cached glyphs (headers, dates, sign-offs, memos and account
     /// names repeat on every page and every voucher); anything else is shaped by pango.
-    func draw(
+    package func draw(
         _ text: String, font: Font, x: Double, y: Double, width: Double? = nil,
-        alignment: CellText.Alignment = .left, maxLines: Int = 1, grey: Double = 0
+        alignment: PDFTextAlignment = .left, maxLines: Int = 1, grey: Double = 0
     ) {
         guard !text.isEmpty else { return }
         if let lines = layoutPlain(text, font: font, width: width, maxLines: maxLines) {
@@ -596,9 +596,9 @@ final class PDFCanvas {
     }
 
     /// Draws text inside a box, wrapped to its width (up to `maxLines`) and centred vertically.
-    func draw(
+    package func draw(
         _ text: String, font: Font, box x: Double, _ y: Double, _ width: Double, _ height: Double,
-        alignment: CellText.Alignment, maxLines: Int = 1
+        alignment: PDFTextAlignment, maxLines: Int = 1
     ) {
         guard !text.isEmpty else { return }
         if let lines = layoutPlain(text, font: font, width: width, maxLines: maxLines) {
@@ -615,7 +615,7 @@ final class PDFCanvas {
     }
 
     /// Runs `body` with drawing clipped to the rectangle.
-    func withClip(x: Double, y: Double, width: Double, height: Double, _ body: () -> Void) {
+    package func withClip(x: Double, y: Double, width: Double, height: Double, _ body: () -> Void) {
         endText()
         content.raw("q ")
         appendRectangle(to: &content, x, y, width, height)
@@ -631,7 +631,7 @@ final class PDFCanvas {
     }
 
     /// Sum of cached advances, or nil when the text is not all printable ASCII.
-    func asciiWidth(_ text: String, bold: Bool) -> Double? {
+    package func asciiWidth(_ text: String, bold: Bool) -> Double? {
         let advances = asciiAdvances[bold ? 1 : 0]
         var width = 0.0
         for byte in text.utf8 {
@@ -643,7 +643,7 @@ final class PDFCanvas {
 
     /// An upper bound on the text's single-line width without laying it out: exact advances for
     /// ASCII (plus 2 % for kerning), one em for anything else (CJK is exactly one em).
-    func widthBound(_ text: String, bold: Bool) -> Double {
+    package func widthBound(_ text: String, bold: Bool) -> Double {
         let advances = asciiAdvances[bold ? 1 : 0]
         let em = Font.body.spec.size
         var width = 0.0
@@ -657,23 +657,23 @@ final class PDFCanvas {
 
     // MARK: Lines and fills
 
-    func setGrey(_ grey: Double) { colour = (grey, grey, grey) }
+    package func setGrey(_ grey: Double) { colour = (grey, grey, grey) }
 
-    func setColour(_ red: Double, _ green: Double, _ blue: Double) { colour = (red, green, blue) }
+    package func setColour(_ red: Double, _ green: Double, _ blue: Double) { colour = (red, green, blue) }
 
-    func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) {
+    package func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) {
         moveTo(x1, y1)
         lineTo(x2, y2)
     }
 
-    func moveTo(_ x: Double, _ y: Double) {
+    package func moveTo(_ x: Double, _ y: Double) {
         path.number(x)
         path.space()
         path.number(y)
         path.raw(" m\n")
     }
 
-    func lineTo(_ x: Double, _ y: Double) {
+    package func lineTo(_ x: Double, _ y: Double) {
         path.number(x)
         path.space()
         path.number(y)
@@ -681,7 +681,7 @@ final class PDFCanvas {
     }
 
     /// A closed circle (four Bézier quarter arcs).
-    func circle(_ x: Double, _ y: Double, radius: Double) {
+    package func circle(_ x: Double, _ y: Double, radius: Double) {
         let k = radius * 0.552_284_749_8
         moveTo(x + radius, y)
         for (end, control1, control2) in [
@@ -699,13 +699,13 @@ final class PDFCanvas {
         path.raw("h\n")
     }
 
-    func stroke(width: Double, grey: Double = 0, dash: [Double] = []) {
+    package func stroke(width: Double, grey: Double = 0, dash: [Double] = []) {
         setGrey(grey)
         strokeKeepingColour(width: width, dash: dash)
     }
 
     /// Strokes the path in the colour set last; `roundJoins` for the chart's polylines.
-    func strokeKeepingColour(width: Double, dash: [Double] = [], roundJoins: Bool = false) {
+    package func strokeKeepingColour(width: Double, dash: [Double] = [], roundJoins: Bool = false) {
         guard !path.bytes.isEmpty else { return }
         endText()
         if roundJoins { content.raw("1 j\n") }
@@ -731,7 +731,7 @@ final class PDFCanvas {
     }
 
     /// Fills the path built so far (the chart's dots).
-    func fillPath() {
+    package func fillPath() {
         guard !path.bytes.isEmpty else { return }
         endText()
         setFill(colour)
@@ -740,13 +740,13 @@ final class PDFCanvas {
         path.bytes.removeAll(keepingCapacity: true)
     }
 
-    func fill(_ x: Double, _ y: Double, _ width: Double, _ height: Double, grey: Double) {
+    package func fill(_ x: Double, _ y: Double, _ width: Double, _ height: Double, grey: Double) {
         setGrey(grey)
         rectangle(x, y, width, height)
         fillPath()
     }
 
-    func rectangle(_ x: Double, _ y: Double, _ width: Double, _ height: Double) {
+    package func rectangle(_ x: Double, _ y: Double, _ width: Double, _ height: Double) {
         appendRectangle(to: &path, x, y, width, height)
     }
 
