@@ -23,14 +23,6 @@ public enum CSVText {
         return try result.get()
     }
 
-    /// Deprecated: write CSV with `CSVWriter` and typed `CSVField`s. Kept only for `CSVTable`
-    /// (FundRender/TextTable.swift, on its way out), whose cells carry no type: the field goes
-    /// through `CSVWriter` as `CSVField.inferred` — a plain number as it is, anything else as
-    /// text, defused and quoted. (Not marked `@available(*, deprecated)`: our targets build with
-    /// warnings as errors, so the remaining caller would stop compiling.)
-    public static func escape(_ field: String) -> String {
-        CSVWriter.escaped(.inferred(field))
-    }
 }
 
 /// The state of one `CSVText.parse` pass over UTF-8 bytes.

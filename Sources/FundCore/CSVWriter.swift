@@ -23,17 +23,10 @@ public enum CSVField: Sendable, Equatable {
     /// A count or other integer.
     public static func count(_ value: Int) -> CSVField { .number(String(value)) }
 
-    /// A field from a table whose cells carry no type (the legacy `CSVTable`): a plain number —
-    /// an optional `-`, then digits with at most `,` `.` among them and an optional final `%`,
-    /// such as "-1234.50", "-1,234.50", "12.50%" — is a `number` (it cannot be a formula);
-    /// everything else is `text`.
-    public static func inferred(_ value: String) -> CSVField {
-        CSVWriter.isPlainNumber(value) ? .number(value) : .text(value)
-    }
 }
 
 /// The one CSV writer of every CSV the program produces (report CSVs, the AO tables, the
-/// audit package's evidence index, the ledger views): RFC 4180 fields, CRLF after every row
+/// audit package's evidence index): RFC 4180 fields, CRLF after every row
 /// (the last one too), as Excel writes and expects. The caller chooses the bytes (UTF-8 with
 /// BOM, or GB18030).
 ///
@@ -151,12 +144,4 @@ public struct CSVWriter: Sendable {
         out.append("\"")
     }
 
-    /// See `CSVField.inferred`.
-    static func isPlainNumber(_ value: String) -> Bool {
-        var bytes = Substring(value).utf8
-        if bytes.first == 0x2D { bytes.removeFirst() }
-        if bytes.last == 0x25 { bytes.removeLast() }
-        guard let first = bytes.first, first >= 0x30 && first <= 0x39 else { return false }
-        return bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2C || $0 == 0x2E }
-    }
 }

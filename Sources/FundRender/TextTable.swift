@@ -1,5 +1,5 @@
-// FundRender: turns report values into bytes for people and tools (aligned text tables,
-// CSV, JSON; later XLSX, PDF, HTML). Renderers lay out; they never compute a number.
+// FundRender: turns report documents into bytes for people and tools (terminal tables, CSV,
+// JSON, HTML, XLSX, PDF through FundPDF). Renderers lay out; they never compute a number.
 import FundCore
 
 /// An aligned plain-text table for terminals, aware that CJK characters take two columns.
@@ -59,27 +59,4 @@ public struct TextTable {
             return width + (wide ? 2 : 1)
         }
     }
-}
-
-/// CSV text with a fixed header; fields are escaped as RFC 4180 asks.
-public struct CSVTable {
-    public let headers: [String]
-    public private(set) var rows: [[String]] = []
-
-    public init(headers: [String]) { self.headers = headers }
-
-    public mutating func add(_ row: [String]) {
-        precondition(row.count == headers.count, "one cell per column")
-        rows.append(row)
-    }
-
-    /// CRLF line ends, as Excel writes and expects.
-    public func render() -> String {
-        ([headers] + rows).map { $0.map(CSVText.escape).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-    }
-}
-
-/// The output formats of the ledger views.
-public enum ViewFormat: String, CaseIterable, Sendable {
-    case table, csv, json
 }

@@ -1,6 +1,5 @@
 import FundApp
 import FundCore
-import FundStore
 import Foundation
 import GRDBSQLite
 

@@ -1,6 +1,7 @@
 @testable import FundApp
 import FundCore
 import FundRender
+import FundReports
 import FundStore
 import FundTestSupport
 import Foundation
@@ -54,23 +55,29 @@ struct BookViewTests {
         #expect(ledger.rows.last?.direction == "借")
     }
 
+    func rendered(_ report: AnyReport, _ format: OutputFormat) throws -> String {
+        String(decoding: try LedgerApp.render(report, format: format), as: UTF8.self)
+    }
+
     @Test func viewsRenderInEveryFormat() throws {
-        let chart = try app.store.chart()
-        let balance = try app.books.trialBalance(studio: "S1")
-        let table = LedgerViews.trialBalance(balance, format: .table)
-        #expect(table.contains("【补助资金】") && table.contains("17,500.00") && table.contains("合计"))
-        #expect(table.contains("【自筹资金】\n（本期间无余额和发生额）"))
-        let csv = LedgerViews.trialBalance(balance, format: .csv)
-        #expect(csv.hasPrefix("资金来源,科目编码,科目名称,级次,期初借方,期初贷方,本期借方,本期贷方,期末借方,期末贷方\r\n"))
-        #expect(csv.contains("补助资金,100201,项目资金专户,2,,,30000.00,12500.00,17500.00,\r\n"))
-        let journal = LedgerViews.journal(try app.books.journal(studio: "S1"), chart: chart, format: .json)
-        let object = try JSONSerialization.jsonObject(with: Data(journal.utf8)) as? [String: Any]
+        let balance = try app.books.balanceReport(studio: "S1")
+        let table = try rendered(balance, .table)
+        #expect(table.contains("【补助资金账】") && table.contains("17,500.00") && table.contains("合计"))
+        #expect(table.contains("【自筹资金账】\n（本期间无余额和发生额）"))
+        let csv = try rendered(balance, .csv)
+        #expect(csv.contains("100201,项目资金专户,,,30000.00,12500.00,17500.00,\r\n"), "\(csv)")
+        let object = try JSONSerialization.jsonObject(with: try LedgerApp.render(try app.books.journalReport(studio: "S1"), format: .json)) as? [String: Any]
         let vouchers = object?["vouchers"] as? [[String: Any]] ?? []
         #expect(vouchers.count == 5)
         #expect((vouchers.first?["lines"] as? [[String: Any]])?.first?["amountFen"] as? Int == 3_000_000)
-        let ledgerCSV = LedgerViews.accountLedger(
-            try app.books.accountLedger(studio: "S1", account: "100201", fund: .subsidy, from: nil, to: nil), studio: "S1", format: .csv)
+        let ledgerCSV = try rendered(try app.books.ledgerReport(studio: "S1", account: "100201", fund: .subsidy), .csv)
         #expect(ledgerCSV.contains("本月合计"))
         #expect(ledgerCSV.contains("本年累计"))
+        for format in [OutputFormat.html, .xlsx, .pdf] {
+            let bytes = try LedgerApp.render(balance, format: format)
+            #expect(bytes.count > 500, "\(format)")
+        }
+        #expect(try LedgerApp.render(balance, format: .pdf).prefix(4) == Data("%PDF".utf8))
+        #expect(try LedgerApp.render(balance, format: .xlsx).prefix(2) == Data("PK".utf8))
     }
 }

@@ -69,8 +69,8 @@ struct CSVTextTests {
             ("", ""),
         ])
     func escape(field: String, escaped: String) throws {
-        #expect(CSVText.escape(field) == escaped)
-        let row = [field, "next"].map(CSVText.escape).joined(separator: ",") + "\n"
+        #expect(CSVWriter.escaped(.text(field)) == escaped)
+        let row = [field, "next"].map { CSVWriter.escaped(.text($0)) }.joined(separator: ",") + "\n"
         let records = try CSVText.parse(row)
         #expect(records.map(\.fields) == [[field, "next"]])
     }

@@ -96,14 +96,4 @@ struct CSVWriterTests {
         #expect(records.map(\.line) == [1, 3, 4])
     }
 
-    @Test(
-        "the untyped CSVText.escape shim: plain numbers stay numbers, other text is defused",
-        arguments: [
-            ("-1234.50", "-1234.50"), ("-1,234.50", "\"-1,234.50\""), ("-12.50%", "-12.50%"), ("7", "7"),
-            ("-", "'-"), ("-x", "'-x"), ("--1", "'--1"), ("-1e5", "'-1e5"), ("-.5", "'-.5"), ("=1+1", "'=1+1"),
-            ("+1", "'+1"), ("@a", "'@a"), ("a,b", "\"a,b\""),
-        ])
-    func shim(field: String, written: String) {
-        #expect(CSVText.escape(field) == written)
-    }
 }

@@ -84,7 +84,7 @@ func row(
         date, voucherClass, number, memo, account, fund, debit, credit, attachments, settlement,
         counterparty, preparer,
         reviewer,
-    ].map(CSVText.escape).joined(separator: ",")
+    ].map { CSVWriter.escaped(.number($0)) }.joined(separator: ",")
 }
 
 /// A balanced two-row voucher under `splitHeader`.
