@@ -183,3 +183,23 @@ public struct IntegrityFailure: Error, Sendable, CustomStringConvertible {
 
     public var description: String { problem.description }
 }
+
+/// A stored row that cannot be read back into a ledger value.
+public struct StoreCorruption: Error, Sendable, Hashable, CustomStringConvertible {
+    public let table: String
+    /// The row's id (its integer primary key, or SQLite's rowid); nil for a table without one
+    /// (posting, keyed by voucher and line: the message names the key) or a row read without it.
+    public let rowID: Int64?
+    public let message: String
+
+    public init(table: String, rowID: Int64?, message: String) {
+        self.table = table
+        self.rowID = rowID
+        self.message = message
+    }
+
+    public var description: String {
+        if let rowID { return "数据库第 \(rowID) 行（表 \(table)）无法读取：\(message)" }
+        return "数据库表 \(table) 中有一行无法读取：\(message)"
+    }
+}

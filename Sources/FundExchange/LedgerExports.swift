@@ -1,4 +1,5 @@
 import FundCore
+import FundReports
 import Foundation
 
 /// The books as an hledger journal: accounts are `资金:一级科目:二级科目…` (each level "code

@@ -41,3 +41,38 @@ public struct BooksSnapshot: Sendable {
         return codes.joined(separator: "、")
     }
 }
+
+extension BooksSnapshot {
+    /// Month turnovers per fund and leaf account, derived from the vouchers (red lines reduce
+    /// the turnover of their side, as the books do).
+    public var turnovers: [MonthTurnover] {
+        struct Key: Hashable { let fund: Fund; let account: String; let period: Period }
+        var sums: [Key: (debit: Int64, credit: Int64)] = [:]
+        for voucher in vouchers {
+            for line in voucher.draft.lines {
+                let key = Key(fund: line.fund, account: line.account, period: voucher.ref.period)
+                var value = sums[key] ?? (0, 0)
+                if line.side == .debit { value.debit += line.amount.fen } else { value.credit += line.amount.fen }
+                sums[key] = value
+            }
+        }
+        return sums.map { key, value in
+            MonthTurnover(
+                studio: studio.code, fund: key.fund, account: key.account, period: key.period, debit: Money(fen: value.debit),
+                credit: Money(fen: value.credit))
+        }.sorted { ($0.period, $0.fund, $0.account) < ($1.period, $1.fund, $1.account) }
+    }
+
+    /// The months the books cover: first voucher month through the as-of month.
+    public var periodRange: (from: Period, to: Period) {
+        let from = vouchers.map(\.ref.period).min() ?? studio.recognized.period
+        return (from, max(from, asOf.period))
+    }
+
+    /// 科目余额表 over the whole books, a section per fund and a combined one.
+    public func trialBalance() throws(Rejection) -> TrialBalance {
+        let range = periodRange
+        return try TrialBalance.build(
+            studio: studio.code, chart: chart, turnovers: turnovers, funds: Fund.allCases, from: range.from, to: range.to)
+    }
+}

@@ -8,26 +8,6 @@ internal import GRDB
 // are the exception to "through GRDB rows": `loadVouchers` reads them by position from the
 // statement (speed), with the same errors.
 
-/// A stored row that cannot be read back into a ledger value.
-public struct StoreCorruption: Error, Sendable, Hashable, CustomStringConvertible {
-    public let table: String
-    /// The row's id (its integer primary key, or SQLite's rowid); nil for a table without one
-    /// (posting, keyed by voucher and line: the message names the key) or a row read without it.
-    public let rowID: Int64?
-    public let message: String
-
-    public init(table: String, rowID: Int64?, message: String) {
-        self.table = table
-        self.rowID = rowID
-        self.message = message
-    }
-
-    public var description: String {
-        if let rowID { return "数据库第 \(rowID) 行（表 \(table)）无法读取：\(message)" }
-        return "数据库表 \(table) 中有一行无法读取：\(message)"
-    }
-}
-
 /// The columns of one stored row, read with conversions that throw `StoreCorruption`.
 struct StoredRow {
     let row: Row

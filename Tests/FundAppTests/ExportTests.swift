@@ -1,5 +1,6 @@
 import FundApp
 import FundCore
+import FundReports
 import FundExchange
 import FundStore
 import FundTestSupport
