@@ -111,7 +111,7 @@ let package = Package(
             dependencies: ["workshop-ledger", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["workshop-ledger", "FundTestSupport"]),
+            dependencies: ["workshop-ledger", "FundTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -80,6 +80,29 @@ public struct Finding: Sendable, Hashable, Codable {
         return "\(rule)/\(studio)/\(voucherPart)/\(line.map(String.init) ?? "-")"
     }
 
+    private enum EncodedKeys: String, CodingKey {
+        case rule, category, severity, studio, voucher, line, fund, amountFen, article, message, remedy, review, key
+    }
+
+    /// The stored fields, and `key` beside them: what `finding explain KEY` takes, so that a
+    /// tool reading the JSON can act on a finding.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: EncodedKeys.self)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(category, forKey: .category)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(studio, forKey: .studio)
+        try container.encodeIfPresent(voucher, forKey: .voucher)
+        try container.encodeIfPresent(line, forKey: .line)
+        try container.encodeIfPresent(fund, forKey: .fund)
+        try container.encode(amountFen, forKey: .amountFen)
+        try container.encode(article, forKey: .article)
+        try container.encode(message, forKey: .message)
+        try container.encode(remedy, forKey: .remedy)
+        try container.encodeIfPresent(review, forKey: .review)
+        try container.encode(key, forKey: .key)
+    }
+
     public init(
         rule: String, category: FindingCategory, severity: Severity, studio: String, voucher: PostedVoucher?,
         line: Int? = nil, fund: Fund?, amount: Money, article: String, message: String, remedy: String

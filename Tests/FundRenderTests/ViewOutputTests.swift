@@ -79,7 +79,12 @@ struct ViewOutputTests {
         try String(contentsOf: pinnedDirectory.appendingPathComponent("\(name).json"), encoding: .utf8)
     }
 
+    /// `WORKSHOP_LEDGER_REGENERATE_GOLDEN=1` rewrites the file (after an intended change; review
+    /// the diff as with the golden reports).
     static func expectPinned(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if ProcessInfo.processInfo.environment["WORKSHOP_LEDGER_REGENERATE_GOLDEN"] == "1" {
+            try Data(actual.utf8).write(to: pinnedDirectory.appendingPathComponent("\(name).json"))
+        }
         #expect(actual == (try pinned(name)), "\(name).json", sourceLocation: sourceLocation)
     }
 
