@@ -61,7 +61,44 @@ public enum TextRenderer {
         return titles
     }
 
+    /// A table wider than this (in terminal columns) is printed as records instead (see
+    /// `records`): a findings table with its explanations does not fit a terminal as columns.
+    static let tableWidthMax = 160
+
     static func render(_ table: DocumentTable) -> String {
+        let columns = columnsText(table)
+        let widest = columns.split(separator: "\n").map { TextTable.displayWidth(String($0)) }.max() ?? 0
+        return widest <= tableWidthMax ? columns : records(table)
+    }
+
+    /// One block per row: the first cell as its heading, then "title：value" for every other
+    /// cell that is not empty, short ones gathered on a line, long ones on their own; a group
+    /// row as a heading of its own.
+    static func records(_ table: DocumentTable) -> String {
+        let titles = headers(table)
+        var out = ""
+        for row in table.rows {
+            let cells = row.cells.map(CellText.text)
+            if row.role == .group {
+                out += "\n" + cells.filter { !$0.isEmpty }.joined(separator: "　") + "\n"
+                continue
+            }
+            out += cells.first.map { $0.isEmpty ? "" : $0 + "\n" } ?? ""
+            var line = ""
+            for (title, value) in zip(titles.dropFirst(), cells.dropFirst()) where !value.isEmpty {
+                let item = "\(title)：\(value)"
+                if TextTable.displayWidth(line) + TextTable.displayWidth(item) + 2 > lineWidth, !line.isEmpty {
+                    out += "  " + line + "\n"
+                    line = ""
+                }
+                line += (line.isEmpty ? "" : "　") + item
+            }
+            if !line.isEmpty { out += "  " + line + "\n" }
+        }
+        return out
+    }
+
+    static func columnsText(_ table: DocumentTable) -> String {
         let alignments = table.columns.map { CellText.alignment($0.kind) == .right ? TextTable.Alignment.right : .left }
         var text = TextTable(headers: headers(table), alignments: alignments)
         let indentColumn = CellText.indentColumn(table)

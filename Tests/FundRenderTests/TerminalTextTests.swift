@@ -86,6 +86,24 @@ struct TerminalTextTests {
         #expect(text.contains("制单：李\n"))
     }
 
+    @Test("a table too wide for a terminal is printed as records: first cell as heading, the other cells as title：value")
+    func wideTableAsRecords() {
+        let long = String(repeating: "补助资金列支工资奖金，该类支出不在补助资金使用范围内；", count: 4)
+        let table = DocumentTable(
+            name: "发现",
+            columns: [Column("编号", .code, width: 30), Column("严重程度", .text, width: 6), Column("金额", .money, width: 12), Column("说明", .text, width: 60), Column("审核意见", .text, width: 10)],
+            rows: [
+                Row(.group, [.text("违规 1 项"), .empty, .empty, .empty, .empty]),
+                Row(.body, [.text("SUB-001/S1/2026-04/记-3/1"), .text("违规"), .money(Money(fen: 300_000)), .text(long), .empty]),
+            ])
+        let narrow = DocumentTable(name: "n", columns: [Column("编号", .code, width: 4)], rows: [Row(.body, [.text("A")])])
+        let text = TextRenderer.render(ReportDocument(
+            kind: .check, title: "合规检查", titleBlock: [], sections: [DocumentSection(heading: nil, blocks: [.table(table), .table(narrow)])], fileStem: "c"))
+        #expect(text.contains("\n违规 1 项\nSUB-001/S1/2026-04/记-3/1\n  严重程度：违规　金额：3,000.00\n  说明：" + long + "\n"), "\(text)")
+        #expect(!text.contains("审核意见"), "empty cells are left out")
+        #expect(text.contains("编号\n----\nA\n"), "a narrow table stays columns")
+    }
+
     @Test("a chart as a month/amount table")
     func chart() throws {
         let months = [Period(year: 2026, month: 1)!, Period(year: 2026, month: 2)!, Period(year: 2026, month: 3)!]
