@@ -29,11 +29,11 @@ public struct AnyReport: Sendable {
 extension ReportDocument {
     /// A one-section view: no signatures, portrait unless told.
     static func view(
-        _ kind: DocumentKind, titleBlock: [LabeledValue] = [], blocks: [Block], heading: String? = nil,
+        _ kind: ViewKind, titleBlock: [LabeledValue] = [], blocks: [Block], heading: String? = nil,
         orientation: Orientation = .portrait, stem: String? = nil
     ) -> ReportDocument {
         ReportDocument(
-            kind: kind, title: kind.chineseTitle, titleBlock: titleBlock,
+            view: kind, title: kind.chineseTitle, titleBlock: titleBlock,
             sections: [DocumentSection(heading: heading, blocks: blocks)], orientation: orientation,
             fileStem: stem.map { "\($0)-\(kind.rawValue)" } ?? kind.rawValue)
     }

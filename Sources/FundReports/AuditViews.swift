@@ -39,9 +39,9 @@ public enum AuditViews {
         var sections = findingSections(result.findings)
         sections.append(DocumentSection(heading: "汇总", blocks: lines.map { .paragraph($0) }))
         let document = ReportDocument(
-            kind: .check, title: DocumentKind.check.chineseTitle,
+            view: .check, title: ViewKind.check.chineseTitle,
             titleBlock: [LabeledValue("检查基准日", summary.asOf)], sections: sections, orientation: .landscape,
-            fileStem: DocumentKind.check.rawValue)
+            fileStem: ViewKind.check.rawValue)
         return AnyReport(document: document, value: FindingsJSON(findings: result.findings, summary: summary))
     }
 
@@ -53,8 +53,8 @@ public enum AuditViews {
         ])]
         sections += findingSections(findings)
         let document = ReportDocument(
-            kind: .raisedFindings, title: DocumentKind.raisedFindings.chineseTitle, titleBlock: [], sections: sections,
-            orientation: .landscape, fileStem: DocumentKind.raisedFindings.rawValue)
+            view: .raisedFindings, title: ViewKind.raisedFindings.chineseTitle, titleBlock: [], sections: sections,
+            orientation: .landscape, fileStem: ViewKind.raisedFindings.rawValue)
         return AnyReport(document: document, value: FindingsJSON(findings: findings, summary: findings.count))
     }
 
@@ -153,7 +153,7 @@ public enum AuditViews {
             blocks.append(.paragraph("已被 \(followUp.ref.period.iso) \(followUp.ref.label) \(followUp.kind.code == "reversal" ? "红字冲销" : "订正")"))
         }
         let document = ReportDocument(
-            kind: .voucher, title: DocumentKind.voucher.chineseTitle,
+            view: .voucher, title: ViewKind.voucher.chineseTitle,
             titleBlock: [LabeledValue("工作室", voucher.ref.studio), LabeledValue("期间", voucher.ref.period.iso), LabeledValue("单位", "元")],
             sections: [DocumentSection(heading: nil, blocks: blocks)],
             fileStem: "\(voucher.ref.studio)-\(voucher.ref.period.iso)-voucher-\(voucher.ref.number)")

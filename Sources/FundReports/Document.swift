@@ -51,23 +51,53 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// What a document is: one of the statements (`ReportKind`, the `report KIND` names) or one of
-/// the CLI's views (科目表, 工作室列表, 预算, 操作日志 …). The raw values are the statement kinds'
-/// names and ASCII names for the views. `ReportKind` stays the list of statements so that code
-/// switching over it or listing `ReportKind.allCases` does not meet the views.
-public enum DocumentKind: String, CaseIterable, Sendable, Codable {
-    case trialBalance = "trial-balance"
-    case generalLedger = "general-ledger"
-    case subsidiaryLedger = "subsidiary-ledger"
-    case journal
-    case fundStatement = "fund-statement"
-    case expenseDetail = "expense-detail"
-    case vouchers
-    case findings
-    case spendingChart = "spending-chart"
-    case selfEvaluation = "self-evaluation"
-    case evaluationReport = "evaluation-report"
-    // The views.
+/// What a document is: one of the statements (`report KIND`) or one of the views every listing
+/// is (科目表, 工作室列表, 预算, 操作日志 …). Encoded as the kind's name.
+public enum DocumentKind: Sendable, Hashable, Codable {
+    case statement(ReportKind)
+    case view(ViewKind)
+
+    /// "trial-balance", "host-units" …
+    public var name: String {
+        switch self {
+        case .statement(let kind): kind.rawValue
+        case .view(let kind): kind.rawValue
+        }
+    }
+
+    /// The statement this document is, nil for a view.
+    public var reportKind: ReportKind? {
+        if case .statement(let kind) = self { return kind }
+        return nil
+    }
+
+    public var chineseTitle: String {
+        switch self {
+        case .statement(let kind): kind.chineseTitle
+        case .view(let kind): kind.chineseTitle
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        if let kind = ReportKind(rawValue: name) {
+            self = .statement(kind)
+        } else if let kind = ViewKind(rawValue: name) {
+            self = .view(kind)
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown document kind \(name)"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+}
+
+/// The listings a front end shows besides the statements; the raw values are ASCII names
+/// (file stems, JSON).
+public enum ViewKind: String, CaseIterable, Sendable, Codable {
     case accounts
     case hostUnits = "host-units"
     case studios
@@ -87,38 +117,26 @@ public enum DocumentKind: String, CaseIterable, Sendable, Codable {
     case voucher
     case periodStatus = "period-status"
 
-    public init(_ kind: ReportKind) {
-        self.init(rawValue: kind.rawValue)!
-    }
-
-    /// The statement this document is, nil for a view.
-    public var reportKind: ReportKind? { ReportKind(rawValue: rawValue) }
-
-    /// The views (everything that is not a `report KIND` statement).
-    public static var viewKinds: [DocumentKind] { allCases.filter { $0.reportKind == nil } }
-
     public var chineseTitle: String {
-        if let kind = reportKind { return kind.chineseTitle }
         switch self {
-        case .accounts: return "科目表"
-        case .hostUnits: return "依托单位"
-        case .studios: return "技能大师工作室"
-        case .signingKeys: return "签名公钥"
-        case .evidence: return "电子单据"
-        case .studioStatus: return "工作室状态"
-        case .studioHistory: return "工作室生命周期记录"
-        case .deadlines: return "到期和逾期事项"
-        case .activities: return "活动与产出记录"
-        case .targets: return "绩效目标"
-        case .budget: return "资金使用计划"
-        case .budgetHistory: return "资金使用计划修订记录"
-        case .log: return "操作日志"
-        case .check: return "合规检查"
-        case .raisedFindings: return "合规发现"
-        case .verification: return "账簿校验"
-        case .voucher: return "记账凭证"
-        case .periodStatus: return "结账状态"
-        default: return rawValue
+        case .accounts: "科目表"
+        case .hostUnits: "依托单位"
+        case .studios: "技能大师工作室"
+        case .signingKeys: "签名公钥"
+        case .evidence: "电子单据"
+        case .studioStatus: "工作室状态"
+        case .studioHistory: "工作室生命周期记录"
+        case .deadlines: "到期和逾期事项"
+        case .activities: "活动与产出记录"
+        case .targets: "绩效目标"
+        case .budget: "资金使用计划"
+        case .budgetHistory: "资金使用计划修订记录"
+        case .log: "操作日志"
+        case .check: "合规检查"
+        case .raisedFindings: "合规发现"
+        case .verification: "账簿校验"
+        case .voucher: "记账凭证"
+        case .periodStatus: "结账状态"
         }
     }
 }
@@ -141,9 +159,29 @@ public struct ReportDocument: Sendable, Hashable, Codable {
     /// (midnight UTC) instead of the clock, so the same books give the same bytes.
     public var date: CalendarDate?
 
+    /// A statement's document.
     public init(
-        kind: DocumentKind, title: String, titleBlock: [LabeledValue], sections: [DocumentSection],
+        kind: ReportKind, title: String, titleBlock: [LabeledValue], sections: [DocumentSection],
         signatures: [LabeledValue] = [], orientation: Orientation = .portrait, fileStem: String
+    ) {
+        self.init(
+            document: .statement(kind), title: title, titleBlock: titleBlock, sections: sections, signatures: signatures,
+            orientation: orientation, fileStem: fileStem)
+    }
+
+    /// A view's document.
+    public init(
+        view kind: ViewKind, title: String, titleBlock: [LabeledValue], sections: [DocumentSection],
+        signatures: [LabeledValue] = [], orientation: Orientation = .portrait, fileStem: String
+    ) {
+        self.init(
+            document: .view(kind), title: title, titleBlock: titleBlock, sections: sections, signatures: signatures,
+            orientation: orientation, fileStem: fileStem)
+    }
+
+    init(
+        document kind: DocumentKind, title: String, titleBlock: [LabeledValue], sections: [DocumentSection],
+        signatures: [LabeledValue], orientation: Orientation, fileStem: String
     ) {
         self.kind = kind
         self.title = title

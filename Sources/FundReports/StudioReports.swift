@@ -18,9 +18,9 @@ public enum StudioReports {
         }
         let counts = "警告 \(status.warnings) 次，通报表扬 \(status.commendations) 次，未办结变动 \(status.openChanges) 项"
         let document = ReportDocument(
-            kind: .studioStatus, title: "\(status.studio) \(status.name)", titleBlock: [],
+            view: .studioStatus, title: "\(status.studio) \(status.name)", titleBlock: [],
             sections: [DocumentSection(heading: nil, blocks: [.facts(facts), .paragraph(counts)])],
-            fileStem: "\(status.studio)-\(DocumentKind.studioStatus.rawValue)")
+            fileStem: "\(status.studio)-\(ViewKind.studioStatus.rawValue)")
         return AnyReport(document: document, value: status)
     }
 

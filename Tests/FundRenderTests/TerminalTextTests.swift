@@ -78,7 +78,7 @@ struct TerminalTextTests {
             ],
             debitTotal: Money(fen: 999), creditTotal: Money(fen: 999), signatures: [LabeledValue("制单", "李")])
         let document = ReportDocument(
-            kind: .voucher, title: "记账凭证", titleBlock: [], sections: [DocumentSection(heading: nil, blocks: [.voucher(print)])], fileStem: "v")
+            view: .voucher, title: "记账凭证", titleBlock: [], sections: [DocumentSection(heading: nil, blocks: [.voucher(print)])], fileStem: "v")
         let text = TextRenderer.render(document)
         #expect(text.hasPrefix("记账凭证\n记-0001　2026年1月5日　附单据 2 张\n红字冲销：2025-12 记-0003\n"))
         // The renderer prints the document's totals; it does not add the lines.
@@ -98,7 +98,7 @@ struct TerminalTextTests {
             ])
         let narrow = DocumentTable(name: "n", columns: [Column("编号", .code, width: 4)], rows: [Row(.body, [.text("A")])])
         let text = TextRenderer.render(ReportDocument(
-            kind: .check, title: "合规检查", titleBlock: [], sections: [DocumentSection(heading: nil, blocks: [.table(table), .table(narrow)])], fileStem: "c"))
+            view: .check, title: "合规检查", titleBlock: [], sections: [DocumentSection(heading: nil, blocks: [.table(table), .table(narrow)])], fileStem: "c"))
         #expect(text.contains("\n违规 1 项\nSUB-001/S1/2026-04/记-3/1\n  严重程度：违规　金额：3,000.00\n  说明：" + long + "\n"), "\(text)")
         #expect(!text.contains("审核意见"), "empty cells are left out")
         #expect(text.contains("编号\n----\nA\n"), "a narrow table stays columns")

@@ -79,7 +79,7 @@ struct ViewBuilderTests {
         let table = try Self.onlyTable(report)
         #expect(table.columns.map(\.title) == ["科目编码", "科目名称", "类别", "方向", "用途/支出类别", "适用资金", "末级"])
         #expect(table.rows.count == chart.accounts.count)
-        #expect(report.document.kind == .accounts)
+        #expect(report.document.kind == .view(.accounts))
         let objects = try Self.objects(report)
         #expect(objects.count == chart.accounts.count)
         let all: Set = ["code", "name", "type", "normalSide", "role", "category", "funds", "leaf"]
@@ -444,8 +444,8 @@ struct ViewBuilderTests {
         #expect(ReportKind.reportCommandKinds.count == 11)
         #expect(ReportKind.bookKinds.count == 9)
         #expect(!ReportKind.bookKinds.contains(.selfEvaluation))
-        for kind in ReportKind.allCases { #expect(DocumentKind(kind).reportKind == kind) }
-        #expect(DocumentKind.viewKinds.count == DocumentKind.allCases.count - 11)
-        #expect(DocumentKind.viewKinds.allSatisfy { $0.rawValue.allSatisfy(\.isASCII) && !$0.chineseTitle.isEmpty })
+        for kind in ReportKind.allCases { #expect(DocumentKind.statement(kind).reportKind == kind) }
+        #expect(Set(ViewKind.allCases.map(\.rawValue)).isDisjoint(with: ReportKind.allCases.map(\.rawValue)), "names tell kinds apart")
+        #expect(ViewKind.allCases.allSatisfy { $0.rawValue.allSatisfy(\.isASCII) && !$0.chineseTitle.isEmpty })
     }
 }
