@@ -108,7 +108,10 @@ let package = Package(
             dependencies: ["FundApp", "FundExchange", "FundCore", "FundTestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["workshop-ledger", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "workshop-ledger", "FundApp", "FundCore", "FundReports", "FundRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["workshop-ledger", "FundTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

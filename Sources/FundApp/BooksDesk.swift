@@ -86,11 +86,13 @@ public struct BooksDesk: Desk {
     public static func voucherRef(number: String, studio: String, period: Period, voucherClass: String?) throws -> VoucherRef {
         var classText = voucherClass ?? "记"
         var numberText = number.trimmingCharacters(in: .whitespaces)
+        var classGiven = true
         if let dash = numberText.firstIndex(where: { $0 == "-" }) {
             classText = String(numberText[..<dash])
             numberText = String(numberText[numberText.index(after: dash)...])
+            classGiven = !classText.isEmpty
         }
-        guard let value = Int(numberText), value > 0, value <= Limits.vouchersPerMonthMax else {
+        guard classGiven, numberText.allSatisfy(\.isASCII), let value = Int(numberText), value > 0, value <= Limits.vouchersPerMonthMax else {
             throw Rejection(.voucherNumberInvalid, field: "number", "凭证号“\(number)”无效（应为正整数，如 3 或 记-0003）")
         }
         let parsedClass = try parseField("class") { () throws(Rejection) in try VoucherClass.parse(classText) }

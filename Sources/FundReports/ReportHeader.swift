@@ -90,6 +90,11 @@ public struct ReportInconsistency: Error, Sendable, CustomStringConvertible {
     public let report: String
     public let detail: String
 
+    public init(report: String, detail: String) {
+        self.report = report
+        self.detail = detail
+    }
+
     public var description: String { "\(report) 勾稽不符：\(detail)" }
 }
 

@@ -89,7 +89,7 @@ struct StatementClientTests {
             let name = statement.pdf.lastPathComponent
             let text = try ExternalTool.run("pdftotext", ["-layout", statement.pdf.path, "-"]).stdout
             let document = statement.built.document
-            if document.kind != .vouchers {
+            if document.kind != .statement(.vouchers) {
                 #expect(text.contains(document.title), "\(name) title")
             }
             for table in document.tables {
