@@ -3,22 +3,6 @@ import Foundation
 internal import GRDB
 import Crypto
 
-/// Who does a write and when: the operation log records both, and voucher hashes cover them.
-public struct Stamp: Sendable, Equatable {
-    public let user: String
-    /// ISO 8601 UTC instant, e.g. "2026-11-25T13:20:04Z".
-    public let at: String
-    /// The calendar day of `at` in China (UTC+8), which period closing compares against.
-    public let today: CalendarDate
-
-    public init(user: String, at: String, today: CalendarDate) {
-        precondition(!user.isEmpty, "every write names its user")
-        self.user = user
-        self.at = at
-        self.today = today
-    }
-}
-
 /// The SQLite ledger: one `DatabaseQueue` over a file, or in memory for tests, owns every
 /// write (GRDB's advice). It opens and migrates the database; what FundApp reads and writes
 /// goes through its areas (`register`, `books`, `evidence`, `lifecycle`, `compliance`,

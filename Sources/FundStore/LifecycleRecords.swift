@@ -90,45 +90,6 @@ extension Schema {
     ] + appendOnlyTriggers(["lifecycle_event", "acceptance_score", "studio_change", "change_step", "performance_target", "activity"])
 }
 
-/// What a lifecycle step sees of the books inside its write transaction: the studio, its
-/// history and each fund's account balances (debit positive), for the clawback.
-public struct LifecycleBooks: Sendable {
-    public let studio: Studio
-    public let history: [LifecycleTransition]
-    /// As of the day of the step (or of the repayment): vouchers dated later are not in them.
-    let balances: [String: Money]
-    /// The studio's closed months.
-    public let periods: PeriodBook
-
-    /// The first day on or after `date` in an open month: `date` itself when its month is
-    /// open, else the first day of the first open month.
-    public func firstOpenDay(onOrAfter date: CalendarDate) -> CalendarDate {
-        guard !periods.isOpen(date.period), let closed = periods.closedThrough else { return date }
-        return closed.next.firstDay
-    }
-
-    /// The debit-positive balance of `account` (a leaf or a parent code) in `fund`.
-    public func balance(_ account: String, fund: Fund) throws(Rejection) -> Money {
-        var total = Money.zero
-        for (key, value) in balances where key.hasPrefix(fund.rawValue + "|" + account) {
-            total = try total.adding(value)
-        }
-        return total
-    }
-}
-
-extension LifecycleBooks {
-    /// The books a backend hands a lifecycle step: `accountBalances` are each fund's
-    /// debit-positive balances by leaf account code.
-    public init(studio: Studio, history: [LifecycleTransition], accountBalances: [Fund: [String: Money]], periods: PeriodBook) {
-        var balances: [String: Money] = [:]
-        for (fund, accounts) in accountBalances {
-            for (account, balance) in accounts { balances["\(fund.rawValue)|\(account)"] = balance }
-        }
-        self.init(studio: studio, history: history, balances: balances, periods: periods)
-    }
-}
-
 extension LedgerStore {
     static func lifecycleRecords(_ db: Database, studio: String) throws -> [LifecycleRecord] {
         try LifecycleEventRecord.fetchAll(

@@ -9,6 +9,22 @@
 import FundCore
 import Foundation
 
+/// Who does a write and when: the operation log records both, and voucher hashes cover them.
+public struct Stamp: Sendable, Equatable {
+    public let user: String
+    /// ISO 8601 UTC instant, e.g. "2026-11-25T13:20:04Z".
+    public let at: String
+    /// The calendar day of `at` in China (UTC+8), which period closing compares against.
+    public let today: CalendarDate
+
+    public init(user: String, at: String, today: CalendarDate) {
+        precondition(!user.isEmpty, "every write names its user")
+        self.user = user
+        self.at = at
+        self.today = today
+    }
+}
+
 /// The chart of accounts, host units and studios: what every other area refers to.
 ///
 /// What a second backend (PostgreSQL) implements for registration.
@@ -156,6 +172,45 @@ public struct AcceptanceScore: Sendable, Equatable {
         self.score = score
         self.result = result
         self.by = by
+    }
+}
+
+/// What a lifecycle step sees of the books inside its write transaction: the studio, its
+/// history and each fund's account balances (debit positive), for the clawback.
+public struct LifecycleBooks: Sendable {
+    public let studio: Studio
+    public let history: [LifecycleTransition]
+    /// As of the day of the step (or of the repayment): vouchers dated later are not in them.
+    let balances: [String: Money]
+    /// The studio's closed months.
+    public let periods: PeriodBook
+
+    /// The first day on or after `date` in an open month: `date` itself when its month is
+    /// open, else the first day of the first open month.
+    public func firstOpenDay(onOrAfter date: CalendarDate) -> CalendarDate {
+        guard !periods.isOpen(date.period), let closed = periods.closedThrough else { return date }
+        return closed.next.firstDay
+    }
+
+    /// The debit-positive balance of `account` (a leaf or a parent code) in `fund`.
+    public func balance(_ account: String, fund: Fund) throws(Rejection) -> Money {
+        var total = Money.zero
+        for (key, value) in balances where key.hasPrefix(fund.rawValue + "|" + account) {
+            total = try total.adding(value)
+        }
+        return total
+    }
+}
+
+extension LifecycleBooks {
+    /// The books a backend hands a lifecycle step: `accountBalances` are each fund's
+    /// debit-positive balances by leaf account code.
+    public init(studio: Studio, history: [LifecycleTransition], accountBalances: [Fund: [String: Money]], periods: PeriodBook) {
+        var balances: [String: Money] = [:]
+        for (fund, accounts) in accountBalances {
+            for (account, balance) in accounts { balances["\(fund.rawValue)|\(account)"] = balance }
+        }
+        self.init(studio: studio, history: history, balances: balances, periods: periods)
     }
 }
 
