@@ -217,7 +217,7 @@ public struct PackagesDesk: Desk {
 }
 
 extension PackagesDesk {
-    /// Attaches an evidence file to a voucher (see `LedgerStore.addEvidence`).
+    /// Attaches an evidence file to a voucher (see `EvidenceStorage.addEvidence`).
     public func addEvidence(_ data: Data, fileName: String, to ref: VoucherRef) throws -> EvidenceFile {
         try store.evidence.addEvidence(data, fileName: fileName, to: ref, stamp: stamp())
     }
