@@ -217,9 +217,9 @@ public struct PackagesDesk: Desk {
 }
 
 extension PackagesDesk {
-    /// Attaches an evidence file to a voucher (see `LedgerStore.addEvidence`).
+    /// Attaches an evidence file to a voucher (see `EvidenceStorage.addEvidence`).
     public func addEvidence(_ data: Data, fileName: String, to ref: VoucherRef) throws -> EvidenceFile {
-        try store.addEvidence(data, fileName: fileName, to: ref, stamp: stamp())
+        try store.evidence.addEvidence(data, fileName: fileName, to: ref, stamp: stamp())
     }
 
     /// The default place of a host unit's private key: beside the database, readable by its
@@ -232,7 +232,7 @@ extension PackagesDesk {
     /// 0600; an existing file is never overwritten), the public key is registered and logged.
     public func generateSigningKey(hostUnit code: String, file: URL?) throws -> (key: SigningKey, file: URL) {
         let hostUnit = try CreditCode(code)
-        guard try store.hostUnits().contains(where: { $0.creditCode == hostUnit }) else {
+        guard try store.register.hostUnits().contains(where: { $0.creditCode == hostUnit }) else {
             throw Rejection(.hostUnitUnknown, field: "host-unit", "依托单位 \(hostUnit) 未登记")
         }
         let url = file ?? defaultKeyFile(hostUnit: hostUnit)
@@ -248,14 +248,14 @@ extension PackagesDesk {
         else {
             throw Rejection(.signingKeyInvalid, field: "key-file", "无法写入密钥文件 \(url.path)")
         }
-        let key = try store.registerSigningKey(
+        let key = try store.evidence.registerSigningKey(
             hostUnit: hostUnit, publicKeyHex: Hex.encode(privateKey.publicKey.rawRepresentation), stamp: stamp())
         return (key, url)
     }
 
     /// Reads a private key file and checks it against the host unit's registered public key.
     func signingKey(for hostUnit: CreditCode, file: URL?) throws -> Curve25519.Signing.PrivateKey {
-        guard let registered = try store.signingKey(hostUnit: hostUnit) else {
+        guard let registered = try store.evidence.signingKey(hostUnit: hostUnit) else {
             throw Rejection(.signingKeyMissing, field: "host-unit", "依托单位 \(hostUnit) 尚未登记签名密钥：先运行 workshop-ledger keys generate --host-unit \(hostUnit)")
         }
         let url = file ?? defaultKeyFile(hostUnit: hostUnit)
@@ -295,14 +295,14 @@ extension PackagesDesk {
         // Meanwhile, the rest of what the database holds: evidence, chain heads.
         var files: [PackageFile] = []
         // Evidence, content-addressed, with an index from vouchers to files.
-        let evidence = try store.evidence(studio: code).filter { link in snapshot.vouchers.contains { $0.ref == link.voucher } }
+        let evidence = try store.evidence.evidence(studio: code).filter { link in snapshot.vouchers.contains { $0.ref == link.voucher } }
         var index = CSVWriter()
         index.row(text: ["会计期间", "凭证字号", "附单据张数", "文件名", "包内路径", "字节数", "SHA-256"])
         var stored: Set<String> = []
         for link in evidence {
             let ext = URL(fileURLWithPath: link.fileName).pathExtension.lowercased()
             let path = "证据/\(link.sha256)\(ext.isEmpty ? "" : ".\(ext)")"
-            if stored.insert(path).inserted { files.append(try PackageFile(path: path, data: try store.evidenceContent(sha256: link.sha256))) }
+            if stored.insert(path).inserted { files.append(try PackageFile(path: path, data: try store.evidence.evidenceContent(sha256: link.sha256))) }
             let attachments = snapshot.vouchers.first { $0.ref == link.voucher }?.draft.attachments ?? 0
             index.row([
                 .text(link.voucher.period.iso), .text(link.voucher.label), .count(attachments), .text(link.fileName), .text(path),
@@ -325,10 +325,10 @@ extension PackagesDesk {
         let publicKey = Array(privateKey.publicKey.rawRepresentation)
         files.append(try PackageFile(path: "签名公钥.pem", data: Data(AuditPackage.publicKeyPEM(publicKey).utf8)))
         let range = snapshot.periodRange
-        let chain = try store.chainHead(studio: code, asOf: asOf)
+        let chain = try store.evidence.chainHead(studio: code, asOf: asOf)
         // The log head as the package is made (exports left out, so making a package does not
         // change the next one): the auditor can check the whole log up to it.
-        let log = try store.logHead(excluding: ["export."])
+        let log = try store.evidence.logHead(excluding: ["export."])
         files += try work.files()
         // The manifest, signed.
         let keyInfo = SigningKey(
@@ -356,7 +356,7 @@ extension PackagesDesk {
         files.append(try PackageFile(path: "manifest.json", data: manifestData))
         files.append(try PackageFile(path: "manifest.sig", data: signature))
         let package = try ZIPWriter.archive(prepared: files.sorted { $0.path < $1.path }.map(\.entry))
-        try store.logExport(
+        try store.evidence.logExport(
             studio: code,
             detail: "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(Hex.encode(SHA256.hash(data: manifestData)))）",
             stamp: stamp())
@@ -513,13 +513,13 @@ final class PackageWork: @unchecked Sendable {
 extension PackagesDesk {
     /// The evidence files linked to a studio's vouchers.
     public func evidence(studio: String) throws -> [EvidenceFile] {
-        _ = try store.studio(code: studio)
-        return try store.evidence(studio: studio)
+        _ = try store.register.studio(code: studio)
+        return try store.evidence.evidence(studio: studio)
     }
 
     /// A host unit's registered public keys, oldest first (the last is the current one).
     public func signingKeys(hostUnit: String) throws -> [SigningKey] {
-        try store.signingKeys(hostUnit: try CreditCode(hostUnit))
+        try store.evidence.signingKeys(hostUnit: try CreditCode(hostUnit))
     }
 
     /// What a package verification was checked against.
@@ -536,7 +536,7 @@ extension PackagesDesk {
     public func verifyPackage(_ data: Data, publicKey: String?) throws -> PackageCheck {
         var trusted = publicKey
         if trusted == nil, let manifest = AuditPackage.verify(data).manifest, let code = try? CreditCode(manifest.hostUnit.creditCode) {
-            trusted = try store.signingKey(hostUnit: code)?.publicKeyHex
+            trusted = try store.evidence.signingKey(hostUnit: code)?.publicKeyHex
         }
         return Self.verifyPackage(data, publicKey: trusted)
     }

@@ -15,7 +15,7 @@ public struct BooksDesk: Desk {
         let drafts = try VoucherJSON.read(data, file: file, defaultPreparer: user)
         do {
             try app.compliance.enforceBlocks(drafts)
-            return try store.post(drafts, stamp: stamp(), detail: "来自 \(URL(fileURLWithPath: file).lastPathComponent)")
+            return try store.books.post(drafts, stamp: stamp(), detail: "来自 \(URL(fileURLWithPath: file).lastPathComponent)")
         } catch let rejection as Rejection {
             throw LocatedRejection(file: file, line: nil, rejection: rejection)
         }
@@ -29,11 +29,11 @@ public struct BooksDesk: Desk {
     /// Imports a voucher CSV for one studio: every row checked first, every error listed, and
     /// then all vouchers posted in one transaction, or nothing at all.
     public func importVouchers(csv data: Data, file: String, studio: String, defaultFund: Fund? = nil) throws -> ImportResult {
-        let chart = try store.chart()
-        _ = try store.studio(code: studio)
+        let chart = try store.register.chart()
+        _ = try store.register.studio(code: studio)
         let reader = VoucherCSVReader(file: file, studio: studio, chart: chart, defaultFund: defaultFund)
         let imported = try reader.read(data)
-        let book = try store.periodBook(studio: studio)
+        let book = try store.books.periodBook(studio: studio)
         var closed: [LocatedRejection] = []
         for voucher in imported where !book.isOpen(voucher.draft.period) {
             closed.append(LocatedRejection(
@@ -44,7 +44,7 @@ public struct BooksDesk: Desk {
             throw RejectionList(items: Array(closed.prefix(Limits.importErrorsMax)), truncated: closed.count > Limits.importErrorsMax)
         }
         try app.compliance.enforceBlocks(imported.map(\.draft))
-        let posted = try store.post(
+        let posted = try store.books.post(
             imported.map(\.draft), stamp: stamp(), action: "voucher.import",
             detail: "导入 \(URL(fileURLWithPath: file).lastPathComponent)（\(imported.count) 张凭证）")
         return ImportResult(vouchers: posted, lines: imported.reduce(0) { $0 + $1.draft.lines.count })
@@ -62,20 +62,20 @@ public struct BooksDesk: Desk {
             }
             draft = drafts[0]
         }
-        return try store.reverse(ref, date: date ?? clock.today(), reason: reason, correction: draft, stamp: stamp())
+        return try store.books.reverse(ref, date: date ?? clock.today(), reason: reason, correction: draft, stamp: stamp())
     }
 
     public func closePeriod(_ period: Period, studio: String) throws {
-        try store.closePeriod(period, studio: studio, stamp: stamp())
+        try store.books.closePeriod(period, studio: studio, stamp: stamp())
     }
 
     public func reopenPeriod(_ period: Period, studio: String, reason: String) throws {
-        try store.reopenPeriod(period, studio: studio, reason: reason, stamp: stamp())
+        try store.books.reopenPeriod(period, studio: studio, reason: reason, stamp: stamp())
     }
 
     /// Which months of a studio are closed.
     public func periodBook(studio: String) throws -> PeriodBook {
-        try store.periodBook(studio: studio)
+        try store.books.periodBook(studio: studio)
     }
 
     // MARK: Reading
@@ -101,8 +101,8 @@ public struct BooksDesk: Desk {
 
     /// One posted voucher and the reversals and corrections that follow it.
     public func voucher(_ ref: VoucherRef) throws -> (voucher: PostedVoucher, followUps: [PostedVoucher]) {
-        let voucher = try store.voucher(ref)
-        return (voucher, try store.followUps(of: voucher.ref))
+        let voucher = try store.books.voucher(ref)
+        return (voucher, try store.books.followUps(of: voucher.ref))
     }
 
     /// 科目余额表 for one studio as of a day (default today). Without a range it covers every
@@ -113,12 +113,12 @@ public struct BooksDesk: Desk {
         studio: String, fund: Fund? = nil, from: Period? = nil, to: Period? = nil, asOf: CalendarDate? = nil
     ) throws -> TrialBalance {
         let day = app.cutoff(asOf)
-        let chart = try store.chart()
+        let chart = try store.register.chart()
         var (low, high) = try range(studio: studio, from: from, to: to)
         high = max(low, min(high, day.period))
         let turnovers: [MonthTurnover]
         if high.lastDay <= day {
-            turnovers = try store.turnovers(studio: studio, fund: fund, through: high)
+            turnovers = try store.books.turnovers(studio: studio, fund: fund, through: high)
         } else {
             turnovers = try app.statements.booksSnapshot(studio: studio, asOf: day).turnovers
                 .filter { fund == nil || $0.fund == fund }
@@ -130,10 +130,10 @@ public struct BooksDesk: Desk {
     /// The trial balances of every studio, read one studio at a time (each by its own key
     /// prefix of the month balances), so memory holds one studio's turnover, not everyone's.
     public func trialBalancesAllStudios(through: Period? = nil) throws -> [TrialBalance] {
-        let chart = try store.chart()
+        let chart = try store.register.chart()
         var balances: [TrialBalance] = []
-        for studio in try store.studios() {
-            let rows = try store.turnovers(studio: studio.code, through: through)
+        for studio in try store.register.studios() {
+            let rows = try store.books.turnovers(studio: studio.code, through: through)
             guard let low = rows.map(\.period).min(), let last = rows.map(\.period).max() else { continue }
             balances.append(
                 try TrialBalance.build(
@@ -143,26 +143,26 @@ public struct BooksDesk: Desk {
     }
 
     public func journal(studio: String, from: Period? = nil, to: Period? = nil) throws -> [PostedVoucher] {
-        try store.vouchers(studio: studio, from: from, to: to)
+        try store.books.vouchers(studio: studio, from: from, to: to)
     }
 
     /// 明细账 of one account (a parent code covers all its leaves).
     public func accountLedger(studio: String, account code: String, fund: Fund?, from: Period?, to: Period?) throws -> AccountLedger {
-        let chart = try store.chart()
+        let chart = try store.register.chart()
         guard let account = chart[code] else {
             throw Rejection(.accountUnknown, field: "account", "科目编码 \(code) 不存在")
         }
         let (low, high) = try range(studio: studio, from: from, to: to)
-        let turnovers = try store.turnovers(studio: studio, fund: fund, through: high)
-        let entries = try store.ledgerEntries(studio: studio, accountPrefix: code, fund: fund, from: low, to: high)
+        let turnovers = try store.books.turnovers(studio: studio, fund: fund, through: high)
+        let entries = try store.books.ledgerEntries(studio: studio, accountPrefix: code, fund: fund, from: low, to: high)
         return try AccountLedger.build(account: account, turnovers: turnovers, entries: entries, from: low)
     }
 
     /// The months a book view covers: the given bounds, else the studio's months with activity
     /// (or its recognition month when it has none).
     func range(studio: String, from: Period?, to: Period?) throws -> (Period, Period) {
-        let active = try store.activeRange(studio: studio)
-        let recognized = try store.studio(code: studio).recognized.period
+        let active = try store.books.activeRange(studio: studio)
+        let recognized = try store.register.studio(code: studio).recognized.period
         let low = from ?? active?.lowerBound ?? recognized
         let high = to ?? max(active?.upperBound ?? low, low)
         guard low <= high else {
@@ -176,12 +176,12 @@ public struct BooksDesk: Desk {
 public struct AdminDesk: Desk {
     let app: LedgerApp
 
-    public func verify() throws -> VerificationReport { try store.verify() }
+    public func verify() throws -> VerificationReport { try store.admin.verify() }
 
     /// Folds the write-ahead log into the database file (benchmarks, before copying a file).
-    public func checkpoint() throws { try store.checkpoint() }
+    public func checkpoint() throws { try store.admin.checkpoint() }
 
     public func log(studio: String? = nil, user: String? = nil, action: String? = nil) throws -> [LogEntry] {
-        try store.log(studio: studio, user: user, action: action)
+        try store.admin.log(studio: studio, user: user, action: action)
     }
 }

@@ -34,8 +34,8 @@ extension ComplianceDesk {
         let day = app.cutoff(asOf)
         let policies = try self.policies(file: policyFile)
         let calendar = try holidayCalendar()
-        let chart = try store.chart()
-        let all = try store.studios()
+        let chart = try store.register.chart()
+        let all = try store.register.studios()
         if let studio, !all.contains(where: { $0.code == studio }) {
             throw Rejection(.studioUnknown, field: "studio", "工作室 \(studio) 不存在")
         }
@@ -45,12 +45,12 @@ extension ComplianceDesk {
         let store = self.store
         @Sendable func vouchers(_ studio: Studio) -> Result<[PostedVoucher], any Error> {
             Result {
-                var vouchers = try store.vouchers(studio: studio.code)
+                var vouchers = try store.books.vouchers(studio: studio.code)
                 vouchers.removeAll { $0.draft.date > day }
                 return vouchers
             }
         }
-        let invoiceUses = try store.invoiceUses(asOf: day)
+        let invoiceUses = try store.books.invoiceUses(asOf: day)
         let selected = all.filter { studio == nil || $0.code == studio }
         var findings: [Finding] = []
         var summary = CheckSummary()
@@ -76,7 +76,7 @@ extension ComplianceDesk {
             summary.studios += 1
             summary.vouchers += studioVouchers.count
         }
-        let reviews = try store.findingReviews(studio: studio)
+        let reviews = try store.compliance.findingReviews(studio: studio)
         if !reviews.isEmpty {
             for index in findings.indices { findings[index].review = reviews[findings[index].key] }
         }
@@ -110,12 +110,12 @@ extension ComplianceDesk {
     func enforceBlocks(_ drafts: [VoucherDraft]) throws {
         let policies = try self.policies()
         guard policies.contains(where: { !$0.block.isEmpty }) else { return }
-        let chart = try store.chart()
+        let chart = try store.register.chart()
         let calendar = try holidayCalendar()
         for (code, studioDrafts) in Dictionary(grouping: drafts, by: \.studio) {
-            let studio = try store.studio(code: code)
+            let studio = try store.register.studio(code: code)
             guard let policy = Policy.inForce(on: studio.recognized, among: policies), !policy.block.isEmpty else { continue }
-            let existing = try store.vouchers(studio: code)
+            let existing = try store.books.vouchers(studio: code)
             let provisional = studioDrafts.enumerated().map { index, draft in
                 PostedVoucher(
                     ref: VoucherRef(studio: code, period: draft.period, voucherClass: draft.voucherClass, number: 1_000_000 + index),
@@ -125,7 +125,7 @@ extension ComplianceDesk {
             let books = StudioBooks(studio: studio, vouchers: existing + provisional)
             let day = max(clock.today(), drafts.map(\.date).max()!)
             // The ledger's invoice index (one query over every studio), then the new vouchers' uses.
-            let invoiceUses = try store.invoiceUses(asOf: day).merging(
+            let invoiceUses = try store.books.invoiceUses(asOf: day).merging(
                 CheckContext.invoiceIndex([StudioBooks(studio: studio, vouchers: provisional)]), uniquingKeysWith: +)
             let context = CheckContext(chart: chart, policy: policy, calendar: calendar, asOf: day, invoiceUses: invoiceUses)
             let provisionalRefs = Set(provisional.map { FindingVoucher($0) })
@@ -154,7 +154,7 @@ extension ComplianceDesk {
         guard current.contains(where: { $0.key == key }) else {
             throw Rejection(.findingUnknown, field: "finding", "当前检查结果中没有发现 \(key)（可能已通过更正账簿消除）")
         }
-        try store.addFindingNote(key: key, studio: studio, action: action.rawValue, text: text, stamp: stamp())
+        try store.compliance.addFindingNote(key: key, studio: studio, action: action.rawValue, text: text, stamp: stamp())
     }
 }
 

@@ -254,8 +254,8 @@ public enum Demo {
 
     /// Closes every month from the start of the books through `last`.
     static func closeThrough(_ last: Period, studio: String, app: LedgerApp) throws {
-        let studioValue = try app.store.studio(code: studio)
-        var period = min(try app.store.activeRange(studio: studio)?.lowerBound ?? studioValue.recognized.period, studioValue.recognized.period)
+        let studioValue = try app.store.register.studio(code: studio)
+        var period = min(try app.store.books.activeRange(studio: studio)?.lowerBound ?? studioValue.recognized.period, studioValue.recognized.period)
         while period <= last {
             try app.books.closePeriod(period, studio: studio)
             period = period.next

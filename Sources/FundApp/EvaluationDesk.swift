@@ -33,7 +33,7 @@ extension LifecycleDesk {
             studio: studio, hostUnit: snapshot.hostUnit, chart: snapshot.chart, fund: nil, from: from, to: max(from, day.period),
             preparedOn: day)
         let turnovers = snapshot.turnovers
-        let budget = try store.budget(studio: code)
+        let budget = try store.compliance.budget(studio: code)
         let statement = try FundStatementReport.build(header, vouchers: snapshot.vouchers, turnovers: turnovers, budget: budget, policy: app.statements.policy(for: studio)).value
         var inWindow = Money.zero
         var spent = Money.zero
@@ -48,13 +48,14 @@ extension LifecycleDesk {
                 if case .chart(let chart) = block { return chart }
                 return nil
             }.first
-        let history = try store.lifecycleHistory(studio: code).filter { $0.date <= day }
+        let history = try store.lifecycle.lifecycleHistory(studio: code).filter { $0.date <= day }
         let status = try self.status(studio: code, asOf: day)
         let input = EvaluationInput(
-            header: header, asOf: day, indicators: set, targets: try store.targets(studio: code), activities: try store.activities(studio: code),
+            header: header, asOf: day, indicators: set, targets: try store.lifecycle.targets(studio: code), activities: try store.lifecycle.activities(studio: code),
             statement: statement, subsidySpentInWindow: inWindow, subsidySpentTotal: spent,
             findings: try app.compliance.check(studio: code, asOf: day).findings, chart: chart, state: Lifecycle.effective(history), history: history,
-            countyScores: try store.acceptanceScores(studio: code).filter { $0.date <= day }, refundOwed: status.refundOwedFen)
+            countyScores: try store.lifecycle.acceptanceScores(studio: code).filter { $0.date <= day }.map { ($0.date, $0.score, $0.result, $0.by) },
+            refundOwed: status.refundOwedFen)
         let built = try EvaluationReport.build(input)
         return BuiltEvaluation(
             value: built.value, selfEvaluation: built.selfEvaluation, report: built.report, json: try ReportOutput.json(built.value))

@@ -24,7 +24,7 @@ extension LifecycleDesk {
     }
 
     func clawbackAccounts() throws -> ClawbackAccounts {
-        let chart = try store.chart()
+        let chart = try store.register.chart()
         func leaf(_ role: AccountRole, fund: Fund) -> [String] {
             chart.accounts.filter { $0.isLeaf && $0.role == role && $0.accepts(fund) }.map(\.code)
         }
@@ -86,12 +86,12 @@ extension LifecycleDesk {
         let accounts = try clawbackAccounts()
         var planned: [VoucherDraft] = []
         if transition.to == .revoked, transition.ground?.clawsBack == true {
-            let books = try store.lifecycleBooks(studio: studio, through: transition.date)
+            let books = try store.lifecycle.lifecycleBooks(studio: studio, through: transition.date)
             try Lifecycle.validate(transition, after: books.history, studio: books.studio, today: clock.today())
             planned = try clawbackDrafts(studio: studio, transition: transition, books: books, accounts: accounts)
             if !planned.isEmpty { try app.compliance.enforceBlocks(planned) }
         }
-        return try store.recordTransition(transition, studio: studio, stamp: stamp()) { books in
+        return try store.lifecycle.recordTransition(transition, studio: studio, stamp: stamp()) { books in
             let drafts = try self.clawbackDrafts(studio: studio, transition: transition, books: books, accounts: accounts)
             guard drafts == planned else { throw Self.booksChanged }
             return drafts
@@ -170,9 +170,9 @@ extension LifecycleDesk {
         let today = clock.today()
         let planned = try repaymentDrafts(
             studio: studio, date: date, amount: amount, shortfallFund: shortfallFund,
-            books: try store.lifecycleBooks(studio: studio, through: date), accounts: accounts, today: today)
+            books: try store.lifecycle.lifecycleBooks(studio: studio, through: date), accounts: accounts, today: today)
         try app.compliance.enforceBlocks(planned)
-        return try store.postFromBooks(studio: studio, through: date, stamp: stamp(), action: "studio.repay", detail: "退回补助资金") { books in
+        return try store.lifecycle.postFromBooks(studio: studio, through: date, stamp: stamp(), action: "studio.repay", detail: "退回补助资金") { books in
             let drafts = try self.repaymentDrafts(
                 studio: studio, date: date, amount: amount, shortfallFund: shortfallFund, books: books, accounts: accounts, today: today)
             guard drafts == planned else { throw Self.booksChanged }
@@ -181,19 +181,19 @@ extension LifecycleDesk {
     }
 
     public func notice(_ kind: GovernanceNoticeKind, studio: String, date: CalendarDate, by: String, note: String) throws {
-        try store.recordNotice(kind, studio: studio, date: date, by: by, note: note, stamp: stamp())
+        try store.lifecycle.recordNotice(kind, studio: studio, date: date, by: by, note: note, stamp: stamp())
     }
 
     /// Where a studio stands as of a day (default today): steps, notices, changes and vouchers
     /// dated later are left out, like everything else read as of a day.
     public func status(studio code: String, asOf: CalendarDate? = nil) throws -> StudioStatus {
         let day = app.cutoff(asOf)
-        let studio = try store.studio(code: code)
-        let records = try store.lifecycleRecords(studio: code).filter { $0.transition.date <= day }
+        let studio = try store.register.studio(code: code)
+        let records = try store.lifecycle.lifecycleRecords(studio: code).filter { $0.transition.date <= day }
         let history = records.filter { $0.kind == "transition" }.map(\.transition)
         let accounts = try clawbackAccounts()
         var received = Money.zero
-        let books = try store.lifecycleBooks(studio: code, through: day)
+        let books = try store.lifecycle.lifecycleBooks(studio: code, through: day)
         for code in accounts.receipts { received = try received.subtracting(books.balance(code, fund: .subsidy)) }
         let refund = try books.balance(accounts.refundDue, fund: .subsidy).negated
         let state = Lifecycle.effective(history)
@@ -202,7 +202,7 @@ extension LifecycleDesk {
             constructionWindow: studio.constructionWindow, approvedSubsidyFen: studio.approvedSubsidy, subsidyReceivedFen: received,
             refundOwedFen: refund, warnings: records.filter { $0.kind == "warning" }.count,
             commendations: records.filter { $0.kind == "commendation" }.count,
-            openChanges: try store.changes(studio: code).filter { $0.eventDate <= day }.filter { change in
+            openChanges: try store.lifecycle.changes(studio: code).filter { $0.eventDate <= day }.filter { change in
                 guard let decided = change.decided else { return true }
                 return decided > day
             }.count,
@@ -212,15 +212,15 @@ extension LifecycleDesk {
     // MARK: Changes and deadlines
 
     public func recordChange(studio: String, kind: ChangeKind, date: CalendarDate, detail: String) throws -> StudioChange {
-        try store.recordChange(studio: studio, kind: kind, date: date, detail: detail, stamp: stamp())
+        try store.lifecycle.recordChange(studio: studio, kind: kind, date: date, detail: detail, stamp: stamp())
     }
 
     public func recordChangeReported(studio: String, id: Int, date: CalendarDate, note: String) throws -> StudioChange {
-        try store.recordChangeStep(studio: studio, id: id, step: "reported", date: date, note: note, stamp: stamp())
+        try store.lifecycle.recordChangeStep(studio: studio, id: id, step: "reported", date: date, note: note, stamp: stamp())
     }
 
     public func recordChangeDecided(studio: String, id: Int, date: CalendarDate, note: String) throws -> StudioChange {
-        try store.recordChangeStep(studio: studio, id: id, step: "decided", date: date, note: note, stamp: stamp())
+        try store.lifecycle.recordChangeStep(studio: studio, id: id, step: "decided", date: date, note: note, stamp: stamp())
     }
 
     /// Every due and overdue item across studios (or one), by date.
@@ -228,12 +228,12 @@ extension LifecycleDesk {
         let day = app.cutoff(asOf)
         let calendar = try app.compliance.holidayCalendar()
         var items: [DeadlineItem] = []
-        for each in try store.studios() where studio == nil || each.code == studio {
+        for each in try store.register.studios() where studio == nil || each.code == studio {
             items += Deadlines.items(
-                studio: each, history: try store.lifecycleHistory(studio: each.code), changes: try store.changes(studio: each.code), asOf: day,
+                studio: each, history: try store.lifecycle.lifecycleHistory(studio: each.code), changes: try store.lifecycle.changes(studio: each.code), asOf: day,
                 calendar: calendar)
         }
-        if let studio, items.isEmpty { _ = try store.studio(code: studio) }
+        if let studio, items.isEmpty { _ = try store.register.studio(code: studio) }
         return items.sorted { ($0.date, $0.studio, $0.kind.rawValue) < ($1.date, $1.studio, $1.kind.rawValue) }
     }
 
@@ -263,26 +263,26 @@ extension LifecycleDesk {
 
     /// Sets (or revises) one indicator's target, and optionally its typed-in actual value.
     public func setTarget(studio: String, indicator: String, target: String, actual: String?, note: String, indicators: URL? = nil) throws -> PerformanceTarget {
-        _ = try store.studio(code: studio)
+        _ = try store.register.studio(code: studio)
         let set = try indicatorSet(file: indicators)
         _ = try set.indicator(indicator)
         let value = try PerformanceTarget(
             studio: studio, indicator: indicator, target: try PerformanceTarget.parseValue(target, field: "target"),
             actual: try actual.map { try PerformanceTarget.parseValue($0, field: "actual") }, note: note)
-        try store.setTargets([value], stamp: stamp())
+        try store.lifecycle.setTargets([value], stamp: stamp())
         return value
     }
 
     public func addActivity(_ activity: Activity) throws {
-        _ = try store.studio(code: activity.studio)
-        try store.addActivities([activity], source: "登记", stamp: stamp())
+        _ = try store.register.studio(code: activity.studio)
+        try store.lifecycle.addActivities([activity], source: "登记", stamp: stamp())
     }
 
     /// Imports an activity CSV for one studio: every row checked, all or nothing.
     public func importActivities(csv data: Data, file: String, studio: String) throws -> [Activity] {
-        _ = try store.studio(code: studio)
-        let activities = try ActivityCSVReader(file: file, studio: studio).read(data, existing: try store.activities(studio: studio))
-        try store.addActivities(activities, source: "导入 \(URL(fileURLWithPath: file).lastPathComponent)", stamp: stamp())
+        _ = try store.register.studio(code: studio)
+        let activities = try ActivityCSVReader(file: file, studio: studio).read(data, existing: try store.lifecycle.activities(studio: studio))
+        try store.lifecycle.addActivities(activities, source: "导入 \(URL(fileURLWithPath: file).lastPathComponent)", stamp: stamp())
         return activities
     }
 }
@@ -290,23 +290,23 @@ extension LifecycleDesk {
 extension LifecycleDesk {
     /// The lifecycle record of a studio: steps, warnings and commendations, in order.
     public func records(studio: String) throws -> [LifecycleRecord] {
-        _ = try store.studio(code: studio)
-        return try store.lifecycleRecords(studio: studio)
+        _ = try store.register.studio(code: studio)
+        return try store.lifecycle.lifecycleRecords(studio: studio)
     }
 
     /// The studio's reported changes (第十一条) and their replies.
     public func changes(studio: String) throws -> [StudioChange] {
-        _ = try store.studio(code: studio)
-        return try store.changes(studio: studio)
+        _ = try store.register.studio(code: studio)
+        return try store.lifecycle.changes(studio: studio)
     }
 
     public func activities(studio: String) throws -> [Activity] {
-        _ = try store.studio(code: studio)
-        return try store.activities(studio: studio)
+        _ = try store.register.studio(code: studio)
+        return try store.lifecycle.activities(studio: studio)
     }
 
     public func targets(studio: String) throws -> [PerformanceTarget] {
-        _ = try store.studio(code: studio)
-        return try store.targets(studio: studio)
+        _ = try store.register.studio(code: studio)
+        return try store.lifecycle.targets(studio: studio)
     }
 }

@@ -12,14 +12,14 @@ public struct RegisterDesk: Desk {
         let url = chartFile ?? FixturesBundle.defaultChart
         let text = try String(contentsOf: url, encoding: .utf8)
         let chart = try ChartOfAccounts.parseCSV(text, file: url.path)
-        try store.installChart(chart, source: chartFile == nil ? "default-chart.csv" : url.lastPathComponent, stamp: stamp())
+        try store.register.installChart(chart, source: chartFile == nil ? "default-chart.csv" : url.lastPathComponent, stamp: stamp())
         return chart
     }
 
     public func addHostUnit(creditCode: String, name: String, kind: String, county: String) throws -> HostUnit {
         let unit = try HostUnit(
             creditCode: try CreditCode(creditCode), name: name, kind: try HostUnitKind.parse(kind), county: county)
-        try store.addHostUnit(unit, stamp: stamp())
+        try store.register.addHostUnit(unit, stamp: stamp())
         return unit
     }
 
@@ -29,15 +29,15 @@ public struct RegisterDesk: Desk {
         let studio = try Studio(
             code: code, name: name, hostUnit: try CreditCode(hostUnit), leader: leader, field: field,
             recognized: try CalendarDate.parse(recognized), approvedSubsidy: try parseField("subsidy") { () throws(Rejection) in try Money.parse(subsidy) })
-        try store.addStudio(studio, stamp: stamp())
+        try store.register.addStudio(studio, stamp: stamp())
         return studio
     }
 
-    public func chart() throws -> ChartOfAccounts { try store.chart() }
+    public func chart() throws -> ChartOfAccounts { try store.register.chart() }
 
-    public func hostUnits() throws -> [HostUnit] { try store.hostUnits() }
+    public func hostUnits() throws -> [HostUnit] { try store.register.hostUnits() }
 
-    public func studios() throws -> [Studio] { try store.studios() }
+    public func studios() throws -> [Studio] { try store.register.studios() }
 
-    public func studio(code: String) throws -> Studio { try store.studio(code: code) }
+    public func studio(code: String) throws -> Studio { try store.register.studio(code: code) }
 }

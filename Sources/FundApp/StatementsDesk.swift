@@ -93,7 +93,7 @@ extension StatementsDesk {
             return try statement(dated: header.preparedOn, JournalReport.build(header, vouchers: vouchers))
         case .fundStatement:
             return try statement(dated: header.preparedOn, FundStatementReport.build(
-                header, vouchers: vouchers, turnovers: turnovers, budget: store.budget(studio: studio.code), policy: policy(for: studio)))
+                header, vouchers: vouchers, turnovers: turnovers, budget: store.compliance.budget(studio: studio.code), policy: policy(for: studio)))
         case .expenseDetail:
             return try statement(dated: header.preparedOn, ExpenseDetailReport.build(header, vouchers: vouchers, policy: policy(for: studio)))
         case .vouchers:
@@ -104,7 +104,7 @@ extension StatementsDesk {
             return try statement(dated: header.preparedOn, FindingsReport.build(header, findings: findings, asOf: asOf, policy: policy(for: studio)))
         case .spendingChart:
             return try statement(dated: header.preparedOn, SpendingChartReport.build(
-                header, turnovers: allTurnovers, budget: store.budget(studio: studio.code), asOf: asOf))
+                header, turnovers: allTurnovers, budget: store.compliance.budget(studio: studio.code), asOf: asOf))
         case .selfEvaluation, .evaluationReport:
             let built = try app.lifecycle.evaluation(studio: studio.code, asOf: asOf)
             return AnyReport(document: request.kind == .selfEvaluation ? built.selfEvaluation : built.report, value: built.value)
@@ -151,36 +151,36 @@ extension StatementsDesk {
 
     /// Sets one budget line (a new revision, logged).
     public func setBudget(studio: String, fund: Fund, category: SpendingCategory, amount: Money, reason: String) throws -> Int {
-        _ = try store.studio(code: studio)
-        return try store.setBudget([try BudgetLine(studio: studio, fund: fund, category: category, amount: amount)], reason: reason, stamp: stamp())
+        _ = try store.register.studio(code: studio)
+        return try store.compliance.setBudget([try BudgetLine(studio: studio, fund: fund, category: category, amount: amount)], reason: reason, stamp: stamp())
     }
 
     /// Imports a budget CSV for one studio: all lines or none.
     public func importBudget(csv data: Data, file: String, studio: String, reason: String) throws -> Int {
-        _ = try store.studio(code: studio)
+        _ = try store.register.studio(code: studio)
         let lines = try BudgetCSVReader(file: file, studio: studio).read(data)
-        return try store.setBudget(lines, reason: reason.isEmpty ? "导入 \(URL(fileURLWithPath: file).lastPathComponent)" : reason, stamp: stamp())
+        return try store.compliance.setBudget(lines, reason: reason.isEmpty ? "导入 \(URL(fileURLWithPath: file).lastPathComponent)" : reason, stamp: stamp())
     }
 
     public func budget(studio: String) throws -> [BudgetLine] {
-        _ = try store.studio(code: studio)
-        return try store.budget(studio: studio)
+        _ = try store.register.studio(code: studio)
+        return try store.compliance.budget(studio: studio)
     }
 
     public func budgetHistory(studio: String) throws -> [BudgetRevision] {
-        _ = try store.studio(code: studio)
-        return try store.budgetHistory(studio: studio)
+        _ = try store.register.studio(code: studio)
+        return try store.compliance.budgetHistory(studio: studio)
     }
 }
 
 extension StatementsDesk {
     /// One studio's books as of a day, for the data exports.
     public func booksSnapshot(studio code: String, asOf: CalendarDate) throws -> BooksSnapshot {
-        let studio = try store.studio(code: code)
-        guard let hostUnit = try store.hostUnits().first(where: { $0.creditCode == studio.hostUnit }) else {
+        let studio = try store.register.studio(code: code)
+        guard let hostUnit = try store.register.hostUnits().first(where: { $0.creditCode == studio.hostUnit }) else {
             throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
         }
-        return BooksSnapshot(studio: studio, hostUnit: hostUnit, chart: try store.chart(), vouchers: try store.vouchers(studio: code), asOf: asOf)
+        return BooksSnapshot(studio: studio, hostUnit: hostUnit, chart: try store.register.chart(), vouchers: try store.books.vouchers(studio: code), asOf: asOf)
     }
 }
 

@@ -36,7 +36,7 @@ extension BooksDesk {
     /// One voucher as printed, with what reversed or corrected it.
     public func voucherReport(_ ref: VoucherRef) throws -> AnyReport {
         let (voucher, followUps) = try voucher(ref)
-        return try AuditViews.voucher(voucher, chart: try store.chart(), followUps: followUps)
+        return try AuditViews.voucher(voucher, chart: try store.register.chart(), followUps: followUps)
     }
 
     public func periodStatusReport(studio: String) throws -> AnyReport {

@@ -1,10 +1,10 @@
 import FundCore
 internal import GRDB
 
-extension LedgerStore {
+extension SQLiteBooks {
     /// Month turnovers from the materialised balances, up to `through`, for one studio (by its
     /// primary-key prefix, so other studios are never read) or for all.
-    public func turnovers(studio: String?, fund: Fund? = nil, through: Period? = nil) throws -> [MonthTurnover] {
+    func turnovers(studio: String?, fund: Fund?, through: Period?) throws -> [MonthTurnover] {
         try queue.read { db in
             var sql = """
                 SELECT s.code, m.fund, m.account, m.period, m.debit_fen, m.credit_fen
@@ -13,7 +13,7 @@ extension LedgerStore {
             var arguments: StatementArguments = [through?.key ?? 999_999]
             if let studio {
                 sql += " AND m.studio_id = ?"
-                arguments += [try Self.studioRow(db, code: studio).id]
+                arguments += [try LedgerStore.studioRow(db, code: studio).id]
             }
             if let fund {
                 sql += " AND m.fund = ?"
@@ -35,9 +35,9 @@ extension LedgerStore {
     }
 
     /// The first and last month with any turnover for a studio, if any.
-    public func activeRange(studio: String) throws -> ClosedRange<Period>? {
+    func activeRange(studio: String) throws -> ClosedRange<Period>? {
         try queue.read { db in
-            let id = try Self.studioRow(db, code: studio).id
+            let id = try LedgerStore.studioRow(db, code: studio).id
             let row = try Row.fetchOne(db, sql: "SELECT min(period), max(period) FROM month_balance WHERE studio_id = ?", arguments: [id])
             guard let low = (row?[0] as Int?).flatMap(Period.init(key:)), let high = (row?[1] as Int?).flatMap(Period.init(key:))
             else { return nil }
@@ -46,9 +46,9 @@ extension LedgerStore {
     }
 
     /// Postings of one account (a leaf, or every leaf under a parent code) in book order.
-    public func ledgerEntries(studio: String, accountPrefix: String, fund: Fund?, from: Period, to: Period) throws -> [LedgerEntry] {
+    func ledgerEntries(studio: String, accountPrefix: String, fund: Fund?, from: Period, to: Period) throws -> [LedgerEntry] {
         try queue.read { db in
-            let id = try Self.studioRow(db, code: studio).id
+            let id = try LedgerStore.studioRow(db, code: studio).id
             var sql = """
                 SELECT v.period, v.class, v.number, v.date, v.counterparty, p.line_no, p.memo, p.account, p.fund, p.side,
                     p.amount_fen, p.invoice_code, p.invoice_number
@@ -72,7 +72,7 @@ extension LedgerStore {
                     number: try stored.value("number"))
                 return LedgerEntry(
                     ref: ref, date: try stored.date("date"), lineNumber: try stored.value("line_no"),
-                    line: try Self.line(from: row, c), counterparty: try stored.value("counterparty"))
+                    line: try LedgerStore.line(from: row, c), counterparty: try stored.value("counterparty"))
             }
         }
     }

@@ -1,12 +1,12 @@
 import FundCore
 internal import GRDB
 
-extension LedgerStore {
+extension SQLiteCompliance {
     /// Records budget lines as new revisions, all in one transaction, each logged with its old
     /// and new amount. Lines equal to the plan in force are skipped (nothing to revise); the
     /// number of revisions written is returned.
     @discardableResult
-    public func setBudget(_ lines: [BudgetLine], reason: String, stamp: Stamp) throws -> Int {
+    func setBudget(_ lines: [BudgetLine], reason: String, stamp: Stamp) throws -> Int {
         var seen: Set<String> = []
         for line in lines {
             let key = "\(line.studio)|\(line.fund.rawValue)|\(line.category.rawValue)"
@@ -42,7 +42,7 @@ extension LedgerStore {
                         reason.trimmingSpaces, stamp.at, stamp.user,
                     ])
                 let change = oldAmount.map { "\($0.plainString) → \(line.amount.plainString)" } ?? line.amount.plainString
-                try Self.appendLog(
+                try LedgerStore.appendLog(
                     db, stamp: stamp, action: "budget.set", studio: line.studio,
                     detail: "\(line.fund.chineseName) \(line.category.chineseName) 预算 \(change) 元（第 \(revision) 版）"
                         + (reason.trimmingSpaces.isEmpty ? "" : "：\(reason.trimmingSpaces)"))
@@ -52,19 +52,8 @@ extension LedgerStore {
         }
     }
 
-    /// The plan in force: the latest revision of each fund and category, in fund then category
-    /// order; zero-amount lines are kept (a budget withdrawn is still a decision).
-    public func budget(studio: String) throws -> [BudgetLine] {
-        try budgetHistory(studio: studio).reduce(into: [String: BudgetRevision]()) { latest, revision in
-            latest["\(revision.line.fund.rawValue)|\(revision.line.category.rawValue)"] = revision
-        }.values.map(\.line).sorted {
-            ($0.fund, SpendingCategory.allCases.firstIndex(of: $0.category)!)
-                < ($1.fund, SpendingCategory.allCases.firstIndex(of: $1.category)!)
-        }
-    }
-
     /// Every revision, oldest first.
-    public func budgetHistory(studio: String) throws -> [BudgetRevision] {
+    func budgetHistory(studio: String) throws -> [BudgetRevision] {
         try queue.read { db in
             try BudgetRevisionRecord.fetchAll(db, sql: "SELECT * FROM budget_revision WHERE studio = ? ORDER BY id", arguments: [studio])
                 .map(\.revision)

@@ -4,15 +4,29 @@ import Foundation
 internal import GRDB
 
 extension LedgerStore {
+    static func hex(_ digest: some Sequence<UInt8>) -> String { Hex.encode(digest) }
+
+    static func bytes(hex: String) -> [UInt8]? { Hex.decode(hex) }
+
+    /// A key row as the application sees it, with its fingerprint worked out here (FundCore
+    /// has no SHA-256).
+    static func signingKey(hostUnit: String, publicKeyHex: String, at: String, user: String) -> SigningKey {
+        SigningKey(
+            hostUnit: hostUnit, publicKeyHex: publicKeyHex, at: at, user: user,
+            fingerprint: SigningKey.fingerprint(publicKeyHex: publicKeyHex, sha256: { Array(SHA256.hash(data: $0)) }))
+    }
+}
+
+extension SQLiteEvidence {
     /// Attaches a file to a voucher: stored by SHA-256 (once, whatever the number of vouchers
     /// using it), linked and logged in one transaction. A voucher takes no more files than its
     /// 附单据张数 and the same file only once.
     @discardableResult
-    public func addEvidence(_ content: Data, fileName: String, to ref: VoucherRef, stamp: Stamp) throws -> EvidenceFile {
+    func addEvidence(_ content: Data, fileName: String, to ref: VoucherRef, stamp: Stamp) throws -> EvidenceFile {
         guard !content.isEmpty else { throw Rejection(.evidenceEmpty, field: "file", "证据文件 \(fileName) 为空") }
-        let digest = Self.hex(SHA256.hash(data: content))
+        let digest = LedgerStore.hex(SHA256.hash(data: content))
         return try queue.write { db in
-            let voucherID = try Self.voucherID(db, ref: ref)
+            let voucherID = try LedgerStore.voucherID(db, ref: ref)
             let attachments = try Int.fetchOne(db, sql: "SELECT attachments FROM voucher WHERE id = ?", arguments: [voucherID]) ?? 0
             let linked = try Int.fetchOne(db, sql: "SELECT count(*) FROM evidence_link WHERE voucher_id = ?", arguments: [voucherID]) ?? 0
             if try Int.fetchOne(db, sql: "SELECT 1 FROM evidence_link WHERE voucher_id = ? AND sha256 = ?", arguments: [voucherID, digest]) != nil {
@@ -29,7 +43,7 @@ extension LedgerStore {
             try db.execute(
                 sql: "INSERT INTO evidence_link (voucher_id, sha256, file_name, at, user) VALUES (?,?,?,?,?)",
                 arguments: [voucherID, digest, fileName, stamp.at, stamp.user])
-            try Self.appendLog(
+            try LedgerStore.appendLog(
                 db, stamp: stamp, action: "evidence.add", studio: ref.studio,
                 detail: "凭证 \(ref.period.iso) \(ref.label) 关联证据 \(fileName)（\(content.count) 字节，SHA-256 \(digest)）")
             return EvidenceFile(voucher: ref, sha256: digest, size: content.count, fileName: fileName, at: stamp.at, user: stamp.user)
@@ -37,9 +51,9 @@ extension LedgerStore {
     }
 
     /// A studio's evidence links, in book order of their vouchers.
-    public func evidence(studio: String) throws -> [EvidenceFile] {
+    func evidence(studio: String) throws -> [EvidenceFile] {
         try queue.read { db in
-            let (studioID, _) = try Self.studioRow(db, code: studio)
+            let (studioID, _) = try LedgerStore.studioRow(db, code: studio)
             return try Row.fetchAll(
                 db,
                 sql: """
@@ -61,12 +75,12 @@ extension LedgerStore {
     }
 
     /// The stored bytes of an evidence file, checked against its SHA-256.
-    public func evidenceContent(sha256: String) throws -> Data {
+    func evidenceContent(sha256: String) throws -> Data {
         try queue.read { db in
             guard let data = try Data.fetchOne(db, sql: "SELECT content FROM evidence_blob WHERE sha256 = ?", arguments: [sha256]) else {
                 throw Rejection(.evidenceMissing, field: "sha256", "证据文件 \(sha256) 不存在")
             }
-            guard Self.hex(SHA256.hash(data: data)) == sha256 else {
+            guard LedgerStore.hex(SHA256.hash(data: data)) == sha256 else {
                 throw IntegrityFailure(VerificationProblem(
                     code: .evidenceCorrupt, studio: "", voucher: nil, message: "证据文件 \(sha256) 内容与其 SHA-256 不符（数据库被改动）"))
             }
@@ -76,8 +90,8 @@ extension LedgerStore {
 
     /// Registers a host unit's public key (a new key replaces the old one from now on; both
     /// stay on record), logged.
-    public func registerSigningKey(hostUnit: CreditCode, publicKeyHex: String, stamp: Stamp) throws -> SigningKey {
-        guard publicKeyHex.count == 64, Self.bytes(hex: publicKeyHex) != nil else {
+    func registerSigningKey(hostUnit: CreditCode, publicKeyHex: String, stamp: Stamp) throws -> SigningKey {
+        guard publicKeyHex.count == 64, LedgerStore.bytes(hex: publicKeyHex) != nil else {
             throw Rejection(.signingKeyInvalid, field: "public-key", "公钥应为 64 位十六进制")
         }
         return try queue.write { db in
@@ -87,8 +101,8 @@ extension LedgerStore {
             try db.execute(
                 sql: "INSERT INTO signing_key (host_unit, public_key, at, user) VALUES (?,?,?,?)",
                 arguments: [hostUnit.description, publicKeyHex.lowercased(), stamp.at, stamp.user])
-            let key = Self.signingKey(hostUnit: hostUnit.description, publicKeyHex: publicKeyHex.lowercased(), at: stamp.at, user: stamp.user)
-            try Self.appendLog(
+            let key = LedgerStore.signingKey(hostUnit: hostUnit.description, publicKeyHex: publicKeyHex.lowercased(), at: stamp.at, user: stamp.user)
+            try LedgerStore.appendLog(
                 db, stamp: stamp, action: "key.register", studio: "",
                 detail: "依托单位 \(hostUnit) 登记签名公钥 \(key.publicKeyHex)（指纹 \(key.fingerprint)）")
             return key
@@ -96,60 +110,48 @@ extension LedgerStore {
     }
 
     /// The host unit's current key (the latest registered), if any.
-    public func signingKey(hostUnit: CreditCode) throws -> SigningKey? {
+    func signingKey(hostUnit: CreditCode) throws -> SigningKey? {
         try queue.read { db in
             try SigningKeyRecord.fetchOne(
                 db, sql: "SELECT * FROM signing_key WHERE host_unit = ? ORDER BY id DESC LIMIT 1", arguments: [hostUnit.description]
-            ).map { Self.signingKey(hostUnit: $0.hostUnit, publicKeyHex: $0.publicKeyHex, at: $0.at, user: $0.user) }
+            ).map { LedgerStore.signingKey(hostUnit: $0.hostUnit, publicKeyHex: $0.publicKeyHex, at: $0.at, user: $0.user) }
         }
     }
 
     /// Every key a host unit has registered, oldest first.
-    public func signingKeys(hostUnit: CreditCode) throws -> [SigningKey] {
+    func signingKeys(hostUnit: CreditCode) throws -> [SigningKey] {
         try queue.read { db in
             try SigningKeyRecord.fetchAll(db, sql: "SELECT * FROM signing_key WHERE host_unit = ? ORDER BY id", arguments: [hostUnit.description])
-                .map { Self.signingKey(hostUnit: $0.hostUnit, publicKeyHex: $0.publicKeyHex, at: $0.at, user: $0.user) }
+                .map { LedgerStore.signingKey(hostUnit: $0.hostUnit, publicKeyHex: $0.publicKeyHex, at: $0.at, user: $0.user) }
         }
     }
 
     /// The studio's hash-chain position as of a voucher date: the highest chain sequence among
     /// the vouchers dated on or before `asOf`, and its hash.
-    public func chainHead(studio: String, asOf: CalendarDate) throws -> (sequence: Int, hash: String)? {
+    func chainHead(studio: String, asOf: CalendarDate) throws -> ChainPosition? {
         try queue.read { db in
-            let (studioID, _) = try Self.studioRow(db, code: studio)
+            let (studioID, _) = try LedgerStore.studioRow(db, code: studio)
             return try Row.fetchOne(
                 db, sql: "SELECT seq, hash FROM voucher WHERE studio_id = ? AND date <= ? ORDER BY seq DESC LIMIT 1",
                 arguments: [studioID, asOf.iso]
-            ).map { ($0["seq"], $0["hash"]) }
+            ).map { ChainPosition(sequence: $0["seq"], hash: $0["hash"]) }
         }
     }
 
     /// The operation log's head, leaving out entries whose action starts with one of
     /// `excluding` (exports, which must not change what they export).
-    public func logHead(excluding prefixes: [String]) throws -> (sequence: Int, hash: String)? {
+    func logHead(excluding prefixes: [String]) throws -> ChainPosition? {
         let filter = prefixes.isEmpty ? "" : " WHERE " + prefixes.map { _ in "action NOT LIKE ?" }.joined(separator: " AND ")
         return try queue.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT seq, hash FROM op_log\(filter) ORDER BY seq DESC LIMIT 1",
                 arguments: StatementArguments(prefixes.map { $0 + "%" })
-            ).map { ($0["seq"], $0["hash"]) }
+            ).map { ChainPosition(sequence: $0["seq"], hash: $0["hash"]) }
         }
     }
 
     /// Records an export (an audit package, a data file) in the operation log.
-    public func logExport(studio: String, detail: String, stamp: Stamp) throws {
-        try queue.write { db in try Self.appendLog(db, stamp: stamp, action: "export.package", studio: studio, detail: detail) }
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String { Hex.encode(digest) }
-
-    static func bytes(hex: String) -> [UInt8]? { Hex.decode(hex) }
-
-    /// A key row as the application sees it, with its fingerprint worked out here (FundCore
-    /// has no SHA-256).
-    static func signingKey(hostUnit: String, publicKeyHex: String, at: String, user: String) -> SigningKey {
-        SigningKey(
-            hostUnit: hostUnit, publicKeyHex: publicKeyHex, at: at, user: user,
-            fingerprint: SigningKey.fingerprint(publicKeyHex: publicKeyHex, sha256: { Array(SHA256.hash(data: $0)) }))
+    func logExport(studio: String, detail: String, stamp: Stamp) throws {
+        try queue.write { db in try LedgerStore.appendLog(db, stamp: stamp, action: "export.package", studio: studio, detail: detail) }
     }
 }

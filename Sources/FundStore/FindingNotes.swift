@@ -1,9 +1,9 @@
 import FundCore
 internal import GRDB
 
-extension LedgerStore {
+extension SQLiteCompliance {
     /// The review state of every finding key that has notes, from the latest explanation on.
-    public func findingReviews(studio: String? = nil) throws -> [String: FindingReview] {
+    func findingReviews(studio: String?) throws -> [String: FindingReview] {
         try queue.read { db in
             let notes = try FindingNoteRecord.fetchAll(
                 db, sql: "SELECT * FROM finding_note WHERE ? IS NULL OR studio = ? ORDER BY id", arguments: [studio, studio])
@@ -29,7 +29,7 @@ extension LedgerStore {
     /// Records an explanation (`explain`) or a reviewer's decision (`accept`/`reject`) on a
     /// finding, with the same entry in the operation log. A decision needs an explanation to
     /// decide on, and may not come from the person who wrote it.
-    public func addFindingNote(key: String, studio: String, action: String, text: String, stamp: Stamp) throws {
+    func addFindingNote(key: String, studio: String, action: String, text: String, stamp: Stamp) throws {
         try queue.write { db in
             let latestExplanation = try Row.fetchOne(
                 db, sql: "SELECT user FROM finding_note WHERE finding_key = ? AND action = 'explain' ORDER BY id DESC LIMIT 1",
@@ -54,7 +54,7 @@ extension LedgerStore {
                 sql: "INSERT INTO finding_note (finding_key, studio, action, text, at, user) VALUES (?,?,?,?,?,?)",
                 arguments: [key, studio, action, text.trimmingSpaces, stamp.at, stamp.user])
             let verb = ["explain": "说明", "accept": "接受说明", "reject": "驳回说明"][action] ?? action
-            try Self.appendLog(db, stamp: stamp, action: "finding.\(action)", studio: studio, detail: "\(verb) \(key)：\(text.trimmingSpaces)")
+            try LedgerStore.appendLog(db, stamp: stamp, action: "finding.\(action)", studio: studio, detail: "\(verb) \(key)：\(text.trimmingSpaces)")
         }
     }
 }

@@ -3,24 +3,10 @@ import Foundation
 internal import GRDB
 import Crypto
 
-/// Who does a write and when: the operation log records both, and voucher hashes cover them.
-public struct Stamp: Sendable, Equatable {
-    public let user: String
-    /// ISO 8601 UTC instant, e.g. "2026-11-25T13:20:04Z".
-    public let at: String
-    /// The calendar day of `at` in China (UTC+8), which period closing compares against.
-    public let today: CalendarDate
-
-    public init(user: String, at: String, today: CalendarDate) {
-        precondition(!user.isEmpty, "every write names its user")
-        self.user = user
-        self.at = at
-        self.today = today
-    }
-}
-
-/// The one database type that owns every write (GRDB's advice): a `DatabaseQueue` over a
-/// file, or in memory for tests.
+/// The SQLite ledger: one `DatabaseQueue` over a file, or in memory for tests, owns every
+/// write (GRDB's advice). It opens and migrates the database; what FundApp reads and writes
+/// goes through its areas (`register`, `books`, `evidence`, `lifecycle`, `compliance`,
+/// `admin`), each the SQLite implementation of that area's storage protocol (Storage.swift).
 public final class LedgerStore: Sendable {
     let queue: DatabaseQueue
     /// The database file, or ":memory:" for an in-memory ledger.
@@ -51,11 +37,18 @@ public final class LedgerStore: Sendable {
         try Schema.migrator.migrate(queue)
     }
 
-    /// Copies the write-ahead log into the database file and truncates it: the state of a
-    /// database at rest, which benchmarks measure readers against.
-    public func checkpoint() throws {
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-    }
+    /// The chart, host units and studios.
+    public var register: any RegisterStorage { SQLiteRegister(queue: queue) }
+    /// Vouchers, month closing and the balances and ledgers read from them.
+    public var books: any BookStorage { SQLiteBooks(queue: queue) }
+    /// Evidence files, signing keys and the chain heads an audit package is cut from.
+    public var evidence: any EvidenceStorage { SQLiteEvidence(queue: queue) }
+    /// Lifecycle steps and notices, changes, targets and activities.
+    public var lifecycle: any LifecycleStorage { SQLiteLifecycle(queue: queue) }
+    /// Finding reviews and budgets.
+    public var compliance: any ComplianceStorage { SQLiteCompliance(queue: queue) }
+    /// Verification, the operation log and checkpoints.
+    public var admin: any AdminStorage { SQLiteAdmin(queue: queue) }
 
     /// Runs raw SQL with no safety net. Only tests use it, to play an attacker who edits the
     /// file behind the ledger's back.
@@ -83,6 +76,21 @@ public final class LedgerStore: Sendable {
     }
 }
 
+// MARK: - The areas
+
+/// `RegisterStorage` on SQLite (LedgerStore.swift).
+struct SQLiteRegister: RegisterStorage { let queue: DatabaseQueue }
+/// `BookStorage` on SQLite (Vouchers.swift, Balances.swift).
+struct SQLiteBooks: BookStorage { let queue: DatabaseQueue }
+/// `EvidenceStorage` on SQLite (Evidence.swift).
+struct SQLiteEvidence: EvidenceStorage { let queue: DatabaseQueue }
+/// `LifecycleStorage` on SQLite (LifecycleRecords.swift, StudioChanges.swift, TargetsAndActivities.swift).
+struct SQLiteLifecycle: LifecycleStorage { let queue: DatabaseQueue }
+/// `ComplianceStorage` on SQLite (FindingNotes.swift, Budgets.swift).
+struct SQLiteCompliance: ComplianceStorage { let queue: DatabaseQueue }
+/// `AdminStorage` on SQLite (Verify.swift, and the log and checkpoint here).
+struct SQLiteAdmin: AdminStorage { let queue: DatabaseQueue }
+
 // MARK: - Operation log
 
 extension LedgerStore {
@@ -98,9 +106,36 @@ extension LedgerStore {
             sql: "INSERT INTO op_log (seq, at, user, action, studio, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)",
             arguments: [sequence, stamp.at, stamp.user, action, studio, detail, previous, sha256Hex(text)])
     }
+}
+
+// MARK: - Chart, host units, studios
+
+extension LedgerStore {
+    static func loadChart(_ db: Database) throws -> ChartOfAccounts {
+        let accounts = try AccountRecord.fetchAll(db, sql: "SELECT rowid, * FROM account ORDER BY code").map(\.account)
+        if accounts.isEmpty {
+            throw Rejection(.chartEmpty, "数据库尚未初始化科目表：请先运行 workshop-ledger init")
+        }
+        return try ChartOfAccounts(accounts)
+    }
+
+    static func studioRow(_ db: Database, code: String) throws -> (id: Int64, studio: Studio) {
+        guard let record = try StudioRecord.fetchOne(db, sql: "SELECT * FROM studio WHERE code = ?", arguments: [code]) else {
+            throw Rejection(.studioUnknown, field: "studio", "工作室 \(code) 不存在")
+        }
+        return (record.id, record.studio)
+    }
+}
+
+extension SQLiteAdmin {
+    /// Copies the write-ahead log into the database file and truncates it: the state of a
+    /// database at rest, which benchmarks measure readers against.
+    func checkpoint() throws {
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
 
     /// The log, oldest first, optionally only one studio's, one user's or one action's entries.
-    public func log(studio: String? = nil, user: String? = nil, action: String? = nil) throws -> [LogEntry] {
+    func log(studio: String?, user: String?, action: String?) throws -> [LogEntry] {
         try queue.read { db in
             var clauses: [String] = []
             var arguments: StatementArguments = []
@@ -113,11 +148,9 @@ extension LedgerStore {
     }
 }
 
-// MARK: - Chart, host units, studios
-
-extension LedgerStore {
+extension SQLiteRegister {
     /// Installs the chart once, into an empty database.
-    public func installChart(_ chart: ChartOfAccounts, source: String, stamp: Stamp) throws {
+    func installChart(_ chart: ChartOfAccounts, source: String, stamp: Stamp) throws {
         try queue.write { db in
             let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM account") ?? 0
             guard existing == 0 else {
@@ -135,25 +168,17 @@ extension LedgerStore {
                         account.funds.map(\.rawValue).joined(separator: "|"), account.isLeaf, account.parentCode,
                     ])
             }
-            try Self.appendLog(
+            try LedgerStore.appendLog(
                 db, stamp: stamp, action: "chart.install", studio: "",
                 detail: "安装科目表 \(source)，共 \(chart.accounts.count) 个科目")
         }
     }
 
-    public func chart() throws -> ChartOfAccounts {
-        try queue.read { db in try Self.loadChart(db) }
+    func chart() throws -> ChartOfAccounts {
+        try queue.read { db in try LedgerStore.loadChart(db) }
     }
 
-    static func loadChart(_ db: Database) throws -> ChartOfAccounts {
-        let accounts = try AccountRecord.fetchAll(db, sql: "SELECT rowid, * FROM account ORDER BY code").map(\.account)
-        if accounts.isEmpty {
-            throw Rejection(.chartEmpty, "数据库尚未初始化科目表：请先运行 workshop-ledger init")
-        }
-        return try ChartOfAccounts(accounts)
-    }
-
-    public func addHostUnit(_ unit: HostUnit, stamp: Stamp) throws {
+    func addHostUnit(_ unit: HostUnit, stamp: Stamp) throws {
         try queue.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM host_unit WHERE credit_code = ?", arguments: [unit.creditCode.text]) != nil {
                 throw Rejection(.hostUnitDuplicate, field: "credit-code", "依托单位 \(unit.creditCode) 已登记")
@@ -161,19 +186,19 @@ extension LedgerStore {
             try db.execute(
                 sql: "INSERT INTO host_unit (credit_code, name, kind, county) VALUES (?,?,?,?)",
                 arguments: [unit.creditCode.text, unit.name, unit.kind.rawValue, unit.county])
-            try Self.appendLog(
+            try LedgerStore.appendLog(
                 db, stamp: stamp, action: "host-unit.add", studio: "",
                 detail: "登记依托单位 \(unit.name)（\(unit.creditCode)，\(unit.kind.chineseName)，\(unit.county)）")
         }
     }
 
-    public func hostUnits() throws -> [HostUnit] {
+    func hostUnits() throws -> [HostUnit] {
         try queue.read { db in
             try HostUnitRecord.fetchAll(db, sql: "SELECT rowid, * FROM host_unit ORDER BY credit_code").map(\.hostUnit)
         }
     }
 
-    public func addStudio(_ studio: Studio, stamp: Stamp) throws {
+    func addStudio(_ studio: Studio, stamp: Stamp) throws {
         try queue.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM host_unit WHERE credit_code = ?", arguments: [studio.hostUnit.text]) == nil {
                 throw Rejection(
@@ -192,26 +217,19 @@ extension LedgerStore {
                     studio.code, studio.name, studio.hostUnit.text, studio.leader, studio.field,
                     studio.recognized.iso, studio.approvedSubsidy.fen,
                 ])
-            try Self.appendLog(
+            try LedgerStore.appendLog(
                 db, stamp: stamp, action: "studio.add", studio: studio.code,
                 detail: "登记工作室 \(studio.name)，领办人 \(studio.leader)，认定日期 \(studio.recognized.iso)，核定补助 \(studio.approvedSubsidy.plainString) 元")
         }
     }
 
-    public func studios() throws -> [Studio] {
+    func studios() throws -> [Studio] {
         try queue.read { db in
             try StudioRecord.fetchAll(db, sql: "SELECT * FROM studio ORDER BY code").map(\.studio)
         }
     }
 
-    public func studio(code: String) throws -> Studio {
-        try queue.read { db in try Self.studioRow(db, code: code).studio }
-    }
-
-    static func studioRow(_ db: Database, code: String) throws -> (id: Int64, studio: Studio) {
-        guard let record = try StudioRecord.fetchOne(db, sql: "SELECT * FROM studio WHERE code = ?", arguments: [code]) else {
-            throw Rejection(.studioUnknown, field: "studio", "工作室 \(code) 不存在")
-        }
-        return (record.id, record.studio)
+    func studio(code: String) throws -> Studio {
+        try queue.read { db in try LedgerStore.studioRow(db, code: code).studio }
     }
 }

@@ -90,115 +90,7 @@ extension Schema {
     ] + appendOnlyTriggers(["lifecycle_event", "acceptance_score", "studio_change", "change_step", "performance_target", "activity"])
 }
 
-/// What a lifecycle step sees of the books inside its write transaction: the studio, its
-/// history and each fund's account balances (debit positive), for the clawback.
-public struct LifecycleBooks: Sendable {
-    public let studio: Studio
-    public let history: [LifecycleTransition]
-    /// As of the day of the step (or of the repayment): vouchers dated later are not in them.
-    let balances: [String: Money]
-    /// The studio's closed months.
-    public let periods: PeriodBook
-
-    /// The first day on or after `date` in an open month: `date` itself when its month is
-    /// open, else the first day of the first open month.
-    public func firstOpenDay(onOrAfter date: CalendarDate) -> CalendarDate {
-        guard !periods.isOpen(date.period), let closed = periods.closedThrough else { return date }
-        return closed.next.firstDay
-    }
-
-    /// The debit-positive balance of `account` (a leaf or a parent code) in `fund`.
-    public func balance(_ account: String, fund: Fund) throws(Rejection) -> Money {
-        var total = Money.zero
-        for (key, value) in balances where key.hasPrefix(fund.rawValue + "|" + account) {
-            total = try total.adding(value)
-        }
-        return total
-    }
-}
-
 extension LedgerStore {
-    /// Records one transition after checking it against the studio's history, and posts the
-    /// vouchers `vouchers` returns (the clawback), all in one write transaction, logged.
-    public func recordTransition(
-        _ transition: LifecycleTransition, studio code: String, stamp: Stamp,
-        vouchers: (LifecycleBooks) throws -> [VoucherDraft] = { _ in [] }
-    ) throws -> [PostedVoucher] {
-        try queue.write { db in
-            let (studioID, studio) = try Self.studioRow(db, code: code)
-            let history = try Self.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
-            try Lifecycle.validate(transition, after: history, studio: studio, today: stamp.today)
-            let books = LifecycleBooks(
-                studio: studio, history: history, balances: try Self.balances(db, studioID: studioID, through: transition.date),
-                periods: try Self.periodBook(db, studioID: studioID))
-            let drafts = try vouchers(books)
-            try db.execute(
-                sql: """
-                    INSERT INTO lifecycle_event (studio, kind, to_state, date, decided_by, note, ground, deadline, at, user)
-                    VALUES (?, 'transition', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    code, transition.to.rawValue, transition.date.iso, transition.by, transition.note,
-                    transition.ground?.rawValue, transition.deadline?.iso, stamp.at, stamp.user,
-                ])
-            let eventID = db.lastInsertedRowID
-            var detail = "\(transition.date.iso) \(history.last?.to.chineseName ?? "（无记录）") → \(transition.to.chineseName)，决定：\(transition.by)"
-            if let ground = transition.ground { detail += "，事由：\(ground.chineseName)" }
-            if let deadline = transition.deadline { detail += "，整改期限 \(deadline.iso)" }
-            if let score = transition.score {
-                try db.execute(
-                    sql: """
-                        INSERT INTO acceptance_score (studio, event_id, date, score_hundredths, result, decided_by)
-                        VALUES (?,?,?,?,?,?)
-                        """,
-                    arguments: [code, eventID, transition.date.iso, score.hundredths, transition.to.rawValue, transition.by])
-                detail += "，考核得分 \(score.text)"
-            }
-            if !transition.note.isEmpty { detail += "；\(transition.note)" }
-            try Self.appendLog(db, stamp: stamp, action: "studio.advance", studio: code, detail: detail)
-            guard !drafts.isEmpty else { return [] }
-            let session = try PostingSession(db: db, stamp: stamp)
-            for draft in drafts { try session.post(draft, kind: .normal) }
-            try session.flush()
-            try Self.logPosted(db, session.posted, stamp: stamp, action: "voucher.clawback", detail: "撤销资格，追回补助资金")
-            return session.posted
-        }
-    }
-
-    /// Records a warning or commendation (第九条(三)) for a recognised studio.
-    public func recordNotice(_ kind: GovernanceNoticeKind, studio code: String, date: CalendarDate, by: String, note: String, stamp: Stamp) throws {
-        try queue.write { db in
-            let (_, studio) = try Self.studioRow(db, code: code)
-            let by = by.trimmingSpaces
-            if by.isEmpty { throw Rejection(.actorMissing, field: "by", "须注明作出决定的单位（--by）") }
-            let history = try Self.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
-            let state = Lifecycle.effective(history)
-            guard state.isRecognized, date >= studio.recognized else {
-                throw Rejection(.noticeNotAllowed, field: "studio", "工作室 \(code) 当前为“\(state.chineseName)”，不能予以\(kind.chineseName)")
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO lifecycle_event (studio, kind, to_state, date, decided_by, note, at, user)
-                    VALUES (?, ?, NULL, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [code, kind.rawValue, date.iso, by, note.trimmingSpaces, stamp.at, stamp.user])
-            try Self.appendLog(
-                db, stamp: stamp, action: "studio.\(kind.rawValue)", studio: code,
-                detail: "\(date.iso) \(kind.chineseName)，决定：\(by)\(note.isEmpty ? "" : "；" + note)")
-        }
-    }
-
-    public func lifecycleRecords(studio: String) throws -> [LifecycleRecord] {
-        try queue.read { db in
-            _ = try Self.studioRow(db, code: studio)
-            return try Self.lifecycleRecords(db, studio: studio)
-        }
-    }
-
-    public func lifecycleHistory(studio: String) throws -> [LifecycleTransition] {
-        try lifecycleRecords(studio: studio).filter { $0.kind == "transition" }.map(\.transition)
-    }
-
     static func lifecycleRecords(_ db: Database, studio: String) throws -> [LifecycleRecord] {
         try LifecycleEventRecord.fetchAll(
             db,
@@ -227,45 +119,122 @@ extension LedgerStore {
         }
         return result
     }
-
-    /// The acceptance scores the county recorded, oldest first.
-    public func acceptanceScores(studio: String) throws -> [(date: CalendarDate, score: Score, result: LifecycleState, by: String)] {
-        try queue.read { db in
-            try AcceptanceScoreRecord.fetchAll(db, sql: "SELECT * FROM acceptance_score WHERE studio = ? ORDER BY id", arguments: [studio])
-                .map { ($0.date, $0.score, $0.result, $0.decidedBy) }
-        }
-    }
 }
 
-extension LedgerStore {
+extension SQLiteLifecycle {
+    /// Records one transition after checking it against the studio's history, and posts the
+    /// vouchers `vouchers` returns (the clawback), all in one write transaction, logged.
+    func recordTransition(
+        _ transition: LifecycleTransition, studio code: String, stamp: Stamp,
+        vouchers: (LifecycleBooks) throws -> [VoucherDraft]
+    ) throws -> [PostedVoucher] {
+        try queue.write { db in
+            let (studioID, studio) = try LedgerStore.studioRow(db, code: code)
+            let history = try LedgerStore.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
+            try Lifecycle.validate(transition, after: history, studio: studio, today: stamp.today)
+            let books = LifecycleBooks(
+                studio: studio, history: history, balances: try LedgerStore.balances(db, studioID: studioID, through: transition.date),
+                periods: try LedgerStore.periodBook(db, studioID: studioID))
+            let drafts = try vouchers(books)
+            try db.execute(
+                sql: """
+                    INSERT INTO lifecycle_event (studio, kind, to_state, date, decided_by, note, ground, deadline, at, user)
+                    VALUES (?, 'transition', ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    code, transition.to.rawValue, transition.date.iso, transition.by, transition.note,
+                    transition.ground?.rawValue, transition.deadline?.iso, stamp.at, stamp.user,
+                ])
+            let eventID = db.lastInsertedRowID
+            var detail = "\(transition.date.iso) \(history.last?.to.chineseName ?? "（无记录）") → \(transition.to.chineseName)，决定：\(transition.by)"
+            if let ground = transition.ground { detail += "，事由：\(ground.chineseName)" }
+            if let deadline = transition.deadline { detail += "，整改期限 \(deadline.iso)" }
+            if let score = transition.score {
+                try db.execute(
+                    sql: """
+                        INSERT INTO acceptance_score (studio, event_id, date, score_hundredths, result, decided_by)
+                        VALUES (?,?,?,?,?,?)
+                        """,
+                    arguments: [code, eventID, transition.date.iso, score.hundredths, transition.to.rawValue, transition.by])
+                detail += "，考核得分 \(score.text)"
+            }
+            if !transition.note.isEmpty { detail += "；\(transition.note)" }
+            try LedgerStore.appendLog(db, stamp: stamp, action: "studio.advance", studio: code, detail: detail)
+            guard !drafts.isEmpty else { return [] }
+            let session = try PostingSession(db: db, stamp: stamp)
+            for draft in drafts { try session.post(draft, kind: .normal) }
+            try session.flush()
+            try LedgerStore.logPosted(db, session.posted, stamp: stamp, action: "voucher.clawback", detail: "撤销资格，追回补助资金")
+            return session.posted
+        }
+    }
+
+    /// Records a warning or commendation (第九条(三)) for a recognised studio.
+    func recordNotice(_ kind: GovernanceNoticeKind, studio code: String, date: CalendarDate, by: String, note: String, stamp: Stamp) throws {
+        try queue.write { db in
+            let (_, studio) = try LedgerStore.studioRow(db, code: code)
+            let by = by.trimmingSpaces
+            if by.isEmpty { throw Rejection(.actorMissing, field: "by", "须注明作出决定的单位（--by）") }
+            let history = try LedgerStore.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
+            let state = Lifecycle.effective(history)
+            guard state.isRecognized, date >= studio.recognized else {
+                throw Rejection(.noticeNotAllowed, field: "studio", "工作室 \(code) 当前为“\(state.chineseName)”，不能予以\(kind.chineseName)")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO lifecycle_event (studio, kind, to_state, date, decided_by, note, at, user)
+                    VALUES (?, ?, NULL, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [code, kind.rawValue, date.iso, by, note.trimmingSpaces, stamp.at, stamp.user])
+            try LedgerStore.appendLog(
+                db, stamp: stamp, action: "studio.\(kind.rawValue)", studio: code,
+                detail: "\(date.iso) \(kind.chineseName)，决定：\(by)\(note.isEmpty ? "" : "；" + note)")
+        }
+    }
+
+    func lifecycleRecords(studio: String) throws -> [LifecycleRecord] {
+        try queue.read { db in
+            _ = try LedgerStore.studioRow(db, code: studio)
+            return try LedgerStore.lifecycleRecords(db, studio: studio)
+        }
+    }
+
+    /// The acceptance scores the county recorded, oldest first.
+    func acceptanceScores(studio: String) throws -> [AcceptanceScore] {
+        try queue.read { db in
+            try AcceptanceScoreRecord.fetchAll(db, sql: "SELECT * FROM acceptance_score WHERE studio = ? ORDER BY id", arguments: [studio])
+                .map { AcceptanceScore(date: $0.date, score: $0.score, result: $0.result, by: $0.decidedBy) }
+        }
+    }
+
     /// The studio's books as of `date` (balances of vouchers dated on or before it), read in
     /// one transaction; what a lifecycle step or repayment derives its vouchers from.
-    public func lifecycleBooks(studio code: String, through date: CalendarDate) throws -> LifecycleBooks {
+    func lifecycleBooks(studio code: String, through date: CalendarDate) throws -> LifecycleBooks {
         try queue.read { db in
-            let (studioID, studio) = try Self.studioRow(db, code: code)
-            let history = try Self.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
+            let (studioID, studio) = try LedgerStore.studioRow(db, code: code)
+            let history = try LedgerStore.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
             return LifecycleBooks(
-                studio: studio, history: history, balances: try Self.balances(db, studioID: studioID, through: date),
-                periods: try Self.periodBook(db, studioID: studioID))
+                studio: studio, history: history, balances: try LedgerStore.balances(db, studioID: studioID, through: date),
+                periods: try LedgerStore.periodBook(db, studioID: studioID))
         }
     }
 
     /// Posts the vouchers `build` derives from the studio's balances as of `through`, read and
     /// written in one transaction (the repayment of a clawback), logged under `action`.
-    public func postFromBooks(
+    func postFromBooks(
         studio code: String, through date: CalendarDate, stamp: Stamp, action: String, detail: String,
         build: (LifecycleBooks) throws -> [VoucherDraft]
     ) throws -> [PostedVoucher] {
         try queue.write { db in
-            let (studioID, studio) = try Self.studioRow(db, code: code)
-            let history = try Self.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
+            let (studioID, studio) = try LedgerStore.studioRow(db, code: code)
+            let history = try LedgerStore.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
             let drafts = try build(LifecycleBooks(
-                studio: studio, history: history, balances: try Self.balances(db, studioID: studioID, through: date),
-                periods: try Self.periodBook(db, studioID: studioID)))
+                studio: studio, history: history, balances: try LedgerStore.balances(db, studioID: studioID, through: date),
+                periods: try LedgerStore.periodBook(db, studioID: studioID)))
             let session = try PostingSession(db: db, stamp: stamp)
             for draft in drafts { try session.post(draft, kind: .normal) }
             try session.flush()
-            try Self.logPosted(db, session.posted, stamp: stamp, action: action, detail: detail)
+            try LedgerStore.logPosted(db, session.posted, stamp: stamp, action: action, detail: detail)
             return session.posted
         }
     }

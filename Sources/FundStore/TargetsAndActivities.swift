@@ -3,11 +3,11 @@ internal import GRDB
 
 // Performance targets and the activity record (第十三条).
 
-extension LedgerStore {
-    public func setTargets(_ targets: [PerformanceTarget], stamp: Stamp) throws {
+extension SQLiteLifecycle {
+    func setTargets(_ targets: [PerformanceTarget], stamp: Stamp) throws {
         try queue.write { db in
             for target in targets {
-                _ = try Self.studioRow(db, code: target.studio)
+                _ = try LedgerStore.studioRow(db, code: target.studio)
                 try db.execute(
                     sql: """
                         INSERT INTO performance_target (studio, indicator, target_hundredths, actual_hundredths, note, at, user)
@@ -15,7 +15,7 @@ extension LedgerStore {
                         """,
                     arguments: [target.studio, target.indicator, target.target, target.actual, target.note, stamp.at, stamp.user])
                 let actual = target.actual.map { "，实际 \(Scoring.quantityText($0))" } ?? ""
-                try Self.appendLog(
+                try LedgerStore.appendLog(
                     db, stamp: stamp, action: "target.set", studio: target.studio,
                     detail: "绩效目标 \(target.indicator)：目标 \(Scoring.quantityText(target.target))\(actual)")
             }
@@ -23,7 +23,7 @@ extension LedgerStore {
     }
 
     /// The targets in force: the latest setting per indicator.
-    public func targets(studio: String) throws -> [PerformanceTarget] {
+    func targets(studio: String) throws -> [PerformanceTarget] {
         try queue.read { db in
             var latest: [String: PerformanceTarget] = [:]
             for record in try PerformanceTargetRecord.fetchAll(
@@ -37,9 +37,9 @@ extension LedgerStore {
 
     /// Adds activities, all or none, logged once. An activity already recorded (same studio,
     /// date, kind and title), or given twice, is rejected (L023) and nothing is written.
-    public func addActivities(_ activities: [Activity], source: String, stamp: Stamp) throws {
+    func addActivities(_ activities: [Activity], source: String, stamp: Stamp) throws {
         try queue.write { db in
-            for studio in Set(activities.map(\.studio)) { _ = try Self.studioRow(db, code: studio) }
+            for studio in Set(activities.map(\.studio)) { _ = try LedgerStore.studioRow(db, code: studio) }
             var seen: Set<Activity.Identity> = []
             for activity in activities {
                 let recorded = try Bool.fetchOne(
@@ -64,14 +64,14 @@ extension LedgerStore {
             }
             for (studio, own) in Dictionary(grouping: activities, by: \.studio).sorted(by: { $0.key < $1.key }) {
                 let titles = own.prefix(3).map { "\($0.kind.chineseName)“\($0.title)”" }.joined(separator: "、")
-                try Self.appendLog(
+                try LedgerStore.appendLog(
                     db, stamp: stamp, action: "activity.add", studio: studio,
                     detail: "\(source)：\(own.count) 条活动记录 \(titles)\(own.count > 3 ? " 等" : "")")
             }
         }
     }
 
-    public func activities(studio: String) throws -> [Activity] {
+    func activities(studio: String) throws -> [Activity] {
         try queue.read { db in
             try ActivityRecord.fetchAll(db, sql: "SELECT * FROM activity WHERE studio = ? ORDER BY date, id", arguments: [studio])
                 .map(\.activity)

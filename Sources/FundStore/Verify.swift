@@ -2,36 +2,6 @@ import FundCore
 internal import GRDB
 
 extension LedgerStore {
-    /// Re-checks every invariant from the stored data: each voucher against the chart and its
-    /// hash, each studio's chain and numbering, the materialised balances against the postings,
-    /// the period events and the operation log's chain. Never throws for bad data; it reports it
-    /// (a row that no longer reads as X009, naming its table and row).
-    public func verify() throws -> VerificationReport {
-        try queue.read { db in
-            var report = VerificationReport()
-            let chart: ChartOfAccounts
-            do { chart = try Self.loadChart(db) } catch let corruption as StoreCorruption {
-                report.problems.append(VerificationProblem(code: .unreadableRow, studio: "", voucher: nil, message: "科目表无法读取：\(corruption)"))
-                return report
-            } catch {
-                report.problems.append(VerificationProblem(code: .chartInvalid, studio: "", voucher: nil, message: "科目表无法通过校验：\(error)"))
-                return report
-            }
-            let studios = try Row.fetchAll(db, sql: "SELECT id, code FROM studio ORDER BY code")
-            report.studios = studios.count
-            for studio in studios {
-                try Self.verifyChain(db, studioID: studio["id"], code: studio["code"], chart: chart, report: &report)
-                try Self.verifyPeriods(db, studioID: studio["id"], code: studio["code"], report: &report)
-            }
-            try Self.verifyNumbering(db, report: &report)
-            try Self.verifyMisfiled(db, report: &report)
-            try Self.verifyBalances(db, report: &report)
-            try Self.verifyLog(db, report: &report)
-            report.postings = try Int.fetchOne(db, sql: "SELECT count(*) FROM posting") ?? 0
-            return report
-        }
-    }
-
     static let verifyChunk = 5_000
 
     static func verifyChain(_ db: Database, studioID: Int64, code: String, chart: ChartOfAccounts, report: inout VerificationReport) throws {
@@ -210,6 +180,38 @@ extension LedgerStore {
                 detail: entry.detail, previousHash: entry.previousHash)
             if sha256Hex(text) != entry.hash { problem("内容与其哈希不符：日志被改动") }
             previous = entry.hash
+        }
+    }
+}
+
+extension SQLiteAdmin {
+    /// Re-checks every invariant from the stored data: each voucher against the chart and its
+    /// hash, each studio's chain and numbering, the materialised balances against the postings,
+    /// the period events and the operation log's chain. Never throws for bad data; it reports it
+    /// (a row that no longer reads as X009, naming its table and row).
+    func verify() throws -> VerificationReport {
+        try queue.read { db in
+            var report = VerificationReport()
+            let chart: ChartOfAccounts
+            do { chart = try LedgerStore.loadChart(db) } catch let corruption as StoreCorruption {
+                report.problems.append(VerificationProblem(code: .unreadableRow, studio: "", voucher: nil, message: "科目表无法读取：\(corruption)"))
+                return report
+            } catch {
+                report.problems.append(VerificationProblem(code: .chartInvalid, studio: "", voucher: nil, message: "科目表无法通过校验：\(error)"))
+                return report
+            }
+            let studios = try Row.fetchAll(db, sql: "SELECT id, code FROM studio ORDER BY code")
+            report.studios = studios.count
+            for studio in studios {
+                try LedgerStore.verifyChain(db, studioID: studio["id"], code: studio["code"], chart: chart, report: &report)
+                try LedgerStore.verifyPeriods(db, studioID: studio["id"], code: studio["code"], report: &report)
+            }
+            try LedgerStore.verifyNumbering(db, report: &report)
+            try LedgerStore.verifyMisfiled(db, report: &report)
+            try LedgerStore.verifyBalances(db, report: &report)
+            try LedgerStore.verifyLog(db, report: &report)
+            report.postings = try Int.fetchOne(db, sql: "SELECT count(*) FROM posting") ?? 0
+            return report
         }
     }
 }

@@ -4,32 +4,6 @@ internal import GRDBSQLite
 import Foundation
 
 extension LedgerStore {
-    /// Posts vouchers in one write transaction: all of them or none. The log gets one entry
-    /// (`action`, `detail`) for the batch.
-    @discardableResult
-    public func post(
-        _ drafts: [VoucherDraft], stamp: Stamp, action: String = "voucher.post", detail: String? = nil
-    ) throws -> [PostedVoucher] {
-        try queue.write { db in
-            let session = try PostingSession(db: db, stamp: stamp)
-            for draft in drafts { try session.post(draft, kind: .normal) }
-            try session.flush()
-            try Self.logPosted(db, session.posted, stamp: stamp, action: action, detail: detail)
-            return session.posted
-        }
-    }
-
-    /// Posts vouchers one by one, rejecting each bad one on its own (a rejection is returned,
-    /// nothing of that voucher written); each good one commits in its own transaction.
-    /// Tests and benchmarks use it to interleave valid and invalid input.
-    public func postEach(_ draft: VoucherDraft, stamp: Stamp) throws -> Result<PostedVoucher, Rejection> {
-        do {
-            return .success(try post([draft], stamp: stamp)[0])
-        } catch let rejection as Rejection {
-            return .failure(rejection)
-        }
-    }
-
     static func logPosted(_ db: Database, _ posted: [PostedVoucher], stamp: Stamp, action: String, detail: String?) throws {
         let byStudio = Dictionary(grouping: posted, by: \.ref.studio)
         for (studio, vouchers) in byStudio.sorted(by: { $0.key < $1.key }) {
@@ -39,71 +13,6 @@ extension LedgerStore {
             try appendLog(
                 db, stamp: stamp, action: action, studio: studio,
                 detail: "\(text)记账 \(vouchers.count) 张凭证：\(labels)\(more)")
-        }
-    }
-
-    /// Red-reverses a posted voucher (红字冲销) and optionally posts its correcting voucher,
-    /// in one transaction. Returns the reversal and the correction.
-    public func reverse(
-        _ ref: VoucherRef, date: CalendarDate, reason: String, correction: VoucherDraft?, stamp: Stamp
-    ) throws -> [PostedVoucher] {
-        guard !reason.trimmingSpaces.isEmpty else {
-            throw Rejection(.reasonMissing, field: "reason", "冲销必须说明原因（--reason）")
-        }
-        return try queue.write { db in
-            let originalID = try Self.voucherID(db, ref: ref)
-            let original = try Self.loadVouchers(db, whereSQL: "v.id = ?", arguments: [originalID])[0]
-            if case .reversal = original.kind {
-                throw Rejection(.reversalOfReversal, "\(ref) 本身是红字冲销凭证，不能再冲销；如需恢复，请重新编制正确凭证")
-            }
-            let reversedBy = try Int64.fetchOne(
-                db, sql: "SELECT id FROM voucher WHERE link_id = ? AND kind = 'reversal'", arguments: [originalID])
-            if reversedBy != nil {
-                throw Rejection(.voucherAlreadyReversed, "\(ref) 已被冲销过，不能重复冲销")
-            }
-            let session = try PostingSession(db: db, stamp: stamp)
-            let red = VoucherDraft.redReversal(of: original, date: date, preparer: stamp.user, reason: reason)
-            try session.post(red, kind: .reversal(of: ref), original: (originalID, original))
-            if var correction {
-                guard correction.studio == ref.studio else {
-                    throw Rejection(.studioUnknown, field: "studio", "订正凭证必须属于同一工作室 \(ref.studio)")
-                }
-                if correction.sourceRef == nil {
-                    correction.sourceRef = "订正 \(original.draft.date.chinese) \(ref.label) 号凭证"
-                }
-                try session.post(correction, kind: .correction(of: ref), original: (originalID, original))
-            }
-            try session.flush()
-            let labels = session.posted.map(\.ref.label).joined(separator: "、")
-            try Self.appendLog(
-                db, stamp: stamp, action: "voucher.reverse", studio: ref.studio,
-                detail: "冲销 \(ref.period.iso) \(ref.label)，原因：\(reason)；生成 \(labels)")
-            return session.posted
-        }
-    }
-
-    public func voucher(_ ref: VoucherRef) throws -> PostedVoucher {
-        try queue.read { db in
-            let id = try Self.voucherID(db, ref: ref)
-            return try Self.loadVouchers(db, whereSQL: "v.id = ?", arguments: [id])[0]
-        }
-    }
-
-    /// A studio's vouchers in book order (period, class, number), optionally for a range of months.
-    public func vouchers(studio: String, from: Period? = nil, to: Period? = nil) throws -> [PostedVoucher] {
-        try queue.read { db in
-            let (id, _) = try Self.studioRow(db, code: studio)
-            return try Self.loadVouchers(
-                db, whereSQL: "v.studio_id = ? AND v.period BETWEEN ? AND ?",
-                arguments: [id, from?.key ?? 0, to?.key ?? 999_999])
-        }
-    }
-
-    /// The vouchers reversing or correcting `ref`.
-    public func followUps(of ref: VoucherRef) throws -> [PostedVoucher] {
-        try queue.read { db in
-            let id = try Self.voucherID(db, ref: ref)
-            return try Self.loadVouchers(db, whereSQL: "v.link_id = ?", arguments: [id])
         }
     }
 
@@ -389,10 +298,6 @@ extension LedgerStore {
         PeriodBook.replay(try periodEvents(db, studioID: studioID)).book
     }
 
-    public func periodBook(studio: String) throws -> PeriodBook {
-        try queue.read { db in try Self.periodBook(db, studioID: try Self.studioRow(db, code: studio).id) }
-    }
-
     /// The first month of a studio's books: its recognition month, or an earlier voucher's.
     static func bookStart(_ db: Database, studioID: Int64, studio: Studio) throws -> Period {
         let first = try Int.fetchOne(db, sql: "SELECT min(period) FROM voucher WHERE studio_id = ?", arguments: [studioID])
@@ -400,39 +305,123 @@ extension LedgerStore {
         guard let first, let firstPeriod = Period(key: first) else { return recognized }
         return min(firstPeriod, recognized)
     }
+}
 
-    public func closePeriod(_ period: Period, studio code: String, stamp: Stamp) throws {
+extension SQLiteBooks {
+    /// Posts vouchers in one write transaction: all of them or none. The log gets one entry
+    /// (`action`, `detail`) for the batch.
+    @discardableResult
+    func post(
+        _ drafts: [VoucherDraft], stamp: Stamp, action: String, detail: String?
+    ) throws -> [PostedVoucher] {
         try queue.write { db in
-            let (id, studio) = try Self.studioRow(db, code: code)
-            var book = try Self.periodBook(db, studioID: id)
-            try book.close(period, bookStart: try Self.bookStart(db, studioID: id, studio: studio), today: stamp.today)
-            try db.execute(
-                sql: "INSERT INTO period_event (studio_id, period, action, reason, at, user) VALUES (?,?,?,?,?,?)",
-                arguments: [id, period.key, "close", "", stamp.at, stamp.user])
-            try Self.appendLog(db, stamp: stamp, action: "period.close", studio: code, detail: "结账 \(period.chinese)")
+            let session = try PostingSession(db: db, stamp: stamp)
+            for draft in drafts { try session.post(draft, kind: .normal) }
+            try session.flush()
+            try LedgerStore.logPosted(db, session.posted, stamp: stamp, action: action, detail: detail)
+            return session.posted
         }
     }
 
-    public func reopenPeriod(_ period: Period, studio code: String, reason: String, stamp: Stamp) throws {
+    /// Red-reverses a posted voucher (红字冲销) and optionally posts its correcting voucher,
+    /// in one transaction. Returns the reversal and the correction.
+    func reverse(
+        _ ref: VoucherRef, date: CalendarDate, reason: String, correction: VoucherDraft?, stamp: Stamp
+    ) throws -> [PostedVoucher] {
+        guard !reason.trimmingSpaces.isEmpty else {
+            throw Rejection(.reasonMissing, field: "reason", "冲销必须说明原因（--reason）")
+        }
+        return try queue.write { db in
+            let originalID = try LedgerStore.voucherID(db, ref: ref)
+            let original = try LedgerStore.loadVouchers(db, whereSQL: "v.id = ?", arguments: [originalID])[0]
+            if case .reversal = original.kind {
+                throw Rejection(.reversalOfReversal, "\(ref) 本身是红字冲销凭证，不能再冲销；如需恢复，请重新编制正确凭证")
+            }
+            let reversedBy = try Int64.fetchOne(
+                db, sql: "SELECT id FROM voucher WHERE link_id = ? AND kind = 'reversal'", arguments: [originalID])
+            if reversedBy != nil {
+                throw Rejection(.voucherAlreadyReversed, "\(ref) 已被冲销过，不能重复冲销")
+            }
+            let session = try PostingSession(db: db, stamp: stamp)
+            let red = VoucherDraft.redReversal(of: original, date: date, preparer: stamp.user, reason: reason)
+            try session.post(red, kind: .reversal(of: ref), original: (originalID, original))
+            if var correction {
+                guard correction.studio == ref.studio else {
+                    throw Rejection(.studioUnknown, field: "studio", "订正凭证必须属于同一工作室 \(ref.studio)")
+                }
+                if correction.sourceRef == nil {
+                    correction.sourceRef = "订正 \(original.draft.date.chinese) \(ref.label) 号凭证"
+                }
+                try session.post(correction, kind: .correction(of: ref), original: (originalID, original))
+            }
+            try session.flush()
+            let labels = session.posted.map(\.ref.label).joined(separator: "、")
+            try LedgerStore.appendLog(
+                db, stamp: stamp, action: "voucher.reverse", studio: ref.studio,
+                detail: "冲销 \(ref.period.iso) \(ref.label)，原因：\(reason)；生成 \(labels)")
+            return session.posted
+        }
+    }
+
+    func voucher(_ ref: VoucherRef) throws -> PostedVoucher {
+        try queue.read { db in
+            let id = try LedgerStore.voucherID(db, ref: ref)
+            return try LedgerStore.loadVouchers(db, whereSQL: "v.id = ?", arguments: [id])[0]
+        }
+    }
+
+    /// A studio's vouchers in book order (period, class, number), optionally for a range of months.
+    func vouchers(studio: String, from: Period?, to: Period?) throws -> [PostedVoucher] {
+        try queue.read { db in
+            let (id, _) = try LedgerStore.studioRow(db, code: studio)
+            return try LedgerStore.loadVouchers(
+                db, whereSQL: "v.studio_id = ? AND v.period BETWEEN ? AND ?",
+                arguments: [id, from?.key ?? 0, to?.key ?? 999_999])
+        }
+    }
+
+    /// The vouchers reversing or correcting `ref`.
+    func followUps(of ref: VoucherRef) throws -> [PostedVoucher] {
+        try queue.read { db in
+            let id = try LedgerStore.voucherID(db, ref: ref)
+            return try LedgerStore.loadVouchers(db, whereSQL: "v.link_id = ?", arguments: [id])
+        }
+    }
+
+    func periodBook(studio: String) throws -> PeriodBook {
+        try queue.read { db in try LedgerStore.periodBook(db, studioID: try LedgerStore.studioRow(db, code: studio).id) }
+    }
+
+    func closePeriod(_ period: Period, studio code: String, stamp: Stamp) throws {
         try queue.write { db in
-            let (id, _) = try Self.studioRow(db, code: code)
-            var book = try Self.periodBook(db, studioID: id)
+            let (id, studio) = try LedgerStore.studioRow(db, code: code)
+            var book = try LedgerStore.periodBook(db, studioID: id)
+            try book.close(period, bookStart: try LedgerStore.bookStart(db, studioID: id, studio: studio), today: stamp.today)
+            try db.execute(
+                sql: "INSERT INTO period_event (studio_id, period, action, reason, at, user) VALUES (?,?,?,?,?,?)",
+                arguments: [id, period.key, "close", "", stamp.at, stamp.user])
+            try LedgerStore.appendLog(db, stamp: stamp, action: "period.close", studio: code, detail: "结账 \(period.chinese)")
+        }
+    }
+
+    func reopenPeriod(_ period: Period, studio code: String, reason: String, stamp: Stamp) throws {
+        try queue.write { db in
+            let (id, _) = try LedgerStore.studioRow(db, code: code)
+            var book = try LedgerStore.periodBook(db, studioID: id)
             try book.reopen(period, reason: reason)
             try db.execute(
                 sql: "INSERT INTO period_event (studio_id, period, action, reason, at, user) VALUES (?,?,?,?,?,?)",
                 arguments: [id, period.key, "reopen", reason.trimmingSpaces, stamp.at, stamp.user])
-            try Self.appendLog(
+            try LedgerStore.appendLog(
                 db, stamp: stamp, action: "period.reopen", studio: code,
                 detail: "反结账 \(period.chinese)，原因：\(reason.trimmingSpaces)")
         }
     }
-}
 
-extension LedgerStore {
     /// Every invoice key in the books up to `asOf`, with the vouchers using it (each voucher
     /// once), leaving out red reversals and the vouchers they reversed — one indexed query
     /// instead of reading every studio's vouchers.
-    public func invoiceUses(asOf: CalendarDate) throws -> [InvoiceKey: [VoucherRef]] {
+    func invoiceUses(asOf: CalendarDate) throws -> [InvoiceKey: [VoucherRef]] {
         try queue.read { db in
             let rows = try Row.fetchAll(
                 db,

@@ -13,13 +13,13 @@ func checkBreakdown(_ app: LedgerApp) throws {
     let day = Bench.checkAsOf
     let policies = try app.compliance.policies()
     let calendar = try app.compliance.holidayCalendar()
-    let chart = try store.chart()
-    let invoiceUses = try store.invoiceUses(asOf: day)
+    let chart = try store.register.chart()
+    let invoiceUses = try store.books.invoiceUses(asOf: day)
     var times: [(String, Double)] = [("read vouchers", 0), ("books", 0), ("facts", 0), ("free", 0)] + Catalogue.rules.map { ($0.code, 0) }
     var findings = 0
-    for studio in try store.studios() {
+    for studio in try store.register.studios() {
         var vouchers: [PostedVoucher] = []
-        times[0].1 += try seconds { vouchers = try store.vouchers(studio: studio.code) }
+        times[0].1 += try seconds { vouchers = try store.books.vouchers(studio: studio.code) }
         vouchers.removeAll { $0.draft.date > day }
         var books: StudioBooks? = nil
         times[1].1 += seconds { books = StudioBooks(studio: studio, vouchers: vouchers) }

@@ -19,7 +19,7 @@ struct AsOfCutoffTests {
     /// first is in.
     static func books() throws -> LedgerApp {
         let app = try T.app()
-        _ = try app.store.post(
+        _ = try app.store.books.post(
             [
                 T.receipt(fund: .subsidy, fen: 3_000_000),
                 T.simple(date: "2026-03-10", debit: "500102", credit: "100201", fen: 123_400, memo: "三月上旬培训费"),

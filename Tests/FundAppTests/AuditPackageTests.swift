@@ -36,7 +36,7 @@ struct AuditPackageTests {
     func deterministic() throws {
         let books = try Self.shared.get()
         let first = try books.package()
-        try books.app.store.logExport(studio: books.studio, detail: "另一次导出", stamp: Stamp(user: "x", at: "2026-11-21T00:00:00Z", today: TestLedger.date("2026-11-21")))
+        try books.app.store.evidence.logExport(studio: books.studio, detail: "另一次导出", stamp: Stamp(user: "x", at: "2026-11-21T00:00:00Z", today: TestLedger.date("2026-11-21")))
         let second = try books.package()
         #expect(first == second)
         #expect(AuditPackage.verify(first).isClean)
@@ -61,12 +61,12 @@ struct AuditPackageTests {
         let index = String(decoding: try #require(files["证据/证据索引.csv"]), as: UTF8.self)
         #expect(index.contains("记-0002") && index.contains("invoice-0002.pdf"))
         // Chain heads as the store has them.
-        let head = try #require(try books.app.store.chainHead(studio: books.studio, asOf: books.asOf))
+        let head = try #require(try books.app.store.evidence.chainHead(studio: books.studio, asOf: books.asOf))
         #expect(manifest.voucherChain.sequence == head.sequence && manifest.voucherChain.hash == head.hash)
         #expect(manifest.operationLog.sequence > 0 && manifest.coverage.asOf == books.asOf)
         let covered = try books.app.books.journal(studio: books.studio).filter { $0.draft.date <= books.asOf }.count
         #expect(manifest.coverage.vouchers == covered)
-        let key = try #require(try books.app.store.signingKey(hostUnit: try CreditCode(books.hostUnit)))
+        let key = try #require(try books.app.store.evidence.signingKey(hostUnit: try CreditCode(books.hostUnit)))
         #expect(manifest.signingKey.publicKey == key.publicKeyHex)
         let readme = String(decoding: try #require(files["README.txt"]), as: UTF8.self)
         #expect(readme.contains(key.fingerprint) && readme.contains("audit-package verify"))
@@ -166,7 +166,7 @@ struct AuditPackageTests {
     @Test("evidence: no more files than 附单据张数, the same file once, stored once by SHA-256")
     func evidence() throws {
         let app = try TestLedger.app()
-        let posted = try app.store.post([TestLedger.receipt(fund: .subsidy, fen: 3_000_000)], stamp: Stamp(user: "t", at: "2026-11-20T01:00:00Z", today: TestLedger.date("2026-11-20")))
+        let posted = try app.store.books.post([TestLedger.receipt(fund: .subsidy, fen: 3_000_000)], stamp: Stamp(user: "t", at: "2026-11-20T01:00:00Z", today: TestLedger.date("2026-11-20")))
         let ref = posted[0].ref  // attachments: 1
         let file = try app.packages.addEvidence(Data("a".utf8), fileName: "a.pdf", to: ref)
         #expect(file.sha256 == Hex.encode(SHA256.hash(data: Data("a".utf8))))
@@ -177,8 +177,8 @@ struct AuditPackageTests {
         } catch let error as Rejection {
             #expect(error.code == .evidenceOverCount)
         }
-        #expect(try app.store.evidence(studio: "S1").count == 1)
-        #expect(try app.store.evidenceContent(sha256: file.sha256) == Data("a".utf8))
+        #expect(try app.store.evidence.evidence(studio: "S1").count == 1)
+        #expect(try app.store.evidence.evidenceContent(sha256: file.sha256) == Data("a".utf8))
         #expect(throws: (any Error).self) { try app.store.unsafeExecuteForTesting("DELETE FROM evidence_link") }
         #expect(try app.admin.log(action: "evidence.add").count == 1)
     }

@@ -13,7 +13,7 @@ struct BookViewTests {
 
     init() throws {
         app = try T.app()
-        try app.store.post(
+        try app.store.books.post(
             [
                 T.receipt(date: "2025-12-20", fund: .subsidy, fen: 3_000_000),
                 T.simple(date: "2026-01-08", debit: "500101", credit: "100201", fen: 1_000_000),

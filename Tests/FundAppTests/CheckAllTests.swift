@@ -13,7 +13,7 @@ struct CheckAllTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         for day in ["2026-03-31", "2026-11-20", "2028-01-20"] {
             let all = try app.compliance.check(studio: nil, asOf: T.date(day))
-            let studios = try app.store.studios().map(\.code)
+            let studios = try app.store.register.studios().map(\.code)
             #expect(studios.count == 4)  // the demo's four sample studios
             let one = try studios.map { try app.compliance.check(studio: $0, asOf: T.date(day)) }
             #expect(all.findings == one.flatMap(\.findings))

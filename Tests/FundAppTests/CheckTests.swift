@@ -60,7 +60,7 @@ struct CheckTests {
 
     @Test func postingReportsTheFindingsItRaises() throws {
         let app = try T.app()
-        let posted = try app.store.post(
+        let posted = try app.store.books.post(
             [T.receipt(fund: .subsidy, fen: 3_000_000), T.simple(date: "2026-01-09", debit: "500108", credit: "100201", fen: 50_000)],
             stamp: Stamp(user: "u", at: "t", today: T.date("2026-11-20")))
         let raised = try app.compliance.findings(raisedBy: [posted[1]])
@@ -99,7 +99,7 @@ struct BlockTests {
 struct FindingLifecycleTests {
     func appWithViolation(user: String) throws -> (LedgerApp, String) {
         let base = try T.app(user: user)
-        try base.store.post(
+        try base.store.books.post(
             [T.receipt(fund: .subsidy, fen: 3_000_000), T.simple(date: "2026-01-09", debit: "500106", credit: "100201", fen: 80_000)],
             stamp: Stamp(user: "u", at: "t", today: T.date("2026-11-20")))
         let key = try #require(try base.compliance.check(studio: "S1").findings.first { $0.rule == "SUB-002" }?.key)
@@ -132,7 +132,7 @@ struct FindingLifecycleTests {
 
     @Test func anAcceptedViolationNoLongerFailsTheCheck() throws {
         let app = try T.app(user: "李会计")
-        try app.store.post(
+        try app.store.books.post(
             [T.receipt(fund: .subsidy, fen: 3_000_000), T.simple(date: "2026-01-09", debit: "500108", credit: "100201", fen: 80_000)],
             stamp: Stamp(user: "u", at: "t", today: T.date("2026-11-20")))
         let key = try #require(try app.compliance.check(studio: "S1").findings.first { $0.rule == "SUB-001" }?.key)

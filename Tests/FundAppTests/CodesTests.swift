@@ -60,10 +60,10 @@ struct CodesTests {
     @Test("evidence: missing is E004; bytes that no longer match their hash are X012, an integrity failure")
     func evidence() throws {
         let app = try T.app()
-        let posted = try app.store.post([T.receipt(fund: .subsidy, fen: 3_000_000)], stamp: Stamp(user: "t", at: "t", today: T.date("2026-11-20")))
+        let posted = try app.store.books.post([T.receipt(fund: .subsidy, fen: 3_000_000)], stamp: Stamp(user: "t", at: "t", today: T.date("2026-11-20")))
         let file = try app.packages.addEvidence(Data("发票".utf8), fileName: "a.pdf", to: posted[0].ref)
         do {
-            _ = try app.store.evidenceContent(sha256: String(repeating: "0", count: 64))
+            _ = try app.store.evidence.evidenceContent(sha256: String(repeating: "0", count: 64))
             Issue.record("no such evidence")
         } catch let error as Rejection {
             #expect(error.code == .evidenceMissing)
@@ -71,7 +71,7 @@ struct CodesTests {
         try app.store.unsafeExecuteForTesting("DROP TRIGGER evidence_blob_no_update")
         try app.store.unsafeExecuteForTesting("UPDATE evidence_blob SET content = X'000000000000' WHERE sha256 = '\(file.sha256)'")
         do {
-            _ = try app.store.evidenceContent(sha256: file.sha256)
+            _ = try app.store.evidence.evidenceContent(sha256: file.sha256)
             Issue.record("tampered evidence is not handed out")
         } catch let error as IntegrityFailure {
             #expect(error.problem.code == .evidenceCorrupt)

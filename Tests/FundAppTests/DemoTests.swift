@@ -13,7 +13,7 @@ struct DemoTests {
         let result = try Demo.build(in: directory)
         let app = result.app
         #expect(result.studios.count == 4)
-        let kinds = Set(try app.store.hostUnits().map(\.kind))
+        let kinds = Set(try app.store.register.hostUnits().map(\.kind))
         #expect(kinds == Set(HostUnitKind.allCases))
         for studio in result.studios {
             let balance = try app.books.trialBalance(studio: studio)
@@ -26,7 +26,7 @@ struct DemoTests {
         #expect(all.contains { $0.draft.funds.count > 1 }, "a purchase split across funds")
         #expect(all.contains { if case .reversal = $0.kind { return true } else { return false } })
         #expect(all.contains { if case .correction = $0.kind { return true } else { return false } })
-        #expect(try result.studios.contains { try app.store.periodBook(studio: $0).closedThrough != nil }, "a closed month")
+        #expect(try result.studios.contains { try app.store.books.periodBook(studio: $0).closedThrough != nil }, "a closed month")
         let report = try app.admin.verify()
         #expect(report.isClean, "\(report.problems)")
         #expect(report.vouchers == result.vouchers)

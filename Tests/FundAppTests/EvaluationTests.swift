@@ -14,7 +14,7 @@ struct EvaluationTests {
     /// activity record whose every score is computed by hand below.
     func sampleStudio(satisfaction: Bool = true) throws -> LedgerApp {
         let app = try TestLedger.app()
-        _ = try app.store.post(
+        _ = try app.store.books.post(
             [
                 TestLedger.receipt(fund: .subsidy, fen: 3_000_000),
                 TestLedger.simple(date: "2026-01-12", debit: "500101", credit: "100201", fen: 2_400_000, memo: "购置数控实训设备"),
@@ -31,7 +31,7 @@ struct EvaluationTests {
         for (index, units) in [3, 3, 2, 2].enumerated() {
             activities.append(try Activity(studio: "S1", date: day("2026-06-1\(index)"), kind: .exchange, title: "技艺交流", quantity: units))
         }
-        try app.store.addActivities(activities, source: "测试", stamp: Stamp(user: "测试员", at: "2026-09-01T01:00:00Z", today: day("2026-09-01")))
+        try app.store.lifecycle.addActivities(activities, source: "测试", stamp: Stamp(user: "测试员", at: "2026-09-01T01:00:00Z", today: day("2026-09-01")))
         _ = try app.lifecycle.setTarget(studio: "S1", indicator: "premises", target: "100", actual: "85", note: "")
         if satisfaction { _ = try app.lifecycle.setTarget(studio: "S1", indicator: "satisfaction", target: "90", actual: "95", note: "") }
         return app
@@ -116,7 +116,7 @@ struct EvaluationTests {
     /// 满意度 and 场所 are unset and their 15 points raise 带徒人数 to 7.80: 7.80 × 4/5 = 6.24.)
     @Test func apprenticesAreCountedByQuantity() throws {
         let app = try TestLedger.app()
-        try app.store.addActivities(
+        try app.store.lifecycle.addActivities(
             [
                 try Activity(studio: "S1", date: day("2026-02-02"), kind: .apprentice, title: "2026 届徒弟（3 人）", quantity: 3),
                 try Activity(studio: "S1", date: day("2026-02-03"), kind: .apprentice, title: "徒弟 张三"),
@@ -144,7 +144,7 @@ struct EvaluationTests {
     /// accepted, so one accepted explanation leaves one, and a pending or rejected one counts.
     @Test func confirmedViolationsAreDeducted() throws {
         let app = try sampleStudio()
-        _ = try app.store.post(
+        _ = try app.store.books.post(
             [
                 TestLedger.simple(date: "2026-03-03", debit: "500108", credit: "100201", fen: 50_000, memo: "工作餐费"),
                 TestLedger.simple(date: "2026-03-04", debit: "500108", credit: "100201", fen: 30_000, memo: "接待餐费"),
@@ -168,10 +168,10 @@ struct EvaluationTests {
         let (accepted, rejected) = (violations[0].key, violations[1].key)
         let stamp = Stamp(user: "会计", at: "2026-11-01T01:00:00Z", today: day("2026-11-01"))
         let reviewer = Stamp(user: "审核人", at: "2026-11-02T01:00:00Z", today: day("2026-11-02"))
-        try app.store.addFindingNote(key: accepted, studio: "S1", action: "explain", text: "已调整至自筹资金", stamp: stamp)
-        try app.store.addFindingNote(key: accepted, studio: "S1", action: "accept", text: "", stamp: reviewer)
-        try app.store.addFindingNote(key: rejected, studio: "S1", action: "explain", text: "工作需要", stamp: stamp)
-        try app.store.addFindingNote(key: rejected, studio: "S1", action: "reject", text: "不属于补助资金开支范围", stamp: reviewer)
+        try app.store.compliance.addFindingNote(key: accepted, studio: "S1", action: "explain", text: "已调整至自筹资金", stamp: stamp)
+        try app.store.compliance.addFindingNote(key: accepted, studio: "S1", action: "accept", text: "", stamp: reviewer)
+        try app.store.compliance.addFindingNote(key: rejected, studio: "S1", action: "explain", text: "工作需要", stamp: stamp)
+        try app.store.compliance.addFindingNote(key: rejected, studio: "S1", action: "reject", text: "不属于补助资金开支范围", stamp: reviewer)
         let reviewed = try app.lifecycle.evaluation(studio: "S1", asOf: day("2026-11-20"))
         #expect(reviewed.value.confirmedViolations == 1)
         #expect(reviewed.value.lines.first { $0.id == "compliance" }!.scoreHundredths == 400)  // 5 − 1 × 1

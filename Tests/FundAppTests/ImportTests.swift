@@ -77,7 +77,7 @@ struct ImportTests {
 
     @Test func importIntoAClosedMonthIsRefusedWhole() throws {
         let app = try appWithStudio()
-        try app.store.closePeriod(Period(year: 2025, month: 12)!, studio: "ZY2025-001", stamp: Stamp(user: "u", at: "x", today: T.date("2026-11-20")))
+        try app.store.books.closePeriod(Period(year: 2025, month: 12)!, studio: "ZY2025-001", stamp: Stamp(user: "u", at: "x", today: T.date("2026-11-20")))
         let url = badFixtures.appendingPathComponent("utf8-bom.csv")
         #expect(throws: RejectionList.self) {
             _ = try app.books.importVouchers(csv: try Data(contentsOf: url), file: url.path, studio: "ZY2025-001")

@@ -22,7 +22,7 @@ struct LifecycleAppTests {
     /// Subsidy 30,000 received, 20,000 spent on equipment: 10,000 left in the subsidy account.
     func studioWithBooks(clock: any LedgerClock = LifecycleAppTests.late) throws -> LedgerApp {
         let app = try TestLedger.app(clock: clock)
-        _ = try app.store.post(
+        _ = try app.store.books.post(
             [
                 TestLedger.receipt(fund: .subsidy, fen: 3_000_000),
                 TestLedger.simple(date: "2026-01-10", debit: "500101", credit: "100201", fen: 2_000_000, memo: "购置培训设备"),
@@ -32,7 +32,7 @@ struct LifecycleAppTests {
 
     func subsidyBalance(_ app: LedgerApp, _ account: String) throws -> Money {
         var total = Money.zero
-        for turnover in try app.store.turnovers(studio: "S1", fund: .subsidy) where turnover.account == account {
+        for turnover in try app.store.books.turnovers(studio: "S1", fund: .subsidy) where turnover.account == account {
             total = try total.adding(turnover.debit).subtracting(turnover.credit)
         }
         return total
@@ -60,7 +60,7 @@ struct LifecycleAppTests {
         #expect(status.refundOwedFen == Money(fen: 3_000_000))
         #expect(try subsidyBalance(app, "230701") == Money(fen: -3_000_000))
         #expect(try app.admin.verify().isClean)
-        #expect(try app.store.acceptanceScores(studio: "S1").map(\.score.hundredths) == [5_800, 5_500])
+        #expect(try app.store.lifecycle.acceptanceScores(studio: "S1").map(\.score.hundredths) == [5_800, 5_500])
 
         // Not before the clawback, and not while the host unit's money is not in the books.
         #expect((#expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2028-06-29"), amount: nil) })?.code == .repaymentDateInvalid)
@@ -69,7 +69,7 @@ struct LifecycleAppTests {
         #expect(unfunded?.code == .shortfallNotFunded && unfunded?.field == "shortfall-fund")
         #expect(unfunded?.message.contains("差额 20000.00 元") == true)
         // The host unit pays 20,000 of its own into its basic account (自筹资金) on 07-01.
-        _ = try app.store.post(
+        _ = try app.store.books.post(
             [TestLedger.simple(date: "2028-07-03", debit: "100202", credit: "400103", fund: .selfRaised, fen: 2_000_000, memo: "依托单位拨入自筹资金补足应退款")],
             stamp: Stamp(user: "测试员", at: "2028-07-03T01:00:00Z", today: day("2028-07-03")))
         // Balances are read as of the repayment day: on 07-02 the money had not arrived.
@@ -90,7 +90,7 @@ struct LifecycleAppTests {
         for fund in Fund.allCases {
             var bank = Money.zero
             var clearing = Money.zero
-            for turnover in try app.store.turnovers(studio: "S1", fund: fund) {
+            for turnover in try app.store.books.turnovers(studio: "S1", fund: fund) {
                 let net = try turnover.debit.subtracting(turnover.credit)
                 if turnover.account.hasPrefix("1002") { bank = try bank.adding(net) }
                 if turnover.account == "1901" { clearing = try clearing.adding(net) }
@@ -122,7 +122,7 @@ struct LifecycleAppTests {
         defer { try? FileManager.default.removeItem(at: file) }
         try JSONSerialization.data(withJSONObject: policy).write(to: file)
         let app = LedgerApp(store: books.store, clock: Self.late, user: "测试员", policyFile: file)
-        let before = try app.store.vouchers(studio: "S1").count
+        let before = try app.store.books.vouchers(studio: "S1").count
         do {
             // 2026-03-07 is a Saturday: the clawback voucher dated that day raises JE-001.
             _ = try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-07", ground: .fraud))
@@ -130,16 +130,16 @@ struct LifecycleAppTests {
         } catch let error as Rejection {
             #expect(error.code == .postingBlocked, "\(error)")
         }
-        #expect(try app.store.vouchers(studio: "S1").count == before)
+        #expect(try app.store.books.vouchers(studio: "S1").count == before)
         #expect(try app.lifecycle.status(studio: "S1").state != .revoked)
-        #expect(try app.store.lifecycleHistory(studio: "S1").isEmpty)
+        #expect(try app.store.lifecycle.lifecycleHistory(studio: "S1").isEmpty)
         // On a working day the same revocation goes through.
         #expect(try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-09", ground: .fraud)).count == 1)
     }
 
     @Test func aLegacyStudioWithNoHistoryCanBeRevokedWithItsClawback() throws {
         let app = try studioWithBooks()
-        #expect(try app.store.lifecycleHistory(studio: "S1").isEmpty)
+        #expect(try app.store.lifecycle.lifecycleHistory(studio: "S1").isEmpty)
         let clawback = try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-01", ground: .fraud))
         #expect(clawback.count == 1)
         #expect(try app.lifecycle.status(studio: "S1").state == .revoked)
@@ -149,7 +149,7 @@ struct LifecycleAppTests {
     @Test func anOpenSubsidyReceivableIsNotClawedBackButWrittenOff() throws {
         let app = try TestLedger.app(clock: Self.late)
         // 30,000 accrued on recognition, 12,000 of it received; 18,000 still receivable.
-        _ = try app.store.post(
+        _ = try app.store.books.post(
             [
                 TestLedger.simple(date: "2025-12-15", debit: "121802", credit: "400101", fen: 3_000_000, memo: "应收市级补助资金"),
                 TestLedger.simple(date: "2025-12-30", debit: "100201", credit: "121802", fen: 1_200_000, memo: "收到补助资金"),
@@ -172,7 +172,7 @@ struct LifecycleAppTests {
         for month in ["2025-12", "2026-01", "2026-02", "2026-03"] { try app.books.closePeriod(try Period.parse(month), studio: "S1") }
         let clawback = try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-10", ground: .fraud))
         #expect(clawback.map(\.draft.date) == [day("2026-04-01")])
-        #expect(try app.store.lifecycleHistory(studio: "S1").last?.date == day("2026-03-10"))
+        #expect(try app.store.lifecycle.lifecycleHistory(studio: "S1").last?.date == day("2026-03-10"))
         #expect(try app.lifecycle.status(studio: "S1").refundOwedFen == Money(fen: 3_000_000))
         // Read as of 03-20 nothing is owed yet: the clawback is dated 04-01.
         #expect((#expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2026-03-20"), amount: nil) })?.code == .nothingOwed)
@@ -185,8 +185,8 @@ struct LifecycleAppTests {
             try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-11-21", ground: .fraud))
         }
         #expect(error?.code == .lifecycleDateOrder && error?.message.contains("晚于今天") == true)
-        #expect(try app.store.lifecycleHistory(studio: "S1").isEmpty)
-        #expect(try app.store.vouchers(studio: "S1").count == 2)
+        #expect(try app.store.lifecycle.lifecycleHistory(studio: "S1").isEmpty)
+        #expect(try app.store.books.vouchers(studio: "S1").count == 2)
         try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-11-20", ground: .fraud))
         #expect((#expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2026-11-21"), amount: nil) })?.code == .repaymentDateInvalid)
     }
@@ -222,7 +222,7 @@ struct LifecycleAppTests {
         let error = #expect(throws: Rejection.self) { try app.lifecycle.advance(studio: "S1", transition: step(.accepted, "2026-01-01")) }
         #expect(error?.code == .transitionIllegal)
         #expect(try app.admin.log().count == before)
-        #expect(try app.store.lifecycleHistory(studio: "S1").count == 1)
+        #expect(try app.store.lifecycle.lifecycleHistory(studio: "S1").count == 1)
     }
 
     @Test func revocationWithoutClawbackGroundPostsNothing() throws {
@@ -258,7 +258,7 @@ struct LifecycleAppTests {
         let error = #expect(throws: RejectionList.self) { try app.lifecycle.importActivities(csv: Data(bad.utf8), file: "b.csv", studio: "S1") }
         #expect(error?.items.map(\.line) == [2, 3, 4, 5])
         #expect(error?.items.map(\.rejection.field) == ["数量", "日期", "类型", "是否达成"])
-        #expect(try app.store.activities(studio: "S1").count == 2)
+        #expect(try app.store.lifecycle.activities(studio: "S1").count == 2)
     }
 
     /// Importing the same file twice would double every count of the evaluation: a row naming
@@ -280,15 +280,15 @@ struct LifecycleAppTests {
         #expect(within?.items.map(\.line) == [5])
         #expect(within?.items.first?.rejection.code == .activityDuplicate)
         #expect(within?.items.first?.rejection.message.contains("与第 2 行重复") == true)
-        #expect(try app.store.activities(studio: "S1").count == 2)
+        #expect(try app.store.lifecycle.activities(studio: "S1").count == 2)
         // One at a time (activity add), and the store itself, refuse it too.
         let duplicate = try Activity(studio: "S1", date: day("2026-03-05"), kind: .apprentice, title: "徒弟甲")
         #expect((#expect(throws: Rejection.self) { try app.lifecycle.addActivity(duplicate) })?.code == .activityDuplicate)
         let fresh = try Activity(studio: "S1", date: day("2026-03-06"), kind: .apprentice, title: "徒弟乙")
         #expect((#expect(throws: Rejection.self) {
-            try app.store.addActivities([fresh, fresh], source: "测试", stamp: Stamp(user: "测试员", at: "2026-03-06T01:00:00Z", today: day("2026-03-06")))
+            try app.store.lifecycle.addActivities([fresh, fresh], source: "测试", stamp: Stamp(user: "测试员", at: "2026-03-06T01:00:00Z", today: day("2026-03-06")))
         })?.code == .activityDuplicate)
-        #expect(try app.store.activities(studio: "S1").count == 2)
+        #expect(try app.store.lifecycle.activities(studio: "S1").count == 2)
     }
 }
 
@@ -303,9 +303,9 @@ struct DemoLifecycleTests {
         #expect(try demo.app.lifecycle.status(studio: "ZY2025-003").state == .underConstruction)
         let revoked = try demo.app.lifecycle.status(studio: "ZY2025-002")
         #expect(revoked.state == .revoked && revoked.refundOwedFen == Money(fen: 3_000_000))
-        #expect(try demo.app.store.acceptanceScores(studio: "ZY2024-001").map(\.score) == [Score(hundredths: 9_250)])
+        #expect(try demo.app.store.lifecycle.acceptanceScores(studio: "ZY2024-001").map(\.score) == [Score(hundredths: 9_250)])
         for studio in demo.studios {
-            #expect(try demo.app.store.lifecycleHistory(studio: studio).allSatisfy { $0.date <= TestLedger.date("2026-11-20") })
+            #expect(try demo.app.store.lifecycle.lifecycleHistory(studio: studio).allSatisfy { $0.date <= TestLedger.date("2026-11-20") })
         }
         let written = try Demo.writeEvaluations(demo, into: directory.appendingPathComponent("evaluation"))
         #expect(written.count == 10)

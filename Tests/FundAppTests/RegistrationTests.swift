@@ -68,7 +68,7 @@ struct RegistrationTests {
         let app = try T.app()
         let actions = try app.admin.log().map(\.action)
         #expect(actions == ["chart.install", "host-unit.add", "studio.add"])
-        let studio = try app.store.studio(code: "S1")
+        let studio = try app.store.register.studio(code: "S1")
         #expect(studio.constructionWindow.upperBound == T.date("2027-12-15"))
         #expect(studio.approvedSubsidy == Money(fen: 3_000_000))
     }

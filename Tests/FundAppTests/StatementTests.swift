@@ -16,7 +16,7 @@ struct StatementTests {
     /// (2026-02), then the wages voucher reversed in red (2026-03).
     static func books() throws -> LedgerApp {
         let app = try TestLedger.app()
-        _ = try app.store.post(
+        _ = try app.store.books.post(
             [
                 TestLedger.receipt(fund: .subsidy, fen: 3_000_000),
                 TestLedger.receipt(date: "2025-12-22", fund: .enterprise, fen: 1_000_000),
@@ -171,7 +171,7 @@ struct StatementTests {
     @Test("the findings report groups by severity and article and shows the reviews")
     func findingsReport() throws {
         let app = try Self.books()
-        _ = try app.store.post(
+        _ = try app.store.books.post(
             [TestLedger.simple(date: "2026-04-10", debit: "500108", credit: "100201", fund: .subsidy, fen: 80_000, memo: "招待")],
             stamp: Stamp(user: "测试员", at: "2026-11-20T01:00:00Z", today: TestLedger.date("2026-11-20")))
         let result = try app.compliance.check(studio: "S1", asOf: TestLedger.date("2026-11-20"))

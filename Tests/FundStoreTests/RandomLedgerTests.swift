@@ -104,7 +104,7 @@ struct RandomLedgerTests {
             if step % 400 == 399 {
                 let studio = rng.pick(Self.studios)
                 let next = closedThrough[studio]?.next ?? Period(year: 2025, month: 12)!
-                try store.closePeriod(next, studio: studio, stamp: far)
+                try store.books.closePeriod(next, studio: studio, stamp: far)
                 closedThrough[studio] = next
             }
             var draft = makeVoucher(&rng)
@@ -112,7 +112,7 @@ struct RandomLedgerTests {
             mutate(&draft, mutation, &rng)
             let periodClosed = closedThrough[draft.studio].map { draft.period <= $0 } ?? false
             let before = try state(store)
-            switch try store.postEach(draft, stamp: far) {
+            switch try store.books.postEach(draft, stamp: far) {
             case .success(let posted):
                 #expect(mutation == .none && !periodClosed, "step \(step): \(mutation) must be rejected")
                 accepted += 1
@@ -145,7 +145,7 @@ struct RandomLedgerTests {
             let modelSum = model.filter { $0.key.fund == fund && $0.key.account.hasPrefix("5") }.values.reduce(0, +)
             #expect(try store.unsafeScalarForTesting(sql) == modelSum)
         }
-        let report = try store.verify()
+        let report = try store.admin.verify()
         #expect(report.isClean, "\(report.problems.prefix(5))")
         #expect(report.vouchers == accepted)
     }

@@ -12,7 +12,7 @@ struct TamperTests {
     init() throws {
         app = try T.app()
         let stamp = Stamp(user: "u", at: "2026-11-20T01:00:00Z", today: T.date("2026-11-20"))
-        try app.store.post(
+        try app.store.books.post(
             [
                 T.receipt(fund: .subsidy, fen: 3_000_000),
                 T.simple(date: "2026-01-08", debit: "500101", credit: "100201", fen: 1_200_000),
@@ -90,7 +90,7 @@ struct TamperTests {
         }, "\(unreadable)")
 
         // Reading the books throws the first unreadable row (a voucher's lines are read before it).
-        let error = #expect(throws: StoreCorruption.self) { try app.store.vouchers(studio: "S1") }
+        let error = #expect(throws: StoreCorruption.self) { try app.store.books.vouchers(studio: "S1") }
         #expect(error?.table == "posting")
         #expect(error?.rowID == nil)
         #expect(error?.description.hasPrefix("数据库表 posting 中有一行无法读取：voucher_id ") == true, "\(String(describing: error))")
@@ -100,7 +100,7 @@ struct TamperTests {
         try app.store.unsafeExecuteForTesting("PRAGMA ignore_check_constraints = ON")
         try app.store.unsafeExecuteForTesting("UPDATE month_balance SET fund = 'lottery' WHERE account = '500101'")
         try app.store.unsafeExecuteForTesting("PRAGMA ignore_check_constraints = OFF")
-        let error = #expect(throws: StoreCorruption.self) { try app.store.turnovers(studio: "S1") }
+        let error = #expect(throws: StoreCorruption.self) { try app.store.books.turnovers(studio: "S1") }
         #expect(error?.table == "month_balance")
         #expect(error?.message.contains("lottery") == true)
         // verify compares the stored balances with the postings as text: a mismatch, no crash.

@@ -33,11 +33,11 @@ struct VoucherReadTests {
             T.simple(date: "2026-01-08", debit: "500102", credit: "100201", fen: 5_000),
             T.simple(studio: "S2", date: "2026-02-02", debit: "500101", credit: "100201", fen: 7_000),
         ]
-        let posted = try store.post(drafts, stamp: stamp())
+        let posted = try store.books.post(drafts, stamp: stamp())
         let wrong = posted[5]
         var correction = T.simple(date: "2026-01-20", debit: "500101", credit: "100201", fen: 5_000)
         correction.sourceRef = nil
-        let followUps = try store.reverse(wrong.ref, date: T.date("2026-01-20"), reason: "科目错误", correction: correction, stamp: stamp())
+        let followUps = try store.books.reverse(wrong.ref, date: T.date("2026-01-20"), reason: "科目错误", correction: correction, stamp: stamp())
         #expect(followUps.map(\.kind) == [.reversal(of: wrong.ref), .correction(of: wrong.ref)])
 
         let all = posted + followUps
@@ -46,13 +46,13 @@ struct VoucherReadTests {
             (a.ref.period, a.ref.voucherClass.rawValue, a.ref.number) < (b.ref.period, b.ref.voucherClass.rawValue, b.ref.number)
         }
         for studio in ["S1", "S2"] {
-            #expect(try store.vouchers(studio: studio) == all.filter { $0.ref.studio == studio }.sorted(by: bookOrder))
+            #expect(try store.books.vouchers(studio: studio) == all.filter { $0.ref.studio == studio }.sorted(by: bookOrder))
         }
         let january = Period(year: 2026, month: 1)!
-        #expect(try store.vouchers(studio: "S1", from: january, to: january) == all.filter { $0.ref.studio == "S1" && $0.ref.period == january }.sorted(by: bookOrder))
-        #expect(try store.vouchers(studio: "S1", from: Period(year: 2027, month: 1)!, to: nil).isEmpty)
-        #expect(try store.voucher(posted[3].ref) == posted[3])
-        #expect(try store.followUps(of: wrong.ref) == followUps)
+        #expect(try store.books.vouchers(studio: "S1", from: january, to: january) == all.filter { $0.ref.studio == "S1" && $0.ref.period == january }.sorted(by: bookOrder))
+        #expect(try store.books.vouchers(studio: "S1", from: Period(year: 2027, month: 1)!, to: nil).isEmpty)
+        #expect(try store.books.voucher(posted[3].ref) == posted[3])
+        #expect(try store.books.followUps(of: wrong.ref) == followUps)
         #expect(try app.admin.verify().isClean)
     }
 }

@@ -1,0 +1,323 @@
+// What FundApp needs of a ledger database, one protocol per area of use. `LedgerStore` is the
+// SQLite implementation; a second backend (PostgreSQL) implements these same protocols. They
+// speak FundCore values and `Stamp` only: no SQL text, no database type, no row.
+//
+// Every write is one transaction (all of it or none), appends its entry to the operation log's
+// hash chain in that transaction and throws a `Rejection` for input the ledger refuses; a
+// stored value that no longer decodes throws `StoreCorruption`.
+
+import FundCore
+import Foundation
+
+/// Who does a write and when: the operation log records both, and voucher hashes cover them.
+public struct Stamp: Sendable, Equatable {
+    public let user: String
+    /// ISO 8601 UTC instant, e.g. "2026-11-25T13:20:04Z".
+    public let at: String
+    /// The calendar day of `at` in China (UTC+8), which period closing compares against.
+    public let today: CalendarDate
+
+    public init(user: String, at: String, today: CalendarDate) {
+        precondition(!user.isEmpty, "every write names its user")
+        self.user = user
+        self.at = at
+        self.today = today
+    }
+}
+
+/// The chart of accounts, host units and studios: what every other area refers to.
+///
+/// What a second backend (PostgreSQL) implements for registration.
+public protocol RegisterStorage: Sendable {
+    /// Installs the chart once, into an empty database.
+    func installChart(_ chart: ChartOfAccounts, source: String, stamp: Stamp) throws
+    /// The chart; rejects with `chartEmpty` before `installChart`.
+    func chart() throws -> ChartOfAccounts
+    func addHostUnit(_ unit: HostUnit, stamp: Stamp) throws
+    /// Host units by credit code.
+    func hostUnits() throws -> [HostUnit]
+    /// Registers a studio of a registered host unit.
+    func addStudio(_ studio: Studio, stamp: Stamp) throws
+    /// Studios by code.
+    func studios() throws -> [Studio]
+    /// The studio `code`; rejects with `studioUnknown`.
+    func studio(code: String) throws -> Studio
+}
+
+/// The journal: posting and reversing vouchers (numbered and hash-chained per studio), closing
+/// and reopening months, and what is read back from the books.
+///
+/// What a second backend (PostgreSQL) implements for the books.
+public protocol BookStorage: Sendable {
+    /// Posts vouchers in one write transaction: all of them or none. The log gets one entry
+    /// (`action`, `detail`) per studio for the batch.
+    @discardableResult
+    func post(_ drafts: [VoucherDraft], stamp: Stamp, action: String, detail: String?) throws -> [PostedVoucher]
+    /// Red-reverses a posted voucher (红字冲销) and optionally posts its correcting voucher,
+    /// in one transaction. Returns the reversal and the correction.
+    func reverse(_ ref: VoucherRef, date: CalendarDate, reason: String, correction: VoucherDraft?, stamp: Stamp) throws -> [PostedVoucher]
+    func voucher(_ ref: VoucherRef) throws -> PostedVoucher
+    /// A studio's vouchers in book order (period, class, number), optionally for a range of months.
+    func vouchers(studio: String, from: Period?, to: Period?) throws -> [PostedVoucher]
+    /// The vouchers reversing or correcting `ref`.
+    func followUps(of ref: VoucherRef) throws -> [PostedVoucher]
+    /// The studio's closed and reopened months.
+    func periodBook(studio: String) throws -> PeriodBook
+    func closePeriod(_ period: Period, studio: String, stamp: Stamp) throws
+    func reopenPeriod(_ period: Period, studio: String, reason: String, stamp: Stamp) throws
+    /// Month turnovers up to `through`, of one studio or (nil) of all, optionally one fund's.
+    func turnovers(studio: String?, fund: Fund?, through: Period?) throws -> [MonthTurnover]
+    /// The first and last month with any turnover for a studio, if any.
+    func activeRange(studio: String) throws -> ClosedRange<Period>?
+    /// Postings of one account (a leaf, or every leaf under a parent code) in book order.
+    func ledgerEntries(studio: String, accountPrefix: String, fund: Fund?, from: Period, to: Period) throws -> [LedgerEntry]
+    /// Every invoice key in the books up to `asOf`, with the vouchers using it (each voucher
+    /// once), leaving out red reversals and the vouchers they reversed.
+    func invoiceUses(asOf: CalendarDate) throws -> [InvoiceKey: [VoucherRef]]
+}
+
+extension BookStorage {
+    @discardableResult
+    public func post(_ drafts: [VoucherDraft], stamp: Stamp) throws -> [PostedVoucher] {
+        try post(drafts, stamp: stamp, action: "voucher.post", detail: nil)
+    }
+
+    @discardableResult
+    public func post(_ drafts: [VoucherDraft], stamp: Stamp, detail: String?) throws -> [PostedVoucher] {
+        try post(drafts, stamp: stamp, action: "voucher.post", detail: detail)
+    }
+
+    /// Posts vouchers one by one, rejecting each bad one on its own (a rejection is returned,
+    /// nothing of that voucher written); each good one commits in its own transaction.
+    /// Tests and benchmarks use it to interleave valid and invalid input.
+    public func postEach(_ draft: VoucherDraft, stamp: Stamp) throws -> Result<PostedVoucher, Rejection> {
+        do {
+            return .success(try post([draft], stamp: stamp)[0])
+        } catch let rejection as Rejection {
+            return .failure(rejection)
+        }
+    }
+
+    /// Every voucher of the studio, in book order.
+    public func vouchers(studio: String) throws -> [PostedVoucher] {
+        try vouchers(studio: studio, from: nil, to: nil)
+    }
+
+    public func turnovers(studio: String?) throws -> [MonthTurnover] {
+        try turnovers(studio: studio, fund: nil, through: nil)
+    }
+
+    public func turnovers(studio: String?, fund: Fund?) throws -> [MonthTurnover] {
+        try turnovers(studio: studio, fund: fund, through: nil)
+    }
+
+    public func turnovers(studio: String?, through: Period?) throws -> [MonthTurnover] {
+        try turnovers(studio: studio, fund: nil, through: through)
+    }
+}
+
+/// A position in a hash chain (a studio's vouchers, the operation log): its 1-based sequence
+/// number and the hash there.
+public struct ChainPosition: Sendable, Equatable {
+    public let sequence: Int
+    public let hash: String
+
+    public init(sequence: Int, hash: String) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+}
+
+/// Evidence files (stored by SHA-256, linked to vouchers), host units' signing keys, and what
+/// an audit package is cut from: the chain heads, and the log entry recording the export.
+///
+/// What a second backend (PostgreSQL) implements for evidence and packages.
+public protocol EvidenceStorage: Sendable {
+    /// Attaches a file to a voucher: stored once by SHA-256, linked and logged. A voucher takes
+    /// no more files than its 附单据张数 and the same file only once.
+    @discardableResult
+    func addEvidence(_ content: Data, fileName: String, to ref: VoucherRef, stamp: Stamp) throws -> EvidenceFile
+    /// A studio's evidence links, in book order of their vouchers.
+    func evidence(studio: String) throws -> [EvidenceFile]
+    /// The stored bytes of an evidence file, checked against its SHA-256 (`IntegrityFailure`
+    /// when they no longer match).
+    func evidenceContent(sha256: String) throws -> Data
+    /// Registers a host unit's public key (64 hex digits); the latest registered is current.
+    func registerSigningKey(hostUnit: CreditCode, publicKeyHex: String, stamp: Stamp) throws -> SigningKey
+    /// The host unit's current key, if any.
+    func signingKey(hostUnit: CreditCode) throws -> SigningKey?
+    /// Every key a host unit has registered, oldest first.
+    func signingKeys(hostUnit: CreditCode) throws -> [SigningKey]
+    /// The studio's voucher chain as of a voucher date: its last voucher dated on or before
+    /// `asOf`; nil when there is none.
+    func chainHead(studio: String, asOf: CalendarDate) throws -> ChainPosition?
+    /// The operation log's head, leaving out entries whose action starts with one of
+    /// `excluding` (exports, which must not change what they export).
+    func logHead(excluding prefixes: [String]) throws -> ChainPosition?
+    /// Records an export (an audit package, a data file) in the operation log.
+    func logExport(studio: String, detail: String, stamp: Stamp) throws
+}
+
+/// An acceptance score the county recorded with a lifecycle step.
+public struct AcceptanceScore: Sendable, Equatable {
+    public let date: CalendarDate
+    public let score: Score
+    /// The state the step led to.
+    public let result: LifecycleState
+    /// Who decided.
+    public let by: String
+
+    public init(date: CalendarDate, score: Score, result: LifecycleState, by: String) {
+        self.date = date
+        self.score = score
+        self.result = result
+        self.by = by
+    }
+}
+
+/// What a lifecycle step sees of the books inside its write transaction: the studio, its
+/// history and each fund's account balances (debit positive), for the clawback.
+public struct LifecycleBooks: Sendable {
+    public let studio: Studio
+    public let history: [LifecycleTransition]
+    /// As of the day of the step (or of the repayment): vouchers dated later are not in them.
+    let balances: [String: Money]
+    /// The studio's closed months.
+    public let periods: PeriodBook
+
+    /// The first day on or after `date` in an open month: `date` itself when its month is
+    /// open, else the first day of the first open month.
+    public func firstOpenDay(onOrAfter date: CalendarDate) -> CalendarDate {
+        guard !periods.isOpen(date.period), let closed = periods.closedThrough else { return date }
+        return closed.next.firstDay
+    }
+
+    /// The debit-positive balance of `account` (a leaf or a parent code) in `fund`.
+    public func balance(_ account: String, fund: Fund) throws(Rejection) -> Money {
+        var total = Money.zero
+        for (key, value) in balances where key.hasPrefix(fund.rawValue + "|" + account) {
+            total = try total.adding(value)
+        }
+        return total
+    }
+}
+
+extension LifecycleBooks {
+    /// The books a backend hands a lifecycle step: `accountBalances` are each fund's
+    /// debit-positive balances by leaf account code.
+    public init(studio: Studio, history: [LifecycleTransition], accountBalances: [Fund: [String: Money]], periods: PeriodBook) {
+        var balances: [String: Money] = [:]
+        for (fund, accounts) in accountBalances {
+            for (account, balance) in accounts { balances["\(fund.rawValue)|\(account)"] = balance }
+        }
+        self.init(studio: studio, history: history, balances: balances, periods: periods)
+    }
+}
+
+/// A studio's lifecycle (recognition, acceptance, revocation and the clawback it posts),
+/// governance notices, registered changes, performance targets and activities.
+///
+/// What a second backend (PostgreSQL) implements for the lifecycle.
+public protocol LifecycleStorage: Sendable {
+    /// Records one transition after checking it against the studio's history, and posts the
+    /// vouchers `vouchers` derives from the books as of its date (the clawback), all in one
+    /// transaction, logged.
+    func recordTransition(
+        _ transition: LifecycleTransition, studio: String, stamp: Stamp,
+        vouchers: (LifecycleBooks) throws -> [VoucherDraft]
+    ) throws -> [PostedVoucher]
+    /// Records a warning or commendation (第九条(三)) for a recognised studio.
+    func recordNotice(_ kind: GovernanceNoticeKind, studio: String, date: CalendarDate, by: String, note: String, stamp: Stamp) throws
+    /// Transitions and notices, oldest first.
+    func lifecycleRecords(studio: String) throws -> [LifecycleRecord]
+    /// The acceptance scores the county recorded, oldest first.
+    func acceptanceScores(studio: String) throws -> [AcceptanceScore]
+    /// The studio's books as of `date` (vouchers dated on or before it), read in one transaction.
+    func lifecycleBooks(studio: String, through date: CalendarDate) throws -> LifecycleBooks
+    /// Posts the vouchers `build` derives from the studio's books as of `through`, read and
+    /// written in one transaction (the repayment of a clawback), logged under `action`.
+    func postFromBooks(
+        studio: String, through date: CalendarDate, stamp: Stamp, action: String, detail: String,
+        build: (LifecycleBooks) throws -> [VoucherDraft]
+    ) throws -> [PostedVoucher]
+    func recordChange(studio: String, kind: ChangeKind, date: CalendarDate, detail: String, stamp: Stamp) throws -> StudioChange
+    func recordChangeStep(studio: String, id: Int, step: String, date: CalendarDate, note: String, stamp: Stamp) throws -> StudioChange
+    func changes(studio: String) throws -> [StudioChange]
+    func setTargets(_ targets: [PerformanceTarget], stamp: Stamp) throws
+    func targets(studio: String) throws -> [PerformanceTarget]
+    func addActivities(_ activities: [Activity], source: String, stamp: Stamp) throws
+    func activities(studio: String) throws -> [Activity]
+}
+
+extension LifecycleStorage {
+    /// Records one transition that posts no vouchers.
+    public func recordTransition(_ transition: LifecycleTransition, studio: String, stamp: Stamp) throws -> [PostedVoucher] {
+        try recordTransition(transition, studio: studio, stamp: stamp, vouchers: { _ in [] })
+    }
+
+    /// The studio's transitions, oldest first.
+    public func lifecycleHistory(studio: String) throws -> [LifecycleTransition] {
+        try lifecycleRecords(studio: studio).filter { $0.kind == "transition" }.map(\.transition)
+    }
+}
+
+/// Reviews of check findings (explanations and decisions on them) and budgets with their
+/// revisions.
+///
+/// What a second backend (PostgreSQL) implements for compliance.
+public protocol ComplianceStorage: Sendable {
+    /// The review state of every finding key that has notes, of one studio or (nil) of all.
+    func findingReviews(studio: String?) throws -> [String: FindingReview]
+    /// Records an explanation (`explain`) or a reviewer's decision (`accept`/`reject`) on a
+    /// finding. A decision needs an explanation to decide on, and may not come from its writer.
+    func addFindingNote(key: String, studio: String, action: String, text: String, stamp: Stamp) throws
+    /// Records budget lines as new revisions, skipping lines equal to the plan in force;
+    /// returns the number of revisions written.
+    @discardableResult
+    func setBudget(_ lines: [BudgetLine], reason: String, stamp: Stamp) throws -> Int
+    /// Every revision of the studio's budget, oldest first.
+    func budgetHistory(studio: String) throws -> [BudgetRevision]
+}
+
+extension ComplianceStorage {
+    public func findingReviews() throws -> [String: FindingReview] {
+        try findingReviews(studio: nil)
+    }
+
+    /// The plan in force: the latest revision of each fund and category, in fund then category
+    /// order; zero-amount lines are kept (a budget withdrawn is still a decision).
+    public func budget(studio: String) throws -> [BudgetLine] {
+        try budgetHistory(studio: studio).reduce(into: [String: BudgetRevision]()) { latest, revision in
+            latest["\(revision.line.fund.rawValue)|\(revision.line.category.rawValue)"] = revision
+        }.values.map(\.line).sorted {
+            ($0.fund, SpendingCategory.allCases.firstIndex(of: $0.category)!)
+                < ($1.fund, SpendingCategory.allCases.firstIndex(of: $1.category)!)
+        }
+    }
+}
+
+/// Verification of everything stored, the operation log, and the database's housekeeping.
+///
+/// What a second backend (PostgreSQL) implements for administration.
+public protocol AdminStorage: Sendable {
+    /// Re-checks every invariant from the stored data: vouchers against the chart and their
+    /// hashes, chains, numbering, balances, period events and the log's chain. Reports bad data
+    /// instead of throwing for it.
+    func verify() throws -> VerificationReport
+    /// The log, oldest first, optionally only one studio's, one user's or one action's (a
+    /// prefix) entries.
+    func log(studio: String?, user: String?, action: String?) throws -> [LogEntry]
+    /// Brings the database to rest (SQLite: the write-ahead log copied into the file); a
+    /// backend with nothing to do does nothing.
+    func checkpoint() throws
+}
+
+extension AdminStorage {
+    /// The whole log, oldest first.
+    public func log() throws -> [LogEntry] { try log(studio: nil, user: nil, action: nil) }
+    public func log(studio: String?) throws -> [LogEntry] { try log(studio: studio, user: nil, action: nil) }
+    public func log(user: String?) throws -> [LogEntry] { try log(studio: nil, user: user, action: nil) }
+    public func log(action: String?) throws -> [LogEntry] { try log(studio: nil, user: nil, action: action) }
+    public func log(studio: String?, user: String?) throws -> [LogEntry] { try log(studio: studio, user: user, action: nil) }
+    public func log(studio: String?, action: String?) throws -> [LogEntry] { try log(studio: studio, user: nil, action: action) }
+}
