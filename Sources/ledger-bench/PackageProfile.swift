@@ -31,7 +31,7 @@ extension Bench {
             for format in [OutputFormat.pdf, .xlsx] {
                 var bytes = 0
                 let time = try median(3) { bytes = try LedgerApp.render(built!, format: format).count }
-                rows.append(("\(kind.rawValue) \(format.rawValue) (\(bytes / 1024) KB)", time))
+                rows.append(("\(kind.rawValue) \(format.rawValue) (\(bytes / 1024) KB)", time.wall))
             }
         }
         let total = rows.reduce(0) { $0 + $1.1 }
