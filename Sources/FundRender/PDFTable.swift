@@ -92,12 +92,30 @@ struct PDFTableLayout {
             let target = flexibleTotal - (total - width)
             for column in flexible { widths[column] *= target / flexibleTotal }
         } else {
-            // Even narrowed text columns do not fit: scale everything (amounts may be cut "…").
-            widths = widths.map { $0 * width / total }
+            // Even narrowed text columns do not fit. Figures keep their width (an amount is never
+            // cut); the other columns share what is left, codes cut with "…". Only when that
+            // leaves them too little is everything scaled.
+            let figures = table.columns.indices.filter { Self.isFigure(table.columns[$0].kind) }
+            let fixed = figures.reduce(0.0) { $0 + widths[$1] }
+            let others = table.columns.indices.filter { !Self.isFigure(table.columns[$0].kind) }
+            let othersTotal = total - fixed
+            if othersTotal > 0, width - fixed >= Double(others.count) * 24 {
+                for column in others { widths[column] *= (width - fixed) / othersTotal }
+            } else {
+                widths = widths.map { $0 * width / total }
+            }
         }
         var edges = [0.0]
         for width in widths { edges.append(edges[edges.count - 1] + width) }
         return edges
+    }
+
+    /// Columns whose cells are figures: an amount, a count, a percentage, a score or a date.
+    static func isFigure(_ kind: Column.Kind) -> Bool {
+        switch kind {
+        case .money, .count, .percent, .decimal, .date: true
+        case .text, .code, .direction: false
+        }
     }
 
     mutating func measureHeader(canvas: PDFCanvas) {

@@ -60,8 +60,8 @@ public enum AuditViews {
 
     /// Today's `check --format csv` columns in their order, then who explained and who decided.
     static let findingColumns = [
-        Column("编号", .code, width: 30), Column("严重程度", .text, width: 6), Column("规则", .code, width: 8),
-        Column("类别", .code, width: 18), Column("工作室", .code, width: 12), Column("凭证", .code, width: 22),
+        Column("编号", .text, width: 30), Column("严重程度", .text, width: 6), Column("规则", .code, width: 8),
+        Column("类别", .text, width: 18), Column("工作室", .code, width: 12), Column("凭证", .text, width: 22),
         Column("资金来源", .text, width: 10), Column("金额", .money, width: 14), Column("条款", .text, width: 20),
         Column("说明", .text, width: 40), Column("整改建议", .text, width: 30), Column("处理状态", .text, width: 10),
         Column("情况说明", .text, width: 24), Column("审核意见", .text, width: 20), Column("说明人", .text, width: 8),
