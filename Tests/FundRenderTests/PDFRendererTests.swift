@@ -71,6 +71,23 @@ struct PDFRendererTests {
         text.split(whereSeparator: { $0 == " " }).joined(separator: " ")
     }
 
+    @Test("a table far wider than the page: amounts and dates keep their width, codes are cut instead")
+    func figuresNeverCut() throws {
+        let codes = (1...12).map { Column("代码\($0)", .code, width: 24) }
+        let table = DocumentTable(
+            name: "宽表", columns: codes + [Column("金额", .money, width: 6), Column("日期", .date, width: 6)],
+            rows: [Row(.body, codes.map { _ in .text("SUB-001/ZY2025-001/2026-04/记-3/1") } + [.money(Money(fen: 123_456_789)), .date(TestLedger.date("2026-04-30"))])])
+        let document = ReportDocument(
+            view: .check, title: "宽表", titleBlock: [], sections: [DocumentSection(heading: nil, blocks: [.table(table)])],
+            orientation: .landscape, fileStem: "wide")
+        let pdf = try PopplerPDF(try PDFRenderer.render(document))
+        defer { pdf.remove() }
+        let text = try pdf.text()
+        #expect(text.contains("1,234,567.89"), "\(text)")
+        #expect(text.contains("2026-04-30"))
+        #expect(text.contains("…"), "the codes give way")
+    }
+
     @Test("trial balance: one landscape page, title, group header, grouped amounts, totals, signatures")
     func trialBalance() throws {
         let pdf = try PopplerPDF(try PDFRenderer.render(SampleDocuments.trialBalance()))
