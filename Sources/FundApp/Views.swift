@@ -112,6 +112,12 @@ extension AdminDesk {
         return (AuditViews.verification(report), report.isClean)
     }
 
+    /// `verify --against` as a report.
+    public func verifyReport(against data: Data, file: String) throws -> (report: AnyReport, isClean: Bool) {
+        let report = try verify(against: data, file: file)
+        return (AuditViews.verification(report), report.isClean)
+    }
+
     public func logReport(studio: String? = nil, user: String? = nil, action: String? = nil) throws -> AnyReport {
         AuditViews.log(try log(studio: studio, user: user, action: action))
     }

@@ -94,6 +94,7 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case signingKeyMissing = "K001"
     case signingKeyInvalid = "K002"
     case signingKeyMismatch = "K003"
+    case anchorFileInvalid = "K004"
     // Lifecycle, outputs and evaluation
     case lifecycleStateUnknown = "L001"
     case transitionIllegal = "L002"

@@ -140,6 +140,7 @@ public struct VerificationProblem: Sendable, Hashable, Codable, CustomStringConv
         case postingMisfiled = "X010"
         case chartInvalid = "X011"
         case evidenceCorrupt = "X012"
+        case anchorMismatch = "X013"
     }
 
     public let code: Code

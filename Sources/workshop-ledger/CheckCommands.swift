@@ -8,11 +8,17 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "校验全部账簿：记账规则、凭证编号、哈希链、余额与操作日志；全部通过才返回 0")
     @OptionGroup var global: GlobalOptions
+    @Option(help: "与交付时的记录比对：审计资料包 ZIP，或其 manifest.json（县人社局留存）；证明现在的账簿恰是当时交付账簿的延续")
+    var against: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try FundLedger.run {
-            let verification = try global.open().admin.verifyReport()
+            let app = try global.open()
+            let verification = try against.map { path in
+                let (data, name) = try readInput(path)
+                return try app.admin.verifyReport(against: data, file: name)
+            } ?? app.admin.verifyReport()
             try output.write(verification.report)
             if !verification.isClean { throw CheckFailed("校验未通过") }
         }

@@ -154,6 +154,7 @@ struct EveryCommandTests {
         #expect(try l.run(["keys", "show", "--host-unit", Self.host]).stdout.contains("现行"))
         try l.run(["audit-package", "--studio", "S1", "--as-of", "2026-11-20", "--key-file", "k.ed25519", "--out", "p.zip"])
         #expect(try l.run(["audit-package", "verify", "p.zip"]).stdout.contains("核验通过"))
+        #expect(try l.run(["verify", "--against", "p.zip"]).stdout.contains("全部通过"), "the books extend what was handed over")
         try l.run(["export", "ao", "--studio", "S1", "--as-of", "2026-11-20", "--out", "ao"])
         let ao = String(decoding: try l.read("ao/UTF-8/凭证库.csv"), as: UTF8.self)
         Self.expectDefused(ao, "AO 凭证库")
