@@ -7,34 +7,59 @@ import Crypto
 /// write (GRDB's advice). It opens and migrates the database; what FundApp reads and writes
 /// goes through its areas (`register`, `books`, `evidence`, `lifecycle`, `compliance`,
 /// `admin`), each the SQLite implementation of that area's storage protocol (Storage.swift).
+///
+/// A busy office: several processes (one per command) share the file. The file is in WAL
+/// mode, so readers never wait for a writer; a writer waits up to `busyTimeout` for another
+/// writer (`BEGIN IMMEDIATE`, so it waits at the start instead of failing after it has read);
+/// only then does the operation fail, with `LedgerBusy` (`LedgerDatabase`).
 public final class LedgerStore: Sendable {
-    let queue: DatabaseQueue
+    let queue: LedgerDatabase
     /// The database file, or ":memory:" for an in-memory ledger.
     public let path: String
 
+    /// How long an operation waits for another process's write before failing with `LedgerBusy`.
+    public static let defaultBusyTimeout: Double = 10
+
     /// Opens (creating if needed) the database at `path` and migrates it.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, busyTimeout: Self.defaultBusyTimeout)
+    }
+
+    /// Opens the database at `path`, waiting at most `busyTimeout` seconds for a lock (tests
+    /// set a short one to see `LedgerBusy` quickly).
+    @_spi(Testing) public init(path: String, busyTimeout: Double) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        // SQLite's busy handler: a statement that meets a lock retries it for up to the timeout
+        // instead of failing at once. GRDB 7 begins every write transaction IMMEDIATE (there is
+        // no `defaultTransactionKind` any more), so a writer takes the write lock, or waits for
+        // it, before it reads anything: it cannot fail halfway on a snapshot another writer made
+        // stale.
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            // Per connection. WAL mode is not set here: it is a property of the file, set once
+            // when the file is created or migrated (`prepareFile`); asking for it on every open
+            // is one more locked step per command.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // 32 MB of page cache (default 2 MB): a bulk import touches several indexes at
             // random places; the cache grows only as far as a connection uses it.
             try db.execute(sql: "PRAGMA cache_size = -32768")
         }
-        queue = try DatabaseQueue(path: path, configuration: configuration)
+        let queue = try LedgerDatabase.waiting(busyTimeout, retrying: true) {
+            try DatabaseQueue(path: path, configuration: configuration)
+        }
+        self.queue = LedgerDatabase(queue: queue, busyTimeout: busyTimeout)
         self.path = path
-        try Schema.migrator.migrate(queue)
+        try self.queue.prepareFile()
     }
 
     /// A fresh private in-memory database.
     public init() throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        queue = try DatabaseQueue(configuration: configuration)
+        queue = LedgerDatabase(queue: try DatabaseQueue(configuration: configuration), busyTimeout: 0)
         path = ":memory:"
-        try Schema.migrator.migrate(queue)
+        try Schema.migrator.migrate(queue.queue)
     }
 
     /// The chart, host units and studios.
@@ -54,6 +79,12 @@ public final class LedgerStore: Sendable {
     /// file behind the ledger's back.
     @_spi(Testing) public func unsafeExecuteForTesting(_ sql: String) throws {
         try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+    }
+
+    /// Runs `body` inside a write transaction of this connection, which holds the file's write
+    /// lock meanwhile: tests play another process that is busy writing.
+    @_spi(Testing) public func holdingWriteLockForTesting(_ body: () throws -> Void) throws {
+        try queue.write { _ in try body() }
     }
 
     /// The value of one integer SQL expression; benchmarks and tests compare our sums with it.
@@ -76,20 +107,109 @@ public final class LedgerStore: Sendable {
     }
 }
 
+// MARK: - Waiting for a busy file
+
+/// The one way FundStore reaches its `DatabaseQueue`: every read and write of the areas goes
+/// through `read`, `write` or `writeWithoutTransaction` here, which
+/// - let SQLite's busy timeout (set on the connection) make a statement wait for a lock;
+/// - retry the whole transaction, a bounded number of times within the timeout, when SQLite
+///   reports SQLITE_BUSY without having waited (cases its busy handler does not cover, such as
+///   a read snapshot that can no longer become a write, or a WAL being recovered). A transaction
+///   that failed with SQLITE_BUSY was rolled back, so running it again is running it once;
+/// - turn SQLITE_BUSY / SQLITE_LOCKED that remains into `LedgerBusy` (FundCore), the error the
+///   CLI reports as "账簿正被其他操作占用，请稍后重试" with exit 3.
+struct LedgerDatabase: Sendable {
+    let queue: DatabaseQueue
+    /// Seconds SQLite's busy handler waits for a lock, and the budget for retries.
+    let busyTimeout: Double
+
+    /// Attempts of one transaction in all (the first and the retries).
+    static let attempts = 6
+
+    func read<T>(_ value: (Database) throws -> T) throws -> T {
+        try Self.waiting(busyTimeout, retrying: true) { try queue.read(value) }
+    }
+
+    /// One IMMEDIATE transaction, committed when `updates` returns, rolled back when it throws.
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        try Self.waiting(busyTimeout, retrying: true) { try queue.write(updates) }
+    }
+
+    /// Statements in autocommit mode: not retried (a half-done series would run twice), only
+    /// waited for and mapped.
+    func writeWithoutTransaction<T>(_ updates: (Database) throws -> T) throws -> T {
+        try Self.waiting(busyTimeout, retrying: false) { try queue.writeWithoutTransaction(updates) }
+    }
+
+    /// Puts a new (or old, not yet migrated) file in WAL mode and migrates it. A file whose
+    /// migrations are complete is already in WAL mode — it is a property of the file — and is
+    /// only read here: one short read per command.
+    func prepareFile() throws {
+        let (migrated, journal) = try read { db in
+            (try Schema.migrator.hasCompletedMigrations(db), try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "")
+        }
+        if journal.lowercased() != "wal" {
+            // Needs a moment alone with the file; the busy timeout waits for it.
+            let mode = try writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") ?? "" }
+            guard mode.lowercased() == "wal" else {
+                throw DatabaseError(resultCode: .SQLITE_ERROR, message: "could not switch \(queue.path) to WAL mode (\(mode))")
+            }
+        }
+        guard !migrated else { return }
+        do {
+            try Self.waiting(busyTimeout, retrying: false) { try Schema.migrator.migrate(queue) }
+        } catch {
+            // Two processes that open a new file at once both find it unmigrated; the one that
+            // waited then finds the tables made. The schema is what counts.
+            if try read({ db in try Schema.migrator.hasCompletedMigrations(db) }) { return }
+            throw error
+        }
+    }
+
+    static func isBusy(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+    }
+
+    /// Runs `body`, retrying it on a quick SQLITE_BUSY while the timeout lasts; throws
+    /// `LedgerBusy` for the busy error that remains.
+    static func waiting<T>(_ timeout: Double, retrying: Bool, _ body: () throws -> T) throws -> T {
+        let start = ProcessInfo.processInfo.systemUptime
+        var attempt = 1
+        while true {
+            let began = ProcessInfo.processInfo.systemUptime
+            do {
+                return try body()
+            } catch let error where isBusy(error) {
+                let now = ProcessInfo.processInfo.systemUptime
+                let waited = now - start
+                // The busy handler already waited (most of) the timeout on this attempt, or the
+                // budget is spent: give up. A quick BUSY is one the handler was not asked about.
+                if !retrying || attempt >= attempts || waited >= timeout || now - began >= timeout / 2 {
+                    throw LedgerBusy(waited: waited)
+                }
+                let pause = min(0.005 * Double(1 << attempt) * Double.random(in: 0.5...1.5), timeout - waited)
+                Thread.sleep(forTimeInterval: max(pause, 0))
+                attempt += 1
+            }
+        }
+    }
+}
+
 // MARK: - The areas
 
 /// `RegisterStorage` on SQLite (LedgerStore.swift).
-struct SQLiteRegister: RegisterStorage { let queue: DatabaseQueue }
+struct SQLiteRegister: RegisterStorage { let queue: LedgerDatabase }
 /// `BookStorage` on SQLite (Vouchers.swift, Balances.swift).
-struct SQLiteBooks: BookStorage { let queue: DatabaseQueue }
+struct SQLiteBooks: BookStorage { let queue: LedgerDatabase }
 /// `EvidenceStorage` on SQLite (Evidence.swift).
-struct SQLiteEvidence: EvidenceStorage { let queue: DatabaseQueue }
+struct SQLiteEvidence: EvidenceStorage { let queue: LedgerDatabase }
 /// `LifecycleStorage` on SQLite (LifecycleRecords.swift, StudioChanges.swift, TargetsAndActivities.swift).
-struct SQLiteLifecycle: LifecycleStorage { let queue: DatabaseQueue }
+struct SQLiteLifecycle: LifecycleStorage { let queue: LedgerDatabase }
 /// `ComplianceStorage` on SQLite (FindingNotes.swift, Budgets.swift).
-struct SQLiteCompliance: ComplianceStorage { let queue: DatabaseQueue }
+struct SQLiteCompliance: ComplianceStorage { let queue: LedgerDatabase }
 /// `AdminStorage` on SQLite (Verify.swift, and the log and checkpoint here).
-struct SQLiteAdmin: AdminStorage { let queue: DatabaseQueue }
+struct SQLiteAdmin: AdminStorage { let queue: LedgerDatabase }
 
 // MARK: - Operation log
 
