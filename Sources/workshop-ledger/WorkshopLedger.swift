@@ -147,6 +147,7 @@ enum FundLedger {
         case let error as IntegrityFailure: ("校验未通过：账簿数据被改动 \(error)", 1)
         case let error as StoreCorruption: ("校验未通过：账簿数据被改动，[X009] \(error)（请运行 workshop-ledger verify）", 1)
         case let error as LedgerEnvironmentError: ("错误：\(error.message)", 3)
+        case let error as LedgerBusy: ("错误：\(error.message)", 3)
         case let error as ReportInconsistency:
             ("内部错误：报表自相核对不符，未输出（\(error)）。请把所用命令和数据库文件报告给开发者。", 4)
         default: ("错误（环境）：\(error)", 3)

@@ -17,6 +17,7 @@ struct ExitCodeTests {
             (IntegrityFailure(VerificationProblem(code: .evidenceCorrupt, studio: "", voucher: nil, message: "内容不符")), 1, "X012"),
             (StoreCorruption(table: "posting", rowID: nil, message: "未知资金 lottery"), 1, "posting"),
             (LedgerEnvironmentError("数据库 x 不存在"), 3, "x 不存在"),
+            (LedgerBusy(waited: 10), 3, "错误：账簿正被其他操作占用，请稍后重试"),
             (ReportInconsistency(report: "科目余额表", detail: "借贷不平"), 4, "请把所用命令和数据库文件报告给开发者"),
         ]
         for (error, code, text) in cases {
