@@ -175,6 +175,30 @@ struct HostileInputTests {
         #expect(!log.isEmpty && log.allSatisfy { $0.user == "周丽" }, "the log shows the stored, normalised name")
     }
 
+    @Test("a database is not even created for a --user that V030 refuses")
+    func operatorRefusedBeforeOpening() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).sqlite").path
+        #expect(throws: Rejection.self) { _ = try LedgerApp(path: path, clock: T.clock, user: "周\u{0}丽") }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("bad bytes in a CSV file: a NUL or a replacement character in a memo or a name is V030 at its line, nothing imported")
+    func csvBadBytes() throws {
+        let app = try T.app()
+        let before = try counts(app)
+        for (memo, preparer, column) in [("收到\u{0}补助", "周丽", "摘要"), ("收到补助", "周\u{0}丽", "制单人"), ("收到\u{FFFD}补助", "周丽", "摘要"), ("收到补助", "周丽\u{202E}", "制单人")] {
+            let csv = "日期,凭证号,摘要,科目编码,资金来源,借方金额,贷方金额,制单人\n2026-01-05,1,收到补助,100201,补助资金,100.00,,\(preparer)\n2026-01-05,1,\(memo),400101,补助资金,,100.00,\n"
+            do {
+                _ = try app.books.importVouchers(csv: Data(csv.utf8), file: "v.csv", studio: "S1")
+                Issue.record("\(memo) \(preparer) must be refused")
+            } catch let list as RejectionList {
+                let line = column == "摘要" ? 3 : 2
+                #expect(list.items.map { "\($0.line ?? 0) \($0.rejection.code.rawValue) \($0.rejection.field ?? "")" } == ["\(line) V030 \(column)"])
+            }
+            #expect(try counts(app) == before)
+        }
+    }
+
     // MARK: Dates
 
     @Test("voucher dates: 1970, 2099 and recognition − 400 days refused (D003); − 300 days and today + 31 accepted",
