@@ -207,7 +207,9 @@ public struct AdminDesk: Desk {
     /// Folds the write-ahead log into the database file (benchmarks, before copying a file).
     public func checkpoint() throws { try store.admin.checkpoint() }
 
+    /// The operation log; `user` is matched in its stored, normalised form (`PersonName`), so
+    /// `--by "周丽 "` finds what 周丽 did.
     public func log(studio: String? = nil, user: String? = nil, action: String? = nil) throws -> [LogEntry] {
-        try store.admin.log(studio: studio, user: user, action: action)
+        try store.admin.log(studio: studio, user: user.map(PersonName.normalized), action: action)
     }
 }

@@ -173,6 +173,7 @@ struct HostileInputTests {
         _ = try app.register.initialize()
         let log = try app.admin.log()
         #expect(!log.isEmpty && log.allSatisfy { $0.user == "周丽" }, "the log shows the stored, normalised name")
+        #expect(try app.admin.log(user: "\u{3000}周丽 ").count == log.count, "the log is searched by the normalised name")
     }
 
     @Test("a database is not even created for a --user that V030 refuses")
