@@ -158,14 +158,26 @@ enum JSONNumberScan {
             return nil
         }
 
-        /// Reads a string token starting at the quote; returns its raw text (escapes kept).
+        /// Reads a string token starting at the quote; returns its text (escapes resolved, so
+        /// that "amount\u0046en" is the key amountFen, as the decoder will read it).
         func readString(_ start: Int) -> (String, Int)? {
             var index = start + 1
+            var escaped = false
             while index < bytes.count {
                 switch bytes[index] {
-                case UInt8(ascii: "\\"): index += 2
+                case UInt8(ascii: "\\"):
+                    escaped = true
+                    index += 2
                 case UInt8(ascii: "\""):
-                    return (String(decoding: bytes[(start + 1)..<index], as: UTF8.self), index + 1)
+                    let token = bytes[start...index]
+                    let text: String
+                    if escaped {
+                        let value = try? JSONSerialization.jsonObject(with: Data(token), options: .fragmentsAllowed)
+                        text = value as? String ?? String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
+                    } else {
+                        text = String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
+                    }
+                    return (text, index + 1)
                 default: index += 1
                 }
             }

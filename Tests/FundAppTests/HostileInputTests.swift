@@ -240,7 +240,7 @@ struct HostileInputTests {
     @Test("amountFen must be a JSON integer and amount a string (V031)", arguments: [
         (#""amountFen":20000.0"#, "amountFen"), (#""amountFen":2e4"#, "amountFen"), (#""amountFen":true"#, "amountFen"),
         (#""amountFen":"20000""#, "amountFen"), (#""amountFen":-2E+4"#, "amountFen"), (#""amount":20000"#, "amount"),
-        (#""amount":200.5"#, "amount"),
+        (#""amount":200.5"#, "amount"), (#""amount\u0046en":20000.0"#, "amountFen"), (#""memo\"":"x","amountFen":1.5"#, "amountFen"),
     ])
     func jsonAmounts(fragment: String, key: String) throws {
         let app = try T.app()
