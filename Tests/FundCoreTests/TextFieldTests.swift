@@ -40,6 +40,17 @@ struct TextFieldTests {
         #expect(TextField.firstForbidden(in: text, allowTab: false) == nil)
     }
 
+    @Test("an account name in a chart file is a text field too")
+    func chartAccountName() {
+        let chart = "code,name,type,side,role,category,funds\n1002,银行\u{200B}存款,asset,debit,bank,,\n"
+        do {
+            _ = try ChartOfAccounts.parseCSV(chart, file: "chart.csv")
+            Issue.record("a zero-width space in an account name must be refused")
+        } catch {
+            #expect(error.rejection.code == .textControlCharacter, "\(error)")
+        }
+    }
+
     @Test func position() {
         #expect(TextField.firstForbidden(in: "周丽\u{200B}", allowTab: false)?.1 == 2)
         #expect(TextField.code("\u{0}") == "U+0000" && TextField.code("\u{FEFF}") == "U+FEFF")
