@@ -22,10 +22,11 @@ public enum TextField {
     @discardableResult
     public static func validate(_ text: String, field: String, allowTab: Bool = false, line: Int? = nil) throws(Rejection) -> String {
         guard let (scalar, position) = firstForbidden(in: text, allowTab: allowTab) else { return text }
-        let where_ = line.map { "第 \($0 + 1) 行" } ?? ""
+        // The field is named by the rejection ("字段 摘要：…"), in the reader's own words.
+        let where_ = line.map { "第 \($0 + 1) 行分录的" } ?? ""
         throw Rejection(
             .textControlCharacter, field: field, line: line,
-            "\(where_)\(field) 第 \(position + 1) 个字符是 \(code(scalar))（\(kind(scalar))），不能记入账簿；请删去该字符后重新提交")
+            "\(where_)第 \(position + 1) 个字符是 \(code(scalar))（\(kind(scalar))），不能记入账簿；请删去该字符后重新提交")
     }
 
     /// The first forbidden scalar and its 0-based position among the text's scalars, or nil.
