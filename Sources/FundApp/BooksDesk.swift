@@ -14,6 +14,9 @@ public struct BooksDesk: Desk {
     public func postVouchers(json data: Data, file: String) throws -> [PostedVoucher] {
         let drafts = try VoucherJSON.read(data, file: file, defaultPreparer: user)
         do {
+            for (index, draft) in drafts.enumerated() {
+                try checkDate(draft, field: drafts.count > 1 ? "[\(index)].date" : "date")
+            }
             try app.compliance.enforceBlocks(drafts)
             return try store.books.post(drafts, stamp: stamp(), detail: "来自 \(URL(fileURLWithPath: file).lastPathComponent)")
         } catch let rejection as Rejection {
@@ -40,6 +43,14 @@ public struct BooksDesk: Desk {
                 file: file, line: voucher.fileLines[0],
                 rejection: Rejection(.periodClosed, field: "日期", "\(voucher.draft.period.chinese) 已结账，不能导入凭证 \(voucher.draft.sourceRef ?? "")")))
         }
+        let dateRule = VoucherDateRule(today: clock.today(), recognized: try store.register.studio(code: studio).recognized)
+        for voucher in imported {
+            do { try dateRule.check(voucher.draft.date, field: "日期") } catch {
+                closed.append(LocatedRejection(
+                    file: file, line: voucher.fileLines[0],
+                    rejection: Rejection(error.code, field: error.field, "凭证 \(voucher.draft.sourceRef ?? "")：" + error.message)))
+            }
+        }
         if !closed.isEmpty {
             throw RejectionList(items: Array(closed.prefix(Limits.importErrorsMax)), truncated: closed.count > Limits.importErrorsMax)
         }
@@ -61,8 +72,22 @@ public struct BooksDesk: Desk {
                 throw LocatedRejection(file: correction.file, line: nil, rejection: Rejection(.voucherJSONInvalid, "订正凭证文件应只含一张凭证"))
             }
             draft = drafts[0]
+            do { try checkDate(drafts[0], field: "date") } catch {
+                throw LocatedRejection(file: correction.file, line: nil, rejection: error)
+            }
         }
-        return try store.books.reverse(ref, date: date ?? clock.today(), reason: reason, correction: draft, stamp: stamp())
+        let day = date ?? clock.today()
+        try TextField.validate(reason, field: "reason")
+        try VoucherDateRule(today: clock.today(), recognized: try? store.register.studio(code: ref.studio).recognized)
+            .check(day, field: "date")
+        return try store.books.reverse(ref, date: day, reason: reason, correction: draft, stamp: stamp())
+    }
+
+    /// D003: the voucher's date is one these books can carry, by today and the studio's
+    /// recognition date (an unknown studio is left to the store's S003).
+    func checkDate(_ draft: VoucherDraft, field: String) throws(Rejection) {
+        let recognized = try? store.register.studio(code: draft.studio).recognized
+        try VoucherDateRule(today: clock.today(), recognized: recognized).check(draft.date, field: field)
     }
 
     public func closePeriod(_ period: Period, studio: String) throws {
@@ -70,6 +95,7 @@ public struct BooksDesk: Desk {
     }
 
     public func reopenPeriod(_ period: Period, studio: String, reason: String) throws {
+        try TextField.validate(reason, field: "reason")
         try store.books.reopenPeriod(period, studio: studio, reason: reason, stamp: stamp())
     }
 
@@ -181,7 +207,9 @@ public struct AdminDesk: Desk {
     /// Folds the write-ahead log into the database file (benchmarks, before copying a file).
     public func checkpoint() throws { try store.admin.checkpoint() }
 
+    /// The operation log; `user` is matched in its stored, normalised form (`PersonName`), so
+    /// `--by "周丽 "` finds what 周丽 did.
     public func log(studio: String? = nil, user: String? = nil, action: String? = nil) throws -> [LogEntry] {
-        try store.admin.log(studio: studio, user: user, action: action)
+        try store.admin.log(studio: studio, user: user.map(PersonName.normalized), action: action)
     }
 }

@@ -149,10 +149,18 @@ extension ComplianceDesk {
         guard parts.count == 5 else {
             throw Rejection(.findingKeyInvalid, field: "finding", "发现编号“\(key)”格式不对（形如 SUB-001/工作室/2026-04/记-3/1）")
         }
+        try TextField.validate(text, field: action == .explain ? "text" : "note")
         let studio = String(parts[1])
         let current = try check(studio: studio).findings
-        guard current.contains(where: { $0.key == key }) else {
+        guard let finding = current.first(where: { $0.key == key }) else {
             throw Rejection(.findingUnknown, field: "finding", "当前检查结果中没有发现 \(key)（可能已通过更正账簿消除）")
+        }
+        // The decision is another person's: names compared as people read them (周丽, "周丽 ",
+        // 周麗 and ＺＨＯＵ/zhou are one person each), before the store's exact comparison.
+        if action != .explain, let explainedBy = finding.review?.explainedBy, PersonName.samePerson(explainedBy, user) {
+            throw Rejection(
+                .findingSelfDecision, field: "user",
+                "说明由“\(explainedBy)”提交，接受或驳回须由说明人以外的人操作（当前操作人“\(user)”视为同一人）")
         }
         try store.compliance.addFindingNote(key: key, studio: studio, action: action.rawValue, text: text, stamp: stamp())
     }

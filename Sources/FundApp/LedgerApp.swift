@@ -25,13 +25,29 @@ public final class LedgerApp: Sendable {
     public init(store: LedgerStore, clock: any LedgerClock = SystemClock(), user: String, policyFile: URL? = nil) {
         self.store = store
         self.clock = clock
-        self.user = user
+        // The name as people read it (PersonName.normalized) is what the log and the vouchers
+        // record; the throwing initialisers below also refuse a name V030 forbids.
+        let normalized = PersonName.normalized(user)
+        self.user = normalized.isEmpty ? user : normalized
         self.policyFile = policyFile
     }
 
     /// Opens the database file at `path`, creating it if needed.
     public convenience init(path: String, clock: any LedgerClock = SystemClock(), user: String, policyFile: URL? = nil) throws {
+        let user = try Self.operatorName(user)
         self.init(store: try LedgerStore(path: path), clock: clock, user: user, policyFile: policyFile)
+    }
+
+    /// The acting user's name (`--user`) as recorded: refused when empty or holding a character
+    /// V030 forbids, otherwise normalised (NFC, trimmed, full-width folded).
+    public static func operatorName(_ name: String) throws(Rejection) -> String {
+        try TextField.validate(name, field: "user")
+        let normalized = PersonName.normalized(name)
+        if normalized.isEmpty { throw Rejection(.fieldEmpty, field: "user", "操作人（--user）不能为空") }
+        if normalized.count > Limits.nameLengthMax {
+            throw Rejection(.fieldTooLong, field: "user", "操作人（--user）超过 \(Limits.nameLengthMax) 个字符")
+        }
+        return normalized
     }
 
     /// Opens an existing ledger: a mistyped path is refused instead of creating an empty ledger.

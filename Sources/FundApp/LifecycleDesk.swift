@@ -181,6 +181,8 @@ extension LifecycleDesk {
     }
 
     public func notice(_ kind: GovernanceNoticeKind, studio: String, date: CalendarDate, by: String, note: String) throws {
+        try TextField.validate(by, field: "by")
+        try TextField.validate(note, field: "note")
         try store.lifecycle.recordNotice(kind, studio: studio, date: date, by: by, note: note, stamp: stamp())
     }
 
@@ -212,15 +214,18 @@ extension LifecycleDesk {
     // MARK: Changes and deadlines
 
     public func recordChange(studio: String, kind: ChangeKind, date: CalendarDate, detail: String) throws -> StudioChange {
-        try store.lifecycle.recordChange(studio: studio, kind: kind, date: date, detail: detail, stamp: stamp())
+        try TextField.validate(detail, field: "note")
+        return try store.lifecycle.recordChange(studio: studio, kind: kind, date: date, detail: detail, stamp: stamp())
     }
 
     public func recordChangeReported(studio: String, id: Int, date: CalendarDate, note: String) throws -> StudioChange {
-        try store.lifecycle.recordChangeStep(studio: studio, id: id, step: "reported", date: date, note: note, stamp: stamp())
+        try TextField.validate(note, field: "note")
+        return try store.lifecycle.recordChangeStep(studio: studio, id: id, step: "reported", date: date, note: note, stamp: stamp())
     }
 
     public func recordChangeDecided(studio: String, id: Int, date: CalendarDate, note: String) throws -> StudioChange {
-        try store.lifecycle.recordChangeStep(studio: studio, id: id, step: "decided", date: date, note: note, stamp: stamp())
+        try TextField.validate(note, field: "note")
+        return try store.lifecycle.recordChangeStep(studio: studio, id: id, step: "decided", date: date, note: note, stamp: stamp())
     }
 
     /// Every due and overdue item across studios (or one), by date.

@@ -152,6 +152,7 @@ extension StatementsDesk {
     /// Sets one budget line (a new revision, logged).
     public func setBudget(studio: String, fund: Fund, category: SpendingCategory, amount: Money, reason: String) throws -> Int {
         _ = try store.register.studio(code: studio)
+        try TextField.validate(reason, field: "reason")
         return try store.compliance.setBudget([try BudgetLine(studio: studio, fund: fund, category: category, amount: amount)], reason: reason, stamp: stamp())
     }
 
@@ -159,6 +160,7 @@ extension StatementsDesk {
     public func importBudget(csv data: Data, file: String, studio: String, reason: String) throws -> Int {
         _ = try store.register.studio(code: studio)
         let lines = try BudgetCSVReader(file: file, studio: studio).read(data)
+        try TextField.validate(reason, field: "reason")
         return try store.compliance.setBudget(lines, reason: reason.isEmpty ? "导入 \(URL(fileURLWithPath: file).lastPathComponent)" : reason, stamp: stamp())
     }
 

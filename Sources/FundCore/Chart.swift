@@ -198,6 +198,7 @@ public struct ChartOfAccounts: Sendable, Equatable {
         guard !account.name.trimmingSpaces.isEmpty else {
             throw Rejection(.fieldEmpty, field: "name", "科目 \(code) 缺少名称")
         }
+        try TextField.validate(account.name, field: "name")
     }
 
     /// Every leaf carries a role or, for expense accounts, a spending category, so rules and

@@ -215,6 +215,8 @@ public enum Lifecycle {
         if next.by.count > Limits.nameLengthMax || next.note.count > Limits.memoLengthMax {
             throw Rejection(.fieldTooLong, field: "note", "决定单位不超过 \(Limits.nameLengthMax) 字，说明不超过 \(Limits.memoLengthMax) 字")
         }
+        try TextField.validate(next.by, field: "by")
+        try TextField.validate(next.note, field: "note")
         let from = from(history, to: next.to)
         guard isLegal(from: from, to: next.to) else { throw illegal(from: from, to: next.to) }
         if next.date > today {

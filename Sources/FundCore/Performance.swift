@@ -103,6 +103,8 @@ public struct Activity: Hashable, Sendable, Codable {
         if note.trimmingSpaces.count > Limits.memoLengthMax {
             throw Rejection(.fieldTooLong, field: "note", "备注超过 \(Limits.memoLengthMax) 个字符")
         }
+        if let trimmedEvidence { try TextField.validate(trimmedEvidence, field: "evidence") }
+        try TextField.validate(note, field: "note")
         self.studio = studio
         self.date = date
         self.kind = kind
@@ -344,6 +346,7 @@ public struct PerformanceTarget: Hashable, Sendable, Codable {
     public init(studio: String, indicator: String, target: Int64, actual: Int64?, note: String) throws(Rejection) {
         guard target > 0 else { throw Rejection(.targetInvalid, field: "target", "目标值应大于 0") }
         if let actual, actual < 0 { throw Rejection(.targetInvalid, field: "actual", "实际值不能为负") }
+        try TextField.validate(note, field: "note")
         self.studio = studio
         self.indicator = indicator
         self.target = target

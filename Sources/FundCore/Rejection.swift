@@ -10,6 +10,7 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     // Dates and periods
     case dateInvalid = "D001"
     case periodInvalid = "D002"
+    case dateImplausible = "D003"
     // Host units (统一社会信用代码) and studios
     case creditCodeLength = "U001"
     case creditCodeCharacter = "U002"
@@ -60,6 +61,8 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case redLinesOutsideReversal = "V027"
     case voucherJSONInvalid = "V028"
     case voucherNumberInvalid = "V029"
+    case textControlCharacter = "V030"
+    case jsonAmountType = "V031"
     // Periods
     case periodClosed = "P001"
     case periodCloseOutOfOrder = "P002"
@@ -82,6 +85,7 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case postingBlocked = "C001"
     case findingKeyInvalid = "F001"
     case findingUnknown = "F002"
+    case findingSelfDecision = "F003"
 
     case categoryUnknown = "B001"
     case budgetNegative = "B002"

@@ -111,7 +111,7 @@ public struct Studio: Hashable, Sendable, Codable {
         self.name = try requireName(name, field: "name", label: "工作室名称")
         self.hostUnit = hostUnit
         self.leader = try requireName(leader, field: "leader", label: "领办人")
-        self.field = field.trimmingSpaces
+        self.field = try TextField.validate(field.trimmingSpaces, field: "field")
         self.recognized = recognized
         self.approvedSubsidy = approvedSubsidy
     }
@@ -131,6 +131,7 @@ public struct Studio: Hashable, Sendable, Codable {
 func requireName(_ value: String, field: String, label: String) throws(Rejection) -> String {
     let trimmed = value.trimmingSpaces
     if trimmed.isEmpty { throw Rejection(.fieldEmpty, field: field, "\(label)不能为空") }
+    try TextField.validate(trimmed, field: field)
     if trimmed.count > Limits.nameLengthMax {
         throw Rejection(.fieldTooLong, field: field, "\(label)超过 \(Limits.nameLengthMax) 个字符")
     }

@@ -52,6 +52,12 @@ public enum VoucherValidation {
         try checkNameLength("reviewer", draft.reviewer)
         try checkNameLength("poster", draft.poster)
         try checkNameLength("counterparty", draft.counterparty)
+        // V030: the text hashed is the text stored and shown (TextFields.swift).
+        try TextField.validate(draft.preparer, field: "preparer")
+        try TextField.validate(draft.reviewer, field: "reviewer")
+        try TextField.validate(draft.poster, field: "poster")
+        try TextField.validate(draft.counterparty, field: "counterparty")
+        if let sourceRef = draft.sourceRef { try TextField.validate(sourceRef, field: "sourceRef") }
         guard (0...Limits.attachmentsPerVoucherMax).contains(draft.attachments) else {
             throw Rejection(
                 .attachmentsOutOfRange, field: "attachments",
@@ -90,6 +96,7 @@ public enum VoucherValidation {
         let number = index + 1
         let memo = line.memo.trimmingSpacesFast
         if memo.isEmpty { throw Rejection(.memoEmpty, field: "memo", line: index, "第 \(number) 行缺少摘要") }
+        try TextField.validate(line.memo, field: "memo", allowTab: true, line: index)
         if exceeds(memo, characters: Limits.memoLengthMax) {
             throw Rejection(.memoTooLong, field: "memo", line: index, "第 \(number) 行摘要超过 \(Limits.memoLengthMax) 个字符")
         }

@@ -114,12 +114,16 @@ extension VoucherCSVReader {
         let draft = VoucherDraft(
             studio: studio, date: first.date, voucherClass: first.voucherClass, lines: rows.map(\.voucherLine),
             attachments: attachments, settlement: settlement, counterparty: merged[.counterparty]?.value ?? "",
-            preparer: merged[.preparer]?.value ?? "", reviewer: merged[.reviewer]?.value ?? "",
-            poster: merged[.poster]?.value ?? "", sourceRef: first.voucherClass.rawValue + "-" + String(first.number))
+            preparer: PersonName.normalized(merged[.preparer]?.value ?? ""),
+            reviewer: PersonName.normalized(merged[.reviewer]?.value ?? ""),
+            poster: PersonName.normalized(merged[.poster]?.value ?? ""), sourceRef: first.voucherClass.rawValue + "-" + String(first.number))
         do {
             try VoucherValidation.validate(draft, chart: chart)
         } catch {
-            let line = error.lineIndex.map { rows[$0].line } ?? first.line
+            let headerColumn: Column? = [
+                "counterparty": Column.counterparty, "preparer": .preparer, "reviewer": .reviewer, "poster": .poster,
+            ][error.field ?? ""]
+            let line = error.lineIndex.map { rows[$0].line } ?? headerColumn.flatMap { merged[$0]?.line } ?? first.line
             let voucherLabel = "凭证 \(first.voucherClass.rawValue)-\(first.number)（\(first.date.iso)）"
             collector.add(line, Rejection(error.code, field: error.field.map(columnName(forField:)), voucherLabel + "：" + error.message))
             return nil
@@ -140,6 +144,9 @@ extension VoucherCSVReader {
         case "amount": return Column.debit.chineseName + "/" + Column.credit.chineseName
         case "memo": return Column.memo.chineseName
         case "preparer": return Column.preparer.chineseName
+        case "reviewer": return Column.reviewer.chineseName
+        case "poster": return Column.poster.chineseName
+        case "counterparty": return Column.counterparty.chineseName
         case "attachments": return Column.attachments.chineseName
         case "lines": return "分录"
         default: return field

@@ -156,9 +156,28 @@ struct SelfApproval: Rule {
     let title = "制单与审核为同一人"
 
     func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
-        facts.books.effective.indices.compactMap { position in
-            let preparer = facts.books.effective[position].draft.preparer.trimmingSpacesFast
-            guard !preparer.isEmpty, preparer == facts.books.effective[position].draft.reviewer.trimmingSpacesFast else { return nil }
+        // Names compared as people read them (PersonName: "周丽 ", 周麗, ＺＨＯＵ are 周丽, 周丽,
+        // ZHOU). A studio's vouchers repeat a few pairs, so the last pair's answer is reused.
+        var last: (preparer: String, reviewer: String, same: Bool)? = nil
+        var keys: [String: String] = [:]
+        func key(_ name: String) -> String {
+            if let known = keys[name] { return known }
+            let computed = PersonName.comparisonKey(name)
+            keys[name] = computed
+            return computed
+        }
+        return facts.books.effective.indices.compactMap { position in
+            let draft = facts.books.effective[position].draft
+            let preparer = draft.preparer.trimmingSpacesFast
+            guard !preparer.isEmpty, !draft.reviewer.isEmpty else { return nil }
+            let same: Bool
+            if let last, last.preparer == draft.preparer, last.reviewer == draft.reviewer {
+                same = last.same
+            } else {
+                same = preparer == draft.reviewer.trimmingSpacesFast || key(draft.preparer) == key(draft.reviewer)
+                last = (draft.preparer, draft.reviewer, same)
+            }
+            guard same else { return nil }
             let voucher = facts.voucher(position)
             let amount = Money(fen: voucher.draft.lines.filter { $0.side == .debit }.reduce(0) { $0 + $1.amount.fen })
             return finding(

@@ -397,13 +397,20 @@ struct VoucherCSVReaderTests {
         #expect(summaries(importErrors(text)) == [ErrorSummary(7, code, field)])
     }
 
+    /// A quoted field across two lines is read as one field (and refused as a memo: a line
+    /// break is a control character, V030); the rows after it keep their file line numbers.
     @Test func quotedMultiLineMemoKeepsLaterLinesRight() {
         let text = csv(
             [
                 splitHeader, row(memo: "购置\n数控机床", account: "500101", debit: "100"),  // lines 2–3
-                row(account: "9999", credit: "100"),
-            ])  // line 4
-        #expect(summaries(importErrors(text)) == [ErrorSummary(4, .accountUnknown, "科目编码")])
+                row(account: "100201", credit: "100"),  // line 4
+                row(number: "2", account: "500101", debit: "100"),  // line 5
+                row(number: "2", account: "9999", credit: "100"),  // line 6
+            ])
+        #expect(
+            summaries(importErrors(text)) == [
+                ErrorSummary(2, .textControlCharacter, "摘要"), ErrorSummary(6, .accountUnknown, "科目编码"),
+            ])
     }
 
     // MARK: Error-list limit
