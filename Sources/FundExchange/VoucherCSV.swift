@@ -78,7 +78,7 @@ public struct VoucherCSVReader {
             throw list(nil, Rejection(.importTooManyRows, "文件超过 \(Limits.importRowsMax) 行，请分批导入"))
         }
         let columns: ColumnMap
-        do { columns = ColumnMap(try mapHeader(header)) } catch { throw list(header.line, error) }
+        do { columns = ColumnMap(try mapHeader(header), headerCount: header.fields.count) } catch { throw list(header.line, error) }
         var collector = ErrorCollector(file: file)
         var memos = ParseMemos()
         var rows: [ParsedRow] = []

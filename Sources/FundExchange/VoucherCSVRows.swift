@@ -51,11 +51,14 @@ struct ColumnMap {
     private var positions: [Int?]
     /// Fields a row needs so that every mapped column exists.
     let fieldCountMin: Int
+    /// Fields the header has: a row may have more only when they are empty (trailing commas).
+    let headerCount: Int
 
-    init(_ columns: [VoucherCSVReader.Column: Int]) {
+    init(_ columns: [VoucherCSVReader.Column: Int], headerCount: Int) {
         positions = Array(repeating: nil, count: VoucherCSVReader.Column.allCases.count)
         for (column, position) in columns { positions[column.ordinal] = position }
         fieldCountMin = (columns.values.max() ?? 0) + 1
+        self.headerCount = headerCount
     }
 
     subscript(column: VoucherCSVReader.Column) -> Int? { positions[column.ordinal] }
@@ -139,6 +142,13 @@ extension VoucherCSVReader {
     ) -> ParsedRow? {
         if record.fields.count < columns.fieldCountMin {
             collector.add(record.line, Rejection(.importFieldCount, "该行只有 \(record.fields.count) 列，少于表头要求的列数"))
+            return nil
+        }
+        // More fields than the header, not all empty: most often a comma in a memo without
+        // quotes, which shifts every column after it. Nothing of such a row can be trusted.
+        if record.fields.count > columns.headerCount, record.fields[columns.headerCount...].contains(where: { !$0.isEmpty }) {
+            collector.add(record.line, Rejection(
+                .importFieldCount, "该行有 \(record.fields.count) 列，多于表头的 \(columns.headerCount) 列（摘要等文字中的逗号须加英文双引号）"))
             return nil
         }
         let value = RowFields(record: record, columns: columns)

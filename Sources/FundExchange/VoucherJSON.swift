@@ -45,6 +45,9 @@ public enum VoucherJSON {
         } catch {
             throw LocatedRejection(file: file, line: nil, rejection: Rejection(.voucherJSONInvalid, "不是有效的凭证 JSON：\(describe(error))"))
         }
+        guard !vouchers.isEmpty else {
+            throw LocatedRejection(file: file, line: nil, rejection: Rejection(.voucherJSONInvalid, "文件中没有凭证（空数组）"))
+        }
         var drafts: [VoucherDraft] = []
         for (index, voucher) in vouchers.enumerated() {
             let prefix = vouchers.count > 1 ? "[\(index)]." : ""
