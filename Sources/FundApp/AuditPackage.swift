@@ -729,7 +729,8 @@ extension PackagesDesk {
             guard let then = keys.last(where: { $0.at <= made }) else {
                 return result([.keyNotCurrent(expected: "（当时尚未登记公钥）", found: found, at: made)], trusted: nil, pinnedBy: nil)
             }
-            if then.publicKeyHex.lowercased() == found {
+            // Keys registered in the same instant are equally current then.
+            if keys.contains(where: { $0.at == then.at && $0.publicKeyHex.lowercased() == found }) {
                 return result([], trusted: then.publicKeyHex, pinnedBy: "生成时（\(made)）登记的现行公钥，\(then.at) 登记")
             }
             return result([.keyNotCurrent(expected: then.publicKeyHex, found: found, at: made)], trusted: then.publicKeyHex, pinnedBy: nil)

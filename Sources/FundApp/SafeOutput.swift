@@ -129,8 +129,7 @@ public enum SafeOutput {
         } catch {
             close(descriptor)
             registry.discard(temporary)
-            if error is LedgerEnvironmentError || error is Rejection { throw error }
-            throw LedgerEnvironmentError("无法写入 \(target.path)：\(error.localizedDescription)")
+            throw error
         }
         try registry.commit(temporary, to: target.path)
         let folderDescriptor = open(folder, O_RDONLY | O_CLOEXEC)
