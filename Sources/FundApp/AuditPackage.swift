@@ -269,8 +269,10 @@ public enum AuditPackage {
     }
 
     /// A relative path that stays inside the folder it is unpacked in: not absolute, no `..`
-    /// or `.` component, no backslash or drive letter, no empty component, no control character.
-    static func isSafePath(_ path: String) -> Bool {
+    /// or `.` component, no backslash or drive letter, no empty component, no control character
+    /// (a folder entry's one trailing `/` aside).
+    static func isSafePath(_ given: String) -> Bool {
+        let path = given.hasSuffix("/") ? String(given.dropLast()) : given
         guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !path.unicodeScalars.contains(where: { $0.value < 0x20 })
         else { return false }
         let components = path.split(separator: "/", omittingEmptySubsequences: false)

@@ -147,7 +147,10 @@ struct PackageTrustTests {
                     info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
                     info.compress_type = zipfile.ZIP_DEFLATED
                     info.create_system = 3
-                    if kind == "link":
+                    if name.endswith("/"):
+                        info.external_attr = (0o40755 << 16) | 0x10
+                        z.writestr(info, b"")
+                    elif kind == "link":
                         info.external_attr = 0o120777 << 16
                         z.writestr(info, what)
                     else:
@@ -162,7 +165,7 @@ struct PackageTrustTests {
 
     @Test(
         "hostile entries are each a named problem",
-        arguments: ["duplicate", "symlink", "dot-dot", "absolute", "oversized", "unlisted"])
+        arguments: ["duplicate", "symlink", "dot-dot", "absolute", "oversized", "unlisted", "folder entry"])
     func hostileEntries(kind: String) throws {
         let books = try Self.shared.get()
         let files = try AuditPackage.contents(of: try books.package())
@@ -177,6 +180,7 @@ struct PackageTrustTests {
         case "dot-dot": entries.append(("../x", Data("越界".utf8)))
         case "absolute": entries.append(("/tmp/x", Data("绝对路径".utf8)))
         case "oversized": entries = entries.map { $0.0 == journal ? ($0.0, $0.1 + Data(count: 1 << 20)) : $0 }
+        case "folder entry": entries.insert(("报表/", Data()), at: 0)
         default: entries.append(("报表/补充.txt", Data("清单外".utf8)))
         }
         let data = try Self.pythonZIP(entries, links: links, in: books.directory)
@@ -188,13 +192,14 @@ struct PackageTrustTests {
         case "dot-dot": [.unsafePath("../x")]
         case "absolute": [.unsafePath("/tmp/x")]
         case "oversized": [.entryTooLarge(journal, declared: declared)]
+        case "folder entry": [.fileAdded("报表/")]
         default: [.fileAdded("报表/补充.txt")]
         }
         #expect(problems == expected)
         #expect(problems.allSatisfy { !$0.description.isEmpty })
         // The hostile ZIP is not handed out as a package's contents either (an unlisted file is
         // a verification matter only).
-        if kind != "oversized" && kind != "unlisted" { #expect(throws: (any Error).self) { try AuditPackage.contents(of: data) } }
+        if !["oversized", "unlisted", "folder entry"].contains(kind) { #expect(throws: (any Error).self) { try AuditPackage.contents(of: data) } }
     }
 
     static func peakResidentBytes() throws -> Int {
