@@ -100,6 +100,8 @@ public struct PackageVerification: Sendable {
         case signerUnconfirmed(found: String)
         /// Signed by a key of the host unit, but not the one current when the package was made.
         case keyNotCurrent(expected: String, found: String, at: String)
+        /// The manifest's creation time is before the host unit registered any key.
+        case noKeyAtCreation(found: String, at: String)
 
         public var description: String {
             switch self {
@@ -120,6 +122,8 @@ public struct PackageVerification: Sendable {
                 "未能确认签名人：签名公钥 \(found) 未与任何登记的公钥比对；请用 --public-key 指定依托单位的公钥，或用 --db 指定登记了该公钥的账簿"
             case .keyNotCurrent(let expected, let found, let at):
                 "签名公钥 \(found) 不是资料包生成时（\(at)）登记的现行公钥 \(expected)"
+            case .noKeyAtCreation(let found, let at):
+                "未能确认签名人：资料包生成时（\(at)）依托单位尚未登记任何公钥，签名公钥 \(found) 无从比对"
             }
         }
     }
@@ -729,7 +733,7 @@ extension PackagesDesk {
         if let made = manifest.createdAt {
             // The key registered last at or before the package was made.
             guard let then = keys.last(where: { $0.at <= made }) else {
-                return result([.keyNotCurrent(expected: "（当时尚未登记公钥）", found: found, at: made)], trusted: nil, pinnedBy: nil)
+                return result([.noKeyAtCreation(found: found, at: made)], trusted: nil, pinnedBy: nil)
             }
             // Keys registered in the same instant are equally current then.
             if keys.contains(where: { $0.at == then.at && $0.publicKeyHex.lowercased() == found }) {

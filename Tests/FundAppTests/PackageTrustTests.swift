@@ -115,7 +115,7 @@ struct PackageTrustTests {
             try Self.resigned(files, by: oldKey) { $0 = $0.replacingOccurrences(of: "\n}", with: ",\n  \"createdAt\" : \"\(at)\"\n}") }
         }
         let before = try books.app.packages.verifyPackage(try stamped("0000-01-01T00:00:00Z"), publicKey: nil)
-        #expect(!before.verification.isClean, "no key was registered then")
+        #expect(before.verification.problems == [.noKeyAtCreation(found: keys[0].publicKeyHex, at: "0000-01-01T00:00:00Z")], "no key was registered then")
         let replaced = try books.app.packages.verifyPackage(try stamped("9999-12-31T00:00:00Z"), publicKey: nil)
         #expect(replaced.verification.problems.contains { if case .keyNotCurrent = $0 { true } else { false } }, "\(replaced.verification.problems)")
         let then = try books.app.packages.verifyPackage(try stamped(keys[0].at), publicKey: nil)
