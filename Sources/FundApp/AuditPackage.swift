@@ -72,6 +72,10 @@ public struct PackageManifest: Sendable, Codable, Equatable {
     public let operationLog: ChainHead
     public let signingKey: SigningKeyInfo
     public let files: [FileEntry]
+    /// When the package was made (ISO 8601), for telling which of a host unit's keys was current
+    /// then. Packages leave it out (their bytes depend only on the books and the day), so a
+    /// package signed by any key the host unit registered is accepted, and verify says which.
+    public var createdAt: String? = nil
 
     public static let formatName = "workshop-ledger-audit-package/1"
 }
@@ -87,6 +91,17 @@ public struct PackageVerification: Sendable {
         case fileMissing(String)
         case fileChanged(String)
         case fileAdded(String)
+        case duplicateEntry(String)
+        case symlinkEntry(String)
+        case unsafePath(String)
+        case entryTooLarge(String, declared: Int)
+        case manifestTooLarge(limit: Int)
+        /// No registered key and no `--public-key`: anyone could have signed it.
+        case signerUnconfirmed(found: String)
+        /// Signed by a key of the host unit, but not the one current when the package was made.
+        case keyNotCurrent(expected: String, found: String, at: String)
+        /// The manifest's creation time is before the host unit registered any key.
+        case noKeyAtCreation(found: String, at: String)
 
         public var description: String {
             switch self {
@@ -98,6 +113,17 @@ public struct PackageVerification: Sendable {
             case .fileMissing(let path): "缺少文件：\(path)"
             case .fileChanged(let path): "文件被改动（大小或 SHA-256 不符）：\(path)"
             case .fileAdded(let path): "清单外的文件：\(path)"
+            case .duplicateEntry(let path): "ZIP 中同名条目出现不止一次（可能有伪造的副本）：\(path)"
+            case .symlinkEntry(let path): "ZIP 中有符号链接条目：\(path)"
+            case .unsafePath(let path): "ZIP 条目路径不安全（绝对路径、含 .. 或非法字符）：\(path)"
+            case .entryTooLarge(let path, let declared): "文件解压后超过清单所列的 \(declared) 字节，已停止读取：\(path)"
+            case .manifestTooLarge(let limit): "manifest.json 超过 \(limit / (1 << 20)) MiB 上限，未读取"
+            case .signerUnconfirmed(let found):
+                "未能确认签名人：签名公钥 \(found) 未与任何登记的公钥比对；请用 --public-key 指定依托单位的公钥，或用 --db 指定登记了该公钥的账簿"
+            case .keyNotCurrent(let expected, let found, let at):
+                "签名公钥 \(found) 不是资料包生成时（\(at)）登记的现行公钥 \(expected)"
+            case .noKeyAtCreation(let found, let at):
+                "未能确认签名人：资料包生成时（\(at)）依托单位尚未登记任何公钥，签名公钥 \(found) 无从比对"
             }
         }
     }
@@ -123,36 +149,73 @@ public enum AuditPackage {
     /// the most pages.
     static let renderWeight: [ReportKind: Int] = [.vouchers: 9, .subsidiaryLedger: 8, .journal: 7, .expenseDetail: 6, .findings: 5]
 
-    /// Reads a package and checks every hash, the signature and, when given, that the key is
-    /// the trusted (registered) one.
+    /// The largest `manifest.json` a package may have (a real one is a few kilobytes per
+    /// hundred files); a bigger one is not read.
+    public static let manifestLimit = 4 << 20
+    /// The largest `manifest.sig` (an Ed25519 signature is 64 bytes).
+    static let signatureLimit = 1024
+
+    /// Reads a package and checks its integrity: the ZIP's entries (no duplicate names, links,
+    /// absolute or `..` paths, nothing outside the manifest), every file's size and SHA-256
+    /// against the manifest (each entry read in a stream and given up as soon as it inflates
+    /// past the size the manifest declares), the signature against the key the manifest names
+    /// and, when given, that this key is the trusted one. Who signed is the caller's to confirm
+    /// (`PackagesDesk.verifyPackage` refuses a package whose signer it cannot pin).
     public static func verify(_ data: Data, trustedKey: String? = nil) -> PackageVerification {
         guard let archive = try? Archive(data: data, accessMode: .read, pathEncoding: nil) else {
             return PackageVerification(manifest: nil, problems: [.manifestUnreadable("不是有效的 ZIP 文件")], filesChecked: 0)
         }
-        var contents: [String: Data] = [:]
-        for entry in archive where entry.type == .file {
-            var bytes = Data()
-            do {
-                _ = try archive.extract(entry) { bytes.append($0) }
-            } catch {
-                // A corrupt entry (CRC mismatch) counts as changed below: leave it out.
+        var problems: [PackageVerification.Problem] = []
+        // The entries themselves, before a byte is inflated: a second entry of a name (a forged
+        // copy placed first), a link, a path that would leave the folder it is unpacked in.
+        var entries: [String: Entry] = [:]
+        var seen: Set<String> = []
+        var rejected: Set<String> = []
+        for entry in archive {
+            let path = entry.path
+            if !seen.insert(path).inserted {
+                if !rejected.contains(path) { problems.append(.duplicateEntry(path)) }
+                rejected.insert(path)
+                entries[path] = nil
                 continue
             }
-            contents[entry.path] = bytes
+            if !isSafePath(path) {
+                problems.append(.unsafePath(path))
+                rejected.insert(path)
+            } else if entry.type == .symlink {
+                problems.append(.symlinkEntry(path))
+                rejected.insert(path)
+            } else if entry.type == .directory {
+                problems.append(.fileAdded(path))
+                rejected.insert(path)
+            } else {
+                entries[path] = entry
+            }
         }
-        guard let manifestData = contents["manifest.json"] else {
-            return PackageVerification(manifest: nil, problems: [.manifestMissing], filesChecked: 0)
+        guard let manifestEntry = entries["manifest.json"] else {
+            return PackageVerification(
+                manifest: nil, problems: problems + (rejected.contains("manifest.json") ? [] : [.manifestMissing]), filesChecked: 0)
+        }
+        let manifestData: Data
+        switch read(manifestEntry, of: archive, limit: manifestLimit) {
+        case .success(let bytes): manifestData = bytes
+        case .failure(.tooLarge):
+            return PackageVerification(manifest: nil, problems: problems + [.manifestTooLarge(limit: manifestLimit)], filesChecked: 0)
+        case .failure(.unreadable):
+            return PackageVerification(manifest: nil, problems: problems + [.manifestUnreadable("条目损坏（CRC 不符或无法解压）")], filesChecked: 0)
         }
         let manifest: PackageManifest
         do { manifest = try JSONDecoder().decode(PackageManifest.self, from: manifestData) } catch {
-            return PackageVerification(manifest: nil, problems: [.manifestUnreadable("\(error)")], filesChecked: 0)
+            return PackageVerification(manifest: nil, problems: problems + [.manifestUnreadable("\(error)")], filesChecked: 0)
         }
-        var problems: [PackageVerification.Problem] = []
-        if let signature = contents["manifest.sig"] {
-            let valid = Hex.decode(manifest.signingKey.publicKey).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
-                .map { $0.isValidSignature(signature, for: manifestData) } ?? false
+        if let signatureEntry = entries["manifest.sig"] {
+            let signature = try? read(signatureEntry, of: archive, limit: signatureLimit).get()
+            let valid = signature.flatMap { signature in
+                Hex.decode(manifest.signingKey.publicKey).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+                    .map { $0.isValidSignature(signature, for: manifestData) }
+            } ?? false
             if !valid { problems.append(.signatureInvalid) }
-        } else {
+        } else if !rejected.contains("manifest.sig") {
             problems.append(.signatureMissing)
         }
         if let trustedKey, trustedKey.lowercased() != manifest.signingKey.publicKey {
@@ -160,28 +223,84 @@ public enum AuditPackage {
         }
         var listed: Set<String> = ["manifest.json", "manifest.sig"]
         for file in manifest.files {
-            listed.insert(file.path)
-            guard let bytes = contents[file.path] else {
-                problems.append(.fileMissing(file.path))
+            guard listed.insert(file.path).inserted else {
+                problems.append(.manifestUnreadable("清单重复列出 \(file.path)"))
                 continue
             }
-            if bytes.count != file.size || Hex.encode(SHA256.hash(data: bytes)) != file.sha256 {
-                problems.append(.fileChanged(file.path))
+            guard let entry = entries[file.path] else {
+                if !rejected.contains(file.path) { problems.append(.fileMissing(file.path)) }
+                continue
+            }
+            // The declared size bounds what is inflated: one byte more and the entry is given up.
+            switch read(entry, of: archive, limit: max(0, file.size)) {
+            case .success(let bytes):
+                if bytes.count != file.size || Hex.encode(SHA256.hash(data: bytes)) != file.sha256 {
+                    problems.append(.fileChanged(file.path))
+                }
+            case .failure(.tooLarge): problems.append(.entryTooLarge(file.path, declared: file.size))
+            case .failure(.unreadable): problems.append(.fileChanged(file.path))
             }
         }
-        let entries = Set(archive.filter { $0.type == .file }.map(\.path))
-        for path in entries.subtracting(listed).sorted() { problems.append(.fileAdded(path)) }
+        for path in Set(entries.keys).subtracting(listed).sorted() { problems.append(.fileAdded(path)) }
         return PackageVerification(manifest: manifest, problems: problems, filesChecked: manifest.files.count)
     }
 
-    /// Every file of a ZIP by path (for tests and tools that inspect a package).
-    public static func contents(of data: Data) throws -> [String: Data] {
+    /// Why an entry was not read.
+    enum ReadFailure: Error {
+        /// It inflates past the limit (reading stopped at limit + 1 bytes).
+        case tooLarge
+        /// A corrupt entry (CRC mismatch, bad deflate stream).
+        case unreadable
+    }
+
+    /// An entry's bytes, read in a stream and given up as soon as they pass `limit`.
+    static func read(_ entry: Entry, of archive: Archive, limit: Int) -> Result<Data, ReadFailure> {
+        if entry.uncompressedSize > UInt64(limit) { return .failure(.tooLarge) }
+        var bytes = Data()
+        var tooLarge = false
+        do {
+            _ = try archive.extract(entry, bufferSize: 16 * 1024) { chunk in
+                guard bytes.count + chunk.count <= limit else {
+                    tooLarge = true
+                    throw ReadFailure.tooLarge
+                }
+                bytes.append(chunk)
+            }
+        } catch {
+            return .failure(tooLarge ? .tooLarge : .unreadable)
+        }
+        return .success(bytes)
+    }
+
+    /// A relative path that stays inside the folder it is unpacked in: not absolute, no `..`
+    /// or `.` component, no backslash or drive letter, no empty component, no control character
+    /// (a folder entry's one trailing `/` aside).
+    static func isSafePath(_ given: String) -> Bool {
+        let path = given.hasSuffix("/") ? String(given.dropLast()) : given
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !path.unicodeScalars.contains(where: { $0.value < 0x20 })
+        else { return false }
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        if let first = components.first, first.count == 2, first.hasSuffix(":") { return false }
+        return !components.contains { $0 == ".." || $0 == "." || $0.isEmpty }
+    }
+
+    /// Every file of a ZIP by path (for tests and tools that inspect a package). Refuses what
+    /// `verify` refuses in the entries themselves (duplicate names, links, unsafe paths), and
+    /// any entry larger than `limit` bytes.
+    public static func contents(of data: Data, limit: Int = 1 << 30) throws -> [String: Data] {
         let archive = try Archive(data: data, accessMode: .read, pathEncoding: nil)
         var contents: [String: Data] = [:]
-        for entry in archive where entry.type == .file {
-            var bytes = Data()
-            _ = try archive.extract(entry) { bytes.append($0) }
-            contents[entry.path] = bytes
+        for entry in archive {
+            guard isSafePath(entry.path), entry.type != .symlink else {
+                throw LedgerEnvironmentError("ZIP 条目不安全：\(entry.path)")
+            }
+            guard entry.type == .file else { continue }
+            guard contents[entry.path] == nil else { throw LedgerEnvironmentError("ZIP 条目名重复：\(entry.path)") }
+            switch read(entry, of: archive, limit: limit) {
+            case .success(let bytes): contents[entry.path] = bytes
+            case .failure(.tooLarge): throw LedgerEnvironmentError("ZIP 条目超过 \(limit) 字节：\(entry.path)")
+            case .failure(.unreadable): throw LedgerEnvironmentError("ZIP 条目损坏：\(entry.path)")
+            }
         }
         return contents
     }
@@ -277,6 +396,48 @@ extension PackagesDesk {
     /// same bytes: the books are cut off at the day, every file is dated on it, and the export
     /// itself is logged after the fact and left out of the manifest's log head.
     public func auditPackage(studio code: String, asOf given: CalendarDate?, keyFile: URL? = nil) throws -> Data {
+        let built = try buildPackage(studio: code, asOf: given, keyFile: keyFile)
+        try store.evidence.logExport(studio: code, detail: built.logDetail, stamp: stamp())
+        return built.data
+    }
+
+    /// Builds the package and writes it to `path` without ever clobbering (see `SafeOutput`):
+    /// the ledger database, its companions, key folders (the default one, the `keyFile`'s when
+    /// it holds only keys) and key files are refused before anything is built; the export is logged only once the
+    /// file is in place.
+    public func writeAuditPackage(
+        studio code: String, asOf given: CalendarDate?, keyFile: URL? = nil, to path: String
+    ) throws -> (url: URL, data: Data, verification: PackageVerification) {
+        var protected = app.protectedPaths
+        if let keyFile {
+            protected.keyFiles.append(keyFile.path)
+            // A folder of its own (`x.keys/`, or holding nothing but keys) is protected whole.
+            let folder = keyFile.deletingLastPathComponent()
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            if folder.lastPathComponent.hasSuffix(".keys") || (!names.isEmpty && names.allSatisfy { $0.hasSuffix(".ed25519") }) {
+                protected.keyFolders.append(folder.path)
+            }
+        }
+        let target = path == "-" ? URL(fileURLWithPath: "/dev/stdout") : try SafeOutput.check(path, protecting: protected)
+        let built = try buildPackage(studio: code, asOf: given, keyFile: keyFile)
+        try SafeOutput.write(built.data, to: path, protecting: protected)
+        try store.evidence.logExport(studio: code, detail: built.logDetail, stamp: stamp())
+        return (target, built.data, AuditPackage.verify(built.data))
+    }
+
+    /// The studio's books must verify before a package is cut from them: the first problem of
+    /// the studio (or of the whole ledger, like the operation log) is thrown.
+    func requireIntactBooks(studio code: String) throws {
+        _ = try store.register.studio(code: code)
+        let report = try store.admin.verify()
+        if let problem = report.problems.first(where: { $0.studio == code || $0.studio.isEmpty }) {
+            throw IntegrityFailure(problem)
+        }
+    }
+
+    /// The package's bytes and what the log says about it.
+    func buildPackage(studio code: String, asOf given: CalendarDate?, keyFile: URL?) throws -> (data: Data, logDetail: String) {
+        try requireIntactBooks(studio: code)
         let asOf = app.cutoff(given)
         let snapshot = try app.statements.booksSnapshot(studio: code, asOf: asOf)
         let privateKey = try signingKey(for: snapshot.hostUnit.creditCode, file: keyFile)
@@ -356,11 +517,7 @@ extension PackagesDesk {
         files.append(try PackageFile(path: "manifest.json", data: manifestData))
         files.append(try PackageFile(path: "manifest.sig", data: signature))
         let package = try ZIPWriter.archive(prepared: files.sorted { $0.path < $1.path }.map(\.entry))
-        try store.evidence.logExport(
-            studio: code,
-            detail: "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(Hex.encode(SHA256.hash(data: manifestData)))）",
-            stamp: stamp())
-        return package
+        return (package, "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(Hex.encode(SHA256.hash(data: manifestData)))）")
     }
 
     /// The files for audit software: GB/T 24589 XML, the AO tables in both encodings, the
@@ -526,23 +683,73 @@ extension PackagesDesk {
     public struct PackageCheck: Sendable {
         public let verification: PackageVerification
         /// The public key the signature was compared with: given, or registered in the books for
-        /// the package's host unit; nil when neither was there.
+        /// the package's host unit; nil when neither was there (then the check is not clean).
         public let trustedKey: String?
+        /// How the signer was pinned, in words ("--public-key", "账簿登记的现行公钥", …); nil when
+        /// it was not.
+        public let pinnedBy: String?
     }
 
     /// Verifies a package: every file's size and SHA-256 against the signed manifest, and the
-    /// signature against `publicKey` or, without one, the key the books register for the
-    /// package's host unit.
+    /// signer against `publicKey` or, without one, the keys the books register for the
+    /// package's host unit: the one current when the package was made, or, when the manifest
+    /// does not say when that was, any of them (`pinnedBy` says which). With neither the
+    /// result is not clean (`signerUnconfirmed`).
     public func verifyPackage(_ data: Data, publicKey: String?) throws -> PackageCheck {
-        var trusted = publicKey
-        if trusted == nil, let manifest = AuditPackage.verify(data).manifest, let code = try? CreditCode(manifest.hostUnit.creditCode) {
-            trusted = try store.evidence.signingKey(hostUnit: code)?.publicKeyHex
+        if publicKey != nil { return Self.verifyPackage(data, publicKey: publicKey) }
+        let plain = AuditPackage.verify(data)
+        guard let manifest = plain.manifest, let code = try? CreditCode(manifest.hostUnit.creditCode) else {
+            return Self.verifyPackage(data, publicKey: nil)
         }
-        return Self.verifyPackage(data, publicKey: trusted)
+        let keys = try store.evidence.signingKeys(hostUnit: code)
+        return Self.pin(plain, manifest: manifest, keys: keys)
     }
 
-    /// Verifies a package without books: against `publicKey` when given.
+    /// Verifies a package without books: against `publicKey` when given; without one the
+    /// signer is unconfirmed and the result is not clean.
     public static func verifyPackage(_ data: Data, publicKey: String?) -> PackageCheck {
-        PackageCheck(verification: AuditPackage.verify(data, trustedKey: publicKey), trustedKey: publicKey)
+        let verification = AuditPackage.verify(data, trustedKey: publicKey)
+        guard publicKey == nil, let manifest = verification.manifest else {
+            return PackageCheck(verification: verification, trustedKey: publicKey, pinnedBy: publicKey == nil ? nil : "--public-key")
+        }
+        return PackageCheck(
+            verification: PackageVerification(
+                manifest: manifest, problems: verification.problems + [.signerUnconfirmed(found: manifest.signingKey.publicKey)],
+                filesChecked: verification.filesChecked),
+            trustedKey: nil, pinnedBy: nil)
+    }
+
+    /// Compares a package's signer with the host unit's registered keys (oldest first).
+    static func pin(_ plain: PackageVerification, manifest: PackageManifest, keys: [SigningKey]) -> PackageCheck {
+        let found = manifest.signingKey.publicKey
+        func result(_ extra: [PackageVerification.Problem], trusted: String?, pinnedBy: String?) -> PackageCheck {
+            PackageCheck(
+                verification: PackageVerification(manifest: manifest, problems: plain.problems + extra, filesChecked: plain.filesChecked),
+                trustedKey: trusted, pinnedBy: pinnedBy)
+        }
+        guard let current = keys.last else {
+            return result([.signerUnconfirmed(found: found)], trusted: nil, pinnedBy: nil)
+        }
+        if let made = manifest.createdAt {
+            // The key registered last at or before the package was made.
+            guard let then = keys.last(where: { $0.at <= made }) else {
+                return result([.noKeyAtCreation(found: found, at: made)], trusted: nil, pinnedBy: nil)
+            }
+            // Keys registered in the same instant are equally current then.
+            if keys.contains(where: { $0.at == then.at && $0.publicKeyHex.lowercased() == found }) {
+                return result([], trusted: then.publicKeyHex, pinnedBy: "生成时（\(made)）登记的现行公钥，\(then.at) 登记")
+            }
+            return result([.keyNotCurrent(expected: then.publicKeyHex, found: found, at: made)], trusted: then.publicKeyHex, pinnedBy: nil)
+        }
+        if current.publicKeyHex.lowercased() == found {
+            return result([], trusted: current.publicKeyHex, pinnedBy: "账簿登记的现行公钥（\(current.at) 登记）")
+        }
+        if let index = keys.firstIndex(where: { $0.publicKeyHex.lowercased() == found }) {
+            let key = keys[index]
+            return result(
+                [], trusted: key.publicKeyHex,
+                pinnedBy: "账簿登记的第 \(index + 1) 个公钥（\(key.at) 登记，现已更换；清单未记生成时间，按曾登记的公钥接受）")
+        }
+        return result([.keyNotTrusted(expected: current.publicKeyHex, found: found)], trusted: current.publicKeyHex, pinnedBy: nil)
     }
 }

@@ -124,6 +124,9 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case repaymentDateInvalid = "L022"
     case activityDuplicate = "L023"
     case booksChanged = "L024"
+    // Output files (--out)
+    case outputProtected = "O001"
+    case outputNotRegularFile = "O002"
 
     /// A short English name for logs and JSON, stable like the code.
     public var name: String {

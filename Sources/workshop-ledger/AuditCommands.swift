@@ -97,20 +97,20 @@ struct AuditPackageCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                let data = try global.open().packages.auditPackage(studio: studio, asOf: asOf, keyFile: keyFile.map { URL(fileURLWithPath: $0) })
-                try writeOutput(data, to: out)
-                let verification = AuditPackage.verify(data)
-                emit("已生成审计资料包：\(out)（\(data.count) 字节，\(verification.filesChecked) 个文件，签名公钥指纹 \(verification.manifest?.signingKey.fingerprint ?? "")）\n")
+                let written = try global.open().packages.writeAuditPackage(
+                    studio: studio, asOf: asOf, keyFile: keyFile.map { URL(fileURLWithPath: $0) }, to: out)
+                let verification = written.verification
+                emit("已生成审计资料包：\(out)（\(written.data.count) 字节，\(verification.filesChecked) 个文件，签名公钥指纹 \(verification.manifest?.signingKey.fingerprint ?? "")）\n")
             }
         }
     }
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "verify", abstract: "核验资料包：每个文件的 SHA-256、清单签名，以及增删改的文件")
+            commandName: "verify", abstract: "核验资料包：ZIP 条目（重名、链接、越界路径、超大条目）、每个文件的 SHA-256、清单签名与签名人，以及增删改的文件")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "资料包 ZIP 文件") var file: String
-        @Option(name: .customLong("public-key"), help: "应当签名的公钥（十六进制）；省略时若数据库中登记了该依托单位的公钥则与之比对")
+        @Option(name: .customLong("public-key"), help: "应当签名的公钥（十六进制）；省略时与 --db 账簿中该依托单位登记的公钥比对，两者都没有则核验不通过")
         var publicKey: String?
 
         func run() throws {
@@ -122,10 +122,10 @@ struct AuditPackageCommand: ParsableCommand {
                 let result = checked.verification
                 if let manifest = result.manifest {
                     emit("资料包：\(manifest.studio.name)（\(manifest.studio.code)），截至 \(manifest.coverage.asOf.iso)，\(manifest.files.count) 个文件\n")
-                    emit("签名公钥指纹：\(manifest.signingKey.fingerprint)\(checked.trustedKey == nil ? "（未与登记公钥比对）" : "")\n")
+                    emit("签名公钥指纹：\(manifest.signingKey.fingerprint)\(checked.pinnedBy.map { "（已比对：\($0)）" } ?? "（未能确认签名人）")\n")
                 }
                 if result.isClean {
-                    emit("核验通过：签名有效，\(result.filesChecked) 个文件的大小和 SHA-256 均与清单一致，无多余或缺少的文件\n")
+                    emit("核验通过：签名有效且签名人已确认，\(result.filesChecked) 个文件的大小和 SHA-256 均与清单一致，无多余或缺少的文件\n")
                 } else {
                     throw CheckFailed("核验未通过（\(result.problems.count) 处）：\n" + result.problems.map { "  \($0)" }.joined(separator: "\n"))
                 }

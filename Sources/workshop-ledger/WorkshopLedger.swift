@@ -30,6 +30,19 @@ struct WorkshopLedger: ParsableCommand {
     /// Like the default `main`, but bad usage (unknown option, missing argument, failed
     /// validation) exits with 2 like every other rejected input, not argument-parser's 64.
     static func main() {
+        // SIGINT/SIGTERM: remove the output being written (never a half file), then exit 130/143.
+        let interrupts = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                TemporaryFiles.shared.removeAll()
+                report(number == SIGINT ? "已中断：未写完的输出文件已删除" : "已终止：未写完的输出文件已删除")
+                Foundation.exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+        defer { interrupts.forEach { $0.cancel() } }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -172,18 +185,10 @@ func readInput(_ path: String) throws -> (Data, String) {
     return (try Data(contentsOf: URL(fileURLWithPath: path)), path)
 }
 
-/// Writes bytes to a file (atomically) or to standard output for "-".
+/// Writes bytes to standard output for "-", else to a file without ever clobbering the ledger,
+/// its keys or a non-regular file (see `SafeOutput`).
 func writeOutput(_ data: Data, to path: String) throws {
-    if path == "-" {
-        FileHandle.standardOutput.write(data)
-        return
-    }
-    let url = URL(fileURLWithPath: path)
-    let directory = url.deletingLastPathComponent()
-    guard FileManager.default.fileExists(atPath: directory.path) else {
-        throw LedgerEnvironmentError("输出目录 \(directory.path) 不存在")
-    }
-    try data.write(to: url, options: .atomic)
+    try SafeOutput.write(data, to: path)
 }
 
 /// Writes the files of a folder export under `folder`.
