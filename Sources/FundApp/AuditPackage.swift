@@ -426,11 +426,10 @@ extension PackagesDesk {
     }
 
     /// The studio's books must verify before a package is cut from them: the first problem of
-    /// the studio (or of the whole ledger, like the operation log) is thrown.
+    /// the studio or of the operation log it is recorded in is thrown.
     func requireIntactBooks(studio code: String) throws {
-        _ = try store.register.studio(code: code)
-        let report = try store.admin.verify()
-        if let problem = report.problems.first(where: { $0.studio == code || $0.studio.isEmpty }) {
+        let report = try store.admin.verify(studio: code)
+        if let problem = report.problems.first {
             throw IntegrityFailure(problem)
         }
     }

@@ -304,6 +304,9 @@ public protocol AdminStorage: Sendable {
     /// hashes, chains, numbering, balances, period events and the log's chain. Reports bad data
     /// instead of throwing for it.
     func verify() throws -> VerificationReport
+    /// `verify` of one studio's books (its chain, months, numbering, postings and balances)
+    /// and of the operation log they are recorded in; what an audit package is cut from.
+    func verify(studio: String) throws -> VerificationReport
     /// The log, oldest first, optionally only one studio's, one user's or one action's (a
     /// prefix) entries.
     func log(studio: String?, user: String?, action: String?) throws -> [LogEntry]

@@ -84,14 +84,15 @@ extension LedgerStore {
         }
     }
 
-    static func verifyNumbering(_ db: Database, report: inout VerificationReport) throws {
+    static func verifyNumbering(_ db: Database, studioID: Int64?, report: inout VerificationReport) throws {
         let groups = try Row.fetchAll(
             db,
             sql: """
                 SELECT s.code, v.studio_id, v.period, v.class, count(*) AS n, max(v.number) AS top, min(v.number) AS bottom
                 FROM voucher v JOIN studio s ON s.id = v.studio_id
+                \(studioID == nil ? "" : "WHERE v.studio_id = ?")
                 GROUP BY v.studio_id, v.period, v.class HAVING n <> top OR bottom <> 1
-                """)
+                """, arguments: StatementArguments(studioID.map { [$0] } ?? []))
         for group in groups {
             let numbers = Set(try Int.fetchAll(
                 db, sql: "SELECT number FROM voucher WHERE studio_id = ? AND period = ? AND class = ?",
@@ -105,14 +106,15 @@ extension LedgerStore {
         }
     }
 
-    static func verifyMisfiled(_ db: Database, report: inout VerificationReport) throws {
+    static func verifyMisfiled(_ db: Database, studioID: Int64?, report: inout VerificationReport) throws {
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT s.code, v.period, v.class, v.number, p.line_no FROM posting p
                 JOIN voucher v ON v.id = p.voucher_id JOIN studio s ON s.id = v.studio_id
-                WHERE p.studio_id <> v.studio_id OR p.period <> v.period LIMIT 100
-                """)
+                WHERE (p.studio_id <> v.studio_id OR p.period <> v.period)
+                \(studioID == nil ? "" : "AND (v.studio_id = ?1 OR p.studio_id = ?1)") LIMIT 100
+                """, arguments: StatementArguments(studioID.map { [$0] } ?? []))
         for row in rows {
             report.problems.append(VerificationProblem(
                 code: .postingMisfiled, studio: row["code"],
@@ -121,7 +123,9 @@ extension LedgerStore {
         }
     }
 
-    static func verifyBalances(_ db: Database, report: inout VerificationReport) throws {
+    static func verifyBalances(_ db: Database, studioID: Int64?, report: inout VerificationReport) throws {
+        let only = studioID == nil ? "" : " WHERE studio_id = ?"
+        let arguments = StatementArguments(studioID.map { [$0] } ?? [])
         struct Key: Hashable { let studio: Int64; let fund: String; let account: String; let period: Int }
         var derived: [Key: (Int64, Int64)] = [:]
         let cursor = try Row.fetchCursor(
@@ -130,13 +134,14 @@ extension LedgerStore {
                 SELECT studio_id, fund, account, period,
                     sum(CASE WHEN side = 'debit' THEN amount_fen ELSE 0 END),
                     sum(CASE WHEN side = 'credit' THEN amount_fen ELSE 0 END)
-                FROM posting GROUP BY studio_id, fund, account, period
-                """)
+                FROM posting\(only) GROUP BY studio_id, fund, account, period
+                """, arguments: arguments)
         while let row = try cursor.next() {
             derived[Key(studio: row[0], fund: row[1], account: row[2], period: row[3])] = (row[4], row[5])
         }
         let codes = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, code FROM studio").map { ($0[0] as Int64, $0[1] as String) })
-        let stored = try Row.fetchCursor(db, sql: "SELECT studio_id, fund, account, period, debit_fen, credit_fen FROM month_balance")
+        let stored = try Row.fetchCursor(
+            db, sql: "SELECT studio_id, fund, account, period, debit_fen, credit_fen FROM month_balance\(only)", arguments: arguments)
         func mismatch(_ key: Key, _ message: String) {
             report.problems.append(VerificationProblem(
                 code: .balanceMismatch, studio: codes[key.studio] ?? "?", voucher: nil,
@@ -189,7 +194,12 @@ extension SQLiteAdmin {
     /// hash, each studio's chain and numbering, the materialised balances against the postings,
     /// the period events and the operation log's chain. Never throws for bad data; it reports it
     /// (a row that no longer reads as X009, naming its table and row).
-    func verify() throws -> VerificationReport {
+    func verify() throws -> VerificationReport { try verify(studioCode: nil) }
+
+    func verify(studio: String) throws -> VerificationReport { try verify(studioCode: studio) }
+
+    /// Every studio, or one (`studioCode`) with the operation log it is recorded in.
+    private func verify(studioCode: String?) throws -> VerificationReport {
         try queue.read { db in
             var report = VerificationReport()
             let chart: ChartOfAccounts
@@ -200,17 +210,23 @@ extension SQLiteAdmin {
                 report.problems.append(VerificationProblem(code: .chartInvalid, studio: "", voucher: nil, message: "科目表无法通过校验：\(error)"))
                 return report
             }
-            let studios = try Row.fetchAll(db, sql: "SELECT id, code FROM studio ORDER BY code")
+            var studioID: Int64? = nil
+            if let studioCode { studioID = try LedgerStore.studioRow(db, code: studioCode).id }
+            let studios = try Row.fetchAll(
+                db, sql: "SELECT id, code FROM studio\(studioID == nil ? "" : " WHERE id = ?") ORDER BY code",
+                arguments: StatementArguments(studioID.map { [$0] } ?? []))
             report.studios = studios.count
             for studio in studios {
                 try LedgerStore.verifyChain(db, studioID: studio["id"], code: studio["code"], chart: chart, report: &report)
                 try LedgerStore.verifyPeriods(db, studioID: studio["id"], code: studio["code"], report: &report)
             }
-            try LedgerStore.verifyNumbering(db, report: &report)
-            try LedgerStore.verifyMisfiled(db, report: &report)
-            try LedgerStore.verifyBalances(db, report: &report)
+            try LedgerStore.verifyNumbering(db, studioID: studioID, report: &report)
+            try LedgerStore.verifyMisfiled(db, studioID: studioID, report: &report)
+            try LedgerStore.verifyBalances(db, studioID: studioID, report: &report)
             try LedgerStore.verifyLog(db, report: &report)
-            report.postings = try Int.fetchOne(db, sql: "SELECT count(*) FROM posting") ?? 0
+            report.postings = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM posting\(studioID == nil ? "" : " WHERE studio_id = ?")",
+                arguments: StatementArguments(studioID.map { [$0] } ?? [])) ?? 0
             return report
         }
     }

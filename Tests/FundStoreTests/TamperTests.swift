@@ -26,6 +26,22 @@ struct TamperTests {
         try app.store.unsafeExecuteForTesting("DROP TRIGGER \(table)_no_delete")
     }
 
+    @Test("one studio's verify sees its own tampering and not another studio's")
+    func studioVerify() throws {
+        let two = try T.app(studios: ["S1", "S2"])
+        let stamp = Stamp(user: "u", at: "2026-11-20T01:00:00Z", today: T.date("2026-11-20"))
+        try two.store.books.post([T.receipt(studio: "S1", fund: .subsidy, fen: 3_000_000), T.receipt(studio: "S2", fund: .subsidy, fen: 3_000_000)], stamp: stamp)
+        try two.store.unsafeExecuteForTesting("DROP TRIGGER posting_no_update")
+        try two.store.unsafeExecuteForTesting(
+            "UPDATE posting SET amount_fen = 2000000 WHERE voucher_id = (SELECT v.id FROM voucher v JOIN studio s ON s.id = v.studio_id WHERE s.code = 'S2')")
+        #expect(try two.store.admin.verify(studio: "S1").isClean)
+        let s2 = try two.store.admin.verify(studio: "S2")
+        #expect(Set(s2.problems.map(\.code)).isSuperset(of: [.hashMismatch, .balanceMismatch]))
+        #expect(s2.problems.allSatisfy { $0.studio == "S2" })
+        #expect(s2.studios == 1)
+        #expect(try two.store.admin.verify().problems.count == s2.problems.count)
+    }
+
     @Test func editedPostingAmountIsNamed() throws {
         try dropGuards("posting")
         try app.store.unsafeExecuteForTesting(
