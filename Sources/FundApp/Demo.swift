@@ -187,7 +187,7 @@ public enum Demo {
                 let built = try app.statements.buildReport(ReportRequest(kind: kind, studio: studio))
                 for format in formats {
                     let url = folder.appendingPathComponent("\(built.document.fileStem).\(format.fileExtension)")
-                    try LedgerApp.render(built, format: format).write(to: url, options: .atomic)
+                    try app.writeOutput(LedgerApp.render(built, format: format), to: url.path)
                     written.append(url)
                 }
             }
@@ -209,7 +209,7 @@ public enum Demo {
                 _ = try app.packages.generateSigningKey(hostUnit: studio.hostUnit.description, file: keyFile)
             }
             let url = packages.appendingPathComponent("\(code)-audit-package.zip")
-            try app.packages.auditPackage(studio: code, asOf: app.clock.today(), keyFile: keyFile).write(to: url, options: .atomic)
+            _ = try app.packages.writeAuditPackage(studio: code, asOf: app.clock.today(), keyFile: keyFile, to: url.path)
             written.append(url)
         }
         return written

@@ -72,11 +72,11 @@ extension LifecycleDesk {
         var written: [URL] = []
         for (statement, format) in [(selfTable, OutputFormat.xlsx), (selfTable, .pdf), (report, .pdf), (report, .html)] {
             let url = directory.appendingPathComponent("\(statement.document.fileStem).\(format.fileExtension)")
-            try LedgerApp.render(statement, format: format).write(to: url, options: .atomic)
+            try app.writeOutput(LedgerApp.render(statement, format: format), to: url.path)
             written.append(url)
         }
         let json = directory.appendingPathComponent("evaluation.json")
-        try built.json.write(to: json, options: .atomic)
+        try app.writeOutput(built.json, to: json.path)
         written.append(json)
         return WrittenEvaluation(files: written, total: built.value.total, grade: built.value.grade.rawValue)
     }

@@ -38,7 +38,7 @@ struct KeysCommand: ParsableCommand {
             try FundLedger.run {
                 let keys = try global.open().packages.signingKeysReport(hostUnit: hostUnit)
                 guard keys.registered else { throw CheckFailed("依托单位 \(hostUnit) 尚未登记签名公钥") }
-                try output.write(keys.report)
+                try output.write(keys.report, global)
             }
         }
     }
@@ -75,7 +75,7 @@ struct EvidenceCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run { try output.write(try global.open().packages.evidenceReport(studio: studio)) }
+            try FundLedger.run { try output.write(try global.open().packages.evidenceReport(studio: studio), global) }
         }
     }
 }
@@ -152,10 +152,10 @@ struct ExportCommand: ParsableCommand {
         try FundLedger.run {
             let files = try global.open().statements.export(format, studio: studio, asOf: asOf)
             if format.isFolder {
-                try writeFolder(files.map { ($0.path, $0.data) }, into: out)
+                try writeFolder(files.map { ($0.path, $0.data) }, into: out, protecting: global.protectedPaths)
                 emit("已导出 \(files.count) 个文件到 \(out)\n")
             } else {
-                try writeOutput(files[0].data, to: out)
+                try writeOutput(files[0].data, to: out, protecting: global.protectedPaths)
                 if out != "-" { emit("已导出 \(format.rawValue)：\(out)\n") }
             }
         }

@@ -44,7 +44,7 @@ struct VoucherCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run { try output.write(try global.open().books.voucherReport(try locator.ref())) }
+            try FundLedger.run { try output.write(try global.open().books.voucherReport(try locator.ref()), global) }
         }
     }
 
@@ -140,7 +140,7 @@ struct PeriodCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run { try output.write(try global.open().books.periodStatusReport(studio: studio)) }
+            try FundLedger.run { try output.write(try global.open().books.periodStatusReport(studio: studio), global) }
         }
     }
 }
@@ -162,7 +162,7 @@ struct Balance: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            try output.write(try global.open().books.balanceReport(studio: studio, fund: fund, from: range.from, to: range.to, asOf: range.asOf))
+            try output.write(try global.open().books.balanceReport(studio: studio, fund: fund, from: range.from, to: range.to, asOf: range.asOf), global)
         }
     }
 }
@@ -176,7 +176,7 @@ struct Journal: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            try output.write(try global.open().books.journalReport(studio: studio, from: range.from, to: range.to, asOf: range.asOf))
+            try output.write(try global.open().books.journalReport(studio: studio, from: range.from, to: range.to, asOf: range.asOf), global)
         }
     }
 }
@@ -193,7 +193,7 @@ struct Ledger: ParsableCommand {
     func run() throws {
         try FundLedger.run {
             try output.write(try global.open().books.ledgerReport(
-                studio: studio, account: account, fund: fund, from: range.from, to: range.to, asOf: range.asOf))
+                studio: studio, account: account, fund: fund, from: range.from, to: range.to, asOf: range.asOf), global)
         }
     }
 }

@@ -19,7 +19,7 @@ struct Verify: ParsableCommand {
                 let (data, name) = try readInput(path)
                 return try app.admin.verifyReport(against: data, file: name)
             } ?? app.admin.verifyReport()
-            try output.write(verification.report)
+            try output.write(verification.report, global)
             if !verification.isClean { throw CheckFailed("校验未通过") }
         }
     }
@@ -34,7 +34,7 @@ struct Log: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try FundLedger.run { try output.write(try global.open().admin.logReport(studio: studio, user: by, action: action)) }
+        try FundLedger.run { try output.write(try global.open().admin.logReport(studio: studio, user: by, action: action), global) }
     }
 }
 

@@ -21,7 +21,7 @@ struct Check: ParsableCommand {
     func run() throws {
         try FundLedger.run {
             let checked = try global.open().compliance.checkReport(studio: studio, asOf: asOf)
-            try output.write(checked.report)
+            try output.write(checked.report, global)
             if checked.hasViolations { throw ExitCode(1) }
         }
     }

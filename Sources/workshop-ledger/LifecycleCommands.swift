@@ -12,7 +12,7 @@ extension StudioCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run { try output.write(try global.open().lifecycle.statusReport(studio: studio, asOf: asOf)) }
+            try FundLedger.run { try output.write(try global.open().lifecycle.statusReport(studio: studio, asOf: asOf), global) }
         }
     }
 
@@ -108,7 +108,7 @@ extension StudioCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run { try output.write(try global.open().lifecycle.historyReport(studio: studio)) }
+            try FundLedger.run { try output.write(try global.open().lifecycle.historyReport(studio: studio), global) }
         }
     }
 
@@ -141,7 +141,7 @@ struct DeadlinesCommand: ParsableCommand {
     @Option(help: "只看一个工作室") var studio: String?
 
     func run() throws {
-        try FundLedger.run { try output.write(try global.open().lifecycle.deadlinesReport(asOf: asOf, studio: studio)) }
+        try FundLedger.run { try output.write(try global.open().lifecycle.deadlinesReport(asOf: asOf, studio: studio), global) }
     }
 }
 
@@ -197,7 +197,7 @@ struct ActivityCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run { try output.write(try global.open().lifecycle.activitiesReport(studio: studio)) }
+            try FundLedger.run { try output.write(try global.open().lifecycle.activitiesReport(studio: studio), global) }
         }
     }
 }
@@ -235,7 +235,7 @@ struct TargetCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                try output.write(try global.open().lifecycle.targetsReport(studio: studio, indicators: indicators.map { URL(fileURLWithPath: $0) }))
+                try output.write(try global.open().lifecycle.targetsReport(studio: studio, indicators: indicators.map { URL(fileURLWithPath: $0) }), global)
             }
         }
     }

@@ -39,7 +39,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try FundLedger.run {
             let request = ReportRequest(kind: kind, studio: studio, fund: fund, from: from, to: to, asOf: asOf, account: account)
-            try output.write(try global.open().statements.report(request))
+            try output.write(try global.open().statements.report(request), global)
         }
     }
 }
@@ -97,7 +97,7 @@ struct BudgetCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
-                try output.write(history ? try app.statements.budgetHistoryReport(studio: studio) : try app.statements.budgetReport(studio: studio))
+                try output.write(history ? try app.statements.budgetHistoryReport(studio: studio) : try app.statements.budgetReport(studio: studio), global)
             }
         }
     }

@@ -21,7 +21,7 @@ struct Accounts: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try FundLedger.run { try output.write(try global.open().register.accountsReport()) }
+        try FundLedger.run { try output.write(try global.open().register.accountsReport(), global) }
     }
 }
 
@@ -51,7 +51,7 @@ struct HostUnitCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run { try output.write(try global.open().register.hostUnitsReport()) }
+            try FundLedger.run { try output.write(try global.open().register.hostUnitsReport(), global) }
         }
     }
 }
@@ -89,7 +89,7 @@ struct StudioCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try FundLedger.run { try output.write(try global.open().register.studiosReport()) }
+            try FundLedger.run { try output.write(try global.open().register.studiosReport(), global) }
         }
     }
 }

@@ -77,6 +77,11 @@ struct GlobalOptions: ParsableArguments {
         return environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
     }
 
+    /// What an output file must not replace: this ledger's database, its companions and keys.
+    var protectedPaths: ProtectedPaths {
+        ProtectedPaths(database: databasePath, keyFolders: [databasePath + ".keys"])
+    }
+
     /// Opens the ledger (an existing file; `init` creates one).
     func open(creating: Bool = false) throws -> LedgerApp {
         let policy = policyFile.map { URL(fileURLWithPath: $0) }
@@ -100,15 +105,19 @@ struct OutputOptions: ParsableArguments {
         if encoding != .utf8 && format != .csv { throw ValidationError("--encoding 只用于 csv 格式") }
     }
 
-    /// Renders `report` and writes it to `--out`, saying what was written when it is a file.
-    func write(_ report: AnyReport) throws {
-        try Self.write(report, format: format, encoding: encoding, to: out)
+    /// Renders `report` and writes it to `--out`, never over the ledger of `global` or its keys,
+    /// saying what was written when it is a file.
+    func write(_ report: AnyReport, _ global: GlobalOptions) throws {
+        try Self.write(report, format: format, encoding: encoding, to: out, protecting: global.protectedPaths)
     }
 
     /// Renders `report` with the one dispatch and writes it to `path` ("-": standard output).
-    static func write(_ report: AnyReport, format: OutputFormat = .table, encoding: CSVEncoding = .utf8, to path: String = "-") throws {
+    static func write(
+        _ report: AnyReport, format: OutputFormat = .table, encoding: CSVEncoding = .utf8, to path: String = "-",
+        protecting protected: ProtectedPaths = .detected
+    ) throws {
         let data = try LedgerApp.render(report, format: format, encoding: encoding)
-        try writeOutput(data, to: path)
+        try writeOutput(data, to: path, protecting: protected)
         if path != "-" { emit("已生成 \(report.document.title)（\(format.rawValue)）：\(path)，\(data.count) 字节\n") }
     }
 }
@@ -187,16 +196,16 @@ func readInput(_ path: String) throws -> (Data, String) {
 
 /// Writes bytes to standard output for "-", else to a file without ever clobbering the ledger,
 /// its keys or a non-regular file (see `SafeOutput`).
-func writeOutput(_ data: Data, to path: String) throws {
-    try SafeOutput.write(data, to: path)
+func writeOutput(_ data: Data, to path: String, protecting protected: ProtectedPaths = .detected) throws {
+    try SafeOutput.write(data, to: path, protecting: protected)
 }
 
-/// Writes the files of a folder export under `folder`.
-func writeFolder(_ files: [(path: String, data: Data)], into folder: String) throws {
+/// Writes the files of a folder export under `folder`, each as safely as one `--out` file.
+func writeFolder(_ files: [(path: String, data: Data)], into folder: String, protecting protected: ProtectedPaths) throws {
     let directory = URL(fileURLWithPath: folder, isDirectory: true)
     for (path, data) in files {
         let url = directory.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url, options: .atomic)
+        try SafeOutput.write(data, to: url.path, protecting: protected)
     }
 }
