@@ -344,17 +344,38 @@ extension PackagesDesk {
     /// The default place of a host unit's private key: beside the database, readable by its
     /// owner only.
     public func defaultKeyFile(hostUnit: CreditCode) -> URL {
-        URL(fileURLWithPath: store.path + ".keys").appendingPathComponent("\(hostUnit).ed25519")
+        defaultKeyFile(hostUnit: hostUnit, number: (try? store.evidence.signingKeys(hostUnit: hostUnit).count) ?? 1)
+    }
+
+    /// The default file of a host unit's `number`-th key: CODE.ed25519 for the first, then
+    /// CODE.2.ed25519, CODE.3.ed25519 … (a rotation never overwrites the key it replaces).
+    func defaultKeyFile(hostUnit: CreditCode, number: Int) -> URL {
+        URL(fileURLWithPath: store.path + ".keys").appendingPathComponent(number <= 1 ? "\(hostUnit).ed25519" : "\(hostUnit).\(number).ed25519")
     }
 
     /// Generates a host unit's Ed25519 key pair: the private key goes to `file` (hex, mode
     /// 0600; an existing file is never overwritten), the public key is registered and logged.
-    public func generateSigningKey(hostUnit code: String, file: URL?) throws -> (key: SigningKey, file: URL) {
+    /// A host unit that has a key gets a new one only by rotation (`rotate`): the current
+    /// private key (`currentKeyFile`, default its default file) signs the new public key, and
+    /// packages made before stay verifiable against the key they were signed with.
+    public func generateSigningKey(
+        hostUnit code: String, file: URL?, rotate: Bool = false, currentKeyFile: URL? = nil
+    ) throws -> (key: SigningKey, file: URL) {
         let hostUnit = try CreditCode(code)
         guard try store.register.hostUnits().contains(where: { $0.creditCode == hostUnit }) else {
             throw Rejection(.hostUnitUnknown, field: "host-unit", "依托单位 \(hostUnit) 未登记")
         }
-        let url = file ?? defaultKeyFile(hostUnit: hostUnit)
+        let existing = try store.evidence.signingKeys(hostUnit: hostUnit)
+        var current: Curve25519.Signing.PrivateKey? = nil
+        if let last = existing.last {
+            guard rotate else {
+                throw Rejection(
+                    .signingKeyExists, field: "rotate",
+                    "依托单位 \(hostUnit) 已登记签名密钥（指纹 \(last.fingerprint)）；更换密钥须加 --rotate，并用现行私钥（--current-key-file）签署新公钥")
+            }
+            current = try signingKey(for: hostUnit, file: currentKeyFile)
+        }
+        let url = file ?? defaultKeyFile(hostUnit: hostUnit, number: existing.count + 1)
         guard !FileManager.default.fileExists(atPath: url.path) else {
             throw Rejection(.signingKeyInvalid, field: "key-file", "密钥文件 \(url.path) 已存在，不会覆盖；如需更换密钥请指定新文件")
         }
@@ -367,8 +388,20 @@ extension PackagesDesk {
         else {
             throw Rejection(.signingKeyInvalid, field: "key-file", "无法写入密钥文件 \(url.path)")
         }
-        let key = try store.evidence.registerSigningKey(
-            hostUnit: hostUnit, publicKeyHex: Hex.encode(privateKey.publicKey.rawRepresentation), stamp: stamp())
+        let publicKeyHex = Hex.encode(privateKey.publicKey.rawRepresentation)
+        var endorsement = ""
+        if let current {
+            let text = Canonical.keyEndorsementText(
+                hostUnit: hostUnit.description, previousKeyHex: Hex.encode(current.publicKey.rawRepresentation), nextKeyHex: publicKeyHex)
+            endorsement = Hex.encode(try current.signature(for: Data(text.utf8)))
+        }
+        let key: SigningKey
+        do {
+            key = try store.evidence.registerSigningKey(hostUnit: hostUnit, publicKeyHex: publicKeyHex, endorsement: endorsement, stamp: stamp())
+        } catch {
+            try? FileManager.default.removeItem(at: url)  // the key was not registered: its file must not linger
+            throw error
+        }
         return (key, url)
     }
 

@@ -52,6 +52,15 @@ public enum Canonical {
         return out
     }
 
+    public static let keyTag = "WL-KEY-ROTATION-1"
+
+    /// What the previous key signs when a host unit's signing key is rotated: the new key is
+    /// endorsed by the one it replaces, so a key row written behind the ledger's back fails
+    /// `verify`.
+    public static func keyEndorsementText(hostUnit: String, previousKeyHex: String, nextKeyHex: String) -> String {
+        keyTag + "\nhost=" + quote(hostUnit) + "\nprevious=" + previousKeyHex + "\nnext=" + nextKeyHex + "\n"
+    }
+
     /// A JSON string literal for `text`.
     public static func quote(_ text: String) -> String {
         var out = CanonicalWriter(capacity: text.utf8.count + 2)

@@ -99,6 +99,8 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case signingKeyInvalid = "K002"
     case signingKeyMismatch = "K003"
     case anchorFileInvalid = "K004"
+    case signingKeyExists = "K005"
+    case keyEndorsementInvalid = "K006"
     // Lifecycle, outputs and evaluation
     case lifecycleStateUnknown = "L001"
     case transitionIllegal = "L002"

@@ -141,6 +141,7 @@ public struct VerificationProblem: Sendable, Hashable, Codable, CustomStringConv
         case chartInvalid = "X011"
         case evidenceCorrupt = "X012"
         case anchorMismatch = "X013"
+        case keyUnendorsed = "X014"
     }
 
     public let code: Code

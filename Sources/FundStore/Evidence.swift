@@ -8,6 +8,16 @@ extension LedgerStore {
 
     static func bytes(hex: String) -> [UInt8]? { Hex.decode(hex) }
 
+    /// Whether `signature` (hex) is `previous`'s Ed25519 signature over the endorsement text of
+    /// `next` for `hostUnit`.
+    static func endorses(_ previous: String, hostUnit: String, next: String, signature: String) -> Bool {
+        guard let previousKey = bytes(hex: previous).flatMap({ try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }),
+            let signatureBytes = bytes(hex: signature), !signatureBytes.isEmpty
+        else { return false }
+        let text = Canonical.keyEndorsementText(hostUnit: hostUnit, previousKeyHex: previous, nextKeyHex: next)
+        return previousKey.isValidSignature(signatureBytes, for: Data(text.utf8))
+    }
+
     /// A key row as the application sees it, with its fingerprint worked out here (FundCore
     /// has no SHA-256).
     static func signingKey(hostUnit: String, publicKeyHex: String, at: String, user: String) -> SigningKey {
@@ -90,7 +100,7 @@ extension SQLiteEvidence {
 
     /// Registers a host unit's public key (a new key replaces the old one from now on; both
     /// stay on record), logged.
-    func registerSigningKey(hostUnit: CreditCode, publicKeyHex: String, stamp: Stamp) throws -> SigningKey {
+    func registerSigningKey(hostUnit: CreditCode, publicKeyHex: String, endorsement: String, stamp: Stamp) throws -> SigningKey {
         guard publicKeyHex.count == 64, LedgerStore.bytes(hex: publicKeyHex) != nil else {
             throw Rejection(.signingKeyInvalid, field: "public-key", "公钥应为 64 位十六进制")
         }
@@ -98,9 +108,18 @@ extension SQLiteEvidence {
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM host_unit WHERE credit_code = ?", arguments: [hostUnit.description]) != nil else {
                 throw Rejection(.hostUnitUnknown, field: "host-unit", "依托单位 \(hostUnit) 未登记")
             }
+            let current = try String.fetchOne(
+                db, sql: "SELECT public_key FROM signing_key WHERE host_unit = ? ORDER BY id DESC LIMIT 1", arguments: [hostUnit.description])
+            if let current {
+                guard LedgerStore.endorses(current, hostUnit: hostUnit.description, next: publicKeyHex.lowercased(), signature: endorsement) else {
+                    throw Rejection(.keyEndorsementInvalid, field: "current-key-file", "新公钥未经依托单位 \(hostUnit) 现行密钥签署，不能登记")
+                }
+            } else if !endorsement.isEmpty {
+                throw Rejection(.keyEndorsementInvalid, field: "current-key-file", "依托单位 \(hostUnit) 尚无现行密钥，首个密钥无需签署")
+            }
             try db.execute(
-                sql: "INSERT INTO signing_key (host_unit, public_key, at, user) VALUES (?,?,?,?)",
-                arguments: [hostUnit.description, publicKeyHex.lowercased(), stamp.at, stamp.user])
+                sql: "INSERT INTO signing_key (host_unit, public_key, at, user, endorsement) VALUES (?,?,?,?,?)",
+                arguments: [hostUnit.description, publicKeyHex.lowercased(), stamp.at, stamp.user, endorsement.lowercased()])
             let key = LedgerStore.signingKey(hostUnit: hostUnit.description, publicKeyHex: publicKeyHex.lowercased(), at: stamp.at, user: stamp.user)
             try LedgerStore.appendLog(
                 db, stamp: stamp, action: "key.register", studio: "",

@@ -25,6 +25,11 @@ enum Schema {
         migrator.registerMigration("v5-lifecycle") { db in
             for statement in v5 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v6-key-endorsement") { db in
+            // A rotated key carries the previous key's Ed25519 signature over
+            // `Canonical.keyEndorsementText` (hex); the first key of a host unit has none.
+            try db.execute(sql: "ALTER TABLE signing_key ADD COLUMN endorsement TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 

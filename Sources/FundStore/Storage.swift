@@ -143,7 +143,9 @@ public protocol EvidenceStorage: Sendable {
     /// when they no longer match).
     func evidenceContent(sha256: String) throws -> Data
     /// Registers a host unit's public key (64 hex digits); the latest registered is current.
-    func registerSigningKey(hostUnit: CreditCode, publicKeyHex: String, stamp: Stamp) throws -> SigningKey
+    /// A host unit's first key has no `endorsement`; every later one must carry the current
+    /// key's signature (hex) over `Canonical.keyEndorsementText`, or it is refused (K006).
+    func registerSigningKey(hostUnit: CreditCode, publicKeyHex: String, endorsement: String, stamp: Stamp) throws -> SigningKey
     /// The host unit's current key, if any.
     func signingKey(hostUnit: CreditCode) throws -> SigningKey?
     /// Every key a host unit has registered, oldest first.

@@ -160,6 +160,21 @@ extension LedgerStore {
         }
     }
 
+    /// Every signing key after a host unit's first must be endorsed by the key it replaced.
+    static func verifyKeys(_ db: Database, report: inout VerificationReport) throws {
+        var previous: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT host_unit, public_key, endorsement FROM signing_key ORDER BY id") {
+            let hostUnit: String = row["host_unit"]
+            let key: String = row["public_key"]
+            if let before = previous[hostUnit], !endorses(before, hostUnit: hostUnit, next: key, signature: row["endorsement"]) {
+                report.problems.append(VerificationProblem(
+                    code: .keyUnendorsed, studio: "", voucher: nil,
+                    message: "依托单位 \(hostUnit) 的签名公钥 \(key.prefix(16))… 未经其前一个公钥签署：密钥表在账簿之外被改动"))
+            }
+            previous[hostUnit] = key
+        }
+    }
+
     static func verifyLog(_ db: Database, report: inout VerificationReport) throws {
         var previous = Canonical.genesis
         var expected = 1
@@ -224,6 +239,7 @@ extension SQLiteAdmin {
             try LedgerStore.verifyMisfiled(db, studioID: studioID, report: &report)
             try LedgerStore.verifyBalances(db, studioID: studioID, report: &report)
             try LedgerStore.verifyLog(db, report: &report)
+            try LedgerStore.verifyKeys(db, report: &report)
             report.postings = try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM posting\(studioID == nil ? "" : " WHERE studio_id = ?")",
                 arguments: StatementArguments(studioID.map { [$0] } ?? [])) ?? 0

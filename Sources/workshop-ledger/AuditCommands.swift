@@ -12,11 +12,15 @@ struct KeysCommand: ParsableCommand {
             abstract: "生成签名密钥：私钥写入文件（仅本人可读，已存在则不覆盖），公钥登记到依托单位并记入操作日志")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("host-unit"), help: "依托单位统一社会信用代码") var hostUnit: String
-        @Option(name: .customLong("key-file"), help: "私钥文件（默认：数据库文件名.keys/信用代码.ed25519）") var keyFile: String?
+        @Option(name: .customLong("key-file"), help: "私钥文件（默认：数据库文件名.keys/信用代码.ed25519，更换后为 信用代码.N.ed25519）") var keyFile: String?
+        @Flag(help: "更换已登记的密钥：新公钥由现行私钥签署后登记，旧密钥签的资料包仍可核验") var rotate = false
+        @Option(name: .customLong("current-key-file"), help: "更换时现行私钥文件（默认其默认位置）") var currentKeyFile: String?
 
         func run() throws {
             try FundLedger.run {
-                let (key, file) = try global.open().packages.generateSigningKey(hostUnit: hostUnit, file: keyFile.map { URL(fileURLWithPath: $0) })
+                let (key, file) = try global.open().packages.generateSigningKey(
+                    hostUnit: hostUnit, file: keyFile.map { URL(fileURLWithPath: $0) }, rotate: rotate,
+                    currentKeyFile: currentKeyFile.map { URL(fileURLWithPath: $0) })
                 emit("""
                     已生成签名密钥
                     私钥文件：\(file.path)（请妥善保管，不要随资料包发送）

@@ -104,7 +104,9 @@ struct PackageTrustTests {
         // The new key is registered a week later (another app over the same file, a later clock).
         let later = try LedgerApp(
             path: books.app.databasePath, clock: FixedClock(instant: "2026-11-27T01:00:00Z", today: TestLedger.date("2026-11-27")), user: "测试员")
-        _ = try later.packages.generateSigningKey(hostUnit: TestLedger.hostCode.description, file: books.directory.appendingPathComponent("keys/host-2.ed25519"))
+        _ = try later.packages.generateSigningKey(
+            hostUnit: TestLedger.hostCode.description, file: books.directory.appendingPathComponent("keys/host-2.ed25519"), rotate: true,
+            currentKeyFile: books.keyFile)
         let keys = try books.app.packages.signingKeys(hostUnit: TestLedger.hostCode.description)
         #expect(keys.count == 2)
         let earlier = try books.app.packages.verifyPackage(data, publicKey: nil)
