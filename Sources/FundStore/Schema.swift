@@ -30,6 +30,11 @@ enum Schema {
             // `Canonical.keyEndorsementText` (hex); the first key of a host unit has none.
             try db.execute(sql: "ALTER TABLE signing_key ADD COLUMN endorsement TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v7-studio-append-only") { db in
+            // The studio register (approved subsidy, recognition date, host unit) is what the
+            // rules and statements are measured against: it can be added to, never changed.
+            for statement in appendOnlyTriggers(["studio", "meta"]) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

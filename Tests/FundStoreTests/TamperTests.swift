@@ -131,3 +131,12 @@ struct TamperTests {
         #expect(problems[0].message.contains("500101"))
     }
 }
+
+extension TamperTests {
+    @Test("the studio register is append-only: its approved subsidy or recognition date cannot be rewritten")
+    func studioRegisterIsAppendOnly() throws {
+        #expect(throws: (any Error).self) { try app.store.unsafeExecuteForTesting("UPDATE studio SET approved_subsidy_fen = 9000000") }
+        #expect(throws: (any Error).self) { try app.store.unsafeExecuteForTesting("DELETE FROM studio") }
+        #expect(try app.store.register.studio(code: "S1").approvedSubsidy == Money(fen: 3_000_000))
+    }
+}
