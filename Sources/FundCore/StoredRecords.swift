@@ -142,6 +142,8 @@ public struct VerificationProblem: Sendable, Hashable, Codable, CustomStringConv
         case evidenceCorrupt = "X012"
         case anchorMismatch = "X013"
         case keyUnendorsed = "X014"
+        case rowTampered = "X015"
+        case rowChainBroken = "X016"
     }
 
     public let code: Code

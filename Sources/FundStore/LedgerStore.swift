@@ -92,6 +92,11 @@ public final class LedgerStore: Sendable {
         try queue.read { db in try Int64.fetchOne(db, sql: sql) }
     }
 
+    /// The text values of one SQL query's first column (tests: column names, stored text).
+    @_spi(Testing) public func unsafeStringsForTesting(_ sql: String) throws -> [String] {
+        try queue.read { db in try String.fetchAll(db, sql: sql) }
+    }
+
     static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func sha256Hex(_ text: String) -> String {
@@ -131,8 +136,15 @@ struct LedgerDatabase: Sendable {
     }
 
     /// One IMMEDIATE transaction, committed when `updates` returns, rolled back when it throws.
+    /// Rows written to a chained table are added to the row chain before the commit.
     func write<T>(_ updates: (Database) throws -> T) throws -> T {
-        try Self.waiting(busyTimeout, retrying: true) { try queue.write(updates) }
+        try Self.waiting(busyTimeout, retrying: true) {
+            try queue.write { db in
+                let result = try updates(db)
+                try RowChain.appendNew(db)
+                return result
+            }
+        }
     }
 
     /// Statements in autocommit mode: not retried (a half-done series would run twice), only

@@ -35,6 +35,12 @@ enum Schema {
             // rules and statements are measured against: it can be added to, never changed.
             for statement in appendOnlyTriggers(["studio", "meta"]) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v8-row-chain") { db in
+            // Rows already there are chained as they are found: the chain vouches for what
+            // follows this migration, and for the rest as it stood then.
+            for statement in RowChain.schema { try db.execute(sql: statement) }
+            try RowChain.appendNew(db)
+        }
         return migrator
     }
 

@@ -240,6 +240,7 @@ extension SQLiteAdmin {
             try LedgerStore.verifyBalances(db, studioID: studioID, report: &report)
             try LedgerStore.verifyLog(db, report: &report)
             try LedgerStore.verifyKeys(db, report: &report)
+            try RowChain.verify(db, report: &report)
             report.postings = try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM posting\(studioID == nil ? "" : " WHERE studio_id = ?")",
                 arguments: StatementArguments(studioID.map { [$0] } ?? [])) ?? 0

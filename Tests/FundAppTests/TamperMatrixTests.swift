@@ -1,0 +1,127 @@
+import Foundation
+@_spi(Testing) @testable import FundStore
+@testable import FundApp
+import FundCore
+import FundTestSupport
+import Testing
+
+/// The tamper matrix: every column of every chained table, edited behind the ledger's back
+/// (triggers, CHECK and foreign keys off), must make `verify` name the table and the row; the
+/// original value put back, `verify` is clean again. Deleted and inserted rows likewise.
+@Suite("tamper matrix over the chained tables", .serialized)
+struct TamperMatrixTests {
+    typealias T = TestLedger
+
+    /// One row at least in every chained table.
+    static func ledger(_ directory: URL) throws -> LedgerApp {
+        let app = try T.app()
+        let stamp = Stamp(user: "李会计", at: "2026-01-01T01:00:00Z", today: T.date("2026-11-20"))
+        let posted = try app.store.books.post(
+            [T.receipt(fund: .subsidy, fen: 3_000_000), T.simple(date: "2026-01-09", debit: "500106", credit: "100201", fen: 80_000)],
+            stamp: stamp)
+        try app.books.closePeriod(Period(year: 2025, month: 12)!, studio: "S1")
+        let key = try #require(try app.compliance.check(studio: "S1").findings.first?.key)
+        try app.compliance.note(finding: key, action: .explain, text: "情况说明")
+        _ = try app.statements.setBudget(studio: "S1", fund: .subsidy, category: "equipment", amount: "20000", reason: "初始计划")
+        _ = try app.packages.addEvidence(Data("发票".utf8), fileName: "a.pdf", to: posted[0].ref)
+        _ = try app.packages.generateSigningKey(hostUnit: T.hostCode.description, file: directory.appendingPathComponent("k.ed25519"))
+        _ = try app.lifecycle.notice(studio: "S1", kind: "commendation", date: "2026-10-28", by: "市人社局", note: "通报表扬")
+        _ = try app.lifecycle.change(studio: "S1", step: .new(kind: "leader"), date: "2026-10-26", note: "领办人调任")
+        _ = try app.lifecycle.change(studio: "S1", step: .reported(id: 1), date: "2026-10-30", note: "")
+        _ = try app.lifecycle.setTarget(studio: "S1", indicator: "satisfaction", target: "90", actual: "96", note: "")
+        _ = try app.lifecycle.addActivity(ActivityForm(studio: "S1", date: "2026-03-12", kind: "training", title: "刀工培训", quantity: 24))
+        return app
+    }
+
+    /// A different value of the same storage class.
+    static func changed(_ value: DatabaseValueText) -> String {
+        switch value {
+        case .null: "'x'"
+        case .integer(let n): String(n == 0 ? 1 : (n == 1 ? 0 : n + 1))
+        case .text(let s): "'" + (s.isEmpty ? "x" : String(s.dropLast()) + (s.hasSuffix("0") ? "1" : "0")).replacingOccurrences(of: "'", with: "''") + "'"
+        case .blob: "X'00'"
+        }
+    }
+
+    enum DatabaseValueText {
+        case null, integer(Int64), text(String), blob
+    }
+
+    @Test("every column of every chained table, edited, is named by verify; put back, verify is clean")
+    func matrix() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-matrix-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let app = try Self.ledger(directory)
+        let store = app.store
+        #expect(try app.admin.verify().isClean)
+        for statement in ["PRAGMA foreign_keys = OFF", "PRAGMA ignore_check_constraints = ON"] { try store.unsafeExecuteForTesting(statement) }
+        var tally: [(table: String, caught: Int, total: Int)] = []
+        var untested: [String] = []
+        for table in RowChain.tables {
+            for operation in ["update", "delete"] { try store.unsafeExecuteForTesting("DROP TRIGGER IF EXISTS \(table)_no_\(operation)") }
+            guard let rowID = try store.unsafeScalarForTesting("SELECT min(rowid) FROM \(table)") else {
+                untested.append(table)
+                continue
+            }
+            let columns = try store.unsafeStringsForTesting("SELECT name FROM pragma_table_info('\(table)')")
+            var caught = 0
+            for column in columns {
+                let type = try store.unsafeStringsForTesting("SELECT typeof(\(column)) FROM \(table) WHERE rowid = \(rowID)").first ?? "null"
+                let original: DatabaseValueText
+                switch type {
+                case "integer": original = .integer(try #require(try store.unsafeScalarForTesting("SELECT \(column) FROM \(table) WHERE rowid = \(rowID)")))
+                case "text": original = .text(try store.unsafeStringsForTesting("SELECT \(column) FROM \(table) WHERE rowid = \(rowID)").first ?? "")
+                case "blob": original = .blob
+                default:
+                    // NULL: a value of the column's declared type.
+                    let declared = try store.unsafeStringsForTesting("SELECT type FROM pragma_table_info('\(table)') WHERE name = '\(column)'").first ?? ""
+                    original = declared.uppercased() == "INTEGER" ? .integer(-1) : .null
+                }
+                try store.unsafeExecuteForTesting("CREATE TEMP TABLE IF NOT EXISTS saved AS SELECT * FROM \(table) WHERE 0")
+                try store.unsafeExecuteForTesting("DELETE FROM saved; INSERT INTO saved SELECT * FROM \(table) WHERE rowid = \(rowID)")
+                try store.unsafeExecuteForTesting("UPDATE \(table) SET \(column) = \(Self.changed(original)) WHERE rowid = \(rowID)")
+                let report = try app.admin.verify()
+                // X015 names "表 T 第 N 行"; a value that no longer decodes is X009 "第 N 行（表 T）".
+                let named = report.problems.contains {
+                    $0.message.contains("表 \(table) 第 \(rowID) 行") || $0.message.contains("第 \(rowID) 行（表 \(table)）")
+                }
+                if named { caught += 1 } else {
+                    Issue.record("\(table).\(column) edited, not named: \(report.problems)")
+                }
+                // Put back; an edited id moved the row to another rowid, one the chain never saw.
+                try store.unsafeExecuteForTesting("""
+                    UPDATE \(table) SET \(column) = (SELECT \(column) FROM saved)
+                    WHERE rowid = \(rowID) OR rowid NOT IN (SELECT row_id FROM row_chain WHERE tbl = '\(table)')
+                    """)
+                try store.unsafeExecuteForTesting("DROP TABLE saved")
+            }
+            let after = try app.admin.verify()
+            #expect(after.isClean, "\(table) put back: \(after.problems)")
+            tally.append((table, caught, columns.count))
+        }
+        // A row deleted, and a row inserted, behind the ledger's back.
+        try store.unsafeExecuteForTesting("DELETE FROM activity")
+        #expect(try app.admin.verify().problems.contains { $0.code == .rowTampered && $0.message.contains("已不存在") })
+        try store.unsafeExecuteForTesting(
+            "INSERT INTO period_event (studio_id, period, action, at, user, reason) SELECT studio_id, period, action, at, user, reason FROM period_event LIMIT 1")
+        #expect(try app.admin.verify().problems.contains { $0.code == .rowTampered && $0.message.contains("不在行链中") })
+        let lines = tally.map { "\($0.table) \($0.caught)/\($0.total)" }.joined(separator: ", ")
+        print("tamper matrix: \(lines); in all \(tally.map(\.caught).reduce(0, +))/\(tally.map(\.total).reduce(0, +)); no row to edit in \(untested)")
+        #expect(untested == ["acceptance_score"], "only the county's scores need an acceptance this ledger cannot reach yet")
+        #expect(tally.allSatisfy { $0.caught == $0.total })
+    }
+
+    @Test("an edited row-chain entry is X016")
+    func chainEdited() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-matrix-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let app = try Self.ledger(directory)
+        try app.store.unsafeExecuteForTesting("DROP TRIGGER row_chain_no_update")
+        try app.store.unsafeExecuteForTesting("UPDATE row_chain SET row_id = row_id WHERE seq = 1")
+        #expect(try app.admin.verify().isClean, "a no-op update changes nothing")
+        try app.store.unsafeExecuteForTesting("UPDATE row_chain SET prev_hash = hash WHERE seq = 3")
+        #expect(try app.admin.verify().problems.contains { $0.code == .rowChainBroken })
+    }
+}
