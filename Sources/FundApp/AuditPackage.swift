@@ -431,6 +431,7 @@ extension PackagesDesk {
     public func auditPackage(studio code: String, asOf given: CalendarDate?, keyFile: URL? = nil) throws -> Data {
         let built = try buildPackage(studio: code, asOf: given, keyFile: keyFile)
         try store.evidence.logExport(studio: code, detail: built.logDetail, stamp: stamp())
+        try signCheckpoint(studio: code, hostUnit: built.hostUnit, kind: "package", label: built.asOf.iso, key: built.key)
         return built.data
     }
 
@@ -455,7 +456,25 @@ extension PackagesDesk {
         let built = try buildPackage(studio: code, asOf: given, keyFile: keyFile)
         try SafeOutput.write(built.data, to: path, protecting: protected)
         try store.evidence.logExport(studio: code, detail: built.logDetail, stamp: stamp())
+        try signCheckpoint(studio: code, hostUnit: built.hostUnit, kind: "package", label: built.asOf.iso, key: built.key)
         return (target, built.data, AuditPackage.verify(built.data))
+    }
+
+    /// Signs the studio's chain heads as they are now with the host unit's key and stores the
+    /// checkpoint (`verify` checks it from then on).
+    func signCheckpoint(studio: String, hostUnit: String, kind: String, label: String, key: Curve25519.Signing.PrivateKey) throws {
+        let heads = try store.evidence.checkpointHeads(studio: studio)
+        let unsigned = Checkpoint(
+            studio: studio, hostUnit: hostUnit, kind: kind, label: label, voucherSequence: heads.vouchers.sequence,
+            voucherHash: heads.vouchers.hash, logSequence: heads.log.sequence, logHash: heads.log.hash, rowSequence: heads.rows.sequence,
+            rowHash: heads.rows.hash, publicKeyHex: Hex.encode(key.publicKey.rawRepresentation), signatureHex: "")
+        let signature = Hex.encode(try key.signature(for: Data(unsigned.signedText.utf8)))
+        try store.evidence.recordCheckpoint(
+            Checkpoint(
+                studio: studio, hostUnit: hostUnit, kind: kind, label: label, voucherSequence: unsigned.voucherSequence,
+                voucherHash: unsigned.voucherHash, logSequence: unsigned.logSequence, logHash: unsigned.logHash,
+                rowSequence: unsigned.rowSequence, rowHash: unsigned.rowHash, publicKeyHex: unsigned.publicKeyHex, signatureHex: signature),
+            stamp: stamp())
     }
 
     /// The studio's books must verify before a package is cut from them: the first problem of
@@ -468,7 +487,9 @@ extension PackagesDesk {
     }
 
     /// The package's bytes and what the log says about it.
-    func buildPackage(studio code: String, asOf given: CalendarDate?, keyFile: URL?) throws -> (data: Data, logDetail: String) {
+    func buildPackage(
+        studio code: String, asOf given: CalendarDate?, keyFile: URL?
+    ) throws -> (data: Data, logDetail: String, key: Curve25519.Signing.PrivateKey, hostUnit: String, asOf: CalendarDate) {
         try requireIntactBooks(studio: code)
         let asOf = app.cutoff(given)
         let snapshot = try app.statements.booksSnapshot(studio: code, asOf: asOf)
@@ -549,7 +570,10 @@ extension PackagesDesk {
         files.append(try PackageFile(path: "manifest.json", data: manifestData))
         files.append(try PackageFile(path: "manifest.sig", data: signature))
         let package = try ZIPWriter.archive(prepared: files.sorted { $0.path < $1.path }.map(\.entry))
-        return (package, "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(Hex.encode(SHA256.hash(data: manifestData)))）")
+        return (
+            package, "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(Hex.encode(SHA256.hash(data: manifestData)))）",
+            privateKey, snapshot.hostUnit.creditCode.description, asOf
+        )
     }
 
     /// The files for audit software: GB/T 24589 XML, the AO tables in both encodings, the

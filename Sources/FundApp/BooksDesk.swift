@@ -90,8 +90,19 @@ public struct BooksDesk: Desk {
         try VoucherDateRule(today: clock.today(), recognized: recognized).check(draft.date, field: field)
     }
 
-    public func closePeriod(_ period: Period, studio: String) throws {
+    /// Closes a month. Once the host unit has a signing key, the close is signed: its private
+    /// key (`keyFile`, default its default file) signs the chain heads as closed, and a close
+    /// without the key is refused before anything is written. Returns whether it was signed.
+    @discardableResult
+    public func closePeriod(_ period: Period, studio: String, keyFile: URL? = nil) throws -> Bool {
+        let hostUnit = try store.register.studio(code: studio).hostUnit
+        let signed = try store.evidence.signingKeys(hostUnit: hostUnit).isEmpty
+            ? nil : try app.packages.signingKey(for: hostUnit, file: keyFile)
         try store.books.closePeriod(period, studio: studio, stamp: stamp())
+        if let signed {
+            try app.packages.signCheckpoint(studio: studio, hostUnit: hostUnit.description, kind: "close", label: period.iso, key: signed)
+        }
+        return signed != nil
     }
 
     public func reopenPeriod(_ period: Period, studio: String, reason: String) throws {

@@ -144,6 +144,7 @@ public struct VerificationProblem: Sendable, Hashable, Codable, CustomStringConv
         case keyUnendorsed = "X014"
         case rowTampered = "X015"
         case rowChainBroken = "X016"
+        case checkpointBroken = "X017"
     }
 
     public let code: Code
@@ -205,5 +206,49 @@ public struct StoreCorruption: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String {
         if let rowID { return "数据库第 \(rowID) 行（表 \(table)）无法读取：\(message)" }
         return "数据库表 \(table) 中有一行无法读取：\(message)"
+    }
+}
+
+/// Chain heads signed with a host unit's Ed25519 key when a month is closed or a package is
+/// made (the private key is never in the database): `verify` checks each signature and that
+/// the chains still pass through the heads, so books rewritten and re-hashed before a
+/// checkpoint are caught without any file kept outside.
+public struct Checkpoint: Sendable, Hashable, Codable {
+    public let studio: String
+    public let hostUnit: String
+    /// "close" (a month closed, `label` its YYYY-MM) or "package" (`label` the as-of day).
+    public let kind: String
+    public let label: String
+    public let voucherSequence: Int
+    public let voucherHash: String
+    public let logSequence: Int
+    public let logHash: String
+    public let rowSequence: Int
+    public let rowHash: String
+    public let publicKeyHex: String
+    public let signatureHex: String
+
+    public init(
+        studio: String, hostUnit: String, kind: String, label: String, voucherSequence: Int, voucherHash: String, logSequence: Int,
+        logHash: String, rowSequence: Int, rowHash: String, publicKeyHex: String, signatureHex: String
+    ) {
+        self.studio = studio
+        self.hostUnit = hostUnit
+        self.kind = kind
+        self.label = label
+        self.voucherSequence = voucherSequence
+        self.voucherHash = voucherHash
+        self.logSequence = logSequence
+        self.logHash = logHash
+        self.rowSequence = rowSequence
+        self.rowHash = rowHash
+        self.publicKeyHex = publicKeyHex
+        self.signatureHex = signatureHex
+    }
+
+    /// The text the host unit's key signs.
+    public var signedText: String {
+        "WL-CHECKPOINT-1\nstudio=\(Canonical.quote(studio)) host=\(Canonical.quote(hostUnit))\nkind=\(kind) label=\(Canonical.quote(label))\n"
+            + "vouchers=\(voucherSequence):\(voucherHash)\nlog=\(logSequence):\(logHash)\nrows=\(rowSequence):\(rowHash)\nkey=\(publicKeyHex)\n"
     }
 }

@@ -17,6 +17,7 @@ enum RowChain {
     static let tables = [
         "host_unit", "studio", "account", "period_event", "finding_note", "budget_revision", "evidence_blob", "evidence_link",
         "signing_key", "lifecycle_event", "acceptance_score", "studio_change", "change_step", "performance_target", "activity",
+        "checkpoint",
     ]
 
     static let schema = [
@@ -59,7 +60,8 @@ enum RowChain {
     static func appendNew(_ db: Database) throws {
         var head: (sequence: Int64, hash: String) = try Row.fetchOne(db, sql: "SELECT seq, hash FROM row_chain ORDER BY seq DESC LIMIT 1")
             .map { (sequence: $0["seq"] as Int64, hash: $0["hash"] as String) } ?? (sequence: 0, hash: Canonical.genesis)
-        for table in tables {
+        // A table a later migration makes is chained from then on.
+        for table in tables where try db.tableExists(table) {
             let last = try Int64.fetchOne(db, sql: "SELECT max(row_id) FROM row_chain WHERE tbl = ?", arguments: [table]) ?? 0
             let rows = try Row.fetchAll(db, sql: "SELECT rowid AS _rowid_, * FROM \(table) WHERE rowid > ? ORDER BY rowid", arguments: [last])
             for row in rows {
@@ -98,7 +100,7 @@ enum RowChain {
             previous = entry.hash
             entries[entry.table, default: [:]][entry.rowID] = entry
         }
-        for table in tables {
+        for table in tables where try db.tableExists(table) {
             var unseen = entries[table] ?? [:]
             for row in try Row.fetchAll(db, sql: "SELECT rowid AS _rowid_, * FROM \(table) ORDER BY rowid") {
                 let rowID: Int64 = row["_rowid_"]

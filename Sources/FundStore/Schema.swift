@@ -41,6 +41,23 @@ enum Schema {
             for statement in RowChain.schema { try db.execute(sql: statement) }
             try RowChain.appendNew(db)
         }
+        migrator.registerMigration("v9-checkpoints") { db in
+            try db.execute(sql: """
+                CREATE TABLE checkpoint (
+                    id INTEGER PRIMARY KEY,
+                    studio TEXT NOT NULL,
+                    host_unit TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind = 'close' OR kind = 'package'),
+                    label TEXT NOT NULL,
+                    voucher_seq INTEGER NOT NULL, voucher_hash TEXT NOT NULL,
+                    log_seq INTEGER NOT NULL, log_hash TEXT NOT NULL,
+                    row_seq INTEGER NOT NULL, row_hash TEXT NOT NULL,
+                    public_key TEXT NOT NULL, signature TEXT NOT NULL,
+                    at TEXT NOT NULL, user TEXT NOT NULL
+                ) STRICT
+                """)
+            for statement in appendOnlyTriggers(["checkpoint"]) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

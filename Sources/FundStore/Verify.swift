@@ -241,6 +241,7 @@ extension SQLiteAdmin {
             try LedgerStore.verifyLog(db, report: &report)
             try LedgerStore.verifyKeys(db, report: &report)
             try RowChain.verify(db, report: &report)
+            try LedgerStore.verifyCheckpoints(db, studio: studioCode, report: &report)
             report.postings = try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM posting\(studioID == nil ? "" : " WHERE studio_id = ?")",
                 arguments: StatementArguments(studioID.map { [$0] } ?? [])) ?? 0

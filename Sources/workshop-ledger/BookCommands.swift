@@ -109,11 +109,12 @@ struct PeriodCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "会计期间 YYYY-MM") var period: Period
         @Option(help: "工作室编号") var studio: String
+        @Option(name: .customLong("key-file"), help: "依托单位私钥文件（已登记签名密钥时结账须签署检查点；默认其默认位置）") var keyFile: String?
 
         func run() throws {
             try FundLedger.run {
-                try global.open().books.closePeriod(period, studio: studio)
-                emit("已结账 \(studio) \(period.chinese)\n")
+                let signed = try global.open().books.closePeriod(period, studio: studio, keyFile: keyFile.map { URL(fileURLWithPath: $0) })
+                emit("已结账 \(studio) \(period.chinese)\(signed ? "，已用依托单位密钥签署检查点" : "（依托单位尚未登记签名密钥，未签署检查点）")\n")
             }
         }
     }

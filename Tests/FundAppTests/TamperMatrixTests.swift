@@ -25,6 +25,7 @@ struct TamperMatrixTests {
         _ = try app.statements.setBudget(studio: "S1", fund: .subsidy, category: "equipment", amount: "20000", reason: "初始计划")
         _ = try app.packages.addEvidence(Data("发票".utf8), fileName: "a.pdf", to: posted[0].ref)
         _ = try app.packages.generateSigningKey(hostUnit: T.hostCode.description, file: directory.appendingPathComponent("k.ed25519"))
+        _ = try app.packages.auditPackage(studio: "S1", asOf: T.date("2026-11-20"), keyFile: directory.appendingPathComponent("k.ed25519"))
         _ = try app.lifecycle.notice(studio: "S1", kind: "commendation", date: "2026-10-28", by: "市人社局", note: "通报表扬")
         _ = try app.lifecycle.change(studio: "S1", step: .new(kind: "leader"), date: "2026-10-26", note: "领办人调任")
         _ = try app.lifecycle.change(studio: "S1", step: .reported(id: 1), date: "2026-10-30", note: "")
