@@ -431,7 +431,7 @@ extension PackagesDesk {
     public func auditPackage(studio code: String, asOf given: CalendarDate?, keyFile: URL? = nil) throws -> Data {
         let built = try buildPackage(studio: code, asOf: given, keyFile: keyFile)
         try store.evidence.logExport(studio: code, detail: built.logDetail, stamp: stamp())
-        try signCheckpoint(studio: code, hostUnit: built.hostUnit, kind: "package", label: built.asOf.iso, key: built.key)
+        try signCheckpoint(studio: code, hostUnit: built.hostUnit, kind: "package", label: built.label, key: built.key)
         return built.data
     }
 
@@ -456,7 +456,7 @@ extension PackagesDesk {
         let built = try buildPackage(studio: code, asOf: given, keyFile: keyFile)
         try SafeOutput.write(built.data, to: path, protecting: protected)
         try store.evidence.logExport(studio: code, detail: built.logDetail, stamp: stamp())
-        try signCheckpoint(studio: code, hostUnit: built.hostUnit, kind: "package", label: built.asOf.iso, key: built.key)
+        try signCheckpoint(studio: code, hostUnit: built.hostUnit, kind: "package", label: built.label, key: built.key)
         return (target, built.data, AuditPackage.verify(built.data))
     }
 
@@ -489,7 +489,7 @@ extension PackagesDesk {
     /// The package's bytes and what the log says about it.
     func buildPackage(
         studio code: String, asOf given: CalendarDate?, keyFile: URL?
-    ) throws -> (data: Data, logDetail: String, key: Curve25519.Signing.PrivateKey, hostUnit: String, asOf: CalendarDate) {
+    ) throws -> (data: Data, logDetail: String, key: Curve25519.Signing.PrivateKey, hostUnit: String, label: String) {
         try requireIntactBooks(studio: code)
         let asOf = app.cutoff(given)
         let snapshot = try app.statements.booksSnapshot(studio: code, asOf: asOf)
@@ -572,7 +572,7 @@ extension PackagesDesk {
         let package = try ZIPWriter.archive(prepared: files.sorted { $0.path < $1.path }.map(\.entry))
         return (
             package, "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(Hex.encode(SHA256.hash(data: manifestData)))）",
-            privateKey, snapshot.hostUnit.creditCode.description, asOf
+            privateKey, snapshot.hostUnit.creditCode.description, Self.packageLabel(asOf: asOf, manifest: manifestData)
         )
     }
 
@@ -758,7 +758,19 @@ extension PackagesDesk {
             return Self.verifyPackage(data, publicKey: nil)
         }
         let keys = try store.evidence.signingKeys(hostUnit: code)
-        return Self.pin(plain, manifest: manifest, keys: keys)
+        // The books' own record of making this package (its checkpoint names the manifest's
+        // SHA-256) says when it was made, so the key current then is the one that must have signed.
+        var made: String? = nil
+        if let manifestData = try? AuditPackage.contents(of: data)["manifest.json"] {
+            let label = Self.packageLabel(asOf: manifest.coverage.asOf, manifest: manifestData)
+            made = try store.evidence.checkpoints(studio: manifest.studio.code).last { $0.kind == "package" && $0.label == label }?.at
+        }
+        return Self.pin(plain, manifest: manifest, keys: keys, made: made)
+    }
+
+    /// A package checkpoint's label: the as-of day and the SHA-256 of the signed manifest.
+    static func packageLabel(asOf: CalendarDate, manifest: Data) -> String {
+        "\(asOf.iso) \(Hex.encode(SHA256.hash(data: manifest)))"
     }
 
     /// Verifies a package without books: against `publicKey` when given; without one the
@@ -776,7 +788,7 @@ extension PackagesDesk {
     }
 
     /// Compares a package's signer with the host unit's registered keys (oldest first).
-    static func pin(_ plain: PackageVerification, manifest: PackageManifest, keys: [SigningKey]) -> PackageCheck {
+    static func pin(_ plain: PackageVerification, manifest: PackageManifest, keys: [SigningKey], made recorded: String? = nil) -> PackageCheck {
         let found = manifest.signingKey.publicKey
         func result(_ extra: [PackageVerification.Problem], trusted: String?, pinnedBy: String?) -> PackageCheck {
             PackageCheck(
@@ -786,7 +798,7 @@ extension PackagesDesk {
         guard let current = keys.last else {
             return result([.signerUnconfirmed(found: found)], trusted: nil, pinnedBy: nil)
         }
-        if let made = manifest.createdAt {
+        if let made = manifest.createdAt ?? recorded {
             // The key registered last at or before the package was made.
             guard let then = keys.last(where: { $0.at <= made }) else {
                 return result([.noKeyAtCreation(found: found, at: made)], trusted: nil, pinnedBy: nil)
@@ -800,11 +812,12 @@ extension PackagesDesk {
         if current.publicKeyHex.lowercased() == found {
             return result([], trusted: current.publicKeyHex, pinnedBy: "账簿登记的现行公钥（\(current.at) 登记）")
         }
-        if let index = keys.firstIndex(where: { $0.publicKeyHex.lowercased() == found }) {
-            let key = keys[index]
+        if keys.contains(where: { $0.publicKeyHex.lowercased() == found }) {
+            // A key since replaced, and the books have no record of making this package with it:
+            // a package signed later with an old (perhaps leaked) key is not taken on trust.
             return result(
-                [], trusted: key.publicKeyHex,
-                pinnedBy: "账簿登记的第 \(index + 1) 个公钥（\(key.at) 登记，现已更换；清单未记生成时间，按曾登记的公钥接受）")
+                [.keyNotCurrent(expected: current.publicKeyHex, found: found, at: "账簿中没有此资料包的生成记录")],
+                trusted: current.publicKeyHex, pinnedBy: nil)
         }
         return result([.keyNotTrusted(expected: current.publicKeyHex, found: found)], trusted: current.publicKeyHex, pinnedBy: nil)
     }

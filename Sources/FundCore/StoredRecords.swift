@@ -227,11 +227,14 @@ public struct Checkpoint: Sendable, Hashable, Codable {
     public let rowHash: String
     public let publicKeyHex: String
     public let signatureHex: String
+    /// When it was recorded (not signed; the row chain covers it), as read back.
+    public let at: String?
 
     public init(
         studio: String, hostUnit: String, kind: String, label: String, voucherSequence: Int, voucherHash: String, logSequence: Int,
-        logHash: String, rowSequence: Int, rowHash: String, publicKeyHex: String, signatureHex: String
+        logHash: String, rowSequence: Int, rowHash: String, publicKeyHex: String, signatureHex: String, at: String? = nil
     ) {
+        self.at = at
         self.studio = studio
         self.hostUnit = hostUnit
         self.kind = kind

@@ -48,7 +48,7 @@ extension LedgerStore {
             Checkpoint(
                 studio: row["studio"], hostUnit: row["host_unit"], kind: row["kind"], label: row["label"], voucherSequence: row["voucher_seq"],
                 voucherHash: row["voucher_hash"], logSequence: row["log_seq"], logHash: row["log_hash"], rowSequence: row["row_seq"],
-                rowHash: row["row_hash"], publicKeyHex: row["public_key"], signatureHex: row["signature"])
+                rowHash: row["row_hash"], publicKeyHex: row["public_key"], signatureHex: row["signature"], at: row["at"])
         }
     }
 

@@ -89,3 +89,30 @@ struct KeyRotationTests {
         #expect(report.problems.map(\.code) == [.keyUnendorsed, .rowTampered], "the unendorsed key, and a row the row chain never saw")
     }
 }
+
+extension KeyRotationTests {
+    @Test("a package signed with a replaced key that the books never made is refused; one they made then is accepted")
+    func oldKeyAfterRotation() throws {
+        let books = try Books()
+        let packages = books.app.packages
+        let (_, oldFile) = try packages.generateSigningKey(hostUnit: T.hostCode.description, file: nil)
+        let genuine = try packages.auditPackage(studio: "S1", asOf: T.date("2026-11-20"))
+        // A week later the key is rotated (another app over the same file, a later clock).
+        let later = try LedgerApp(
+            path: books.app.databasePath, clock: FixedClock(instant: "2026-11-27T01:00:00Z", today: T.date("2026-11-27")), user: "李会计")
+        _ = try later.packages.generateSigningKey(hostUnit: T.hostCode.description, file: nil, rotate: true)
+        #expect(try later.packages.verifyPackage(genuine, publicKey: nil).verification.isClean, "made with the key current then")
+        // Someone with the old private key signs a package the books never made (another as-of day).
+        let files = try AuditPackage.contents(of: genuine)
+        let oldKey = try Curve25519.Signing.PrivateKey(
+            rawRepresentation: try #require(Hex.decode(String(contentsOf: oldFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))))
+        var manifest = String(decoding: try #require(files["manifest.json"]), as: UTF8.self)
+        manifest = manifest.replacingOccurrences(of: "\"asOf\" : \"2026-11-20\"", with: "\"asOf\" : \"2026-11-19\"")
+        var forgedFiles = files
+        forgedFiles["manifest.json"] = Data(manifest.utf8)
+        forgedFiles["manifest.sig"] = try oldKey.signature(for: Data(manifest.utf8))
+        let forged = try AuditPackage.zipFiles(forgedFiles)
+        let check = try later.packages.verifyPackage(forged, publicKey: nil)
+        #expect(!check.verification.isClean, "\(check.verification.problems)")
+    }
+}
