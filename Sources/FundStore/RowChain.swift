@@ -10,6 +10,11 @@ internal import GRDB
 // site can forget; `verify` recomputes every row's content and walks the chain. An edited
 // column, a deleted row, a row inserted behind the ledger's back, or an edited chain entry is
 // named with its table and row.
+//
+// A row's content text is every column it has: a migration that adds a column to a chained
+// table (ALTER TABLE … ADD COLUMN) changes the text of the rows already chained, so it must
+// re-baseline them in the same migration (append a fresh entry for each row, or rebuild the
+// chain), or `verify` reports every old row as edited.
 enum RowChain {
     static let tag = "WL-ROW-1"
 
