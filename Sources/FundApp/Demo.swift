@@ -247,7 +247,7 @@ public enum Demo {
     public static func writeEvaluations(_ result: DemoResult, into directory: URL) throws -> [URL] {
         var written: [URL] = []
         for (studio, asOf) in result.evaluations {
-            written += try result.app.lifecycle.writeEvaluation(studio: studio, asOf: asOf, into: directory.appendingPathComponent(studio, isDirectory: true)).files
+            written += try result.app.evaluation.write(studio: studio, asOf: asOf, into: directory.appendingPathComponent(studio, isDirectory: true)).files
         }
         return written
     }
@@ -318,7 +318,7 @@ extension Demo {
         let reports = try writeReports(app: app, studios: result.studios, into: directory.appendingPathComponent("reports"), formats: formats)
         let evaluationFiles = try writeEvaluations(result, into: directory.appendingPathComponent("evaluation"))
         let evaluations = try result.evaluations.map { studio, asOf in
-            let value = try app.lifecycle.evaluation(studio: studio, asOf: asOf).value
+            let value = try app.evaluation.evaluate(studio: studio, asOf: asOf).value
             return DemoOutcome.EvaluationSummary(studio: studio, asOf: asOf, total: value.total, grade: value.grade.rawValue)
         }
         let packages = try writePackages(app: app, studios: result.studios, into: directory).map { url in

@@ -20,12 +20,17 @@ public struct WrittenEvaluation: Sendable {
     public let grade: String
 }
 
-extension LifecycleDesk {
+/// The performance evaluation (绩效自评, 财预〔2020〕10号): scoring and its documents.
+public struct EvaluationDesk: Desk {
+    let app: LedgerApp
+}
+
+extension EvaluationDesk {
     /// Scores one studio's performance as of a day (default today) from its books cut off at
     /// that day, its findings, activities, targets and lifecycle.
-    public func evaluation(studio code: String, asOf: CalendarDate? = nil, indicators: URL? = nil) throws -> BuiltEvaluation {
+    public func evaluate(studio code: String, asOf: CalendarDate? = nil, indicators: URL? = nil) throws -> BuiltEvaluation {
         let day = app.cutoff(asOf)
-        let set = try indicatorSet(file: indicators)
+        let set = try app.lifecycle.indicatorSet(file: indicators)
         let snapshot = try app.statements.booksSnapshot(studio: code, asOf: day)
         let studio = snapshot.studio
         let from = min(snapshot.vouchers.map(\.ref.period).min() ?? studio.recognized.period, studio.recognized.period)
@@ -49,7 +54,7 @@ extension LifecycleDesk {
                 return nil
             }.first
         let history = try store.lifecycle.lifecycleHistory(studio: code).filter { $0.date <= day }
-        let status = try self.status(studio: code, asOf: day)
+        let status = try app.lifecycle.status(studio: code, asOf: day)
         let input = EvaluationInput(
             header: header, asOf: day, indicators: set, targets: try store.lifecycle.targets(studio: code), activities: try store.lifecycle.activities(studio: code),
             statement: statement, subsidySpentInWindow: inWindow, subsidySpentTotal: spent,
@@ -64,8 +69,8 @@ extension LifecycleDesk {
     /// Writes the evaluation package of one studio into `directory`: 绩效自评表 (XLSX, PDF),
     /// 绩效评价报告 (PDF, HTML) and evaluation.json. Returns the files written.
     @discardableResult
-    public func writeEvaluation(studio: String, asOf: CalendarDate? = nil, indicators: URL? = nil, into directory: URL) throws -> WrittenEvaluation {
-        let built = try evaluation(studio: studio, asOf: asOf, indicators: indicators)
+    public func write(studio: String, asOf: CalendarDate? = nil, indicators: URL? = nil, into directory: URL) throws -> WrittenEvaluation {
+        let built = try evaluate(studio: studio, asOf: asOf, indicators: indicators)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let selfTable = AnyReport(document: built.selfEvaluation, value: built.value)
         let report = AnyReport(document: built.report, value: built.value)

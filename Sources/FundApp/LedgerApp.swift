@@ -3,8 +3,8 @@
 // clock and the acting user, and hands out one small desk per area of work:
 //   register (chart, host units, studios), books (record, import, reverse, close, read),
 //   compliance (check, findings, budgets), statements (reports, exports), packages (evidence,
-//   keys, audit packages), lifecycle (status, steps, deadlines, targets, activities,
-//   evaluation) and admin (verify, operation log, demo).
+//   keys, audit packages), lifecycle (status, steps, deadlines, targets, activities),
+//   evaluation (the performance evaluation) and admin (verify, operation log, demo).
 // Each desk returns values: FundReports reports (a document and its JSON value), result
 // values, or typed errors. Adapters render what they get and decide nothing.
 import FundCore
@@ -80,6 +80,7 @@ public final class LedgerApp: Sendable {
     public var statements: StatementsDesk { StatementsDesk(app: self) }
     public var packages: PackagesDesk { PackagesDesk(app: self) }
     public var lifecycle: LifecycleDesk { LifecycleDesk(app: self) }
+    public var evaluation: EvaluationDesk { EvaluationDesk(app: self) }
     public var admin: AdminDesk { AdminDesk(app: self) }
 }
 

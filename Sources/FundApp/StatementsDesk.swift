@@ -106,7 +106,7 @@ extension StatementsDesk {
             return try statement(dated: header.preparedOn, SpendingChartReport.build(
                 header, turnovers: allTurnovers, budget: store.compliance.budget(studio: studio.code), asOf: asOf))
         case .selfEvaluation, .evaluationReport:
-            let built = try app.lifecycle.evaluation(studio: studio.code, asOf: asOf)
+            let built = try app.evaluation.evaluate(studio: studio.code, asOf: asOf)
             return AnyReport(document: request.kind == .selfEvaluation ? built.selfEvaluation : built.report, value: built.value)
         }
     }

@@ -253,7 +253,7 @@ struct EvaluationCommand: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            let written = try global.open().lifecycle.writeEvaluation(
+            let written = try global.open().evaluation.write(
                 studio: studio, asOf: asOf, indicators: indicators.map { URL(fileURLWithPath: $0) },
                 into: URL(fileURLWithPath: out, isDirectory: true))
             emit("\(studio) 绩效自评得分 \(written.total.text) 分，等级“\(written.grade)”\n")

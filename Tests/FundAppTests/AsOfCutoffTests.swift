@@ -72,7 +72,7 @@ struct AsOfCutoffTests {
         #expect(!findingsReport.contains("三月下旬支出"))
 
         // The evaluation reads the same fund statement.
-        let evaluation = try app.lifecycle.evaluation(studio: "S1", asOf: day).value
+        let evaluation = try app.evaluation.evaluate(studio: "S1", asOf: day).value
         let subsidy = try #require(evaluation.funds.first { $0.fund == .subsidy })
         #expect(subsidy.spentFen.fen == 123_400)
 

@@ -39,7 +39,7 @@ struct EvaluationTests {
 
     @Test func handComputedScores() throws {
         let app = try sampleStudio()
-        let built = try app.lifecycle.evaluation(studio: "S1", asOf: day("2026-11-20"))
+        let built = try app.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20"))
         let scores = Dictionary(uniqueKeysWithValues: built.value.lines.map { ($0.id, $0.scoreHundredths) })
         let expected: [String: Int64] = [
             "apprentices": 480,  // 6 × 4/5
@@ -72,7 +72,7 @@ struct EvaluationTests {
     @Test func anUnsetManualIndicatorMovesItsPointsToOutput() throws {
         // The sample studio without its satisfaction target.
         let studio = try sampleStudio(satisfaction: false)
-        let built = try studio.lifecycle.evaluation(studio: "S1", asOf: day("2026-11-20"))
+        let built = try studio.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20"))
         let lines = Dictionary(uniqueKeysWithValues: built.value.lines.map { ($0.id, $0) })
         let satisfaction = lines["satisfaction"]!
         #expect(satisfaction.unset && satisfaction.pointsHundredths == 0 && satisfaction.setPointsHundredths == 1_000)
@@ -121,7 +121,7 @@ struct EvaluationTests {
                 try Activity(studio: "S1", date: day("2026-02-02"), kind: .apprentice, title: "2026 届徒弟（3 人）", quantity: 3),
                 try Activity(studio: "S1", date: day("2026-02-03"), kind: .apprentice, title: "徒弟 张三"),
             ], source: "测试", stamp: Stamp(user: "测试员", at: "2026-09-01T01:00:00Z", today: day("2026-09-01")))
-        let line = try app.lifecycle.evaluation(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "apprentices" }!
+        let line = try app.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "apprentices" }!
         #expect(line.actualHundredths == 400)
         #expect(line.pointsHundredths == 780 && line.scoreHundredths == 624)
         #expect(line.source == "活动记录：带徒传技徒弟人数合计")
@@ -130,12 +130,12 @@ struct EvaluationTests {
     @Test func equipmentCostScoresFullOnlyWithoutSpendingAndByBudgetOtherwise() throws {
         // No equipment bought: full marks (6, plus its share of the unset 满意度 and 场所: 7.80).
         let empty = try TestLedger.app()
-        let none = try empty.lifecycle.evaluation(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "equipment-cost" }!
+        let none = try empty.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "equipment-cost" }!
         #expect(none.scoreHundredths == 780 && none.pointsHundredths == 780 && none.deviationReason == "未发生设备购置支出，按满分计")
         // 24,000 spent against a 20,000 budget: 6 × 100/120 = 5.00.
         let app = try sampleStudio()
         _ = try app.statements.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_000_000), reason: "测试")
-        let over = try app.lifecycle.evaluation(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "equipment-cost" }!
+        let over = try app.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20")).value.lines.first { $0.id == "equipment-cost" }!
         #expect(over.scoreHundredths == 500 && over.actualHundredths == 12_000)
     }
 
@@ -153,7 +153,7 @@ struct EvaluationTests {
         let findings = try app.compliance.check(studio: "S1", asOf: day("2026-11-20")).findings
         let violations = findings.filter { $0.severity == .violation }
         #expect(violations.count == 2)
-        let built = try app.lifecycle.evaluation(studio: "S1", asOf: day("2026-11-20"))
+        let built = try app.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20"))
         #expect(built.value.confirmedViolations == 2)
         let compliance = built.value.lines.first { $0.id == "compliance" }!
         #expect(compliance.actualHundredths == 200)
@@ -172,7 +172,7 @@ struct EvaluationTests {
         try app.store.compliance.addFindingNote(key: accepted, studio: "S1", action: "accept", text: "", stamp: reviewer)
         try app.store.compliance.addFindingNote(key: rejected, studio: "S1", action: "explain", text: "工作需要", stamp: stamp)
         try app.store.compliance.addFindingNote(key: rejected, studio: "S1", action: "reject", text: "不属于补助资金开支范围", stamp: reviewer)
-        let reviewed = try app.lifecycle.evaluation(studio: "S1", asOf: day("2026-11-20"))
+        let reviewed = try app.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20"))
         #expect(reviewed.value.confirmedViolations == 1)
         #expect(reviewed.value.lines.first { $0.id == "compliance" }!.scoreHundredths == 400)  // 5 − 1 × 1
         #expect(reviewed.value.totalHundredths == 6_949)
@@ -183,7 +183,7 @@ struct EvaluationTests {
         try app.lifecycle.advance(studio: "S1", transition: LifecycleTransition(to: .recognized, date: day("2025-12-15"), by: "市人社局"))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evaluation-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let written = try app.lifecycle.writeEvaluation(studio: "S1", asOf: day("2026-11-20"), into: directory).files
+        let written = try app.evaluation.write(studio: "S1", asOf: day("2026-11-20"), into: directory).files
         #expect(written.map(\.lastPathComponent) == [
             "S1-绩效自评表.xlsx", "S1-绩效自评表.pdf", "S1-绩效评价报告.pdf", "S1-绩效评价报告.html", "evaluation.json",
         ])
@@ -233,7 +233,7 @@ struct EvaluationTests {
         for (index, line) in lines.enumerated() {
             _ = try app.lifecycle.setTarget(studio: "S1", indicator: "q\(index + 1)", target: line.target, actual: line.actual, note: "", indicators: file)
         }
-        return try app.lifecycle.evaluation(studio: "S1", asOf: day("2026-11-20"), indicators: file).value
+        return try app.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20"), indicators: file).value
     }
 
     /// 35 × 4.80/6 = 28.00, 35 × 5.49/6 = 32.025 (32.03 shown), 20 × 5.99/6 = 19.9666… (19.97
@@ -278,9 +278,9 @@ struct EvaluationTests {
                              "unit": "%", "kind": "quantitative", "points": 100, "measure": "ledger:execution", "defaultTarget": "100"}]}
             """
         try Data(json.utf8).write(to: file)
-        #expect(try app.lifecycle.evaluation(studio: "S1", asOf: day("2026-11-20"), indicators: file).value.totalHundredths == 8_000)
+        #expect(try app.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20"), indicators: file).value.totalHundredths == 8_000)
         try Data(json.replacingOccurrences(of: "\"weight\": 100", with: "\"weight\": 90").utf8).write(to: file)
-        let error = #expect(throws: LocatedRejection.self) { try app.lifecycle.evaluation(studio: "S1", indicators: file) }
+        let error = #expect(throws: LocatedRejection.self) { try app.evaluation.evaluate(studio: "S1", indicators: file) }
         #expect(error?.rejection.code == .indicatorSetInvalid)
     }
 }

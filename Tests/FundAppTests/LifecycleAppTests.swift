@@ -192,7 +192,7 @@ struct LifecycleAppTests {
     }
 
     func reportText(_ app: LedgerApp, asOf: String) throws -> (owed: Money, text: String) {
-        let built = try app.lifecycle.evaluation(studio: "S1", asOf: day(asOf))
+        let built = try app.evaluation.evaluate(studio: "S1", asOf: day(asOf))
         let text = built.report.sections.flatMap(\.blocks).compactMap { block -> String? in
             if case .paragraph(let text) = block { return text }
             return nil
@@ -309,7 +309,7 @@ struct DemoLifecycleTests {
         }
         let written = try Demo.writeEvaluations(demo, into: directory.appendingPathComponent("evaluation"))
         #expect(written.count == 10)
-        #expect(try demo.app.lifecycle.evaluation(studio: "ZY2024-001", asOf: TestLedger.date("2026-09-21")).value.grade == .excellent)
+        #expect(try demo.app.evaluation.evaluate(studio: "ZY2024-001", asOf: TestLedger.date("2026-09-21")).value.grade == .excellent)
         let findings = try demo.app.compliance.check(studio: "ZY2024-001", asOf: TestLedger.date("2026-11-20")).findings
         #expect(findings.filter { $0.severity == .violation }.isEmpty, "\(findings.map(\.message))")
         #expect(try demo.app.admin.verify().isClean)
