@@ -469,12 +469,7 @@ extension PackagesDesk {
             voucherHash: heads.vouchers.hash, logSequence: heads.log.sequence, logHash: heads.log.hash, rowSequence: heads.rows.sequence,
             rowHash: heads.rows.hash, publicKeyHex: Hex.encode(key.publicKey.rawRepresentation), signatureHex: "")
         let signature = Hex.encode(try key.signature(for: Data(unsigned.signedText.utf8)))
-        try store.evidence.recordCheckpoint(
-            Checkpoint(
-                studio: studio, hostUnit: hostUnit, kind: kind, label: label, voucherSequence: unsigned.voucherSequence,
-                voucherHash: unsigned.voucherHash, logSequence: unsigned.logSequence, logHash: unsigned.logHash,
-                rowSequence: unsigned.rowSequence, rowHash: unsigned.rowHash, publicKeyHex: unsigned.publicKeyHex, signatureHex: signature),
-            stamp: stamp())
+        try store.evidence.recordCheckpoint(unsigned.signed(signature), stamp: stamp())
     }
 
     /// The studio's books must verify before a package is cut from them: the first problem of

@@ -84,6 +84,11 @@ public struct ProtectedPaths: Sendable {
         self.keyFiles = keyFiles
     }
 
+    /// A ledger's database file and companions, and its default key folder beside it.
+    public static func ledger(_ databasePath: String) -> ProtectedPaths {
+        ProtectedPaths(database: databasePath, keyFolders: [databasePath + ".keys"])
+    }
+
     /// No ledger known: only what is recognised on disk (an SQLite database and its companion
     /// files, anything in a `*.keys` folder, a `*.ed25519` key file) is protected.
     public static let detected = ProtectedPaths()
@@ -224,9 +229,7 @@ public enum SafeOutput {
 extension LedgerApp {
     /// What this ledger's outputs must not replace: its database and companions, its default
     /// key folder.
-    public var protectedPaths: ProtectedPaths {
-        ProtectedPaths(database: databasePath, keyFolders: [databasePath + ".keys"])
-    }
+    public var protectedPaths: ProtectedPaths { .ledger(databasePath) }
 
     /// Writes an output file of this ledger (see `SafeOutput`).
     public func writeOutput(_ data: Data, to path: String) throws {

@@ -249,6 +249,14 @@ public struct Checkpoint: Sendable, Hashable, Codable {
         self.signatureHex = signatureHex
     }
 
+    /// The same checkpoint carrying `signature` (hex) over `signedText`.
+    public func signed(_ signature: String) -> Checkpoint {
+        Checkpoint(
+            studio: studio, hostUnit: hostUnit, kind: kind, label: label, voucherSequence: voucherSequence, voucherHash: voucherHash,
+            logSequence: logSequence, logHash: logHash, rowSequence: rowSequence, rowHash: rowHash, publicKeyHex: publicKeyHex,
+            signatureHex: signature, at: at)
+    }
+
     /// The text the host unit's key signs.
     public var signedText: String {
         "WL-CHECKPOINT-1\nstudio=\(Canonical.quote(studio)) host=\(Canonical.quote(hostUnit))\nkind=\(kind) label=\(Canonical.quote(label))\n"

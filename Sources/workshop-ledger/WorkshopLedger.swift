@@ -78,9 +78,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// What an output file must not replace: this ledger's database, its companions and keys.
-    var protectedPaths: ProtectedPaths {
-        ProtectedPaths(database: databasePath, keyFolders: [databasePath + ".keys"])
-    }
+    var protectedPaths: ProtectedPaths { .ledger(databasePath) }
 
     /// Opens the ledger (an existing file; `init` creates one).
     func open(creating: Bool = false) throws -> LedgerApp {

@@ -21,14 +21,7 @@ enum Child {
         _ arguments: [String], in directory: URL, environment: [String: String], deadline: Double,
         started: (Int32) -> Void = { _ in }
     ) throws -> Outcome {
-        let process = Process()
-        process.executableURL = EndToEndTests.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        env["WORKSHOP_LEDGER_DB"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        let process = EndToEndTests.process(arguments, in: directory, environment: environment)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

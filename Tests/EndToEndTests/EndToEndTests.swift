@@ -18,15 +18,22 @@ struct EndToEndTests {
 
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+    /// The built binary, set up to run `arguments` in `directory` (the ledger only from
+    /// `--db` or `environment`, never the caller's `WORKSHOP_LEDGER_DB`).
+    static func process(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) -> Process {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env["WORKSHOP_LEDGER_DB"] = nil
         for (key, value) in environment { env[key] = value }
         process.environment = env
+        return process
+    }
+
+    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+        let process = Self.process(arguments, in: directory, environment: environment)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

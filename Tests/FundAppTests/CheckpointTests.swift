@@ -76,12 +76,7 @@ struct CheckpointTests {
             voucherHash: heads.vouchers.hash, logSequence: heads.log.sequence, logHash: heads.log.hash, rowSequence: heads.rows.sequence,
             rowHash: heads.rows.hash, publicKeyHex: Hex.encode(forger.publicKey.rawRepresentation), signatureHex: "")
         let signature = Hex.encode(try forger.signature(for: Data(unsigned.signedText.utf8)))
-        try books.app.store.evidence.recordCheckpoint(
-            Checkpoint(
-                studio: "S1", hostUnit: unsigned.hostUnit, kind: "close", label: "2025-12", voucherSequence: unsigned.voucherSequence,
-                voucherHash: unsigned.voucherHash, logSequence: unsigned.logSequence, logHash: unsigned.logHash, rowSequence: unsigned.rowSequence,
-                rowHash: unsigned.rowHash, publicKeyHex: unsigned.publicKeyHex, signatureHex: signature),
-            stamp: Stamp(user: "x", at: "t", today: T.date("2026-11-20")))
+        try books.app.store.evidence.recordCheckpoint(unsigned.signed(signature), stamp: Stamp(user: "x", at: "t", today: T.date("2026-11-20")))
         #expect(try books.app.admin.verify().problems.map(\.code) == [.checkpointBroken])
     }
 }
