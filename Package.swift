@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .target(name: "FundCore", dependencies: [.product(name: "BigInt", package: "BigInt")], swiftSettings: strict),
@@ -72,6 +74,16 @@ let package = Package(
                 "FundCore", "FundStore", "FundExchange", "FundFixtures", "FundReportDefinitions", "FundRules", "FundReports", "FundRender",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            swiftSettings: strict),
+        // The web desk: a second thin adapter over LedgerApp (routes, one authorisation guard,
+        // pages from a typed HTML builder that escapes by default). Knows no storage.
+        .target(
+            name: "FundWeb",
+            dependencies: [
+                "FundApp", "FundCore", "FundReports", "FundRender",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict),
         .target(
@@ -81,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "workshop-ledger",
             dependencies: [
-                "FundApp", "FundRender", "FundReports", "FundCore", "FundExchange",
+                "FundApp", "FundRender", "FundReports", "FundCore", "FundExchange", "FundWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -111,6 +123,13 @@ let package = Package(
             dependencies: [
                 "workshop-ledger", "FundApp", "FundCore", "FundReports", "FundRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(
+            name: "FundWebTests",
+            dependencies: [
+                "FundWeb", "FundApp", "FundCore", "FundTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "EndToEndTests",

@@ -129,6 +129,13 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     // Output files (--out)
     case outputProtected = "O001"
     case outputNotRegularFile = "O002"
+    // Web desk accounts (user add/disable/reset-password, login, password change)
+    case roleUnknown = "W001"
+    case scopeInvalid = "W002"
+    case userUnknown = "W003"
+    case userDuplicate = "W004"
+    case passwordWeak = "W005"
+    case passwordWrong = "W006"
 
     /// A short English name for logs and JSON, stable like the code.
     public var name: String {
