@@ -18,11 +18,18 @@ public enum HTMLRenderer {
             </style>
             </head>
             <body>
-            <header class="title-block">
-            <h1>\(escape(document.title))</h1>
-            <dl>
+
             """
-        html += "\n"
+        html += fragment(document)
+        html += "</body>\n</html>\n"
+        return html
+    }
+
+    /// The document's content without the page around it (title block, sections, signatures):
+    /// what the web desk places inside its own page, under `stylesheet(_:)` rules. Every text
+    /// is escaped.
+    public static func fragment(_ document: ReportDocument) -> String {
+        var html = "<header class=\"title-block\">\n<h1>\(escape(document.title))</h1>\n<dl>\n"
         for item in document.titleBlock {
             html += "<div><dt>\(escape(item.label))</dt><dd>\(escape(item.value))</dd></div>\n"
         }
@@ -47,9 +54,12 @@ public enum HTMLRenderer {
                 .joined()
             html += "</footer>\n"
         }
-        html += "</body>\n</html>\n"
         return html
     }
+
+    /// The rules the documents' tables, vouchers and charts are laid out with (the web desk
+    /// serves them as part of its stylesheet).
+    public static func stylesheet(_ orientation: Orientation = .landscape) -> String { css(orientation) }
 
     static func css(_ orientation: Orientation) -> String {
         """
@@ -69,6 +79,9 @@ public enum HTMLRenderer {
         td.money, td.percent, td.count, td.decimal { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         td.code, td.date { white-space: nowrap; } td.direction { text-align: center; }
         td.negative { color: #b00000; }
+        td.indent-1 { padding-left: 20px; } td.indent-2 { padding-left: 34px; } td.indent-3 { padding-left: 48px; }
+        td.indent-4 { padding-left: 62px; } td.indent-5 { padding-left: 76px; } td.indent-6 { padding-left: 90px; }
+        col.w28 { width: 28%; } col.w34 { width: 34%; } col.w12 { width: 12%; } col.w13 { width: 13%; }
         tr.subtotal td { font-weight: bold; border-top: 1.5px solid #333; }
         tr.cumulative td { font-style: italic; }
         tr.total td { font-weight: bold; border-top: 3px double #333; }
@@ -115,8 +128,10 @@ public enum HTMLRenderer {
             for (index, cell) in row.cells.enumerated() {
                 var classes = [table.columns[index].kind.rawValue]
                 if let money = cell.money, money.isNegative { classes.append("negative") }
-                let indent = index == 0 && row.indent > 0 ? " style=\"padding-left:\(6 + row.indent * 14)px\"" : ""
-                html += "<td class=\"\(classes.joined(separator: " "))\"\(indent)>\(escape(cellText(cell)))</td>"
+                // Indentation by class, not a style attribute: the web desk's Content-Security-Policy
+                // allows no inline style.
+                if index == 0 && row.indent > 0 { classes.append("indent-\(min(row.indent, 6))") }
+                html += "<td class=\"\(classes.joined(separator: " "))\">\(escape(cellText(cell)))</td>"
             }
             html += "</tr>\n"
         }
@@ -128,7 +143,7 @@ public enum HTMLRenderer {
         html += "<div class=\"meta\"><span>\(escape(voucher.unit))</span><span>\(escape(voucher.date.chinese))</span>"
         html += "<span>\(escape(voucher.label)) 号　附单据 \(voucher.attachments) 张</span></div>\n"
         if let note = voucher.note { html += "<div class=\"note\">\(escape(note))</div>\n" }
-        html += "<table class=\"fixed\">\n<colgroup><col style=\"width:28%\"><col style=\"width:34%\"><col style=\"width:12%\"><col style=\"width:13%\"><col style=\"width:13%\"></colgroup>\n"
+        html += "<table class=\"fixed\">\n<colgroup><col class=\"w28\"><col class=\"w34\"><col class=\"w12\"><col class=\"w13\"><col class=\"w13\"></colgroup>\n"
         html += "<thead><tr><th>摘要</th><th>会计科目</th><th>资金</th><th>借方金额</th><th>贷方金额</th></tr></thead>\n<tbody>\n"
         for line in voucher.lines {
             html += "<tr><td>\(escape(line.memo))</td><td>\(escape(line.account))</td><td>\(escape(line.fund))</td>"
