@@ -255,3 +255,15 @@ public enum Access {
         return .allow
     }
 }
+
+extension Access {
+    /// Which action records a lifecycle step to `state`: the county's acceptance work (考核验收,
+    /// its result, 整改, 再次考核) or the municipality's decisions (review, recognition,
+    /// construction, revocation).
+    public static func stepAction(to state: LifecycleState) -> Action {
+        switch state {
+        case .acceptance, .rectification, .reinspection, .accepted: .acceptanceStep
+        case .applied, .initialReview, .comprehensiveReview, .publicNotice, .recognized, .underConstruction, .revoked: .municipalStep
+        }
+    }
+}

@@ -173,4 +173,8 @@ extension SQLiteEvidence {
     func logExport(studio: String, detail: String, stamp: Stamp) throws {
         try queue.write { db in try LedgerStore.appendLog(db, stamp: stamp, action: "export.package", studio: studio, detail: detail) }
     }
+
+    func logDownload(studio: String, detail: String, stamp: Stamp) throws {
+        try queue.write { db in try LedgerStore.appendLog(db, stamp: stamp, action: "download", studio: studio, detail: detail) }
+    }
 }

@@ -158,6 +158,8 @@ public protocol EvidenceStorage: Sendable {
     func logHead(excluding prefixes: [String]) throws -> ChainPosition?
     /// Records an export (an audit package, a data file) in the operation log.
     func logExport(studio: String, detail: String, stamp: Stamp) throws
+    /// Logs a file handed out (a download from the web desk: a report, export or package).
+    func logDownload(studio: String, detail: String, stamp: Stamp) throws
     /// The heads a checkpoint of `studio` signs: its voucher chain, the log, the row chain.
     func checkpointHeads(studio: String) throws -> (vouchers: ChainPosition, log: ChainPosition, rows: ChainPosition)
     /// Stores a signed checkpoint (its signature is checked by `verify`).

@@ -1,0 +1,124 @@
+import FundCore
+
+/// One studio's line of the reviewers' overview (总览): where it stands, its subsidy, what is
+/// open. Every figure comes from the studio's books and records as of one day.
+public struct StudioOverview: Sendable, Codable, Hashable {
+    public let code: String
+    public let name: String
+    public let hostUnit: String
+    public let hostUnitName: String
+    public let county: String
+    public let kind: HostUnitKind
+    public let state: LifecycleState
+    public let recognized: CalendarDate
+    public let windowEnds: CalendarDate
+    public let approvedSubsidyFen: Money
+    /// 补助资金实际到位.
+    public let subsidyReceivedFen: Money
+    /// 补助资金已支出 (project spending charged to the subsidy fund).
+    public let subsidySpentFen: Money
+    /// 补助资金结余.
+    public let subsidyBalanceFen: Money
+    /// 预算执行率: spending against the budget, all funds; nil without a budget.
+    public let executionRate: Percent?
+    /// Findings not yet accepted, by severity.
+    public let openViolations: Int
+    public let openWarnings: Int
+    public let openNotices: Int
+    public let nextDeadline: DeadlineItem?
+    /// The latest acceptance score's grade (优/良/中/差), nil before acceptance.
+    public let acceptanceGrade: Grade?
+    public let acceptanceScore: Score?
+
+    public init(
+        code: String, name: String, hostUnit: String, hostUnitName: String, county: String, kind: HostUnitKind, state: LifecycleState,
+        recognized: CalendarDate, windowEnds: CalendarDate, approvedSubsidyFen: Money, subsidyReceivedFen: Money,
+        subsidySpentFen: Money, subsidyBalanceFen: Money, executionRate: Percent?, openViolations: Int, openWarnings: Int,
+        openNotices: Int, nextDeadline: DeadlineItem?, acceptanceGrade: Grade?, acceptanceScore: Score?
+    ) {
+        self.code = code
+        self.name = name
+        self.hostUnit = hostUnit
+        self.hostUnitName = hostUnitName
+        self.county = county
+        self.kind = kind
+        self.state = state
+        self.recognized = recognized
+        self.windowEnds = windowEnds
+        self.approvedSubsidyFen = approvedSubsidyFen
+        self.subsidyReceivedFen = subsidyReceivedFen
+        self.subsidySpentFen = subsidySpentFen
+        self.subsidyBalanceFen = subsidyBalanceFen
+        self.executionRate = executionRate
+        self.openViolations = openViolations
+        self.openWarnings = openWarnings
+        self.openNotices = openNotices
+        self.nextDeadline = nextDeadline
+        self.acceptanceGrade = acceptanceGrade
+        self.acceptanceScore = acceptanceScore
+    }
+
+    public var hasViolations: Bool { openViolations > 0 }
+}
+
+/// The overview's JSON: the rows, their totals and the day.
+public struct OverviewJSON: Sendable, Codable {
+    public let asOf: CalendarDate
+    public let studios: [StudioOverview]
+    public let approvedSubsidyFen: Money
+    public let subsidyReceivedFen: Money
+    public let subsidySpentFen: Money
+    public let subsidyBalanceFen: Money
+}
+
+public enum ReviewReports {
+    /// 工作室总览: one row per studio and a totals row (the money columns summed, the finding
+    /// counts added). The totals are computed here, once, and cross-checked: a renderer never adds.
+    public static func overview(_ rows: [StudioOverview], asOf: CalendarDate, scope: String) throws(Rejection) -> AnyReport {
+        var approved = Money.zero, received = Money.zero, spent = Money.zero, balance = Money.zero
+        var violations = 0, warnings = 0, notices = 0
+        for row in rows {
+            approved = try approved.adding(row.approvedSubsidyFen)
+            received = try received.adding(row.subsidyReceivedFen)
+            spent = try spent.adding(row.subsidySpentFen)
+            balance = try balance.adding(row.subsidyBalanceFen)
+            violations += row.openViolations
+            warnings += row.openWarnings
+            notices += row.openNotices
+        }
+        let columns = [
+            Column("编号", .code, width: 12), Column("工作室", .text, width: 24), Column("依托单位", .text, width: 22),
+            Column("县（区）", .text, width: 8), Column("类型", .text, width: 10), Column("状态", .text, width: 10),
+            Column("认定日期", .date, width: 11), Column("建设期止", .date, width: 11), Column("核定补助", .money, width: 13),
+            Column("补助到位", .money, width: 13), Column("补助已支出", .money, width: 13), Column("补助结余", .money, width: 13),
+            Column("预算执行率", .percent, width: 9), Column("违规", .count, width: 5), Column("预警", .count, width: 5),
+            Column("提示", .count, width: 5), Column("下一期限", .text, width: 22), Column("验收等级", .text, width: 8),
+        ]
+        let count = rows.count
+        var tableRows = rows.map { row in
+            Row(.body, [
+                .text(row.code), .text(row.name), .text(row.hostUnitName), .text(row.county), .text(row.kind.chineseName),
+                .text(row.state.chineseName), .date(row.recognized), .date(row.windowEnds), .money(row.approvedSubsidyFen),
+                .money(row.subsidyReceivedFen), .money(row.subsidySpentFen), .money(row.subsidyBalanceFen),
+                row.executionRate.map { .percent($0) } ?? .text("—"), .count(row.openViolations), .count(row.openWarnings),
+                .count(row.openNotices),
+                row.nextDeadline.map { .text("\($0.date.iso) \($0.kind.chineseName)\($0.overdue ? "（已逾期）" : "")") } ?? .text("—"),
+                .text(row.acceptanceGrade.map { "\($0.rawValue)（\(row.acceptanceScore?.text ?? "")）" } ?? "—"),
+            ])
+        }
+        let summed = Array(0..<count)
+        tableRows.append(Row(.total, [
+            .text("合计"), .text("\(count) 个工作室"), .empty, .empty, .empty, .empty, .empty, .empty,
+            .moneySum(approved, rows: summed), .moneySum(received, rows: summed), .moneySum(spent, rows: summed),
+            .moneySum(balance, rows: summed), .empty, .count(violations), .count(warnings), .count(notices), .empty, .empty,
+        ]))
+        let table = DocumentTable(name: "工作室总览", columns: columns, rows: tableRows)
+        let blocks: [Block] = rows.isEmpty ? [.paragraph("授权范围内没有工作室")] : [.table(table)]
+        let document = ReportDocument.view(
+            .overview, titleBlock: [LabeledValue("范围", scope), LabeledValue("截至", asOf.iso)], blocks: blocks, orientation: .landscape)
+        let value = OverviewJSON(
+            asOf: asOf, studios: rows, approvedSubsidyFen: approved, subsidyReceivedFen: received, subsidySpentFen: spent,
+            subsidyBalanceFen: balance)
+        return AnyReport(document: document, value: value)
+    }
+}
