@@ -116,6 +116,7 @@ public enum ViewKind: String, CaseIterable, Sendable, Codable {
     case verification
     case voucher
     case periodStatus = "period-status"
+    case users
 
     public var chineseTitle: String {
         switch self {
@@ -137,6 +138,7 @@ public enum ViewKind: String, CaseIterable, Sendable, Codable {
         case .verification: "账簿校验"
         case .voucher: "记账凭证"
         case .periodStatus: "结账状态"
+        case .users: "用户与授权"
         }
     }
 }
