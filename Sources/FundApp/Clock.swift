@@ -10,6 +10,19 @@ public protocol LedgerClock: Sendable {
     func instant() -> String
     /// Today in China (UTC+8), the day period closing compares against.
     func today() -> CalendarDate
+    /// Unix seconds: what web sessions and login throttling measure time in.
+    func seconds() -> Int64
+}
+
+extension LedgerClock {
+    /// Derived from `instant()` (so a `FixedClock` stands still at its instant); 0 when the
+    /// instant does not read.
+    public func seconds() -> Int64 {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        guard let date = formatter.date(from: instant()) else { return 0 }
+        return Int64(date.timeIntervalSince1970.rounded(.down))
+    }
 }
 
 public struct SystemClock: LedgerClock {
@@ -19,6 +32,10 @@ public struct SystemClock: LedgerClock {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date())
+    }
+
+    public func seconds() -> Int64 {
+        Int64(Date().timeIntervalSince1970.rounded(.down))
     }
 
     public func today() -> CalendarDate {

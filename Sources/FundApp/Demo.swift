@@ -298,6 +298,18 @@ public struct DemoOutcome: Sendable {
     public let evaluations: [EvaluationSummary]
     public let packages: [PackageSummary]
     public let verification: VerificationReport
+    /// One web desk account per role over the demo books, each with a random password that
+    /// works at once (not must-change). Printed once by `demo`; stored only as bcrypt hashes.
+    public let demoAccounts: [DemoAccount]
+}
+
+/// A web desk account the demo made, with its password.
+public struct DemoAccount: Sendable {
+    public let name: String
+    public let role: Role
+    public let scope: Scope
+    public let expires: CalendarDate?
+    public let password: String
 }
 
 extension Demo {
@@ -325,9 +337,36 @@ extension Demo {
             let verification = AuditPackage.verify(try Data(contentsOf: url))
             return DemoOutcome.PackageSummary(file: url, filesChecked: verification.filesChecked, signatureValid: verification.isClean)
         }
+        // Last, so that nothing the demo wrote before (packages, reports) changes with them.
+        let accounts = try addAccounts(app: app)
         return DemoOutcome(
             databasePath: result.databasePath, vouchers: result.vouchers, studios: studios, check: check, reports: reports,
             reportFormats: formats, evaluationFiles: evaluationFiles, evaluations: evaluations, packages: packages,
-            verification: try app.admin.verify())
+            verification: try app.admin.verify(), demoAccounts: accounts)
+    }
+
+    /// One account per role over the demo books: the bureau; the county of ZY2025-001's host
+    /// unit; an accountant and a supervisor of that host unit; an auditor of ZY2025-001 and
+    /// ZY2025-002 until 2027-12-31; the administrator. Each gets a random password.
+    static func addAccounts(app: LedgerApp) throws -> [DemoAccount] {
+        let units = try app.register.hostUnits()
+        let studios = try app.register.studios().map(\.code)
+        let audited = ["ZY2025-001", "ZY2025-002"].filter(studios.contains)
+        let named = audited.isEmpty ? Array(studios.prefix(2)) : audited
+        guard let first = named.first, let unit = units.first(where: { $0.creditCode == (try? app.register.studio(code: first))?.hostUnit })
+        else { return [] }
+        let forms = [
+            NewAccountForm(name: "市人社局审核员", role: "bureau"),
+            NewAccountForm(name: "\(unit.county)人社局", role: "county", county: unit.county),
+            NewAccountForm(name: "众诚机械会计", role: "accountant", hostUnit: unit.creditCode.text),
+            NewAccountForm(name: "众诚机械财务负责人", role: "supervisor", hostUnit: unit.creditCode.text),
+            NewAccountForm(name: "审计机构审计员", role: "auditor", studios: named, expires: "2027-12-31"),
+            NewAccountForm(name: "系统管理员", role: "admin"),
+        ]
+        return try forms.map { form in
+            let password = AccountsDesk.oneTimePassword()
+            let account = try app.accounts.add(form, password: password).account
+            return DemoAccount(name: account.name, role: account.role, scope: account.scope, expires: account.expires, password: password)
+        }
     }
 }

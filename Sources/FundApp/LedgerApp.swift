@@ -4,7 +4,8 @@
 //   register (chart, host units, studios), books (record, import, reverse, close, read),
 //   compliance (check, findings, budgets), statements (reports, exports), packages (evidence,
 //   keys, audit packages), lifecycle (status, steps, deadlines, targets, activities),
-//   evaluation (the performance evaluation) and admin (verify, operation log, demo).
+//   evaluation (the performance evaluation), admin (verify, operation log, demo) and accounts
+//   (the web desk's accounts, sessions, logins and the one authorisation decision).
 // Each desk returns values: FundReports reports (a document and its JSON value), result
 // values, or typed errors. Adapters render what they get and decide nothing.
 import FundCore
@@ -82,6 +83,7 @@ public final class LedgerApp: Sendable {
     public var lifecycle: LifecycleDesk { LifecycleDesk(app: self) }
     public var evaluation: EvaluationDesk { EvaluationDesk(app: self) }
     public var admin: AdminDesk { AdminDesk(app: self) }
+    public var accounts: AccountsDesk { AccountsDesk(app: self) }
 }
 
 /// A part of the app's use cases; every desk works on the same store, clock and user.

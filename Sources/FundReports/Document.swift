@@ -117,6 +117,7 @@ public enum ViewKind: String, CaseIterable, Sendable, Codable {
     case voucher
     case periodStatus = "period-status"
     case overview
+    case users
 
     public var chineseTitle: String {
         switch self {
@@ -139,6 +140,7 @@ public enum ViewKind: String, CaseIterable, Sendable, Codable {
         case .voucher: "记账凭证"
         case .periodStatus: "结账状态"
         case .overview: "工作室总览"
+        case .users: "用户与授权"
         }
     }
 }

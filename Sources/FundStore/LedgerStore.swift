@@ -6,7 +6,7 @@ import Crypto
 /// The SQLite ledger: one `DatabaseQueue` over a file, or in memory for tests, owns every
 /// write (GRDB's advice). It opens and migrates the database; what FundApp reads and writes
 /// goes through its areas (`register`, `books`, `evidence`, `lifecycle`, `compliance`,
-/// `admin`), each the SQLite implementation of that area's storage protocol (Storage.swift).
+/// `admin`, `accounts`), each the SQLite implementation of that area's storage protocol (Storage.swift).
 ///
 /// A busy office: several processes (one per command) share the file. The file is in WAL
 /// mode, so readers never wait for a writer; a writer waits up to `busyTimeout` for another
@@ -74,6 +74,8 @@ public final class LedgerStore: Sendable {
     public var compliance: any ComplianceStorage { SQLiteCompliance(queue: queue) }
     /// Verification, the operation log and checkpoints.
     public var admin: any AdminStorage { SQLiteAdmin(queue: queue) }
+    /// The web desk's accounts, sessions and failed logins, and where studios sit.
+    public var accounts: any AccountStorage { SQLiteAccounts(queue: queue) }
 
     /// Runs raw SQL with no safety net. Only tests use it, to play an attacker who edits the
     /// file behind the ledger's back.
@@ -222,6 +224,8 @@ struct SQLiteLifecycle: LifecycleStorage { let queue: LedgerDatabase }
 struct SQLiteCompliance: ComplianceStorage { let queue: LedgerDatabase }
 /// `AdminStorage` on SQLite (Verify.swift, and the log and checkpoint here).
 struct SQLiteAdmin: AdminStorage { let queue: LedgerDatabase }
+/// `AccountStorage` on SQLite (Accounts.swift).
+struct SQLiteAccounts: AccountStorage { let queue: LedgerDatabase }
 
 // MARK: - Operation log
 

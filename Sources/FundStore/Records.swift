@@ -358,3 +358,30 @@ struct FindingNoteRecord: FetchableRecord {
         user = try r.value("user")
     }
 }
+
+/// `web_account`: a web desk account, with its password hash (which only `credentials` hands
+/// out).
+struct WebAccountRecord: FetchableRecord {
+    let account: WebAccount
+    let passwordHash: String
+
+    init(row: Row) throws {
+        let r = StoredRow(row, table: "web_account")
+        let id: Int64 = try r.value("id")
+        let name: String = try r.value("name")
+        let role = try r.code("role", as: Role.self)
+        let scopeText: String = try r.value("scope")
+        let scope = try r.build { try Scope.parse(stored: scopeText) }
+        let expires = try r.optionalDate("expires")
+        let mustChange: Int64 = try r.value("must_change")
+        let disabled: Int64 = try r.value("disabled")
+        let createdAt: String = try r.value("created_at")
+        let createdBy: String = try r.value("created_by")
+        passwordHash = try r.value("password_hash")
+        account = WebAccount(
+            id: id, name: name, role: role, scope: scope, expires: expires, disabled: disabled != 0, mustChangePassword: mustChange != 0,
+            createdAt: createdAt, createdBy: createdBy)
+    }
+
+    var credentials: AccountCredentials { AccountCredentials(account: account, passwordHash: passwordHash) }
+}

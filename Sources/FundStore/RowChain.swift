@@ -18,7 +18,10 @@ internal import GRDB
 enum RowChain {
     static let tag = "WL-ROW-1"
 
-    /// The chained tables (all have row ids).
+    /// The chained tables (all have row ids). The web desk's `web_account`, `web_session` and
+    /// `login_failure` (migration v10-accounts) are not among them on purpose: sessions and
+    /// logins are not books, and an account is changed in place (disabled, password replaced).
+    /// Every change to them is in the operation log's chain instead.
     static let tables = [
         "host_unit", "studio", "account", "period_event", "finding_note", "budget_revision", "evidence_blob", "evidence_link",
         "signing_key", "lifecycle_event", "acceptance_score", "studio_change", "change_step", "performance_target", "activity",

@@ -58,6 +58,9 @@ enum Schema {
                 """)
             for statement in appendOnlyTriggers(["checkpoint"]) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v10-accounts") { db in
+            for statement in v10 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -268,6 +271,48 @@ enum Schema {
         ) STRICT
         """,
     ] + appendOnlyTriggers(["evidence_blob", "evidence_link", "signing_key"])
+
+    /// The web desk's accounts, sessions and failed logins (Accounts.swift). Not books: these
+    /// tables are deliberately outside the row chain (RowChain.tables) and have no append-only
+    /// triggers — an account is disabled and its password replaced in place, sessions are
+    /// touched and deleted as people come and go. What happened to them is in the operation
+    /// log instead (user.add, user.disable, user.reset-password, user.password, login, logout,
+    /// login.failed, login.locked), written in the same transaction as each change.
+    static let v10: [String] = [
+        """
+        CREATE TABLE web_account (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (name <> ''),
+            role TEXT NOT NULL CHECK \(oneOf("role", ["bureau", "county", "accountant", "supervisor", "auditor", "admin"])),
+            scope TEXT NOT NULL CHECK (scope <> ''),
+            expires TEXT CHECK (expires IS NULL OR date(expires) IS expires),
+            password_hash TEXT NOT NULL CHECK (password_hash <> ''),
+            must_change INTEGER NOT NULL CHECK (must_change = 0 OR must_change = 1),
+            disabled INTEGER NOT NULL CHECK (disabled = 0 OR disabled = 1),
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        ) STRICT
+        """,
+        // The raw token is never stored: only its SHA-256 (hex).
+        """
+        CREATE TABLE web_session (
+            token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+            account_id INTEGER NOT NULL REFERENCES web_account(id),
+            csrf TEXT NOT NULL CHECK (csrf <> ''),
+            created_at INTEGER NOT NULL,
+            seen_at INTEGER NOT NULL
+        ) STRICT
+        """,
+        "CREATE INDEX web_session_by_account ON web_session(account_id)",
+        """
+        CREATE TABLE login_failure (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            at INTEGER NOT NULL
+        ) STRICT
+        """,
+        "CREATE INDEX login_failure_by_name ON login_failure(name, at)",
+    ]
 
     /// Posted data, closing events and the log can be inserted, never changed or removed.
     static func appendOnlyTriggers(_ tables: [String]) -> [String] {

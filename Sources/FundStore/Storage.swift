@@ -334,3 +334,86 @@ extension AdminStorage {
     public func log(studio: String?, user: String?) throws -> [LogEntry] { try log(studio: studio, user: user, action: nil) }
     public func log(studio: String?, action: String?) throws -> [LogEntry] { try log(studio: studio, user: nil, action: action) }
 }
+
+/// An account with its stored password hash: what a login or a password change checks. The
+/// hash goes no further than FundApp's accounts desk.
+public struct AccountCredentials: Sendable {
+    public let account: WebAccount
+    /// bcrypt ("$2b$…").
+    public let passwordHash: String
+
+    public init(account: WebAccount, passwordHash: String) {
+        self.account = account
+        self.passwordHash = passwordHash
+    }
+}
+
+/// A stored web session: the SHA-256 of its token (the raw token is never stored), its
+/// account as it is now, its CSRF token and its times in unix seconds.
+public struct StoredSession: Sendable, Equatable {
+    public let tokenHash: String
+    public let account: WebAccount
+    public let csrf: String
+    public let createdAt: Int64
+    public let seenAt: Int64
+
+    public init(tokenHash: String, account: WebAccount, csrf: String, createdAt: Int64, seenAt: Int64) {
+        self.tokenHash = tokenHash
+        self.account = account
+        self.csrf = csrf
+        self.createdAt = createdAt
+        self.seenAt = seenAt
+    }
+}
+
+/// The web desk's accounts, their sessions and failed logins, and where each studio sits
+/// (what scopes are measured against). Not books: none of it is in the row chain; every change
+/// of an account and every login, logout and refused login is in the operation log instead,
+/// written in the same transaction (studio ""). Passwords never reach the store, only hashes,
+/// and no hash is ever logged.
+///
+/// What a second backend (PostgreSQL) implements for accounts.
+public protocol AccountStorage: Sendable {
+    /// Adds an account; a name already taken (exactly) is refused (W004). Logged `user.add`
+    /// with the grant (name, role, scope, expiry).
+    func addAccount(
+        name: String, role: Role, scope: Scope, expires: CalendarDate?, passwordHash: String, mustChange: Bool, stamp: Stamp
+    ) throws -> WebAccount
+    /// Every account, by name.
+    func accounts() throws -> [WebAccount]
+    /// The account stored under exactly `name`, with its hash; nil when there is none.
+    func credentials(name: String) throws -> AccountCredentials?
+    /// The account `id`, with its hash; nil when there is none.
+    func credentials(id: Int64) throws -> AccountCredentials?
+    /// Disables the account and ends its sessions, in one transaction, logged `user.disable`.
+    /// Rejects an unknown name (W003); an account already disabled is returned unchanged.
+    func disableAccount(name: String, stamp: Stamp) throws -> WebAccount
+    /// Replaces the account's password hash. `reset` (an administrator's one-time password):
+    /// must-change set, its sessions ended, logged `user.reset-password`; otherwise (the person
+    /// changed it) must-change cleared, logged `user.password`. Rejects an unknown name (W003).
+    func setPassword(name: String, passwordHash: String, reset: Bool, stamp: Stamp) throws -> WebAccount
+    /// When (unix seconds) logins as `name` failed since its last successful login, oldest first.
+    func loginFailures(name: String) throws -> [Int64]
+    /// Logs a refused login as `action` (`login.failed`, `login.locked`) with `detail`; `counted`:
+    /// also records a failure of `name` at `at`, which the throttle counts.
+    func recordLoginRefusal(name: String, at: Int64, counted: Bool, action: String, detail: String, stamp: Stamp) throws
+    /// A successful login, in one transaction: clears the failures of `failureName`, deletes
+    /// every session last seen before `idleBefore` or created before `createdBefore` (expired:
+    /// cleared lazily here), stores the new session and logs `login`.
+    func openSession(
+        accountID: Int64, failureName: String, tokenHash: String, csrf: String, at: Int64,
+        idleBefore: Int64, createdBefore: Int64, stamp: Stamp
+    ) throws
+    /// The session stored under `tokenHash`, with its account as it is now; nil when none.
+    func session(tokenHash: String) throws -> StoredSession?
+    /// Records that the session was used at `at`.
+    func touchSession(tokenHash: String, at: Int64) throws
+    /// Deletes the session; `stamp` given: logs `logout` when there was one. Returns whether
+    /// there was.
+    @discardableResult
+    func endSession(tokenHash: String, stamp: Stamp?) throws -> Bool
+    /// Every registered studio with its host unit and county, by code (one query).
+    func studioPlaces() throws -> [StudioPlace]
+    /// The studio `code` with its host unit and county; nil when it is not registered.
+    func studioPlace(code: String) throws -> StudioPlace?
+}

@@ -70,6 +70,13 @@ struct DemoCommand: ParsableCommand {
             for package in outcome.packages {
                 emit("\(out)/packages/\(package.file.lastPathComponent)：\(package.filesChecked) 个文件，签名\(package.signatureValid ? "有效" : "无效")\n")
             }
+            emit("\n======== 演示账户 ========\n（网页端登录用；密码只显示这一次，库中只存其 bcrypt 哈希）\n")
+            var accounts = TextTable(headers: ["用户名", "角色", "授权范围", "密码"], alignments: [.left, .left, .left, .left])
+            for account in outcome.demoAccounts {
+                let until = account.expires.map { "（至 \($0.iso)）" } ?? ""
+                accounts.add([account.name, account.role.rawValue, account.scope.chineseText + until, account.password])
+            }
+            emit(accounts.render())
             let verification = outcome.verification
             emit("\n校验：\(verification.isClean ? "全部通过" : "发现 \(verification.problems.count) 个问题")\n")
             if !verification.isClean {

@@ -20,7 +20,7 @@ struct WorkshopLedger: ParsableCommand {
             退出码：0 成功；1 校验发现问题；2 输入被拒绝（错误信息注明文件、行和字段）；3 环境错误；4 内部错误（报表自相核对不符，请报告）。
             """,
         subcommands: [
-            Init.self, Accounts.self, HostUnitCommand.self, StudioCommand.self, VoucherCommand.self,
+            Init.self, Accounts.self, UserCommand.self, HostUnitCommand.self, StudioCommand.self, VoucherCommand.self,
             ImportCommand.self, PeriodCommand.self, Balance.self, Journal.self, Ledger.self, Verify.self, Check.self, FindingCommand.self,
             BudgetCommand.self, ReportCommand.self, EvidenceCommand.self, KeysCommand.self, AuditPackageCommand.self,
             ExportCommand.self, DeadlinesCommand.self, ActivityCommand.self, TargetCommand.self, EvaluationCommand.self,

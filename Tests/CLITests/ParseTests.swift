@@ -78,6 +78,11 @@ struct ParseTests {
         (["evaluation", "--studio", "S1", "--out", "eval"], EvaluationCommand.self),
         (["log", "--by", "周丽", "--action", "voucher"], Log.self),
         (["demo", "--out", "d"], DemoCommand.self),
+        (["user", "add", "--name", "王主管", "--role", "bureau"], UserCommand.Add.self),
+        (["user", "add", "--name", "审计员", "--role", "auditor", "--studio", "S1", "--studio", "S2", "--expires", "2027-12-31", "--password-stdin"], UserCommand.Add.self),
+        (["user", "list", "--format", "json"], UserCommand.List.self),
+        (["user", "disable", "--name", "王主管"], UserCommand.Disable.self),
+        (["user", "reset-password", "--name", "王主管"], UserCommand.ResetPassword.self),
     ]
 
     @Test("every leaf command parses from a documented command line")

@@ -32,13 +32,20 @@ struct EndToEndTests {
         return process
     }
 
-    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+    /// Runs the binary; `input`, when given, is its standard input.
+    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:], input: String? = nil) throws -> Result {
         let process = Self.process(arguments, in: directory, environment: environment)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -93,10 +100,40 @@ struct EndToEndTests {
         #expect(try run(["check", "--db", database], in: directory).status == 2, "neither --studio nor --all")
         #expect(try run(["check", "--db", database, "--all", "--as-of", "2026-13-01"], in: directory).status == 2)
 
-        // Demo runs twice to the same books: it starts from a fresh database each time.
+        // One web desk account per role, each with its own random password.
+        let accounts = Self.demoAccounts(demo.stdout)
+        #expect(accounts.map(\.role) == ["bureau", "county", "accountant", "supervisor", "auditor", "admin"])
+        #expect(accounts.first { $0.role == "auditor" }?.line.contains("2027-12-31") == true)
+        #expect(Set(accounts.map(\.password)).count == 6 && accounts.allSatisfy { $0.password.count == 16 })
+        let users = try run(["user", "list", "--db", database, "--format", "json"], in: directory)
+        let listed = try JSONSerialization.jsonObject(with: Data(users.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(listed.count == 6 && listed.allSatisfy { $0["mustChangePassword"] as? Bool == false && $0["status"] as? String == "active" })
+
+        // Demo runs twice to the same books: it starts from a fresh database each time. Only
+        // the demo accounts' passwords differ (random each time).
         let again = try run(["demo", "--out", "out"], in: directory)
         #expect(again.status == 0)
-        #expect(again.stdout == demo.stdout)
+        #expect(Self.demoAccounts(again.stdout).map(\.password) != accounts.map(\.password))
+        #expect(Self.withoutPasswords(again.stdout) == Self.withoutPasswords(demo.stdout))
+        #expect(Self.withoutPasswords(demo.stdout) != demo.stdout)
+    }
+
+    /// The rows of demo's 演示账户 table: name, role, the line, the password (its last column).
+    static func demoAccounts(_ stdout: String) -> [(name: String, role: String, line: String, password: String)] {
+        let lines = stdout.components(separatedBy: "\n")
+        guard let header = lines.firstIndex(of: "======== 演示账户 ========") else { return [] }
+        // The header line, the note, the column titles and the rule come first.
+        return lines[(header + 4)...].prefix { !$0.isEmpty }.map { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            return (fields.first ?? "", fields.count > 1 ? fields[1] : "", line, fields.last ?? "")
+        }
+    }
+
+    /// Demo's output with the accounts' passwords cut off.
+    static func withoutPasswords(_ stdout: String) -> String {
+        var text = stdout
+        for account in demoAccounts(stdout) { text = text.replacingOccurrences(of: account.password, with: "") }
+        return text
     }
 
     @Test func badImportNamesFileLineAndFieldAndWritesNothing() throws {

@@ -44,7 +44,7 @@ struct EveryCommandTests {
     }
 
     static func record(_ arguments: [String]) {
-        let groups: Set<String> = ["host-unit", "studio", "voucher", "import", "period", "finding", "budget", "evidence", "keys", "activity", "target"]
+        let groups: Set<String> = ["user", "host-unit", "studio", "voucher", "import", "period", "finding", "budget", "evidence", "keys", "activity", "target"]
         guard let first = arguments.first else { return }
         if groups.contains(first), arguments.count > 1 {
             ran.insert("\(first) \(arguments[1])")
@@ -181,6 +181,12 @@ struct EveryCommandTests {
         try l.run(["studio", "repay", "S1", "--date", "2026-11-26", "--amount", "29500"])
         #expect(try l.run(["studio", "status", "S1", "--format", "json"]).stdout.contains("\"refundOwedFen\" : 50000"))
         #expect(try l.run(["studio", "history", "S1"]).stdout.contains("第 1 号"))
+
+        // The web desk's accounts.
+        #expect(try l.run(["user", "add", "--name", "市人社局审核员", "--role", "bureau"]).stdout.contains("一次性密码"))
+        #expect(try l.run(["user", "list", "--format", "csv"]).stdout.contains("市人社局审核员"))
+        #expect(try l.run(["user", "reset-password", "--name", "市人社局审核员"]).stdout.contains("一次性密码"))
+        #expect(try l.run(["user", "disable", "--name", "市人社局审核员"]).stdout.contains("已停用"))
 
         // The ledger as a whole.
         #expect(try l.run(["log", "--action", "voucher"]).stdout.contains("voucher"))

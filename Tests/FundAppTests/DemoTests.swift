@@ -31,4 +31,32 @@ struct DemoTests {
         #expect(report.isClean, "\(report.problems)")
         #expect(report.vouchers == result.vouchers)
     }
+
+    @Test("the demo's accounts: one per role, each signs in at once and sees its scope")
+    func demoAccounts() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Demo.build(in: directory)
+        let accounts = try Demo.addAccounts(app: result.app)
+        #expect(accounts.map(\.role) == [.bureau, .county, .accountant, .supervisor, .auditor, .admin])
+        #expect(accounts.map(\.name).first == "市人社局审核员" && accounts.map(\.name).last == "系统管理员")
+        #expect(accounts[1].scope == .county("雁江区"))
+        #expect(accounts[2].scope == .hostUnit("91512002MA62Q8K514") && accounts[3].scope == accounts[2].scope)
+        #expect(accounts[4].scope == .studios(["ZY2025-001", "ZY2025-002"]) && accounts[4].expires == CalendarDate(year: 2027, month: 12, day: 31))
+        #expect(Set(accounts.map(\.password)).count == 6)
+        let desk = result.app.accounts
+        for account in accounts {
+            let session = try desk.login(name: account.name, password: account.password)
+            #expect(!session.account.mustChangePassword, "\(account.name)")
+            let visible = try desk.places().filter { Access.covers(session.account.scope, $0) }.map(\.code)
+            switch account.role {
+            case .bureau: #expect(visible.count == 4)
+            case .county: #expect(visible == ["ZY2024-001", "ZY2025-001", "ZY2025-003"])
+            case .accountant, .supervisor: #expect(visible == ["ZY2024-001", "ZY2025-001"])
+            case .auditor: #expect(visible == ["ZY2025-001", "ZY2025-002"])
+            case .admin: #expect(visible.isEmpty)
+            }
+        }
+        #expect(try result.app.admin.verify().isClean)
+    }
 }

@@ -221,6 +221,15 @@ struct ViewOutputTests {
             AuditViews.verification(problems),
             try AuditViews.voucher(vouchers[3], chart: chart, followUps: [vouchers[2]]),
             AuditViews.periodStatus(studio: "S1", book: PeriodBook()),
+            UserReports.users([
+                WebAccount(
+                    id: 1, name: "王主管", role: .bureau, scope: .all, expires: nil, disabled: false, mustChangePassword: true,
+                    createdAt: "2026-11-20T01:00:00Z", createdBy: "系统管理员"),
+                WebAccount(
+                    id: 2, name: "=审计员", role: .auditor, scope: .studios(["S1", "S2"]), expires: TestLedger.date("2026-12-31"),
+                    disabled: true, mustChangePassword: false, createdAt: "2026-11-20T01:00:00Z", createdBy: "系统管理员"),
+            ], today: TestLedger.date("2026-11-20")),
+            UserReports.users([], today: TestLedger.date("2026-11-20")),
         ]
     }
 
