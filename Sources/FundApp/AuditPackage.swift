@@ -347,6 +347,15 @@ extension PackagesDesk {
         defaultKeyFile(hostUnit: hostUnit, number: (try? store.evidence.signingKeys(hostUnit: hostUnit).count) ?? 1)
     }
 
+    /// The file of a host unit's current private key in `directory` (named as in the default
+    /// folder), or its default file when no directory is given: how a server configured with a
+    /// key folder finds the key to sign a package with.
+    public func currentKeyFile(hostUnit: CreditCode, in directory: URL?) -> URL {
+        guard let directory else { return defaultKeyFile(hostUnit: hostUnit) }
+        let number = (try? store.evidence.signingKeys(hostUnit: hostUnit).count) ?? 1
+        return directory.appendingPathComponent(number <= 1 ? "\(hostUnit).ed25519" : "\(hostUnit).\(number).ed25519")
+    }
+
     /// The default file of a host unit's `number`-th key: CODE.ed25519 for the first, then
     /// CODE.2.ed25519, CODE.3.ed25519 … (a rotation never overwrites the key it replaces).
     func defaultKeyFile(hostUnit: CreditCode, number: Int) -> URL {

@@ -44,6 +44,8 @@ struct DemoCommand: ParsableCommand {
         abstract: "用内置样例（4 个工作室、一年多凭证）新建演示账套，打印各资金科目余额表和检查发现，并把全部报表写入 demo/reports/、绩效评价材料写入 demo/evaluation/、审计资料包写入 demo/packages/")
 
     @Option(help: "输出目录（默认 ./demo）") var out: String = "demo"
+    @Flag(help: "建好演示账套后提供网页服务（用打印的演示账户登录），Ctrl-C 停止") var serve = false
+    @OptionGroup var web: WebOptions
 
     func run() throws {
         try FundLedger.run {
@@ -82,6 +84,12 @@ struct DemoCommand: ParsableCommand {
             if !verification.isClean {
                 for problem in verification.problems { emit(problem.description + "\n") }
                 throw CheckFailed("演示账套校验未通过")
+            }
+            if serve {
+                emit("\n======== 网页服务 ========\n用上面的演示账户登录：http://\(web.host):\(web.port)/\n")
+                try web.serve(
+                    try LedgerApp.open(path: outcome.databasePath, user: "演示服务"),
+                    keys: URL(fileURLWithPath: out, isDirectory: true).appendingPathComponent("keys", isDirectory: true))
             }
         }
     }

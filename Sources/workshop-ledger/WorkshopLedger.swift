@@ -24,7 +24,7 @@ struct WorkshopLedger: ParsableCommand {
             ImportCommand.self, PeriodCommand.self, Balance.self, Journal.self, Ledger.self, Verify.self, Check.self, FindingCommand.self,
             BudgetCommand.self, ReportCommand.self, EvidenceCommand.self, KeysCommand.self, AuditPackageCommand.self,
             ExportCommand.self, DeadlinesCommand.self, ActivityCommand.self, TargetCommand.self, EvaluationCommand.self,
-            Log.self, DemoCommand.self,
+            Log.self, DemoCommand.self, ServeCommand.self, OverviewCommand.self,
         ])
 
     /// Like the default `main`, but bad usage (unknown option, missing argument, failed
@@ -35,6 +35,8 @@ struct WorkshopLedger: ParsableCommand {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
+                // While serving, the server shuts down gracefully on these signals itself.
+                if Serving.active.load(ordering: .sequentiallyConsistent) { return }
                 TemporaryFiles.shared.removeAll()
                 report(number == SIGINT ? "已中断：未写完的输出文件已删除" : "已终止：未写完的输出文件已删除")
                 Foundation.exit(128 + number)

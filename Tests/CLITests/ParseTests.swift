@@ -78,6 +78,9 @@ struct ParseTests {
         (["evaluation", "--studio", "S1", "--out", "eval"], EvaluationCommand.self),
         (["log", "--by", "周丽", "--action", "voucher"], Log.self),
         (["demo", "--out", "d"], DemoCommand.self),
+        (["demo", "--serve", "--port", "8090", "--host", "0.0.0.0"], DemoCommand.self),
+        (["serve", "--db", "l.sqlite", "--port", "8081", "--key-dir", "keys", "--secure-cookies", "--quiet"], ServeCommand.self),
+        (["overview", "--as-of", "2026-11-30", "--county", "雁江区", "--format", "xlsx", "--out", "o.xlsx"], OverviewCommand.self),
         (["user", "add", "--name", "王主管", "--role", "bureau"], UserCommand.Add.self),
         (["user", "add", "--name", "审计员", "--role", "auditor", "--studio", "S1", "--studio", "S2", "--expires", "2027-12-31", "--password-stdin"], UserCommand.Add.self),
         (["user", "list", "--format", "json"], UserCommand.List.self),
@@ -103,6 +106,10 @@ struct ParseTests {
         #expect(balance.output.format == .pdf && balance.output.out == "b.pdf")
         let journal = try #require(try WorkshopLedger.parseAsRoot(Self.valid[20].0) as? Journal)
         #expect(journal.output.encoding == .gb18030 && journal.output.out == "-")
+        let serve = try #require(try WorkshopLedger.parseAsRoot(["serve", "--port", "8081", "--key-dir", "k", "--secure-cookies"]) as? ServeCommand)
+        #expect(serve.web.port == 8081 && serve.web.host == "127.0.0.1" && serve.web.keyDirectory == "k" && serve.web.secureCookies && !serve.web.quiet)
+        let demo = try #require(try WorkshopLedger.parseAsRoot(["demo"]) as? DemoCommand)
+        #expect(!demo.serve && demo.web.port == 8080, "demo serves only when asked")
         let change = try #require(try WorkshopLedger.parseAsRoot(["studio", "change", "S1", "--reported", "2", "--date", "2026-01-01"]) as? StudioCommand.Change)
         guard case .reported(id: 2) = change.step else {
             Issue.record("--reported 2 is step .reported(2)")

@@ -11,8 +11,9 @@ struct EveryCommandTests {
     let e2e = EndToEndTests()
     static let host = "91512002MA62K3B01N"
 
-    /// The command paths this suite runs (and `demo`, which EndToEndTests runs).
-    nonisolated(unsafe) static var ran: Set<String> = ["demo"]
+    /// The command paths this suite runs (and `demo`, which EndToEndTests runs, and `serve`,
+    /// which WebServeTests runs with the browser tests).
+    nonisolated(unsafe) static var ran: Set<String> = ["demo", "serve"]
 
     final class Ledger {
         let directory: URL
@@ -175,6 +176,8 @@ struct EveryCommandTests {
         try l.run(["studio", "change", "S1", "--reported", "1", "--date", "2026-10-30"])
         try l.run(["studio", "change", "S1", "--decided", "1", "--date", "2026-11-05", "--note", "同意"])
         #expect(try l.run(["deadlines", "--as-of", "2026-11-20", "--format", "json"]).stdout.hasPrefix("["))
+        let overview = try l.run(["overview", "--as-of", "2026-11-20", "--format", "csv"]).stdout
+        #expect(overview.contains("合计") && overview.contains("核定补助"))
         let revoked = try l.run(["studio", "advance", "S1", "--to", "revoked", "--date", "2026-11-25", "--by", "市人社局", "--ground", "fraud"])
         #expect(revoked.stdout.contains("已记账追回补助资金凭证"))
         #expect(try l.run(["studio", "status", "S1"]).stdout.contains("应退补助资金"))
