@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "ledger-bench",
             dependencies: [
-                "FundApp", "FundStore", "FundCore", "FundRules", "FundReports", "FundRender", "FundExchange",
+                "FundApp", "FundWeb", "FundStore", "FundCore", "FundRules", "FundReports", "FundRender", "FundExchange",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict),

@@ -407,6 +407,6 @@ extension LedgerApp {
     /// The same ledger (store, clock, policy file) acting as `account`: what it writes is
     /// logged under the account's name.
     public func acting(as account: WebAccount) -> LedgerApp {
-        LedgerApp(store: store, clock: clock, user: account.name, policyFile: policyFile)
+        LedgerApp(store: store, clock: clock, user: account.name, policyFile: policyFile, cache: cache)
     }
 }

@@ -1,5 +1,6 @@
 import FundCore
 import FundReports
+import FundStore
 import Foundation
 
 // What a reader browsing the books needs beyond the statements: a filtered, paged 序时账, the
@@ -50,22 +51,6 @@ public struct JournalFilter: Sendable, Equatable {
         if let value = present(maximum) { filter.maximum = try parseField("max") { () throws(Rejection) in try Money.parse(value) } }
         return filter
     }
-
-    func matches(_ voucher: PostedVoucher) -> Bool {
-        if let account, !voucher.draft.lines.contains(where: { $0.account.hasPrefix(account) }) { return false }
-        if let fund, !voucher.draft.lines.contains(where: { $0.fund == fund }) { return false }
-        if minimum != nil || maximum != nil {
-            let total = voucher.draft.lines.filter { $0.side == .debit }.reduce(Int64(0)) { $0 &+ $1.amount.fen }
-            if let minimum, total < minimum.fen { return false }
-            if let maximum, total > maximum.fen { return false }
-        }
-        if let text {
-            let hit = voucher.draft.counterparty.contains(text) || voucher.ref.label.contains(text)
-                || voucher.draft.lines.contains { $0.memo.contains(text) }
-            if !hit { return false }
-        }
-        return true
-    }
 }
 
 /// One page of a filtered 序时账.
@@ -82,18 +67,20 @@ public struct JournalPage: Sendable {
 
 extension BooksDesk {
     /// The vouchers of a studio that match `filter`, dated through `asOf`, in book order (date,
-    /// then voucher), `pageSize` at a time.
+    /// then voucher), `pageSize` at a time: filtered, counted and paged by the store.
     public func journalPage(studio: String, filter: JournalFilter, asOf: CalendarDate? = nil, page: Int, pageSize: Int = 50) throws -> JournalPage {
-        let day = app.cutoff(asOf)
-        _ = try store.register.studio(code: studio)
-        let matching = try store.books.vouchers(studio: studio, from: filter.from, to: filter.to)
-            .filter { $0.draft.date <= day && filter.matches($0) }
-            .sorted { ($0.draft.date, $0.ref) < ($1.draft.date, $1.ref) }
+        let query = VoucherQuery(
+            studio: studio, from: filter.from, to: filter.to, through: app.cutoff(asOf), accountPrefix: filter.account, fund: filter.fund,
+            text: filter.text, minimumFen: filter.minimum?.fen, maximumFen: filter.maximum?.fen)
         let size = max(1, pageSize)
-        let pages = max(1, (matching.count + size - 1) / size)
-        let current = min(max(1, page), pages)
-        let slice = matching.dropFirst((current - 1) * size).prefix(size)
-        return JournalPage(vouchers: Array(slice), total: matching.count, page: current, pageSize: size)
+        var current = max(1, page)
+        var found = try store.books.journalPage(query, offset: (current - 1) * size, limit: size)
+        let pages = max(1, (found.total + size - 1) / size)
+        if current > pages {
+            current = pages
+            found = try store.books.journalPage(query, offset: (current - 1) * size, limit: size)
+        }
+        return JournalPage(vouchers: found.vouchers, total: found.total, page: current, pageSize: size)
     }
 }
 

@@ -72,17 +72,31 @@ extension EvaluationDesk {
     public func write(studio: String, asOf: CalendarDate? = nil, indicators: URL? = nil, into directory: URL) throws -> WrittenEvaluation {
         let built = try evaluate(studio: studio, asOf: asOf, indicators: indicators)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let selfTable = AnyReport(document: built.selfEvaluation, value: built.value)
-        let report = AnyReport(document: built.report, value: built.value)
         var written: [URL] = []
-        for (statement, format) in [(selfTable, OutputFormat.xlsx), (selfTable, .pdf), (report, .pdf), (report, .html)] {
-            let url = directory.appendingPathComponent("\(statement.document.fileStem).\(format.fileExtension)")
-            try app.writeOutput(LedgerApp.render(statement, format: format), to: url.path)
+        for (name, data) in try files(built) {
+            let url = directory.appendingPathComponent(name)
+            try app.writeOutput(data, to: url.path)
             written.append(url)
         }
-        let json = directory.appendingPathComponent("evaluation.json")
-        try app.writeOutput(built.json, to: json.path)
-        written.append(json)
         return WrittenEvaluation(files: written, total: built.value.total, grade: built.value.grade.rawValue)
+    }
+
+    /// The evaluation package of one studio as one ZIP (the files `write` writes, in a folder
+    /// named after the studio): what the web desk hands out.
+    public func package(studio: String, asOf: CalendarDate? = nil) throws -> Data {
+        let built = try evaluate(studio: studio, asOf: asOf)
+        return try ZIPWriter.archive(try files(built).map { ZIPWriter.Entry(path: "\(studio)-evaluation/\($0.name)", data: $0.data, stored: false) })
+    }
+
+    /// 绩效自评表 (XLSX, PDF), 绩效评价报告 (PDF, HTML) and evaluation.json, by file name.
+    func files(_ built: BuiltEvaluation) throws -> [(name: String, data: Data)] {
+        let selfTable = AnyReport(document: built.selfEvaluation, value: built.value)
+        let report = AnyReport(document: built.report, value: built.value)
+        var files: [(name: String, data: Data)] = []
+        for (statement, format) in [(selfTable, OutputFormat.xlsx), (selfTable, .pdf), (report, .pdf), (report, .html)] {
+            files.append(("\(statement.document.fileStem).\(format.fileExtension)", try LedgerApp.render(statement, format: format)))
+        }
+        files.append(("evaluation.json", built.json))
+        return files
     }
 }

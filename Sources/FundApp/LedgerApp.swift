@@ -23,7 +23,16 @@ public final class LedgerApp: Sendable {
     /// An edited policy that replaces the shipped versions (`--policy FILE`).
     public let policyFile: URL?
 
-    public init(store: LedgerStore, clock: any LedgerClock = SystemClock(), user: String, policyFile: URL? = nil) {
+    /// Views computed from the books, kept until the books change; shared by every app over the
+    /// same store that `acting(as:)` makes.
+    let cache: ViewCache
+
+    public convenience init(store: LedgerStore, clock: any LedgerClock = SystemClock(), user: String, policyFile: URL? = nil) {
+        self.init(store: store, clock: clock, user: user, policyFile: policyFile, cache: ViewCache())
+    }
+
+    init(store: LedgerStore, clock: any LedgerClock, user: String, policyFile: URL?, cache: ViewCache) {
+        self.cache = cache
         self.store = store
         self.clock = clock
         // The name as people read it (PersonName.normalized) is what the log and the vouchers

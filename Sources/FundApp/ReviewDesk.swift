@@ -1,5 +1,6 @@
 import FundCore
 import FundReports
+import FundStore
 import Foundation
 
 /// The reviewers' desk: the overview of studios (总览), the findings inbox and the deadlines,
@@ -13,23 +14,86 @@ extension LedgerApp {
     public var review: ReviewDesk { ReviewDesk(app: self) }
 }
 
-extension ReviewDesk {
-    /// One row per studio in `studios` (nil: all), in code order.
-    public func overview(studios selection: Set<String>?, asOf: CalendarDate? = nil) throws -> [StudioOverview] {
-        let day = app.cutoff(asOf)
-        let units = Dictionary(try store.register.hostUnits().map { ($0.creditCode, $0) }, uniquingKeysWith: { first, _ in first })
-        let selected = try store.register.studios().filter { selection?.contains($0.code) ?? true }
-        return try selected.map { studio in
-            guard let unit = units[studio.hostUnit] else {
-                throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
+/// Views that are costly to build and read often (the overview's rows, the whole ledger's
+/// check), kept with the `ChangeMark` and day they were built for. Any write to the books or
+/// to a chained record changes the mark, so nothing stale is ever served; a reader that finds
+/// the mark moved builds again.
+final class ViewCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows: [String: (mark: ChangeMark, day: CalendarDate, row: StudioOverview)] = [:]
+    private var check: (mark: ChangeMark, day: CalendarDate, result: CheckResult)?
+
+    func rows(_ codes: [String], mark: ChangeMark, day: CalendarDate) -> [String: StudioOverview] {
+        lock.withLock {
+            var found: [String: StudioOverview] = [:]
+            for code in codes {
+                if let entry = rows[code], entry.mark == mark, entry.day == day { found[code] = entry.row }
             }
-            return try overviewRow(studio, unit: unit, day: day)
+            return found
         }
     }
 
-    func overviewRow(_ studio: Studio, unit: HostUnit, day: CalendarDate) throws -> StudioOverview {
-        let snapshot = BooksSnapshot(
-            studio: studio, hostUnit: unit, chart: try store.register.chart(), vouchers: try store.books.vouchers(studio: studio.code), asOf: day)
+    func store(_ new: [StudioOverview], mark: ChangeMark, day: CalendarDate) {
+        lock.withLock { for row in new { rows[row.code] = (mark, day, row) } }
+    }
+
+    func check(mark: ChangeMark, day: CalendarDate) -> CheckResult? {
+        lock.withLock { check.flatMap { $0.mark == mark && $0.day == day ? $0.result : nil } }
+    }
+
+    func store(_ result: CheckResult, mark: ChangeMark, day: CalendarDate) {
+        lock.withLock { check = (mark, day, result) }
+    }
+}
+
+extension ReviewDesk {
+    /// One row per studio in `studios` (nil: all), in code order. Rows are built once per change
+    /// of the books and day; building many at once checks the whole ledger in one pass.
+    public func overview(studios selection: Set<String>?, asOf: CalendarDate? = nil) throws -> [StudioOverview] {
+        let day = app.cutoff(asOf)
+        let mark = try store.admin.changeMark()
+        let selected = if let selection, selection.count == 1, let code = selection.first {
+            [try store.register.studio(code: code)]
+        } else {
+            try store.register.studios().filter { selection?.contains($0.code) ?? true }
+        }
+        var rows = app.cache.rows(selected.map(\.code), mark: mark, day: day)
+        let missing = selected.filter { rows[$0.code] == nil }
+        if !missing.isEmpty {
+            let units = Dictionary(try store.register.hostUnits().map { ($0.creditCode, $0) }, uniquingKeysWith: { first, _ in first })
+            let findings = missing.count == 1
+                ? try app.compliance.check(studio: missing[0].code, asOf: day).findings
+                : try wholeCheck(day: day, mark: mark).findings
+            let open = Dictionary(grouping: findings.filter { $0.review?.status != .accepted }, by: \.studio)
+            let deadlines = Dictionary(
+                grouping: missing.count == 1 ? try app.lifecycle.deadlines(asOf: day, studio: missing[0].code) : try app.lifecycle.deadlines(asOf: day),
+                by: \.studio)
+            let chart = try store.register.chart()
+            var built: [StudioOverview] = []
+            for studio in missing {
+                guard let unit = units[studio.hostUnit] else {
+                    throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
+                }
+                built.append(try overviewRow(studio, unit: unit, chart: chart, day: day, open: open[studio.code] ?? [], deadlines: deadlines[studio.code] ?? []))
+            }
+            app.cache.store(built, mark: mark, day: day)
+            for row in built { rows[row.code] = row }
+        }
+        return selected.compactMap { rows[$0.code] }
+    }
+
+    /// The check over every studio as of `day`, once per change of the books.
+    func wholeCheck(day: CalendarDate, mark: ChangeMark) throws -> CheckResult {
+        if let cached = app.cache.check(mark: mark, day: day) { return cached }
+        let result = try app.compliance.check(studio: nil, asOf: day)
+        app.cache.store(result, mark: mark, day: day)
+        return result
+    }
+
+    func overviewRow(
+        _ studio: Studio, unit: HostUnit, chart: ChartOfAccounts, day: CalendarDate, open: [Finding], deadlines: [DeadlineItem]
+    ) throws -> StudioOverview {
+        let snapshot = BooksSnapshot(studio: studio, hostUnit: unit, chart: chart, vouchers: try store.books.vouchers(studio: studio.code), asOf: day)
         let range = snapshot.periodRange
         let header = ReportHeader(
             studio: studio, hostUnit: unit, chart: snapshot.chart, fund: nil, from: range.from, to: range.to, preparedOn: day)
@@ -40,8 +104,6 @@ extension ReviewDesk {
         var budgetTotal = Money.zero
         for part in statement.funds { budgetTotal = try budgetTotal.adding(part.budgetTotalFen) }
         let status = try app.lifecycle.status(studio: studio.code, asOf: day)
-        let open = try app.compliance.check(studio: studio.code, asOf: day).findings.filter { $0.review?.status != .accepted }
-        let deadlines = try app.lifecycle.deadlines(asOf: day, studio: studio.code)
         let next = deadlines.first { $0.overdue } ?? deadlines.first
         let score = try store.lifecycle.acceptanceScores(studio: studio.code).filter { $0.date <= day }.last?.score
         return StudioOverview(
@@ -64,12 +126,11 @@ extension ReviewDesk {
     /// explained ones (waiting for a decision) before unexplained ones, then by studio and key.
     public func inbox(studios selection: Set<String>?, asOf: CalendarDate? = nil) throws -> [Finding] {
         let day = app.cutoff(asOf)
-        let codes = try store.register.studios().map(\.code).filter { selection?.contains($0) ?? true }
-        var findings: [Finding] = []
-        if selection == nil {
-            findings = try app.compliance.check(studio: nil, asOf: day).findings
+        let findings: [Finding]
+        if let selection, selection.count == 1, let code = selection.first {
+            findings = try app.compliance.check(studio: code, asOf: day).findings
         } else {
-            for code in codes { findings += try app.compliance.check(studio: code, asOf: day).findings }
+            findings = try wholeCheck(day: day, mark: try store.admin.changeMark()).findings.filter { selection?.contains($0.studio) ?? true }
         }
         func waiting(_ finding: Finding) -> Int { finding.review?.status == .explained ? 0 : 1 }
         return findings.filter { $0.review?.status != .accepted }.sorted {

@@ -264,6 +264,14 @@ extension LedgerStore {
 }
 
 extension SQLiteAdmin {
+    func changeMark() throws -> ChangeMark {
+        try queue.read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT (SELECT coalesce(max(id), 0) FROM voucher) AS v, (SELECT coalesce(max(seq), 0) FROM row_chain) AS r")
+            return ChangeMark(voucher: row?["v"] ?? 0, row: row?["r"] ?? 0)
+        }
+    }
+
     /// Copies the write-ahead log into the database file and truncates it: the state of a
     /// database at rest, which benchmarks measure readers against.
     func checkpoint() throws {

@@ -74,6 +74,10 @@ public protocol BookStorage: Sendable {
     /// Every invoice key in the books up to `asOf`, with the vouchers using it (each voucher
     /// once), leaving out red reversals and the vouchers they reversed.
     func invoiceUses(asOf: CalendarDate) throws -> [InvoiceKey: [VoucherRef]]
+    /// One page of a studio's vouchers that match `query`, in book order (date, then class and
+    /// number), and how many match in all: filtered, counted and paged by the database, so a
+    /// page costs what the index gives, not the size of the books.
+    func journalPage(_ query: VoucherQuery, offset: Int, limit: Int) throws -> (vouchers: [PostedVoucher], total: Int)
 }
 
 extension BookStorage {
@@ -323,6 +327,9 @@ public protocol AdminStorage: Sendable {
     /// Brings the database to rest (SQLite: the write-ahead log copied into the file); a
     /// backend with nothing to do does nothing.
     func checkpoint() throws
+    /// A mark that changes whenever the books or any chained record change (the newest
+    /// voucher and the row chain's head): what cached views are keyed by.
+    func changeMark() throws -> ChangeMark
 }
 
 extension AdminStorage {
@@ -416,4 +423,47 @@ public protocol AccountStorage: Sendable {
     func studioPlaces() throws -> [StudioPlace]
     /// The studio `code` with its host unit and county; nil when it is not registered.
     func studioPlace(code: String) throws -> StudioPlace?
+}
+
+/// Which vouchers of a studio a 序时账 page shows; nil fields do not filter.
+public struct VoucherQuery: Sendable, Equatable {
+    public var studio: String
+    public var from: Period?
+    public var to: Period?
+    /// Vouchers dated after this day are left out.
+    public var through: CalendarDate
+    /// An account code: vouchers with a line on it or on one of its leaves.
+    public var accountPrefix: String?
+    public var fund: Fund?
+    /// Text in a memo, the counterparty or the voucher label (记-3).
+    public var text: String?
+    /// Bounds on the voucher's debit total in fen, inclusive.
+    public var minimumFen: Int64?
+    public var maximumFen: Int64?
+
+    public init(
+        studio: String, from: Period? = nil, to: Period? = nil, through: CalendarDate, accountPrefix: String? = nil, fund: Fund? = nil,
+        text: String? = nil, minimumFen: Int64? = nil, maximumFen: Int64? = nil
+    ) {
+        self.studio = studio
+        self.from = from
+        self.to = to
+        self.through = through
+        self.accountPrefix = accountPrefix
+        self.fund = fund
+        self.text = text
+        self.minimumFen = minimumFen
+        self.maximumFen = maximumFen
+    }
+}
+
+/// The state of the ledger's content at a moment: equal marks, equal books and records.
+public struct ChangeMark: Hashable, Sendable {
+    public let voucher: Int64
+    public let row: Int64
+
+    public init(voucher: Int64, row: Int64) {
+        self.voucher = voucher
+        self.row = row
+    }
 }

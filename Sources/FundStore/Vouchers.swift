@@ -380,6 +380,48 @@ extension SQLiteBooks {
         }
     }
 
+    func journalPage(_ query: VoucherQuery, offset: Int, limit: Int) throws -> (vouchers: [PostedVoucher], total: Int) {
+        try queue.read { db in
+            let (id, _) = try LedgerStore.studioRow(db, code: query.studio)
+            // Months as a range of days, so that the studio and the days are all the index
+            // `voucher_book_order` needs: counting and skipping read the index alone.
+            let last = query.to.map { min($0.lastDay, query.through) } ?? query.through
+            var clauses = ["v.studio_id = ?", "v.date BETWEEN ? AND ?"]
+            var arguments: StatementArguments = [id, query.from?.firstDay.iso ?? "0000-01-01", last.iso]
+            if let prefix = query.accountPrefix {
+                clauses.append("EXISTS (SELECT 1 FROM posting p WHERE p.voucher_id = v.id AND substr(p.account, 1, ?) = ?)")
+                arguments += [prefix.count, prefix]
+            }
+            if let fund = query.fund {
+                clauses.append("EXISTS (SELECT 1 FROM posting p WHERE p.voucher_id = v.id AND p.fund = ?)")
+                arguments += [fund.rawValue]
+            }
+            if let text = query.text {
+                clauses.append("""
+                    (instr(v.counterparty, ?) > 0 OR instr(v.class || '-' || v.number, ?) > 0
+                     OR EXISTS (SELECT 1 FROM posting p WHERE p.voucher_id = v.id AND instr(p.memo, ?) > 0))
+                    """)
+                arguments += [text, text, text]
+            }
+            if query.minimumFen != nil || query.maximumFen != nil {
+                clauses.append("""
+                    (SELECT coalesce(sum(p.amount_fen), 0) FROM posting p WHERE p.voucher_id = v.id AND p.side = 'debit') BETWEEN ? AND ?
+                    """)
+                arguments += [query.minimumFen ?? Int64.min, query.maximumFen ?? Int64.max]
+            }
+            let filter = clauses.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM voucher v WHERE \(filter)", arguments: arguments) ?? 0
+            // Book order, as the `voucher_book_order` index keeps it (migration v11).
+            let ids = try Int64.fetchAll(
+                db, sql: "SELECT v.id FROM voucher v WHERE \(filter) ORDER BY v.date, \(Schema.classRank("v.class")), v.number LIMIT ? OFFSET ?",
+                arguments: arguments + [limit, offset])
+            guard !ids.isEmpty else { return ([], total) }
+            let vouchers = try LedgerStore.loadVouchers(
+                db, whereSQL: "v.id IN (\(ids.map { _ in "?" }.joined(separator: ",")))", arguments: StatementArguments(ids))
+            return (vouchers.sorted { ($0.draft.date, $0.ref) < ($1.draft.date, $1.ref) }, total)
+        }
+    }
+
     /// The vouchers reversing or correcting `ref`.
     func followUps(of ref: VoucherRef) throws -> [PostedVoucher] {
         try queue.read { db in

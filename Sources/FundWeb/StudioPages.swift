@@ -21,6 +21,7 @@ enum StudioPages {
             WebRoute(.get, "/studios/:code/downloads", .readStudio, downloads),
             WebRoute(.get, "/studios/:code/reports/:file", .download, report),
             WebRoute(.get, "/studios/:code/audit-package.zip", .download, auditPackage),
+            WebRoute(.get, "/studios/:code/evaluation-package.zip", .download, evaluationPackage),
             WebRoute(.get, "/studios/:code/evidence/:sha", .download, evidence),
             WebRoute(.post, "/studios/:code/findings/explain", .explainFinding) { call in try await FindingForms.note(call, .explain) },
             WebRoute(.post, "/studios/:code/findings/decide", .decideFinding) { call in
@@ -31,6 +32,9 @@ enum StudioPages {
             WebRoute(.post, "/studios/:code/lifecycle/municipal", .municipalStep) { call in try await step(call, .municipalStep) },
             WebRoute(.post, "/studios/:code/lifecycle/acceptance", .acceptanceStep) { call in try await step(call, .acceptanceStep) },
             WebRoute(.post, "/studios/:code/lifecycle/notice", .municipalStep, notice),
+            WebRoute(.post, "/studios/:code/budget", .editStudio, setBudget),
+            WebRoute(.post, "/studios/:code/activities", .editStudio, addActivity),
+            WebRoute(.post, "/studios/:code/targets", .editStudio, setTarget),
         ]
     }
 
@@ -207,7 +211,8 @@ enum StudioPages {
         }
         let form: HTML = "<form class=\"filters\" method=\"get\">\(asOfField(call))<button type=\"submit\">查看</button></form>"
         return try await page(
-            call, tab: "statements", title: "收支与预算", form + Pages.document(fundStatement) + Pages.document(expenses) + Pages.document(budget))
+            call, tab: "statements", title: "收支与预算",
+            form + Pages.document(fundStatement) + Pages.document(expenses) + Pages.document(budget) + budgetForm(call))
     }
 
     static func findings(_ call: WebCall) async throws -> WebReply {
@@ -230,7 +235,7 @@ enum StudioPages {
         let evaluation = try await offload {
             try call.app.statements.report(ReportRequest(kind: .evaluationReport, studio: call.studio, asOf: asOf))
         }
-        let forms = stepForms(call)
+        let forms = stepForms(call) + recordForms(call)
         return try await page(
             call, tab: "lifecycle", title: "建设与验收",
             Pages.document(history) + forms + Pages.document(activities) + Pages.document(targets) + Pages.document(evaluation))
@@ -261,6 +266,76 @@ enum StudioPages {
         return forms.isEmpty ? .empty : "<section class=\"actions\"><h2>记录步骤</h2><p class=\"muted\">以您的账户（\(account.name)）记录。</p>\(forms)</section>"
     }
 
+    static func mayEdit(_ call: WebCall) -> Bool {
+        call.account.map { Access.actions(of: $0.role).contains(.editStudio) } ?? false
+    }
+
+    static func budgetForm(_ call: WebCall) -> HTML {
+        guard mayEdit(call) else { return .empty }
+        let funds = Fund.allCases.map { fund -> HTML in "<option value=\"\(fund.rawValue)\">\(fund.chineseName)</option>" }
+        let categories = SpendingCategory.allCases.map { category -> HTML in "<option value=\"\(category.rawValue)\">\(category.chineseName)</option>" }
+        return """
+            <section class="actions"><h2>调整资金使用计划</h2>
+            <form method="post" action="\(Address.studio(call.studio, "budget"))">\(Pages.csrf(call))
+            <label>资金<select name="fund">\(funds)</select></label><label>支出类别<select name="category">\(categories)</select></label>
+            <label>预算金额（元）<input name="amount" size="12" required></label><label>调整原因<input name="reason" size="24" required></label>
+            <button type="submit">保存</button></form></section>
+            """
+    }
+
+    static func recordForms(_ call: WebCall) -> HTML {
+        guard mayEdit(call) else { return .empty }
+        let kinds = ActivityKind.allCases.map { kind -> HTML in "<option value=\"\(kind.rawValue)\">\(kind.chineseName)</option>" }
+        return """
+            <section class="actions"><h2>登记活动与绩效目标</h2>
+            <form method="post" action="\(Address.studio(call.studio, "activities"))">\(Pages.csrf(call))
+            <label>日期<input type="date" name="date" required></label><label>类型<select name="kind">\(kinds)</select></label>
+            <label>名称<input name="title" size="20" required></label><label>数量<input name="quantity" value="1" size="4"></label>
+            <label>金额（元）<input name="amount" size="10"></label><label>说明<input name="note" size="16"></label>
+            <button type="submit">登记活动</button></form>
+            <form method="post" action="\(Address.studio(call.studio, "targets"))">\(Pages.csrf(call))
+            <label>指标编号<input name="indicator" size="10" required></label><label>目标值<input name="target" size="8" required></label>
+            <label>实际值<input name="actual" size="8"></label><label>说明<input name="note" size="16"></label>
+            <button type="submit">保存目标</button></form></section>
+            """
+    }
+
+    static func setBudget(_ call: WebCall) async throws -> WebReply {
+        let fund = try parse("fund") { () throws(Rejection) in try Fund.parse(call.form["fund"] ?? "") }
+        _ = try await offload {
+            try call.app.statements.setBudget(
+                studio: call.studio, fund: fund, category: call.form["category"] ?? "", amount: call.form["amount"] ?? "",
+                reason: call.form["reason"] ?? "")
+        }
+        return .redirect(Address.studio(call.studio, "statements"))
+    }
+
+    static func addActivity(_ call: WebCall) async throws -> WebReply {
+        let quantityText = (call.form["quantity"] ?? "1").trimmingCharacters(in: .whitespaces)
+        guard let quantity = Int(quantityText.isEmpty ? "1" : quantityText), quantity >= 0 else {
+            throw Rejection(.activityInvalid, field: "quantity", "数量“\(quantityText)”不是非负整数")
+        }
+        func optional(_ name: String) -> String? {
+            guard let value = call.form[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            return value
+        }
+        let form = ActivityForm(
+            studio: call.studio, date: call.form["date"] ?? "", kind: call.form["kind"] ?? "", title: call.form["title"] ?? "",
+            quantity: quantity, amount: optional("amount"), note: call.form["note"] ?? "")
+        _ = try await offload { try call.app.lifecycle.addActivity(form) }
+        return .redirect(Address.studio(call.studio, "lifecycle"))
+    }
+
+    static func setTarget(_ call: WebCall) async throws -> WebReply {
+        let actual = call.form["actual"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        _ = try await offload {
+            try call.app.lifecycle.setTarget(
+                studio: call.studio, indicator: call.form["indicator"] ?? "", target: call.form["target"] ?? "", actual: actual,
+                note: call.form["note"] ?? "")
+        }
+        return .redirect(Address.studio(call.studio, "lifecycle"))
+    }
+
     static func downloads(_ call: WebCall) async throws -> WebReply {
         let asOf = call.value("as-of")
         let formats: [OutputFormat] = [.pdf, .xlsx, .csv, .html, .json]
@@ -273,6 +348,7 @@ enum StudioPages {
         let package: HTML = """
             <h2>审计包</h2><p><a class="button" href="\(Address.with(Address.studio(call.studio, "audit-package.zip"), query: [("as-of", asOf)]))">下载签名审计包（ZIP）</a>
             <span class="muted">可用 workshop-ledger audit-package verify 校验。每次下载均记入操作日志。</span></p>
+            <h2>绩效评价材料</h2><p><a class="button secondary" href="\(Address.with(Address.studio(call.studio, "evaluation-package.zip"), query: [("as-of", asOf)]))">下载绩效自评表与评价报告（ZIP）</a></p>
             """
         let form: HTML = "<form class=\"filters\" method=\"get\">\(asOfField(call))<button type=\"submit\">更新链接</button></form>"
         return try await page(call, tab: "downloads", title: "下载", form + Pages.table(["报表", "格式"], rows) + package)
@@ -308,6 +384,17 @@ enum StudioPages {
             return data
         }
         return .file(data, contentType: "application/zip", fileName: "\(call.studio)-audit-\(day.iso).zip")
+    }
+
+    static func evaluationPackage(_ call: WebCall) async throws -> WebReply {
+        let asOf = try ScopePages.asOf(call)
+        let day = call.app.cutoff(asOf)
+        let data = try await offload {
+            let data = try call.app.evaluation.package(studio: call.studio, asOf: asOf)
+            try call.app.statements.recordDownload(studio: call.studio, file: "绩效评价材料（截至 \(day.iso)）")
+            return data
+        }
+        return .file(data, contentType: "application/zip", fileName: "\(call.studio)-evaluation-\(day.iso).zip")
     }
 
     static func evidence(_ call: WebCall) async throws -> WebReply {

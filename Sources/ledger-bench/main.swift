@@ -7,6 +7,9 @@
 //   ledger-bench packages-only [--studios N] [--dir PATH] [--runs N] [--breakdown]   (the audit-package
 //   stage alone, on studios of 1,000 vouchers made once in PATH; --breakdown times each statement's
 //   build and each render on its own)
+//   ledger-bench serve-only [--studios 1000] [--vouchers 1000] [--big 100000] [--dir PATH] [--seconds 5]
+//   (the web desk under wrk: overview, a studio page and 序时账 pages of the big studio, logged in,
+//   beside the same figures the CLI's way)
 //
 // Stages: CSV import through FundApp (parse, validate, hash, post) against raw SQLite inserts of
 // the same posting rows through the C API; one studio's trial balance; every studio's trial
@@ -28,6 +31,9 @@ struct Options {
     var database = ""
     var runs = 3
     var breakdown = false
+    /// serve-only: the vouchers of the one big studio, and how long wrk loads each page.
+    var big = 100_000
+    var seconds = 5
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -38,6 +44,9 @@ struct Options {
             case "--dir": directory = iterator.next() ?? directory
             case "--runs": runs = Int(iterator.next() ?? "") ?? runs
             case "--breakdown": breakdown = true
+            case "--big": big = Int(iterator.next() ?? "") ?? big
+            case "--seconds": seconds = Int(iterator.next() ?? "") ?? seconds
+            case "serve-only": mode = "serve-only"
             case "tb-all": mode = "tb-all"; database = iterator.next() ?? ""
             case "check-only": mode = "check-only"; database = iterator.next() ?? ""
             case "packages-only": mode = "packages-only"
@@ -130,6 +139,11 @@ if options.mode == "check-only" {
                 + "\(format(elapsed * 1e6 / Double(max(1, vouchers)), 2)) s per 10^6 vouchers (CPU time of all threads \(format(cpu, 3)) s)")
     }
     if options.breakdown { try checkBreakdown(app) }
+    exit(0)
+}
+
+if options.mode == "serve-only" {
+    try Bench(options: options, clock: clock).serveOnly()
     exit(0)
 }
 

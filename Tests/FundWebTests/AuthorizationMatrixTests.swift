@@ -23,11 +23,13 @@ struct AuthorizationMatrixTests {
         "GET /studios/:code/statements": .readStudio, "GET /studios/:code/findings": .readStudio,
         "GET /studios/:code/lifecycle": .readStudio, "GET /studios/:code/downloads": .readStudio,
         "GET /studios/:code/reports/:file": .download, "GET /studios/:code/audit-package.zip": .download,
+        "GET /studios/:code/evaluation-package.zip": .download,
         "GET /studios/:code/evidence/:sha": .download,
         "POST /studios/:code/findings/explain": .explainFinding, "POST /studios/:code/findings/decide": .decideFinding,
         "POST /studios/:code/periods/close": .closePeriod, "POST /studios/:code/periods/reopen": .closePeriod,
         "POST /studios/:code/lifecycle/municipal": .municipalStep, "POST /studios/:code/lifecycle/acceptance": .acceptanceStep,
         "POST /studios/:code/lifecycle/notice": .municipalStep,
+        "POST /studios/:code/budget": .editStudio, "POST /studios/:code/activities": .editStudio, "POST /studios/:code/targets": .editStudio,
         "GET /admin/users": .manageAccounts, "POST /admin/users": .manageAccounts, "POST /admin/users/disable": .manageAccounts,
         "POST /admin/users/reset-password": .manageAccounts, "GET /admin/log": .manageAccounts,
     ]

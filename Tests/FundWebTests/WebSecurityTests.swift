@@ -157,13 +157,15 @@ struct WebSecurityTests {
             #expect(pdf.headers[.contentDisposition]?.contains("attachment") == true)
             let xlsx = try await client.get("/studios/\(WebFixture.own)/reports/trial-balance.xlsx", as: auditor)
             #expect(Array(xlsx.body.readableBytesView.prefix(2)) == Array("PK".utf8))
+            let evaluation = try await client.get("/studios/\(WebFixture.own)/evaluation-package.zip", as: auditor)
+            #expect(evaluation.status == .ok && Array(evaluation.body.readableBytesView.prefix(2)) == Array("PK".utf8))
             // Only names of reports the server builds: a path is not a report.
             for bad in ["..%2F..%2Fetc%2Fpasswd", "trial-balance.exe", "ledger.sqlite"] {
                 #expect(try await client.get("/studios/\(WebFixture.own)/reports/\(bad)", as: auditor).status.code >= 400)
             }
         }
         let downloads = try app.admin.log(action: "download")
-        #expect(downloads.count == 2)
+        #expect(downloads.count == 3)
         #expect(downloads.allSatisfy { $0.user == WebFixture.names[.auditor]! && $0.studio == WebFixture.own })
     }
 
