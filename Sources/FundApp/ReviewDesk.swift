@@ -20,21 +20,21 @@ extension LedgerApp {
 /// the mark moved builds again.
 final class ViewCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var rows: [String: (mark: ChangeMark, day: CalendarDate, row: StudioOverview)] = [:]
+    private var rows: [String: (mark: ChangeMark, day: CalendarDate, row: StudioOverview, spending: MonthlySpending)] = [:]
     private var check: (mark: ChangeMark, day: CalendarDate, result: CheckResult)?
 
-    func rows(_ codes: [String], mark: ChangeMark, day: CalendarDate) -> [String: StudioOverview] {
+    func rows(_ codes: [String], mark: ChangeMark, day: CalendarDate) -> [String: (row: StudioOverview, spending: MonthlySpending)] {
         lock.withLock {
-            var found: [String: StudioOverview] = [:]
+            var found: [String: (row: StudioOverview, spending: MonthlySpending)] = [:]
             for code in codes {
-                if let entry = rows[code], entry.mark == mark, entry.day == day { found[code] = entry.row }
+                if let entry = rows[code], entry.mark == mark, entry.day == day { found[code] = (entry.row, entry.spending) }
             }
             return found
         }
     }
 
-    func store(_ new: [StudioOverview], mark: ChangeMark, day: CalendarDate) {
-        lock.withLock { for row in new { rows[row.code] = (mark, day, row) } }
+    func store(_ new: [(row: StudioOverview, spending: MonthlySpending)], mark: ChangeMark, day: CalendarDate) {
+        lock.withLock { for item in new { rows[item.row.code] = (mark, day, item.row, item.spending) } }
     }
 
     func check(mark: ChangeMark, day: CalendarDate) -> CheckResult? {
@@ -50,6 +50,18 @@ extension ReviewDesk {
     /// One row per studio in `studios` (nil: all), in code order. Rows are built once per change
     /// of the books and day; building many at once checks the whole ledger in one pass.
     public func overview(studios selection: Set<String>?, asOf: CalendarDate? = nil) throws -> [StudioOverview] {
+        try overviewWithSpending(studios: selection, asOf: asOf).map(\.row)
+    }
+
+    /// 累计支出 of the studios (nil: all) as a chart, from the same cached books as the overview.
+    public func spendingChart(studios selection: Set<String>?, asOf: CalendarDate? = nil) throws -> AnyReport {
+        let built = try overviewWithSpending(studios: selection, asOf: asOf)
+        var approved = Money.zero
+        for item in built { approved = try approved.adding(item.row.approvedSubsidyFen) }
+        return try ReviewReports.spendingChart(built.map(\.spending), approved: approved, studios: built.count, asOf: app.cutoff(asOf))
+    }
+
+    func overviewWithSpending(studios selection: Set<String>?, asOf: CalendarDate?) throws -> [(row: StudioOverview, spending: MonthlySpending)] {
         let day = app.cutoff(asOf)
         let mark = try store.admin.changeMark()
         let selected = if let selection, selection.count == 1, let code = selection.first {
@@ -69,7 +81,7 @@ extension ReviewDesk {
                 grouping: missing.count == 1 ? try app.lifecycle.deadlines(asOf: day, studio: missing[0].code) : try app.lifecycle.deadlines(asOf: day),
                 by: \.studio)
             let chart = try store.register.chart()
-            var built: [StudioOverview] = []
+            var built: [(row: StudioOverview, spending: MonthlySpending)] = []
             for studio in missing {
                 guard let unit = units[studio.hostUnit] else {
                     throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
@@ -77,7 +89,7 @@ extension ReviewDesk {
                 built.append(try overviewRow(studio, unit: unit, chart: chart, day: day, open: open[studio.code] ?? [], deadlines: deadlines[studio.code] ?? []))
             }
             app.cache.store(built, mark: mark, day: day)
-            for row in built { rows[row.code] = row }
+            for item in built { rows[item.row.code] = item }
         }
         return selected.compactMap { rows[$0.code] }
     }
@@ -92,7 +104,7 @@ extension ReviewDesk {
 
     func overviewRow(
         _ studio: Studio, unit: HostUnit, chart: ChartOfAccounts, day: CalendarDate, open: [Finding], deadlines: [DeadlineItem]
-    ) throws -> StudioOverview {
+    ) throws -> (row: StudioOverview, spending: MonthlySpending) {
         let snapshot = BooksSnapshot(studio: studio, hostUnit: unit, chart: chart, vouchers: try store.books.vouchers(studio: studio.code), asOf: day)
         let range = snapshot.periodRange
         let header = ReportHeader(
@@ -106,7 +118,7 @@ extension ReviewDesk {
         let status = try app.lifecycle.status(studio: studio.code, asOf: day)
         let next = deadlines.first { $0.overdue } ?? deadlines.first
         let score = try store.lifecycle.acceptanceScores(studio: studio.code).filter { $0.date <= day }.last?.score
-        return StudioOverview(
+        let row = StudioOverview(
             code: studio.code, name: studio.name, hostUnit: unit.creditCode.text, hostUnitName: unit.name, county: unit.county,
             kind: unit.kind, state: status.state, recognized: studio.recognized, windowEnds: studio.constructionWindow.upperBound,
             approvedSubsidyFen: studio.approvedSubsidy, subsidyReceivedFen: status.subsidyReceivedFen,
@@ -115,6 +127,7 @@ extension ReviewDesk {
             openViolations: open.filter { $0.severity == .violation }.count, openWarnings: open.filter { $0.severity == .warning }.count,
             openNotices: open.filter { $0.severity == .notice }.count, nextDeadline: next, acceptanceGrade: score.map(Grade.of),
             acceptanceScore: score)
+        return (row, try MonthlySpending.of(snapshot))
     }
 
     /// The overview as a report (table, CSV, XLSX, PDF, JSON through the one dispatch).

@@ -28,12 +28,16 @@ public enum HTMLRenderer {
     /// The document's content without the page around it (title block, sections, signatures):
     /// what the web desk places inside its own page, under `stylesheet(_:)` rules. Every text
     /// is escaped.
-    public static func fragment(_ document: ReportDocument) -> String {
-        var html = "<header class=\"title-block\">\n<h1>\(escape(document.title))</h1>\n<dl>\n"
-        for item in document.titleBlock {
-            html += "<div><dt>\(escape(item.label))</dt><dd>\(escape(item.value))</dd></div>\n"
+    /// `titled: false` leaves out the title block (a chart inside a page that has its own heading).
+    public static func fragment(_ document: ReportDocument, titled: Bool = true) -> String {
+        var html = ""
+        if titled {
+            html += "<header class=\"title-block\">\n<h1>\(escape(document.title))</h1>\n<dl>\n"
+            for item in document.titleBlock {
+                html += "<div><dt>\(escape(item.label))</dt><dd>\(escape(item.value))</dd></div>\n"
+            }
+            html += "</dl>\n</header>\n"
         }
-        html += "</dl>\n</header>\n"
         for section in document.sections {
             html += section.startsNewPage ? "<section class=\"new-page\">\n" : "<section>\n"
             if let heading = section.heading { html += "<h2>\(escape(heading))</h2>\n" }

@@ -122,3 +122,64 @@ public enum ReviewReports {
         return AnyReport(document: document, value: value)
     }
 }
+
+/// One studio's spending per month and fund (net of red lines), as of a day: what the scope's
+/// cumulative chart adds up.
+public struct MonthlySpending: Sendable, Hashable {
+    public let studio: String
+    public let amounts: [Period: [Fund: Money]]
+
+    public init(studio: String, amounts: [Period: [Fund: Money]]) {
+        self.studio = studio
+        self.amounts = amounts
+    }
+
+    /// From a studio's books as of their day: every line on a spending account.
+    public static func of(_ books: BooksSnapshot) throws(Rejection) -> MonthlySpending {
+        var amounts: [Period: [Fund: Money]] = [:]
+        for turnover in books.turnovers where books.chart[turnover.account]?.category != nil {
+            let net = try turnover.debit.subtracting(turnover.credit)
+            amounts[turnover.period, default: [:]][turnover.fund] = try (amounts[turnover.period]?[turnover.fund] ?? .zero).adding(net)
+        }
+        return MonthlySpending(studio: books.studio.code, amounts: amounts)
+    }
+}
+
+extension ReviewReports {
+    /// 累计支出 across studios: a line per fund, month by month from the first month with
+    /// spending to the as-of month, with the approved subsidies' total as the reference line.
+    public static func spendingChart(_ spending: [MonthlySpending], approved: Money, studios: Int, asOf: CalendarDate) throws(Rejection) -> AnyReport {
+        var monthly: [Period: [Fund: Money]] = [:]
+        for studio in spending {
+            for (period, funds) in studio.amounts where period <= asOf.period {
+                for (fund, amount) in funds { monthly[period, default: [:]][fund] = try (monthly[period]?[fund] ?? .zero).adding(amount) }
+            }
+        }
+        var months: [Period] = []
+        if var month = monthly.keys.min() {
+            while month <= asOf.period {
+                months.append(month)
+                month = month.next
+            }
+        }
+        var series: [SpendingChart.Series] = []
+        var totals: [String: Money] = [:]
+        for fund in Fund.allCases {
+            var running = Money.zero
+            var points: [Money] = []
+            for month in months {
+                running = try running.adding(monthly[month]?[fund] ?? .zero)
+                points.append(running)
+            }
+            series.append(SpendingChart.Series(name: fund.chineseName, points: points))
+            totals[fund.rawValue] = running
+        }
+        let chart = SpendingChart(
+            title: "授权范围内 \(studios) 个工作室累计支出", months: months, series: series,
+            references: [SpendingChart.Reference(label: "核定补助合计 \(approved.groupedString)", amount: approved)],
+            asOf: months.contains(asOf.period) ? asOf.period : nil)
+        let blocks: [Block] = months.isEmpty ? [.paragraph("尚无支出")] : [.chart(chart)]
+        let document = ReportDocument.view(.overview, titleBlock: [LabeledValue("截至", asOf.iso)], blocks: blocks, orientation: .landscape)
+        return AnyReport(document: document, value: totals)
+    }
+}

@@ -91,8 +91,8 @@ enum Pages {
     }
 
     /// A report's document as part of a page (the renderer escapes every text).
-    static func document(_ report: AnyReport) -> HTML {
-        HTML(trusted: HTMLRenderer.fragment(report.document))
+    static func document(_ report: AnyReport, titled: Bool = true) -> HTML {
+        HTML(trusted: HTMLRenderer.fragment(report.document, titled: titled))
     }
 
     static func table(_ headers: [String], _ rows: [HTML], classes: String = "list") -> HTML {

@@ -124,7 +124,9 @@ enum ScopePages {
         let table: HTML = rows.isEmpty
             ? "<p class=\"notice\">没有符合条件的工作室。</p>"
             : "<table class=\"list\"><thead>\(head)</thead><tbody>\(body)\(total)</tbody></table>"
-        return .page(title: "工作室总览", body: filters + downloads + table)
+        let codes = Set(rows.map(\.code))
+        let chart = try await offload { try call.app.review.spendingChart(studios: codes, asOf: day) }
+        return .page(title: "工作室总览", body: filters + downloads + table + "<section class=\"chart\">" + Pages.document(chart, titled: false) + "</section>")
     }
 
     static func overviewFile(_ call: WebCall, _ format: OutputFormat) async throws -> WebReply {

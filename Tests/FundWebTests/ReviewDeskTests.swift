@@ -46,6 +46,15 @@ struct ReviewDeskTests {
         #expect(last.page == last.pageCount && last.vouchers.map(\.ref) == Array(all.map(\.ref).suffix(all.count - (last.pageCount - 1) * 10)))
     }
 
+    @Test func theScopeChartEndsAtTheOverviewsSpending() throws {
+        let app = try WebFixture.app()
+        let rows = try app.review.overview(studios: nil)
+        let totals = try #require(try app.review.spendingChart(studios: nil).value as? [String: Money])
+        #expect(totals["subsidy"]?.fen == rows.reduce(0) { $0 + $1.subsidySpentFen.fen })
+        let one = try #require(try app.review.spendingChart(studios: [WebFixture.own]).value as? [String: Money])
+        #expect(one["subsidy"] == rows.first { $0.code == WebFixture.own }?.subsidySpentFen)
+    }
+
     @Test func theCachedOverviewFollowsEveryChange() throws {
         let app = try WebFixture.app()
         let before = try #require(try app.review.overview(studios: nil).first { $0.code == WebFixture.own })
