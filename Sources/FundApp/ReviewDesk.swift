@@ -22,6 +22,20 @@ final class ViewCache: @unchecked Sendable {
     private let lock = NSLock()
     private var rows: [String: (mark: ChangeMark, day: CalendarDate, row: StudioOverview, spending: MonthlySpending)] = [:]
     private var check: (mark: ChangeMark, day: CalendarDate, result: CheckResult)?
+    /// Charts of recent studio sets (a scope, a filtered overview), a few kept.
+    private var charts: [(mark: ChangeMark, day: CalendarDate, studios: Set<String>?, chart: AnyReport)] = []
+
+    func chart(mark: ChangeMark, day: CalendarDate, studios: Set<String>?) -> AnyReport? {
+        lock.withLock { charts.first { $0.mark == mark && $0.day == day && $0.studios == studios }?.chart }
+    }
+
+    func store(_ chart: AnyReport, mark: ChangeMark, day: CalendarDate, studios: Set<String>?) {
+        lock.withLock {
+            charts.removeAll { $0.mark != mark || $0.day != day || $0.studios == studios }
+            charts.insert((mark, day, studios, chart), at: 0)
+            if charts.count > 16 { charts.removeLast() }
+        }
+    }
 
     func rows(_ codes: [String], mark: ChangeMark, day: CalendarDate) -> [String: (row: StudioOverview, spending: MonthlySpending)] {
         lock.withLock {
@@ -55,10 +69,15 @@ extension ReviewDesk {
 
     /// 累计支出 of the studios (nil: all) as a chart, from the same cached books as the overview.
     public func spendingChart(studios selection: Set<String>?, asOf: CalendarDate? = nil) throws -> AnyReport {
-        let built = try overviewWithSpending(studios: selection, asOf: asOf)
+        let day = app.cutoff(asOf)
+        let mark = try store.admin.changeMark()
+        if let cached = app.cache.chart(mark: mark, day: day, studios: selection) { return cached }
+        let built = try overviewWithSpending(studios: selection, asOf: day)
         var approved = Money.zero
         for item in built { approved = try approved.adding(item.row.approvedSubsidyFen) }
-        return try ReviewReports.spendingChart(built.map(\.spending), approved: approved, studios: built.count, asOf: app.cutoff(asOf))
+        let chart = try ReviewReports.spendingChart(built.map(\.spending), approved: approved, studios: built.count, asOf: day)
+        app.cache.store(chart, mark: mark, day: day, studios: selection)
+        return chart
     }
 
     func overviewWithSpending(studios selection: Set<String>?, asOf: CalendarDate?) throws -> [(row: StudioOverview, spending: MonthlySpending)] {

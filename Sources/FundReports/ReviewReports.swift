@@ -74,18 +74,31 @@ public struct OverviewJSON: Sendable, Codable {
 public enum ReviewReports {
     /// 工作室总览: one row per studio and a totals row (the money columns summed, the finding
     /// counts added). The totals are computed here, once, and cross-checked: a renderer never adds.
-    public static func overview(_ rows: [StudioOverview], asOf: CalendarDate, scope: String) throws(Rejection) -> AnyReport {
-        var approved = Money.zero, received = Money.zero, spent = Money.zero, balance = Money.zero
-        var violations = 0, warnings = 0, notices = 0
+    /// The overview's totals row: the money columns summed (overflow-checked), the finding
+    /// counts added.
+    public struct Totals: Sendable, Hashable {
+        public var approved = Money.zero, received = Money.zero, spent = Money.zero, balance = Money.zero
+        public var violations = 0, warnings = 0, notices = 0
+    }
+
+    public static func totals(_ rows: [StudioOverview]) throws(Rejection) -> Totals {
+        var totals = Totals()
         for row in rows {
-            approved = try approved.adding(row.approvedSubsidyFen)
-            received = try received.adding(row.subsidyReceivedFen)
-            spent = try spent.adding(row.subsidySpentFen)
-            balance = try balance.adding(row.subsidyBalanceFen)
-            violations += row.openViolations
-            warnings += row.openWarnings
-            notices += row.openNotices
+            totals.approved = try totals.approved.adding(row.approvedSubsidyFen)
+            totals.received = try totals.received.adding(row.subsidyReceivedFen)
+            totals.spent = try totals.spent.adding(row.subsidySpentFen)
+            totals.balance = try totals.balance.adding(row.subsidyBalanceFen)
+            totals.violations += row.openViolations
+            totals.warnings += row.openWarnings
+            totals.notices += row.openNotices
         }
+        return totals
+    }
+
+    public static func overview(_ rows: [StudioOverview], asOf: CalendarDate, scope: String) throws(Rejection) -> AnyReport {
+        let sums = try totals(rows)
+        let (approved, received, spent, balance) = (sums.approved, sums.received, sums.spent, sums.balance)
+        let (violations, warnings, notices) = (sums.violations, sums.warnings, sums.notices)
         let columns = [
             Column("编号", .code, width: 12), Column("工作室", .text, width: 24), Column("依托单位", .text, width: 22),
             Column("县（区）", .text, width: 8), Column("类型", .text, width: 10), Column("状态", .text, width: 10),

@@ -64,8 +64,7 @@ enum ScopePages {
 
     static func overview(_ call: WebCall) async throws -> WebReply {
         let (rows, all, day) = try await filteredRows(call)
-        let report = try call.app.review.overviewReport(rows, asOf: day, scope: scopeText(call))
-        let totals = report.value as? OverviewJSON
+        let totals = try ReviewReports.totals(rows)
         let filterKeys = ["county", "state", "kind", "violations", "ending", "sort", "dir", "as-of"]
         let current = filterKeys.map { ($0, call.value($0)) }
         func sortLink(_ key: String, _ title: String) -> HTML {
@@ -102,14 +101,12 @@ enum ScopePages {
                 <td class="nowrap">\(deadline)</td><td>\(row.acceptanceGrade.map { "\($0.rawValue)（\(row.acceptanceScore?.text ?? "")）" } ?? "—")</td></tr>
                 """
         }
-        let total: HTML = totals.map { t -> HTML in
+        let total: HTML = """
+            <tr class="total"><td>合计</td><td colspan="7">\(rows.count) 个工作室</td><td class="num">\(totals.approved)</td>
+            <td class="num">\(totals.received)</td><td class="num">\(totals.spent)</td><td class="num">\(totals.balance)</td>
+            <td></td><td class="num">\(totals.violations)</td><td class="num">\(totals.warnings)</td>
+            <td class="num">\(totals.notices)</td><td colspan="2"></td></tr>
             """
-            <tr class="total"><td>合计</td><td colspan="7">\(rows.count) 个工作室</td><td class="num">\(t.approvedSubsidyFen)</td>
-            <td class="num">\(t.subsidyReceivedFen)</td><td class="num">\(t.subsidySpentFen)</td><td class="num">\(t.subsidyBalanceFen)</td>
-            <td></td><td class="num">\(rows.reduce(0) { $0 + $1.openViolations })</td><td class="num">\(rows.reduce(0) { $0 + $1.openWarnings })</td>
-            <td class="num">\(rows.reduce(0) { $0 + $1.openNotices })</td><td colspan="2"></td></tr>
-            """
-        } ?? .empty
         let head: HTML = """
             <tr><th>\(sortLink("code", "编号"))</th><th>工作室</th><th>依托单位</th><th>\(sortLink("county", "县（区）"))</th><th>类型</th><th>状态</th>
             <th>认定日期</th><th>\(sortLink("window", "建设期止"))</th><th>核定补助</th><th>补助到位</th><th>\(sortLink("spent", "补助已支出"))</th>
