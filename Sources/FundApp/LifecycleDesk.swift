@@ -315,3 +315,20 @@ extension LifecycleDesk {
         return try store.lifecycle.targets(studio: studio)
     }
 }
+
+extension LifecycleDesk {
+    /// A county bureau's supervision note as typed (date YYYY-MM-DD, text), under the acting user.
+    @discardableResult
+    public func addSupervisionNote(studio: String, date: String, text: String) throws -> SupervisionNote {
+        let day = try parseDate(date, field: "date")
+        try TextField.validate(text, field: "text")
+        if day > clock.today() {
+            throw Rejection(.dateImplausible, field: "date", "督导日期 \(day.iso) 晚于今天")
+        }
+        return try store.lifecycle.addSupervisionNote(studio: studio, date: day, text: text, stamp: stamp())
+    }
+
+    public func supervisionNotes(studio: String) throws -> [SupervisionNote] {
+        try store.lifecycle.supervisionNotes(studio: studio)
+    }
+}

@@ -96,6 +96,11 @@ extension LifecycleDesk {
         StudioReports.deadlines(try deadlines(asOf: asOf, studio: studio), asOf: app.cutoff(asOf))
     }
 
+    public func supervisionReport(studio: String) throws -> AnyReport {
+        _ = try store.register.studio(code: studio)
+        return StudioReports.supervision(try supervisionNotes(studio: studio), studio: studio)
+    }
+
     public func activitiesReport(studio: String) throws -> AnyReport {
         StudioReports.activities(try activities(studio: studio), studio: studio)
     }

@@ -79,3 +79,21 @@ public struct StudioStatus: Sendable, Codable {
         self.rectificationDeadline = rectificationDeadline
     }
 }
+
+/// A county bureau's supervision note on a studio (督导记录, 第九条(二)): what it saw or asked
+/// for on a day, recorded under the person who wrote it.
+public struct SupervisionNote: Sendable, Hashable, Codable {
+    public let studio: String
+    public let date: CalendarDate
+    public let text: String
+    public let at: String
+    public let user: String
+
+    public init(studio: String, date: CalendarDate, text: String, at: String, user: String) {
+        self.studio = studio
+        self.date = date
+        self.text = text
+        self.at = at
+        self.user = user
+    }
+}

@@ -118,6 +118,7 @@ public enum ViewKind: String, CaseIterable, Sendable, Codable {
     case periodStatus = "period-status"
     case overview
     case users
+    case supervision
 
     public var chineseTitle: String {
         switch self {
@@ -141,6 +142,7 @@ public enum ViewKind: String, CaseIterable, Sendable, Codable {
         case .periodStatus: "结账状态"
         case .overview: "工作室总览"
         case .users: "用户与授权"
+        case .supervision: "督导记录"
         }
     }
 }

@@ -107,6 +107,18 @@ public enum StudioReports {
             value: activities)
     }
 
+    /// 督导记录: the county bureau's supervision notes on a studio, by date.
+    public static func supervision(_ notes: [SupervisionNote], studio: String) -> AnyReport {
+        let table = DocumentTable(
+            name: "督导记录",
+            columns: [Column("日期", .date, width: 11), Column("督导内容", .text, width: 60), Column("记录人", .text, width: 12), Column("记录时间", .code, width: 20)],
+            rows: notes.map { Row(.body, [.date($0.date), .text($0.text), .text($0.user), .text($0.at)]) })
+        let blocks: [Block] = notes.isEmpty ? [.paragraph("尚无督导记录")] : [.table(table)]
+        return AnyReport(
+            document: .view(.supervision, titleBlock: [LabeledValue("工作室", studio)], blocks: blocks, orientation: .landscape, stem: studio),
+            value: notes)
+    }
+
     /// One indicator with the studio's target (or the set's default).
     public struct TargetJSON: Sendable, Codable, Hashable {
         public let indicator: String

@@ -327,6 +327,21 @@ struct ActivityRecord: FetchableRecord {
     }
 }
 
+/// `supervision_note`: a county bureau's note on a studio.
+struct SupervisionNoteRecord: FetchableRecord {
+    let note: SupervisionNote
+
+    init(row: Row) throws {
+        let r = StoredRow(row, table: "supervision_note")
+        let studio: String = try r.value("studio")
+        let date = try r.date("date")
+        let text: String = try r.value("text")
+        let at: String = try r.value("at")
+        let user: String = try r.value("user")
+        note = SupervisionNote(studio: studio, date: date, text: text, at: at, user: user)
+    }
+}
+
 /// `signing_key`: a host unit's registered public key.
 struct SigningKeyRecord: FetchableRecord {
     let hostUnit: String

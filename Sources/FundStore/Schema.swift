@@ -66,6 +66,22 @@ enum Schema {
             // from this index, whatever the size of the books.
             try db.execute(sql: "CREATE INDEX voucher_book_order ON voucher(studio_id, date, \(classRank("class")), number)")
         }
+        migrator.registerMigration("v12-supervision-notes") { db in
+            // The county bureau's supervision notes: append-only and in the row chain, like
+            // every other record the reviews rest on.
+            try db.execute(sql: """
+                CREATE TABLE supervision_note (
+                    id INTEGER PRIMARY KEY,
+                    studio TEXT NOT NULL REFERENCES studio(code),
+                    date TEXT NOT NULL CHECK (date(date) IS date),
+                    text TEXT NOT NULL CHECK (text <> ''),
+                    at TEXT NOT NULL,
+                    user TEXT NOT NULL CHECK (user <> '')
+                ) STRICT
+                """)
+            try db.execute(sql: "CREATE INDEX supervision_note_by_studio ON supervision_note(studio, date, id)")
+            for statement in appendOnlyTriggers(["supervision_note"]) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

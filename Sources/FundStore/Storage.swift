@@ -261,6 +261,10 @@ public protocol LifecycleStorage: Sendable {
     func targets(studio: String) throws -> [PerformanceTarget]
     func addActivities(_ activities: [Activity], source: String, stamp: Stamp) throws
     func activities(studio: String) throws -> [Activity]
+    /// Records a supervision note (and its log entry); the studio must exist.
+    func addSupervisionNote(studio: String, date: CalendarDate, text: String, stamp: Stamp) throws -> SupervisionNote
+    /// A studio's supervision notes by date.
+    func supervisionNotes(studio: String) throws -> [SupervisionNote]
 }
 
 extension LifecycleStorage {

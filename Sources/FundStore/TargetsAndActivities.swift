@@ -78,3 +78,25 @@ extension SQLiteLifecycle {
         }
     }
 }
+
+extension SQLiteLifecycle {
+    func addSupervisionNote(studio: String, date: CalendarDate, text: String, stamp: Stamp) throws -> SupervisionNote {
+        try queue.write { db in
+            _ = try LedgerStore.studioRow(db, code: studio)
+            let trimmed = text.trimmingSpaces
+            guard !trimmed.isEmpty else { throw Rejection(.fieldEmpty, field: "text", "督导记录内容不能为空") }
+            try db.execute(
+                sql: "INSERT INTO supervision_note (studio, date, text, at, user) VALUES (?,?,?,?,?)",
+                arguments: [studio, date.iso, trimmed, stamp.at, stamp.user])
+            try LedgerStore.appendLog(db, stamp: stamp, action: "supervision.note", studio: studio, detail: "\(date.iso) 督导：\(trimmed)")
+            return SupervisionNote(studio: studio, date: date, text: trimmed, at: stamp.at, user: stamp.user)
+        }
+    }
+
+    func supervisionNotes(studio: String) throws -> [SupervisionNote] {
+        try queue.read { db in
+            try SupervisionNoteRecord.fetchAll(db, sql: "SELECT * FROM supervision_note WHERE studio = ? ORDER BY date, id", arguments: [studio])
+                .map(\.note)
+        }
+    }
+}

@@ -32,6 +32,12 @@ enum StudioPages {
             WebRoute(.post, "/studios/:code/lifecycle/municipal", .municipalStep) { call in try await step(call, .municipalStep) },
             WebRoute(.post, "/studios/:code/lifecycle/acceptance", .acceptanceStep) { call in try await step(call, .acceptanceStep) },
             WebRoute(.post, "/studios/:code/lifecycle/notice", .municipalStep, notice),
+            WebRoute(.post, "/studios/:code/supervision", .acceptanceStep) { call in
+                _ = try await offload {
+                    try call.app.lifecycle.addSupervisionNote(studio: call.studio, date: call.form["date"] ?? "", text: call.form["text"] ?? "")
+                }
+                return .redirect(Address.studio(call.studio, "lifecycle"))
+            },
             WebRoute(.post, "/studios/:code/budget", .editStudio, setBudget),
             WebRoute(.post, "/studios/:code/activities", .editStudio, addActivity),
             WebRoute(.post, "/studios/:code/targets", .editStudio, setTarget),
@@ -175,7 +181,10 @@ enum StudioPages {
             "<li><a href=\"\(Address.studio(call.studio, "vouchers", voucherPath(other.ref)))\">\(other.ref.label)</a> \(other.draft.lines.first?.memo ?? "")</li>"
         }
         let evidence = files.map { file -> HTML in
-            "<li><a href=\"\(Address.studio(call.studio, "evidence", file.sha256))\">\(file.fileName)</a> <span class=\"muted\">\(file.size) 字节 · SHA-256 \(file.sha256)</span></li>"
+            let address = Address.studio(call.studio, "evidence", file.sha256)
+            let ext = file.fileName.split(separator: ".").last.map { $0.lowercased() } ?? ""
+            let view: HTML = viewable[ext] == nil ? .empty : "<a href=\"\(address)?view=1\" target=\"_blank\" rel=\"noopener\">查看</a> "
+            return "<li>\(file.fileName) \(view)<a href=\"\(address)\">下载</a> <span class=\"muted\">\(file.size) 字节 · SHA-256 \(file.sha256)</span></li>"
         }
         let meta: HTML = """
             <dl class="meta"><dt>链上位置</dt><dd>第 \(posted.sequence) 号</dd><dt>本凭证哈希</dt><dd>\(posted.hash)</dd>
@@ -225,9 +234,10 @@ enum StudioPages {
 
     static func lifecycle(_ call: WebCall) async throws -> WebReply {
         let asOf = try ScopePages.asOf(call)
-        let (history, activities, targets) = try await offload {
+        let (history, supervision, activities, targets) = try await offload {
             (
                 try call.app.lifecycle.historyReport(studio: call.studio),
+                try call.app.lifecycle.supervisionReport(studio: call.studio),
                 try call.app.lifecycle.activitiesReport(studio: call.studio),
                 try call.app.lifecycle.targetsReport(studio: call.studio)
             )
@@ -238,7 +248,7 @@ enum StudioPages {
         let forms = stepForms(call) + recordForms(call)
         return try await page(
             call, tab: "lifecycle", title: "建设与验收",
-            Pages.document(history) + forms + Pages.document(activities) + Pages.document(targets) + Pages.document(evaluation))
+            Pages.document(history) + forms + Pages.document(supervision) + supervisionForm(call) + Pages.document(activities) + Pages.document(targets) + Pages.document(evaluation))
     }
 
     static func stepForms(_ call: WebCall) -> HTML {
@@ -264,6 +274,15 @@ enum StudioPages {
                 """)
         }
         return forms.isEmpty ? .empty : "<section class=\"actions\"><h2>记录步骤</h2><p class=\"muted\">以您的账户（\(account.name)）记录。</p>\(forms)</section>"
+    }
+
+    static func supervisionForm(_ call: WebCall) -> HTML {
+        guard let account = call.account, Access.actions(of: account.role).contains(.acceptanceStep) else { return .empty }
+        return """
+            <section class="actions"><form method="post" action="\(Address.studio(call.studio, "supervision"))">\(Pages.csrf(call))
+            <label>督导日期<input type="date" name="date" required></label><label>督导内容<input name="text" size="50" required></label>
+            <button type="submit">记录督导</button></form></section>
+            """
     }
 
     static func mayEdit(_ call: WebCall) -> Bool {
@@ -397,12 +416,22 @@ enum StudioPages {
         return .file(data, contentType: "application/zip", fileName: "\(call.studio)-evaluation-\(day.iso).zip")
     }
 
+    /// The content types an evidence file may be shown as in the browser (`?view=1`); any other
+    /// file is only ever a download.
+    static let viewable: [String: String] = [
+        "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp",
+    ]
+
     static func evidence(_ call: WebCall) async throws -> WebReply {
         let sha = call.parameter("sha")
         let (file, content) = try await offload {
             let found = try call.app.packages.evidenceFile(studio: call.studio, sha256: sha)
             try call.app.statements.recordDownload(studio: call.studio, file: "单据 \(found.file.fileName)（\(sha)）")
             return found
+        }
+        let ext = file.fileName.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        if call.value("view") == "1", let type = viewable[ext] {
+            return .inline(content, contentType: type)
         }
         return .file(content, contentType: "application/octet-stream", fileName: file.fileName)
     }

@@ -59,6 +59,8 @@ enum WebReply: Sendable {
     case page(title: String, body: HTML, status: HTTPResponse.Status = .ok)
     case redirect(String)
     case file(Data, contentType: String, fileName: String)
+    /// A file shown in the browser (an evidence PDF or image), sandboxed by its own policy.
+    case inline(Data, contentType: String)
     case text(String, status: HTTPResponse.Status = .ok)
     /// A page answered by a handler that also sets or clears cookies (login, logout).
     case withCookies(Box, cookies: [Cookie])
@@ -213,6 +215,14 @@ enum Guard {
             headers[.contentDisposition] = "attachment; filename=\"\(asciiName(fileName))\"; filename*=UTF-8''\(Address.encode(fileName))"
             headers[.cacheControl] = "private, no-store"
             response = Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        case .inline(let data, let contentType):
+            var headers = HTTPFields()
+            headers[.contentType] = contentType
+            headers[.contentDisposition] = "inline"
+            headers[.cacheControl] = "private, no-store"
+            response = Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            // Nothing in it may run or reach anything: the middleware keeps a sandbox it finds.
+            response.headers[.contentSecurityPolicy] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'; plugin-types application/pdf"
         case .text(let text, let status):
             response = Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
         case .withCookies(let box, let more):
@@ -268,7 +278,9 @@ struct SecurityHeaders: RouterMiddleware {
         } catch {
             response = Pages.response(Pages.bare(title: "请求无效", body: "<p>请求无法处理。</p><p><a href=\"/\">返回首页</a></p>"), status: .badRequest)
         }
-        response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        if response.headers[.contentSecurityPolicy]?.hasPrefix("sandbox") != true {
+            response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        }
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"

@@ -31,6 +31,7 @@ struct TamperMatrixTests {
         _ = try app.lifecycle.change(studio: "S1", step: .reported(id: 1), date: "2026-10-30", note: "")
         _ = try app.lifecycle.setTarget(studio: "S1", indicator: "satisfaction", target: "90", actual: "96", note: "")
         _ = try app.lifecycle.addActivity(ActivityForm(studio: "S1", date: "2026-03-12", kind: "training", title: "刀工培训", quantity: 24))
+        _ = try app.lifecycle.addSupervisionNote(studio: "S1", date: "2026-03-20", text: "查看培训记录")
         // A studio recognised in 2024, accepted with the county's score (acceptance_score).
         _ = try app.register.addStudio(
             code: "S2", name: "S2 工作室", hostUnit: T.hostCode.description, leader: "王师傅", field: "电工", recognized: "2024-09-20",

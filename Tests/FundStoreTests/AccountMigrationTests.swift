@@ -31,12 +31,14 @@ struct AccountMigrationTests {
                 stamp: Stamp(user: "测试员", at: "2026-11-20T01:00:00Z", today: TestLedger.date("2026-11-20")))
             for table in Self.tables.reversed() { try store.unsafeExecuteForTesting("DROP TABLE \(table)") }
             try store.unsafeExecuteForTesting("DROP INDEX voucher_book_order")
-            try store.unsafeExecuteForTesting("DELETE FROM grdb_migrations WHERE identifier IN ('v10-accounts', 'v11-voucher-book-order')")
+            try store.unsafeExecuteForTesting("DROP TABLE supervision_note")
+            try store.unsafeExecuteForTesting(
+                "DELETE FROM grdb_migrations WHERE identifier IN ('v10-accounts', 'v11-voucher-book-order', 'v12-supervision-notes')")
             #expect(try store.unsafeStringsForTesting("SELECT identifier FROM grdb_migrations ORDER BY rowid").last == "v9-checkpoints")
             #expect(try store.unsafeScalarForTesting("SELECT count(*) FROM sqlite_master WHERE name LIKE 'web_%' OR name LIKE 'login_%'") == 0)
         }
         let store = try LedgerStore(path: path)
-        #expect(try store.unsafeStringsForTesting("SELECT identifier FROM grdb_migrations ORDER BY rowid").suffix(2) == ["v10-accounts", "v11-voucher-book-order"])
+        #expect(try store.unsafeStringsForTesting("SELECT identifier FROM grdb_migrations ORDER BY rowid").suffix(3) == ["v10-accounts", "v11-voucher-book-order", "v12-supervision-notes"])
         #expect(try store.unsafeScalarForTesting("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'voucher_book_order'") == 1)
         for table in Self.tables {
             let sql = try store.unsafeStringsForTesting("SELECT sql FROM sqlite_master WHERE name = '\(table)'")
@@ -45,6 +47,8 @@ struct AccountMigrationTests {
         let app = LedgerApp(store: store, clock: SteppingClock(instant: "2026-11-20T01:00:00Z"), user: "系统管理员")
         #expect(try app.books.journal(studio: "S1").count == 1)
         #expect(try app.books.journalPage(studio: "S1", filter: JournalFilter(), page: 1).total == 1)
+        try app.lifecycle.addSupervisionNote(studio: "S1", date: "2026-11-19", text: "检查账簿")
+        #expect(try app.lifecycle.supervisionNotes(studio: "S1").count == 1)
         let (account, _) = try app.accounts.add(NewAccountForm(name: "李会计", role: "accountant", hostUnit: TestLedger.hostCode), password: "Qiao-Jiang-8831")
         let session = try app.accounts.login(name: "李会计", password: "Qiao-Jiang-8831")
         #expect(try app.accounts.session(token: session.token)?.account == account)

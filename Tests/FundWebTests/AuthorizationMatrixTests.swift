@@ -29,7 +29,7 @@ struct AuthorizationMatrixTests {
         "POST /studios/:code/periods/close": .closePeriod, "POST /studios/:code/periods/reopen": .closePeriod,
         "POST /studios/:code/lifecycle/municipal": .municipalStep, "POST /studios/:code/lifecycle/acceptance": .acceptanceStep,
         "POST /studios/:code/lifecycle/notice": .municipalStep,
-        "POST /studios/:code/budget": .editStudio, "POST /studios/:code/activities": .editStudio, "POST /studios/:code/targets": .editStudio,
+        "POST /studios/:code/supervision": .acceptanceStep, "POST /studios/:code/budget": .editStudio, "POST /studios/:code/activities": .editStudio, "POST /studios/:code/targets": .editStudio,
         "GET /admin/users": .manageAccounts, "POST /admin/users": .manageAccounts, "POST /admin/users/disable": .manageAccounts,
         "POST /admin/users/reset-password": .manageAccounts, "GET /admin/log": .manageAccounts,
     ]

@@ -45,7 +45,18 @@ struct WebFormsTests {
                 "/studios/ZY2024-001/lifecycle/acceptance", ["to": "revoked", "date": "2026-11-20", "ground": "fraud"], as: county)
             #expect(revoke.status == .badRequest, "revocation is not an acceptance step")
             #expect(try await client.post("/studios/ZY2024-001/lifecycle/municipal", ["to": "revoked", "date": "2026-11-20"], as: county).status == .forbidden)
+            let note = try await client.post(
+                "/studios/\(WebFixture.own)/supervision", ["date": "2026-11-19", "text": "现场查看设备台账，<b>要求</b>补齐验收单"], as: county)
+            #expect(note.status == .seeOther)
+            let page = String(buffer: try await client.get("/studios/\(WebFixture.own)/lifecycle", as: county).body)
+            #expect(page.contains("现场查看设备台账，&lt;b&gt;要求&lt;/b&gt;补齐验收单") && page.contains(WebFixture.names[.county]!))
+            let future = try await client.post("/studios/\(WebFixture.own)/supervision", ["date": "2026-12-30", "text": "未来"], as: county)
+            #expect(future.status == .badRequest)
         }
+        let notes = try app.lifecycle.supervisionNotes(studio: WebFixture.own)
+        #expect(notes.map(\.user) == [WebFixture.names[.county]!])
+        #expect(try app.admin.log(action: "supervision.note").map(\.user) == [WebFixture.names[.county]!])
+        #expect(try app.admin.verify().isClean, "the note is in the row chain")
         #expect(try app.lifecycle.records(studio: "ZY2024-001").allSatisfy { $0.transition.to != .revoked })
     }
 }

@@ -159,13 +159,27 @@ struct WebSecurityTests {
             #expect(Array(xlsx.body.readableBytesView.prefix(2)) == Array("PK".utf8))
             let evaluation = try await client.get("/studios/\(WebFixture.own)/evaluation-package.zip", as: auditor)
             #expect(evaluation.status == .ok && Array(evaluation.body.readableBytesView.prefix(2)) == Array("PK".utf8))
+            // Evidence: a PDF may be viewed (sandboxed), anything else only downloaded.
+            let attached = Set(try app.packages.evidence(studio: WebFixture.own).map(\.voucher))
+            let free = try app.books.journal(studio: WebFixture.own).filter { $0.draft.attachments > 0 && !attached.contains($0.ref) }
+            try #require(free.count >= 2)
+            let invoice = try app.packages.addEvidence(Data("%PDF-1.4 发票".utf8), fileName: "发票.pdf", to: free[0].ref)
+            let html = try app.packages.addEvidence(Data("<script>alert(1)</script>".utf8), fileName: "page.html", to: free[1].ref)
+            let viewed = try await client.get("/studios/\(WebFixture.own)/evidence/\(invoice.sha256)?view=1", as: auditor)
+            #expect(viewed.headers[.contentType] == "application/pdf" && viewed.headers[.contentDisposition] == "inline")
+            #expect(viewed.headers[.contentSecurityPolicy]?.hasPrefix("sandbox") == true)
+            let script = try await client.get("/studios/\(WebFixture.own)/evidence/\(html.sha256)?view=1", as: auditor)
+            #expect(script.headers[.contentType] == "application/octet-stream" && script.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+            // Another studio's file is not this studio's, whoever may read both.
+            let bureau = try await client.signIn(WebFixture.names[.bureau]!)
+            #expect(try await client.get("/studios/ZY2025-003/evidence/\(invoice.sha256)", as: bureau).status == .notFound)
             // Only names of reports the server builds: a path is not a report.
             for bad in ["..%2F..%2Fetc%2Fpasswd", "trial-balance.exe", "ledger.sqlite"] {
                 #expect(try await client.get("/studios/\(WebFixture.own)/reports/\(bad)", as: auditor).status.code >= 400)
             }
         }
         let downloads = try app.admin.log(action: "download")
-        #expect(downloads.count == 3)
+        #expect(downloads.count == 5)
         #expect(downloads.allSatisfy { $0.user == WebFixture.names[.auditor]! && $0.studio == WebFixture.own })
     }
 
