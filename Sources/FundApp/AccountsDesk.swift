@@ -148,13 +148,14 @@ extension AccountsDesk {
     public func resetPassword(name: String) throws -> String {
         let account = try existing(name)
         let password = Self.oneTimePassword()
-        _ = try store.accounts.setPassword(name: account.name, passwordHash: Self.hash(password), reset: true, stamp: stamp())
+        _ = try store.accounts.setPassword(name: account.name, passwordHash: Self.hash(password), reset: true, keeping: nil, stamp: stamp())
         return password
     }
 
     /// The person's own change: `current` must be right (W006), `new` strong enough (W005).
     /// Clears must-change.
-    public func changePassword(account: WebAccount, current: String, new: String) throws {
+    /// Every other session of the account ends; the one the change was made in (`token`) stays.
+    public func changePassword(account: WebAccount, current: String, new: String, keeping token: String? = nil) throws {
         guard let stored = try store.accounts.credentials(id: account.id) else {
             throw Rejection(.userUnknown, field: "name", "没有用户名为“\(account.name)”的账户")
         }
@@ -165,7 +166,8 @@ extension AccountsDesk {
         if Self.prepared(new) == Self.prepared(current) {
             throw Rejection(.passwordWeak, field: "new-password", "新密码不能与当前密码相同")
         }
-        _ = try store.accounts.setPassword(name: stored.account.name, passwordHash: Self.hash(new), reset: false, stamp: stamp())
+        _ = try store.accounts.setPassword(
+            name: stored.account.name, passwordHash: Self.hash(new), reset: false, keeping: token.map(Self.tokenHash), stamp: stamp())
     }
 
     /// The account whose name is the same person's as `name`; W003 when there is none.
@@ -186,13 +188,7 @@ extension AccountsDesk {
     /// An account name as stored: refused when empty, too long or holding a character V030
     /// forbids; otherwise normalised like every name the ledger records (PersonName).
     public static func accountName(_ name: String) throws(Rejection) -> String {
-        try TextField.validate(name, field: "name")
-        let normalized = PersonName.normalized(name)
-        if normalized.isEmpty { throw Rejection(.fieldEmpty, field: "name", "用户名（--name）不能为空") }
-        if normalized.count > Limits.nameLengthMax {
-            throw Rejection(.fieldTooLong, field: "name", "用户名（--name）超过 \(Limits.nameLengthMax) 个字符")
-        }
-        return normalized
+        try LedgerApp.personName(name, field: "name", label: "用户名（--name）")
     }
 
     /// The grant's scope from the form's options, checked against the register and the role.
@@ -392,7 +388,11 @@ extension AccountsDesk {
     public func authorize(_ account: WebAccount, _ action: Action, studio: String?) throws -> AccessDecision {
         var place: StudioPlace?
         if let studio {
-            guard let found = try store.accounts.studioPlace(code: studio) else { return .deny("工作室 \(studio) 不存在") }
+            // An unknown studio is decided as no studio: a role without the action hears that,
+            // whether the studio exists or not, and one with it is refused the studio either way.
+            guard let found = try store.accounts.studioPlace(code: studio) else {
+                return Access.decide(account, action, studio: nil, today: clock.today())
+            }
             place = found
         }
         return Access.decide(account, action, studio: place, today: clock.today())

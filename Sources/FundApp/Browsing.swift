@@ -72,8 +72,9 @@ extension BooksDesk {
         let query = VoucherQuery(
             studio: studio, from: filter.from, to: filter.to, through: app.cutoff(asOf), accountPrefix: filter.account, fund: filter.fund,
             text: filter.text, minimumFen: filter.minimum?.fen, maximumFen: filter.maximum?.fen)
-        let size = max(1, pageSize)
-        var current = max(1, page)
+        // Bounded so that (page - 1) × size cannot overflow, whatever page a request names.
+        let size = min(max(1, pageSize), 10_000)
+        var current = min(max(1, page), 1_000_000_000)
         var found = try store.books.journalPage(query, offset: (current - 1) * size, limit: size)
         let pages = max(1, (found.total + size - 1) / size)
         if current > pages {
@@ -105,8 +106,8 @@ extension StatementsDesk {
 extension AdminDesk {
     /// The log entries about accounts and sign-ins (user.*, login*, logout): what the system
     /// administrator sees, without any entry about the books.
-    public func accountLogReport(user: String? = nil) throws -> AnyReport {
-        let entries = try store.admin.log(studio: nil, user: user, action: nil).filter {
+    public func accountLogReport(user: String? = nil, action: String? = nil) throws -> AnyReport {
+        let entries = try store.admin.log(studio: nil, user: user, action: action).filter {
             $0.action.hasPrefix("user.") || $0.action.hasPrefix("login") || $0.action == "logout"
         }
         return AuditViews.log(entries)

@@ -51,11 +51,18 @@ public final class LedgerApp: Sendable {
     /// The acting user's name (`--user`) as recorded: refused when empty or holding a character
     /// V030 forbids, otherwise normalised (NFC, trimmed, full-width folded).
     public static func operatorName(_ name: String) throws(Rejection) -> String {
-        try TextField.validate(name, field: "user")
+        try personName(name, field: "user", label: "操作人（--user）")
+    }
+
+    /// A person's name as the ledger records it (PersonName.normalized), refused when empty,
+    /// longer than a name may be, or holding a character V030 forbids; `field` and `label` name
+    /// the option or form field in the message.
+    static func personName(_ name: String, field: String, label: String) throws(Rejection) -> String {
+        try TextField.validate(name, field: field)
         let normalized = PersonName.normalized(name)
-        if normalized.isEmpty { throw Rejection(.fieldEmpty, field: "user", "操作人（--user）不能为空") }
+        if normalized.isEmpty { throw Rejection(.fieldEmpty, field: field, "\(label)不能为空") }
         if normalized.count > Limits.nameLengthMax {
-            throw Rejection(.fieldTooLong, field: "user", "操作人（--user）超过 \(Limits.nameLengthMax) 个字符")
+            throw Rejection(.fieldTooLong, field: field, "\(label)超过 \(Limits.nameLengthMax) 个字符")
         }
         return normalized
     }

@@ -177,7 +177,8 @@ public enum HTMLRenderer {
         }
     }
 
-    static func escape(_ text: String) -> String {
+    /// Text made safe for HTML content and quoted attribute values (& < > " ').
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {

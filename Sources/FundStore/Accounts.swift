@@ -58,7 +58,9 @@ extension SQLiteAccounts {
         }
     }
 
-    func setPassword(name: String, passwordHash: String, reset: Bool, stamp: Stamp) throws -> WebAccount {
+    /// A reset ends every session of the account; a change by its owner ends every session but
+    /// the one it was made in (`tokenHash`): a stolen cookie stops working with the old password.
+    func setPassword(name: String, passwordHash: String, reset: Bool, keeping tokenHash: String?, stamp: Stamp) throws -> WebAccount {
         try queue.write { db in
             let current = try Self.record(db, name: name).account
             try db.execute(
@@ -70,7 +72,11 @@ extension SQLiteAccounts {
                     db, stamp: stamp, action: "user.reset-password", studio: "",
                     detail: "重置账户 \(name) 的密码（一次性密码，首次登录须修改），结束会话 \(ended) 个")
             } else {
-                try LedgerStore.appendLog(db, stamp: stamp, action: "user.password", studio: "", detail: "账户 \(name) 修改了密码")
+                try db.execute(
+                    sql: "DELETE FROM web_session WHERE account_id = ? AND token_hash IS NOT ?", arguments: [current.id, tokenHash])
+                let ended = db.changesCount
+                try LedgerStore.appendLog(
+                    db, stamp: stamp, action: "user.password", studio: "", detail: "账户 \(name) 修改了密码，结束其他会话 \(ended) 个")
             }
             return try Self.record(db, name: name).account
         }

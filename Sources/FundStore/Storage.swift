@@ -402,7 +402,7 @@ public protocol AccountStorage: Sendable {
     /// Replaces the account's password hash. `reset` (an administrator's one-time password):
     /// must-change set, its sessions ended, logged `user.reset-password`; otherwise (the person
     /// changed it) must-change cleared, logged `user.password`. Rejects an unknown name (W003).
-    func setPassword(name: String, passwordHash: String, reset: Bool, stamp: Stamp) throws -> WebAccount
+    func setPassword(name: String, passwordHash: String, reset: Bool, keeping tokenHash: String?, stamp: Stamp) throws -> WebAccount
     /// When (unix seconds) logins as `name` failed since its last successful login, oldest first.
     func loginFailures(name: String) throws -> [Int64]
     /// Logs a refused login as `action` (`login.failed`, `login.locked`) with `detail`; `counted`:

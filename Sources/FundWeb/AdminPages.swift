@@ -20,8 +20,14 @@ enum AdminPages {
                 return try await users(call, message: "\(name) 的一次性密码（只显示这一次，首次登录须修改）：", secret: password)
             },
             WebRoute(.get, "/admin/log", .manageAccounts) { call in
-                let report = try await offload { try call.app.admin.accountLogReport(user: call.value("user")) }
-                return .page(title: "账户与登录日志", body: Pages.document(report))
+                let report = try await offload { try call.app.admin.accountLogReport(user: call.value("user"), action: call.value("action")) }
+                let filters: HTML = """
+                    <form class="filters" method="get" action="/admin/log">
+                    <label>用户<input name="user" value="\(call.value("user") ?? "")"></label>
+                    <label>操作（前缀，如 login、user.）<input name="action" value="\(call.value("action") ?? "")"></label>
+                    <button type="submit">筛选</button></form>
+                    """
+                return .page(title: "账户与登录日志", body: filters + Pages.document(report))
             },
         ]
     }

@@ -30,7 +30,10 @@ enum PublicPages {
                 guard new == call.form["repeat"] else {
                     return passwordPage(call, message: "两次输入的新密码不一致", status: .badRequest)
                 }
-                try await offload { try call.app.accounts.changePassword(account: account, current: call.form["current"] ?? "", new: new) }
+                let token = call.session?.token
+                try await offload {
+                    try call.app.accounts.changePassword(account: account, current: call.form["current"] ?? "", new: new, keeping: token)
+                }
                 return .page(title: "密码已修改", body: "<p class=\"notice\">密码已修改。</p><p><a href=\"/\">继续</a></p>")
             },
         ]
@@ -69,14 +72,30 @@ enum PublicPages {
     static func login(_ call: WebCall) async throws -> WebReply {
         let name = call.form["name"] ?? ""
         let password = call.form["password"] ?? ""
+        let signIns = call.configuration.signIns
+        guard signIns.enter() else {
+            return .page(title: "请稍后再试", body: "<p class=\"error\">登录请求过多，请稍后再试。</p>", status: .serviceUnavailable)
+        }
+        let outcome: Result<WebSession, LoginRefused>
         do {
-            let session = try await offload { try call.app.accounts.login(name: name, password: password) }
+            defer { signIns.leave() }
+            // A sign-in from a browser that still holds a session ends that session first.
+            if let old = call.session?.token { try await offload { try call.app.accounts.logout(token: old) } }
+            do {
+                outcome = .success(try await offload { try call.app.accounts.login(name: name, password: password) })
+            } catch let refused as LoginRefused {
+                outcome = .failure(refused)
+            }
+        }
+        switch outcome {
+        case .success(let session):
             let next = Address.safeNext(call.form["next"])
             return .withCookies(
                 .init(.redirect(next == "/login" ? "/" : next)),
                 cookies: [cookie(WebDesk.sessionCookie, session.token, call), expired(WebDesk.loginCookie, call)])
-        } catch let refused as LoginRefused {
-            // A failed sign-in costs the caller a second, on top of the lockout the desk counts.
+        case .failure(let refused):
+            // A failed sign-in costs the caller a second (outside the gate), on top of the
+            // lockout the desk counts.
             try await Task.sleep(for: .seconds(1))
             return loginForm(call, message: refused.message, name: name, status: refused.retryAfter == nil ? .unauthorized : .tooManyRequests)
         }
@@ -100,4 +119,23 @@ enum PublicPages {
         var generator = SystemRandomNumberGenerator()
         return (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.map { String(repeating: "0", count: 16 - $0.count) + $0 }.joined()
     }
+}
+
+/// A count of sign-ins in progress, refused beyond a limit.
+final class SignInGate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var active = 0
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    func enter() -> Bool {
+        lock.withLock {
+            guard active < limit else { return false }
+            active += 1
+            return true
+        }
+    }
+
+    func leave() { lock.withLock { active -= 1 } }
 }

@@ -122,7 +122,7 @@ enum StudioPages {
             from: call.value("from"), to: call.value("to"), account: call.value("account"), fund: call.value("fund"),
             text: call.value("q"), minimum: call.value("min"), maximum: call.value("max"))
         let asOf = try ScopePages.asOf(call)
-        let number = Int(call.value("page") ?? "1") ?? 1
+        let number = min(max(1, Int(call.value("page") ?? "1") ?? 1), 1_000_000)
         let found = try await offload { try call.app.books.journalPage(studio: call.studio, filter: filter, asOf: asOf, page: number) }
         let form: HTML = """
             <form class="filters" method="get">
@@ -398,7 +398,15 @@ enum StudioPages {
         let data = try await offload {
             let hostUnit = try call.app.register.studio(code: call.studio).hostUnit
             let keyFile = call.app.packages.currentKeyFile(hostUnit: hostUnit, in: call.configuration.keyDirectory)
-            let data = try call.app.packages.auditPackage(studio: call.studio, asOf: asOf, keyFile: keyFile)
+            let data: Data
+            do {
+                data = try call.app.packages.auditPackage(studio: call.studio, asOf: asOf, keyFile: keyFile)
+            } catch let rejection as Rejection where rejection.code == .signingKeyMissing || rejection.code == .signingKeyInvalid
+                || rejection.code == .signingKeyMismatch
+            {
+                // The key's path stays in the server's configuration, not on the page.
+                throw LedgerEnvironmentError("服务器没有依托单位 \(hostUnit) 的现行签名私钥（serve --key-dir），暂不能生成审计包；请联系系统管理员")
+            }
             try call.app.statements.recordDownload(studio: call.studio, file: "审计包（截至 \(day.iso)）")
             return data
         }

@@ -20,6 +20,9 @@ public struct WebConfiguration: Sendable {
     /// Where the host units' private signing keys are (the server signs the audit packages it
     /// hands out); nil: beside the database (`DB.keys/`).
     public var keyDirectory: URL?
+    /// Sign-ins checked at once by this server (each is a bcrypt of about 0.1 s): more are
+    /// refused with 503, so a flood of guesses cannot take every core from the desk.
+    let signIns = SignInGate(limit: 4)
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, accessLog: Bool = true, keyDirectory: URL? = nil) {
         self.host = host

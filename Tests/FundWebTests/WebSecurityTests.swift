@@ -100,6 +100,47 @@ struct WebSecurityTests {
         }
     }
 
+    @Test func reviewFindingsStayMended() async throws {
+        // Each of these was a finding of the security review (2026-12-05).
+        let app = try WebFixture.app()
+        try await Self.run(app) { client in
+            let bureau = try await client.signIn(WebFixture.names[.bureau]!)
+            // A page number that would overflow (page − 1) × size gives the last page.
+            let huge = try await client.get("/studios/\(WebFixture.own)/journal?page=9223372036854775807", as: bureau)
+            #expect(huge.status == .ok)
+            // Whether a studio exists is not told to a role that may not read studios.
+            let admin = try await client.signIn(WebFixture.names[.admin]!)
+            let real = try await client.get("/studios/\(WebFixture.own)", as: admin)
+            let none = try await client.get("/studios/NO-SUCH", as: admin)
+            #expect(real.status == .forbidden && none.status == .forbidden)
+            #expect(String(buffer: real.body) == String(buffer: none.body).replacingOccurrences(of: "NO-SUCH", with: WebFixture.own))
+            #expect(try await client.get("/studios/NO-SUCH", as: bureau).status == .notFound)
+            // A password change ends the other sessions, and keeps the one it was made in.
+            let accountant = WebFixture.names[.accountant]!
+            let here = try await client.signIn(accountant)
+            let elsewhere = try await client.signIn(accountant)
+            let changed = try await client.post(
+                "/account/password", ["current": WebFixture.password, "new": "a-new-password-9", "repeat": "a-new-password-9"], as: here)
+            #expect(changed.status == .ok)
+            #expect(try await client.get("/overview", as: here).status == .ok)
+            #expect(try await client.get("/overview", as: elsewhere).status == .seeOther)
+            // Signing in again from a browser with a session ends that session.
+            let first = try await client.signIn(WebFixture.names[.county]!)
+            let form = try await client.get("/login", as: first)
+            let token = try #require(setCookie(form, "wl_login"))
+            #expect(String(buffer: form.body).contains("value=\"\(token)\""), "the login form carries its cookie's token")
+            let again = try await client.post(
+                "/login", ["name": WebFixture.names[.county]!, "password": WebFixture.password, "_csrf": token],
+                cookie: first.cookie + "; wl_login=\(token)")
+            #expect(again.status == .seeOther)
+            #expect(try await client.get("/overview", as: first).status == .seeOther)
+        }
+        for next in ["/\t/evil.example", "/\\evil.example", "/%09/x".removingPercentEncoding!, "/ /evil", "//evil", "https://evil", "/\u{0B}/evil"] {
+            #expect(FundWebTesting.safeNext(next) == "/", "\(next.debugDescription)")
+        }
+        #expect(FundWebTesting.safeNext("/studios/ZY2025-001/findings?x=1") == "/studios/ZY2025-001/findings?x=1")
+    }
+
     @Test func loginThrottling() async throws {
         let app = try WebFixture.app()
         try await Self.run(app) { client in
@@ -129,6 +170,10 @@ struct WebSecurityTests {
             let admin = try await client.signIn(WebFixture.names[.admin]!)
             #expect(try await client.post("/admin/users/disable", ["name": WebFixture.names[.accountant]!], as: admin).status == .ok)
             #expect(try await client.get("/studios/\(WebFixture.own)", as: accountant).status == .seeOther)
+            // The administrator's log holds accounts and sign-ins, nothing of the books.
+            let log = String(buffer: try await client.get("/admin/log", as: admin).body)
+            #expect(log.contains("user.disable") && log.contains("login"))
+            #expect(!log.contains("voucher.") && !log.contains("studio.add") && !log.contains("period.close"))
         }
         #expect(try app.admin.log(action: "user.disable").last?.user == WebFixture.names[.admin]!)
     }
