@@ -317,7 +317,7 @@ package final class PDFCanvas {
     }
 
     /// Writes laid-out lines, the first line's top at `y`.
-    private func drawLines(_ lines: [PlainLine], font: Font, x: Double, y: Double, width: Double, alignment: PDFTextAlignment, grey: Double) {
+    private func drawLines(_ lines: [PlainLine], font: Font, x: Double, y: Double, width: Double, alignment: PDFTextAlignment, ink: PDFInk) {
         let lineHeight = lineHeights[font.rawValue]
         let baseline = baselines[font.rawValue]
         let slot = font.slot
@@ -328,7 +328,7 @@ package final class PDFCanvas {
             case .centre: left = x + (width - line.width) / 2
             case .right: left = x + width - line.width
             }
-            beginText(font: font, grey: grey)
+            beginText(font: font, ink: ink)
             var out = PDFBytes()
             swap(&out, &content)
             out.raw("1 0 0 -1 ")
@@ -346,8 +346,8 @@ package final class PDFCanvas {
         }
     }
 
-    /// Opens a text object (if none is open) in the font and grey.
-    private func beginText(font: Font, grey: Double) {
+    /// Opens a text object (if none is open) in the font and colour.
+    private func beginText(font: Font, ink: PDFInk) {
         if !inText {
             content.raw("BT\n")
             inText = true
@@ -358,7 +358,7 @@ package final class PDFCanvas {
             content.raw(" Tf\n")
             textFont = font
         }
-        setFill((grey, grey, grey))
+        setFill(ink.rgb)
     }
 
     private func endText() {
@@ -393,7 +393,7 @@ package final class PDFCanvas {
     /// Draws text pango laid out: glyphs from Noto Sans CJK as text; glyphs from any other face
     /// (pango's fallback for scripts Noto lacks) as filled outlines and characters no font has
     /// as empty boxes, both inside a marked-content span whose ActualText is the run's text.
-    private func drawShaped(_ layout: OpaquePointer, font: Font, x: Double, y: Double, grey: Double) {
+    private func drawShaped(_ layout: OpaquePointer, font: Font, x: Double, y: Double, ink: PDFInk) {
         guard let iterator = pango_layout_get_iter(layout) else { return }
         defer { pango_layout_iter_free(iterator) }
         let text = Array(UnsafeBufferPointer(start: UnsafeRawPointer(pango_layout_get_text(layout)).assumingMemoryBound(to: UInt8.self),
@@ -431,7 +431,7 @@ package final class PDFCanvas {
                     var scalar = offset < text.count ? Self.scalar(in: text, at: offset) : nil
                     // pango's "…" points back at the first character it cut.
                     if let cut = scalar, code == ellipsis, glyph(cut, font: font)?.index != code { scalar = "…" }
-                    beginText(font: font, grey: grey)
+                    beginText(font: font, ink: ink)
                     content.raw("1 0 0 -1 ")
                     content.number(glyphX)
                     content.space()
@@ -458,12 +458,12 @@ package final class PDFCanvas {
             content.textString(String(decoding: text[start..<end], as: UTF8.self))
             content.raw(" >> BDC\n")
             if !outlines.bytes.isEmpty {
-                setFill((grey, grey, grey))
+                setFill(ink.rgb)
                 content.bytes.append(contentsOf: outlines.bytes)
                 content.raw("f\n")
             }
             if !boxes.bytes.isEmpty {
-                setStroke((grey, grey, grey))
+                setStroke(ink.rgb)
                 lineWidth = nil
                 content.raw("0.5 w\n")
                 content.bytes.append(contentsOf: boxes.bytes)
@@ -588,22 +588,22 @@ package final class PDFCanvas {
     ) {
         guard !text.isEmpty else { return }
         if let lines = layoutPlain(text, font: font, width: width, maxLines: maxLines) {
-            drawLines(lines, font: font, x: x, y: y, width: width ?? 0, alignment: width == nil ? .left : alignment, grey: grey)
+            drawLines(lines, font: font, x: x, y: y, width: width ?? 0, alignment: width == nil ? .left : alignment, ink: .grey(grey))
             return
         }
         let layout = prepare(text, font: font, width: width, alignment: alignment, maxLines: maxLines)
-        drawShaped(layout, font: font, x: x, y: y, grey: grey)
+        drawShaped(layout, font: font, x: x, y: y, ink: .grey(grey))
     }
 
     /// Draws text inside a box, wrapped to its width (up to `maxLines`) and centred vertically.
     package func draw(
         _ text: String, font: Font, box x: Double, _ y: Double, _ width: Double, _ height: Double,
-        alignment: PDFTextAlignment, maxLines: Int = 1
+        alignment: PDFTextAlignment, maxLines: Int = 1, ink: PDFInk = .black
     ) {
         guard !text.isEmpty else { return }
         if let lines = layoutPlain(text, font: font, width: width, maxLines: maxLines) {
             let textHeight = Double(lines.count) * lineHeights[font.rawValue]
-            drawLines(lines, font: font, x: x, y: y + max(0, (height - textHeight) / 2), width: width, alignment: alignment, grey: 0)
+            drawLines(lines, font: font, x: x, y: y + max(0, (height - textHeight) / 2), width: width, alignment: alignment, ink: ink)
             return
         }
         let layout = prepare(text, font: font, width: width, alignment: alignment, maxLines: maxLines)
@@ -611,7 +611,7 @@ package final class PDFCanvas {
         var logicalHeight: Int32 = 0
         pango_layout_get_size(layout, &logicalWidth, &logicalHeight)
         let textHeight = Double(logicalHeight) / Self.pangoScale
-        drawShaped(layout, font: font, x: x, y: y + max(0, (height - textHeight) / 2), grey: 0)
+        drawShaped(layout, font: font, x: x, y: y + max(0, (height - textHeight) / 2), ink: ink)
     }
 
     /// Runs `body` with drawing clipped to the rectangle.
@@ -840,4 +840,17 @@ enum GlyphOutline {
         hb_font_get_glyph_shape(font, glyph, funcs, Unmanaged.passUnretained(sink).toOpaque())
         path.bytes.append(contentsOf: sink.path.bytes)
     }
+}
+
+/// The colour text is drawn in: black, a grey, or the red of red-ink (红字) amounts.
+package struct PDFInk: Equatable, Sendable {
+    package let rgb: (Double, Double, Double)
+
+    package static let black = PDFInk(rgb: (0, 0, 0))
+    /// 红字: the red Chinese account books print reversed amounts in.
+    package static let red = PDFInk(rgb: (0.75, 0, 0))
+
+    package static func grey(_ level: Double) -> PDFInk { PDFInk(rgb: (level, level, level)) }
+
+    package static func == (lhs: PDFInk, rhs: PDFInk) -> Bool { lhs.rgb == rhs.rgb }
 }

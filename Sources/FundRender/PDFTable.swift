@@ -265,8 +265,9 @@ struct PDFTableLayout {
             let indent = column == indentColumn ? Double(row.indent) * PDFCanvas.Font.body.spec.size : 0
             let left = x + edges[column] + Self.paddingX + indent
             let available = textWidth(column: column, row: row)
+            // 红字: a negative amount prints in red as well as with its minus sign.
             canvas.draw(text, font: font, box: left, y, available, height, alignment: alignment,
-                        maxLines: kind == .text ? Self.linesPerCellMax : 1)
+                        maxLines: kind == .text ? Self.linesPerCellMax : 1, ink: cell.money?.isNegative == true ? .red : .black)
         }
     }
 

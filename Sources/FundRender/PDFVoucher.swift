@@ -89,7 +89,8 @@ struct PDFVoucherPart {
             for (column, amount) in [(2, line.debit), (3, line.credit)] {
                 guard let amount else { continue }
                 canvas.draw(amount.groupedString, font: .label, box: edges[column] + pad, rowTop,
-                            edges[column + 1] - edges[column] - 2 * pad, Self.rowHeight, alignment: .right)
+                            edges[column + 1] - edges[column] - 2 * pad, Self.rowHeight, alignment: .right,
+                            ink: amount.isNegative ? .red : .black)
             }
             rowTop += Self.rowHeight
         }

@@ -37,7 +37,9 @@ final class XLSXBook {
 
     static let rowsMax = 1_048_576
     static let columnsMax = 16_384
-    static let moneyFormat = "#,##0.00"
+    /// Thousands separators, two decimals, and 红字: a negative amount shows in red with its
+    /// minus sign, as Chinese account books print a red reversal.
+    static let moneyFormat = "#,##0.00;[Red]-#,##0.00"
 
     let document: ReportDocument
     private var workbook: UnsafeMutablePointer<lxw_workbook>?

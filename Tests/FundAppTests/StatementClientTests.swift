@@ -73,7 +73,7 @@ struct StatementClientTests {
                 }
                 #expect(totals.sorted() == cachedSums.sorted(), "\(statement.xlsx.lastPathComponent) \(name)")
                 if table.columns.contains(where: { $0.kind == .money }) && table.rows.contains(where: { $0.cells.contains { $0.money != nil } }) {
-                    #expect((sheet["formats"] as? [String] ?? []).contains("#,##0.00"), "\(name)")
+                    #expect((sheet["formats"] as? [String] ?? []).contains("#,##0.00;[Red]-#,##0.00"), "\(name)")
                 }
                 #expect(sheet["frozen"] is String, "\(name) has frozen header rows")
                 #expect(sheet["paper"] as? Int == 9, "\(name) prints on A4")

@@ -113,7 +113,7 @@ struct XLSXRendererTests {
         // Amounts are numbers with the accounting format; child accounts are indented.
         let bankRow = try #require(sheet.row(containing: "银行存款"))
         #expect(sheet.cells["E\(bankRow)"]?.number == 30_000)
-        #expect(sheet.cells["E\(bankRow)"]?.format == "#,##0.00")
+        #expect(sheet.cells["E\(bankRow)"]?.format == "#,##0.00;[Red]-#,##0.00")
         #expect(sheet.cells["B\(bankRow + 1)"]?.indent == 1)
         #expect(sheet.cells["A\(bankRow)"]?.text == "1002", "codes stay text")
         // 合计: =SUM over rows 1, 3, 4 of the table; cached values are the document's totals.
@@ -123,7 +123,7 @@ struct XLSXRendererTests {
         for (offset, column) in ["C", "D", "E", "F", "G", "H"].enumerated() {
             let cell = try #require(sheet.cells["\(column)\(totalRow)"])
             #expect(cell.text.hasPrefix("=SUM("), "\(column)\(totalRow) is \(cell.value)")
-            #expect(cell.format == "#,##0.00")
+            #expect(cell.format == "#,##0.00;[Red]-#,##0.00")
             let expected = Double(total.cells[offset + 2].money!.fen) / 100
             #expect(cell.cachedNumber == expected, "\(column)\(totalRow)")
         }
@@ -144,7 +144,7 @@ struct XLSXRendererTests {
         #expect(sheet.cells["B\(rateRow)"]?.format == "0.00%")
         let approvedRow = try #require(sheet.row(containing: "核定补助"))
         #expect(sheet.cells["B\(approvedRow)"]?.number == 30_000)
-        #expect(sheet.cells["B\(approvedRow)"]?.format == "#,##0.00")
+        #expect(sheet.cells["B\(approvedRow)"]?.format == "#,##0.00;[Red]-#,##0.00")
         let dateRow = try #require(sheet.row(containing: "截止日期"))
         #expect(sheet.cells["B\(dateRow)"]?.text == "2025-06-30 00:00:00", "a real date")
         #expect(sheet.cells["B\(dateRow)"]?.format == "yyyy-mm-dd")
@@ -177,7 +177,7 @@ struct XLSXRendererTests {
             }
         }
         #expect(formulas == 2 * (12 * 2 + 1))
-        #expect(sheet.cells["G\(first)"]?.format == "#,##0.00")
+        #expect(sheet.cells["G\(first)"]?.format == "#,##0.00;[Red]-#,##0.00")
     }
 
     @Test("vouchers: one sheet, 大写 in the 合计 row, SUM formulas over the lines")
