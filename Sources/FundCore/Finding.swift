@@ -22,6 +22,34 @@ public enum FindingCategory: String, CaseIterable, Sendable, Codable {
     case weekendHoliday = "weekend-holiday"
     case selfApproval = "self-approval"
     case benford
+
+    /// The category as a Chinese auditor names it, in every printed report (the code stays in JSON).
+    public var chineseName: String {
+        switch self {
+        case .ineligibleSpending: "超范围列支"
+        case .needsJustification: "需说明的支出"
+        case .outsideWindow: "建设期外支出"
+        case .fundDiversion: "挤占挪用"
+        case .overdrawnFund: "资金透支"
+        case .subsidyShortfall: "补助资金未足额到位"
+        case .subsidyOverCap: "补助超过核定额"
+        case .duplicateInvoice: "发票重复报销"
+        case .missingEvidence: "缺少原始凭证"
+        case .cashOverLimit: "超限额现金支付"
+        case .splitPayment: "拆分支付"
+        case .periodEndSurge: "期末突击支出"
+        case .roundAmountRetail: "整数金额零星采购"
+        case .allowanceMemo: "以补贴名义发放"
+        case .individualPayment: "向个人支付"
+        case .receiptNetting: "收支坐支"
+        case .incomeInPayables: "收入挂往来"
+        case .staleBalance: "长期挂账"
+        case .lowExecution: "预算执行率偏低"
+        case .weekendHoliday: "节假日业务"
+        case .selfApproval: "制单审核同一人"
+        case .benford: "金额分布异常（本福特定律）"
+        }
+    }
 }
 
 public enum Severity: String, CaseIterable, Sendable, Codable, Comparable {

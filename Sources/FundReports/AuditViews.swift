@@ -79,7 +79,7 @@ public enum AuditViews {
             for finding in group {
                 let review = finding.review
                 rows.append(Row(.body, [
-                    .text(finding.key), .text(severity.chineseName), .text(finding.rule), .text(finding.category.rawValue),
+                    .text(finding.key), .text(severity.chineseName), .text(finding.rule), .text(finding.category.chineseName),
                     .text(finding.studio), .optionalText(voucherLabel(finding)), .optionalText(finding.fund?.chineseName),
                     .money(Money(fen: finding.amountFen)), .optionalText(finding.article), .optionalText(finding.message),
                     .optionalText(finding.remedy), .text(review?.status.chineseName ?? "未处理"), .optionalText(review?.explanation),

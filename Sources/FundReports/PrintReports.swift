@@ -124,7 +124,7 @@ public enum FindingsReport {
                     rows.append(Row(.body, [
                         .text(finding.rule), .text(voucherText(finding)), .text(finding.fund?.chineseName ?? ""),
                         .money(Money(fen: finding.amountFen)), .text(finding.message), .text(finding.remedy), .text(reviewText(finding.review)),
-                        .text(finding.category.rawValue),
+                        .text(finding.category.chineseName),
                     ]))
                 }
             }

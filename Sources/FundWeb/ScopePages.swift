@@ -140,7 +140,7 @@ enum ScopePages {
         let rows = findings.map { FindingForms.row($0, call) }
         let body: HTML = findings.isEmpty
             ? "<p class=\"notice\">授权范围内没有待处理的发现。</p>"
-            : Pages.table(["严重程度", "工作室", "发现", "依据", "金额", "说明与审核", "操作"], rows)
+            : Pages.table(["严重程度", "工作室", "发现", "类别与依据", "金额", "说明与审核", "操作"], rows)
         return .page(title: "发现（待处理）", body: "<p class=\"muted\">截至 \(day)，未被接受的发现，违规在前，已说明待审核的在前。</p>" + body)
     }
 

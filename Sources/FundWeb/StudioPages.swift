@@ -228,7 +228,7 @@ enum StudioPages {
         let asOf = try ScopePages.asOf(call)
         let all = try await offload { try call.app.compliance.check(studio: call.studio, asOf: asOf).findings }
         let rows = all.sorted { ($0.severity, $0.key) < ($1.severity, $1.key) }.map { FindingForms.row($0, call) }
-        let body: HTML = all.isEmpty ? "<p class=\"notice\">没有发现。</p>" : Pages.table(["严重程度", "工作室", "发现", "依据", "金额", "说明与审核", "操作"], rows)
+        let body: HTML = all.isEmpty ? "<p class=\"notice\">没有发现。</p>" : Pages.table(["严重程度", "工作室", "发现", "类别与依据", "金额", "说明与审核", "操作"], rows)
         return try await page(call, tab: "findings", title: "合规发现", body)
     }
 
@@ -521,7 +521,7 @@ enum FindingForms {
         return """
             <tr><td>\(Pages.severityBadge(finding.severity))</td><td class="code"><a href="\(Address.studio(finding.studio, "findings"))">\(finding.studio)</a></td>
             <td><div class="code">\(finding.key)\(voucher)</div><div>\(finding.message)</div><div class="muted">\(finding.remedy)</div></td>
-            <td>\(finding.rule) \(finding.article)</td><td class="num">\(Money(fen: finding.amountFen))</td><td>\(review)</td><td>\(forms)</td></tr>
+            <td>\(finding.category.chineseName)<div class="muted">\(finding.rule) \(finding.article)</div></td><td class="num">\(Money(fen: finding.amountFen))</td><td>\(review)</td><td>\(forms)</td></tr>
             """
     }
 
