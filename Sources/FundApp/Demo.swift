@@ -130,8 +130,9 @@ public enum Demo {
             try FileManager.default.removeItem(atPath: path + suffix)
         }
         // What an earlier demo wrote beside its database belongs to that database: its keys
-        // (registered there), its reports and packages.
-        for folder in ["keys", "reports", "packages", "evaluation"] {
+        // (registered there, kept where every later command looks: DB.keys/), its reports and
+        // packages.
+        for folder in ["workshop-ledger.sqlite.keys", "keys", "reports", "packages", "evaluation"] {
             let url = directory.appendingPathComponent(folder)
             if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
         }
@@ -195,8 +196,9 @@ public enum Demo {
         return written
     }
 
-    /// Gives every host unit of the sample studios a signing key (private keys in
-    /// `directory/keys/`) and writes each studio's audit package, as of the app's today, into
+    /// Gives every host unit of the sample studios a signing key (private keys beside the
+    /// database, in `DB.keys/`, where `audit-package build`, `period close` and `serve` find them
+    /// without `--key-file`) and writes each studio's audit package, as of the app's today, into
     /// `directory/packages/`. Returns the packages written.
     public static func writePackages(app: LedgerApp, studios: [String], into directory: URL) throws -> [URL] {
         let packages = directory.appendingPathComponent("packages", isDirectory: true)
@@ -204,7 +206,7 @@ public enum Demo {
         var written: [URL] = []
         for code in studios {
             let studio = try app.register.studio(code: code)
-            let keyFile = directory.appendingPathComponent("keys/\(studio.hostUnit).ed25519")
+            let keyFile = app.packages.defaultKeyFile(hostUnit: studio.hostUnit)
             if try app.packages.signingKeys(hostUnit: studio.hostUnit.description).isEmpty {
                 _ = try app.packages.generateSigningKey(hostUnit: studio.hostUnit.description, file: keyFile)
             }

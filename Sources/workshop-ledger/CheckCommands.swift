@@ -41,7 +41,7 @@ struct Log: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "用内置样例（4 个工作室、一年多凭证）新建演示账套，打印各资金科目余额表和检查发现，并把全部报表写入 demo/reports/、绩效评价材料写入 demo/evaluation/、审计资料包写入 demo/packages/")
+        abstract: "用内置样例（3 个依托单位、4 个工作室、一年多凭证）新建演示账套 OUT/workshop-ledger.sqlite（不使用 --db 或 WORKSHOP_LEDGER_DB），打印各资金科目余额表和检查发现，把全部报表写入 OUT/reports/、绩效评价材料写入 OUT/evaluation/、审计资料包写入 OUT/packages/（签名私钥在数据库旁的 .keys/ 目录，之后的命令无需 --key-file），为每个角色开设演示账户；--serve 随后提供网页服务")
 
     @Option(help: "输出目录（默认 ./demo）") var out: String = "demo"
     @Flag(help: "建好演示账套后提供网页服务（用打印的演示账户登录），Ctrl-C 停止") var serve = false
@@ -85,11 +85,20 @@ struct DemoCommand: ParsableCommand {
                 for problem in verification.problems { emit(problem.description + "\n") }
                 throw CheckFailed("演示账套校验未通过")
             }
+            if !serve {
+                let db = outcome.databasePath
+                emit("""
+
+                    ======== 接下来可以试试 ========
+                    workshop-ledger serve --db \(db)        # 网页端：用上面的演示账户登录 http://127.0.0.1:8080/
+                    workshop-ledger report fund-statement --db \(db) --studio ZY2025-001 --format pdf --out 收支情况表.pdf
+                    workshop-ledger audit-package verify \(out)/packages/ZY2025-001-audit-package.zip --db \(db)
+
+                    """)
+            }
             if serve {
                 emit("\n======== 网页服务 ========\n用上面的演示账户登录：http://\(web.host):\(web.port)/\n")
-                try web.serve(
-                    try LedgerApp.open(path: outcome.databasePath, user: "演示服务"),
-                    keys: URL(fileURLWithPath: out, isDirectory: true).appendingPathComponent("keys", isDirectory: true))
+                try web.serve(try LedgerApp.open(path: outcome.databasePath, user: "演示服务"))
             }
         }
     }

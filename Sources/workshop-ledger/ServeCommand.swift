@@ -20,12 +20,11 @@ struct WebOptions: ParsableArguments {
     @Flag(help: "不输出访问日志") var quiet = false
     @Option(name: .customLong("key-dir"), help: "各依托单位签名私钥所在目录（网页下载审计包时签名用；默认数据库旁的 DB.keys/）") var keyDirectory: String?
 
-    /// Serves `app` until SIGTERM/SIGINT; returns after the graceful shutdown. `keys` overrides
-    /// `--key-dir` (the demo's own key folder).
-    func serve(_ app: LedgerApp, keys: URL? = nil) throws {
+    /// Serves `app` until SIGTERM/SIGINT; returns after the graceful shutdown.
+    func serve(_ app: LedgerApp) throws {
         let configuration = WebConfiguration(
             host: host, port: port, secureCookies: secureCookies, accessLog: !quiet,
-            keyDirectory: keys ?? keyDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) })
+            keyDirectory: keyDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) })
         Serving.active.store(true, ordering: .sequentiallyConsistent)
         defer { Serving.active.store(false, ordering: .sequentiallyConsistent) }
         let outcome = Outcome()

@@ -44,7 +44,7 @@ struct StatementCommandTests {
 
         // A new package from the command line, twice: identical bytes.
         for name in ["a.zip", "b.zip"] {
-            let built = try e2e.run(["audit-package", "--studio", "ZY2025-001", "--as-of", "2026-06-30", "--key-file", "out/keys/91512002MA62Q8K514.ed25519", "--out", name] + db, in: directory)
+            let built = try e2e.run(["audit-package", "--studio", "ZY2025-001", "--as-of", "2026-06-30", "--key-file", "out/workshop-ledger.sqlite.keys/91512002MA62Q8K514.ed25519", "--out", name] + db, in: directory)
             #expect(built.status == 0, "\(built.stderr)")
         }
         #expect(try Data(contentsOf: directory.appendingPathComponent("a.zip")) == Data(contentsOf: directory.appendingPathComponent("b.zip")))

@@ -24,14 +24,14 @@ struct TrustCommandTests {
         #expect(pinned.status == 0 && pinned.stdout.contains("核验通过") && pinned.stdout.contains("已比对"), "\(pinned.stdout) \(pinned.stderr)")
 
         // --out never clobbers: the database, its -wal, the key folder's key, a device, a folder.
-        let key = "out/keys/91512002MA62Q8K514.ed25519"
+        let key = "out/workshop-ledger.sqlite.keys/91512002MA62Q8K514.ed25519"
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
         for (out, code) in [(database, "O001"), (database + "-wal", "O001"), (database + "-shm", "O001"), (key, "O001"),
-                            ("out/keys/p.zip", "O001"), ("/dev/null", "O002"), ("out/packages", "O002")] {
+                            ("out/workshop-ledger.sqlite.keys/p.zip", "O001"), ("/dev/null", "O002"), ("out/packages", "O002")] {
             let built = try e2e.run(["audit-package", "--studio", "ZY2025-001", "--as-of", "2026-06-30", "--key-file", key, "--out", out] + db, in: directory)
             #expect(built.status == 2 && built.stderr.contains("[\(code)]") && built.stderr.contains("out"), "\(out): \(built.stderr)")
             let report = try e2e.run(["report", "trial-balance", "--studio", "ZY2025-001", "--format", "csv", "--out", out] + db, in: directory)
-            if out != "out/keys/p.zip" { #expect(report.status == 2 && report.stderr.contains("[\(code)]"), "\(out): \(report.stderr)") }
+            if out != "out/workshop-ledger.sqlite.keys/p.zip" { #expect(report.status == 2 && report.stderr.contains("[\(code)]"), "\(out): \(report.stderr)") }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
         #expect(try e2e.run(["verify"] + db, in: directory).status == 0)

@@ -88,7 +88,7 @@ struct WebServeTests {
         }
         let port = try Self.freePort()
         let server = EndToEndTests.process(
-            ["serve", "--db", db.path, "--port", String(port), "--quiet", "--key-dir", directory.appendingPathComponent("demo/keys").path], in: directory)
+            ["serve", "--db", db.path, "--port", String(port), "--quiet"], in: directory)
         let out = Pipe(), err = Pipe()
         server.standardOutput = out
         server.standardError = err
@@ -108,6 +108,26 @@ struct WebServeTests {
         #expect(server.terminationStatus == 0, "graceful shutdown on SIGTERM: \(stderr)")
         #expect(stdout.contains("网页服务已启动") && stdout.contains("网页服务已停止"), Comment(rawValue: stdout))
         #expect(Self.fetch(base + "/healthz") == nil, "nothing listens after the shutdown")
+    }
+
+    /// The demo's keys are where every later command looks, and its closing lines work as printed.
+    @Test func whatTheDemoSuggestsWorks() throws {
+        let directory = try e2e.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let demo = try e2e.run(["demo", "--out", "demo"], in: directory)
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let suggested = demo.stdout.components(separatedBy: "======== 接下来可以试试 ========").last ?? ""
+        let commands = suggested.split(separator: "\n").filter { $0.hasPrefix("workshop-ledger ") }
+        #expect(commands.count == 3, "\(suggested)")
+        for command in commands where !command.contains(" serve ") {
+            let arguments = command.split(separator: "#")[0].split(separator: " ").dropFirst().map(String.init)
+            let result = try e2e.run(arguments, in: directory)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
+        let db = directory.appendingPathComponent("demo/workshop-ledger.sqlite").path
+        let built = try e2e.run(["audit-package", "build", "--db", db, "--studio", "ZY2025-002", "--out", "p.zip"], in: directory)
+        #expect(built.status == 0, "a package signed with the demo's key, no --key-file: \(built.stderr)")
+        #expect(FileManager.default.fileExists(atPath: db + ".keys"))
     }
 
     @Test func browsersUseTheDeskAsEachRole() throws {

@@ -35,10 +35,9 @@ enum WebFixture {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("ledger.sqlite")
         try FileManager.default.copyItem(at: demo, to: path)
-        // The demo keeps its host units' private keys in its folder's keys/; the server is told
-        // where they are, as `serve --key-dir` tells it.
-        try FileManager.default.copyItem(
-            at: demo.deletingLastPathComponent().appendingPathComponent("keys"), to: folder.appendingPathComponent("keys"))
+        // The demo keeps its host units' private keys beside its database (DB.keys/), where the
+        // server finds them without --key-dir.
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: demo.path + ".keys"), to: URL(fileURLWithPath: path.path + ".keys"))
         let app = try LedgerApp(path: path.path, clock: clock, user: "测试操作员")
         let forms: [NewAccountForm] = [
             NewAccountForm(name: names[.bureau]!, role: "bureau"),
@@ -56,8 +55,7 @@ enum WebFixture {
 extension WebFixture {
     /// The server's configuration for a fixture ledger: no access log, the copied keys.
     static func configuration(_ app: LedgerApp) -> WebConfiguration {
-        WebConfiguration(
-            accessLog: false, keyDirectory: URL(fileURLWithPath: app.databasePath).deletingLastPathComponent().appendingPathComponent("keys"))
+        WebConfiguration(accessLog: false)
     }
 }
 
