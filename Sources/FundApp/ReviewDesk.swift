@@ -141,12 +141,25 @@ extension ReviewDesk {
             code: studio.code, name: studio.name, hostUnit: unit.creditCode.text, hostUnitName: unit.name, county: unit.county,
             kind: unit.kind, state: status.state, recognized: studio.recognized, windowEnds: studio.constructionWindow.upperBound,
             approvedSubsidyFen: studio.approvedSubsidy, subsidyReceivedFen: status.subsidyReceivedFen,
-            subsidySpentFen: subsidy?.spentFen ?? .zero, subsidyBalanceFen: subsidy?.balanceFen ?? .zero,
+            subsidySpentFen: subsidy?.spentFen ?? .zero, subsidyBalanceFen: subsidy?.balanceFen ?? .zero, refundOwedFen: status.refundOwedFen,
             executionRate: Percent.ratio(statement.spentFen, budgetTotal),
             openViolations: open.filter { $0.severity == .violation }.count, openWarnings: open.filter { $0.severity == .warning }.count,
             openNotices: open.filter { $0.severity == .notice }.count, nextDeadline: next, acceptanceGrade: score.map(Grade.of),
             acceptanceScore: score)
         return (row, try MonthlySpending.of(snapshot))
+    }
+
+    /// The overview of every studio, or of one county's, as `report overview` and `overview`
+    /// print it.
+    public func countyOverviewReport(county: String?, asOf: CalendarDate? = nil) throws -> AnyReport {
+        var rows = try overview(studios: nil, asOf: asOf)
+        if let county {
+            rows = rows.filter { $0.county == county }
+            if rows.isEmpty, !(try store.register.hostUnits().contains { $0.county == county }) {
+                throw Rejection(.scopeInvalid, field: "county", "没有依托单位在“\(county)”")
+            }
+        }
+        return try overviewReport(rows, asOf: asOf, scope: county.map { "\($0)的工作室" } ?? "全部工作室")
     }
 
     /// The overview as a report (table, CSV, XLSX, PDF, JSON through the one dispatch).

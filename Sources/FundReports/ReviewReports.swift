@@ -19,6 +19,8 @@ public struct StudioOverview: Sendable, Codable, Hashable {
     public let subsidySpentFen: Money
     /// 补助资金结余.
     public let subsidyBalanceFen: Money
+    /// 应退补助资金 still owed back (a revoked studio's clawback not yet repaid).
+    public let refundOwedFen: Money
     /// 预算执行率: spending against the budget, all funds; nil without a budget.
     public let executionRate: Percent?
     /// Findings not yet accepted, by severity.
@@ -33,7 +35,7 @@ public struct StudioOverview: Sendable, Codable, Hashable {
     public init(
         code: String, name: String, hostUnit: String, hostUnitName: String, county: String, kind: HostUnitKind, state: LifecycleState,
         recognized: CalendarDate, windowEnds: CalendarDate, approvedSubsidyFen: Money, subsidyReceivedFen: Money,
-        subsidySpentFen: Money, subsidyBalanceFen: Money, executionRate: Percent?, openViolations: Int, openWarnings: Int,
+        subsidySpentFen: Money, subsidyBalanceFen: Money, refundOwedFen: Money, executionRate: Percent?, openViolations: Int, openWarnings: Int,
         openNotices: Int, nextDeadline: DeadlineItem?, acceptanceGrade: Grade?, acceptanceScore: Score?
     ) {
         self.code = code
@@ -49,6 +51,7 @@ public struct StudioOverview: Sendable, Codable, Hashable {
         self.subsidyReceivedFen = subsidyReceivedFen
         self.subsidySpentFen = subsidySpentFen
         self.subsidyBalanceFen = subsidyBalanceFen
+        self.refundOwedFen = refundOwedFen
         self.executionRate = executionRate
         self.openViolations = openViolations
         self.openWarnings = openWarnings
@@ -69,6 +72,7 @@ public struct OverviewJSON: Sendable, Codable {
     public let subsidyReceivedFen: Money
     public let subsidySpentFen: Money
     public let subsidyBalanceFen: Money
+    public let refundOwedFen: Money
 }
 
 public enum ReviewReports {
@@ -77,7 +81,7 @@ public enum ReviewReports {
     /// The overview's totals row: the money columns summed (overflow-checked), the finding
     /// counts added.
     public struct Totals: Sendable, Hashable {
-        public var approved = Money.zero, received = Money.zero, spent = Money.zero, balance = Money.zero
+        public var approved = Money.zero, received = Money.zero, spent = Money.zero, balance = Money.zero, owed = Money.zero
         public var violations = 0, warnings = 0, notices = 0
     }
 
@@ -88,6 +92,7 @@ public enum ReviewReports {
             totals.received = try totals.received.adding(row.subsidyReceivedFen)
             totals.spent = try totals.spent.adding(row.subsidySpentFen)
             totals.balance = try totals.balance.adding(row.subsidyBalanceFen)
+            totals.owed = try totals.owed.adding(row.refundOwedFen)
             totals.violations += row.openViolations
             totals.warnings += row.openWarnings
             totals.notices += row.openNotices
@@ -104,6 +109,7 @@ public enum ReviewReports {
             Column("县（区）", .text, width: 8), Column("类型", .text, width: 10), Column("状态", .text, width: 10),
             Column("认定日期", .date, width: 11), Column("建设期止", .date, width: 11), Column("核定补助", .money, width: 13),
             Column("补助到位", .money, width: 13), Column("补助已支出", .money, width: 13), Column("补助结余", .money, width: 13),
+            Column("应退补助", .money, width: 12),
             Column("预算执行率", .percent, width: 9), Column("违规", .count, width: 5), Column("预警", .count, width: 5),
             Column("提示", .count, width: 5), Column("下一期限", .text, width: 22), Column("验收等级", .text, width: 8),
         ]
@@ -112,7 +118,7 @@ public enum ReviewReports {
             Row(.body, [
                 .text(row.code), .text(row.name), .text(row.hostUnitName), .text(row.county), .text(row.kind.chineseName),
                 .text(row.state.chineseName), .date(row.recognized), .date(row.windowEnds), .money(row.approvedSubsidyFen),
-                .money(row.subsidyReceivedFen), .money(row.subsidySpentFen), .money(row.subsidyBalanceFen),
+                .money(row.subsidyReceivedFen), .money(row.subsidySpentFen), .money(row.subsidyBalanceFen), .money(row.refundOwedFen),
                 row.executionRate.map { .percent($0) } ?? .text("—"), .count(row.openViolations), .count(row.openWarnings),
                 .count(row.openNotices),
                 row.nextDeadline.map { .text("\($0.date.iso) \($0.kind.chineseName)\($0.overdue ? "（已逾期）" : "")") } ?? .text("—"),
@@ -123,7 +129,7 @@ public enum ReviewReports {
         tableRows.append(Row(.total, [
             .text("合计"), .text("\(count) 个工作室"), .empty, .empty, .empty, .empty, .empty, .empty,
             .moneySum(approved, rows: summed), .moneySum(received, rows: summed), .moneySum(spent, rows: summed),
-            .moneySum(balance, rows: summed), .empty, .count(violations), .count(warnings), .count(notices), .empty, .empty,
+            .moneySum(balance, rows: summed), .moneySum(sums.owed, rows: summed), .empty, .count(violations), .count(warnings), .count(notices), .empty, .empty,
         ]))
         let table = DocumentTable(name: "工作室总览", columns: columns, rows: tableRows)
         let blocks: [Block] = rows.isEmpty ? [.paragraph("授权范围内没有工作室")] : [.table(table)]
@@ -131,7 +137,7 @@ public enum ReviewReports {
             .overview, titleBlock: [LabeledValue("范围", scope), LabeledValue("截至", asOf.iso)], blocks: blocks, orientation: .landscape)
         let value = OverviewJSON(
             asOf: asOf, studios: rows, approvedSubsidyFen: approved, subsidyReceivedFen: received, subsidySpentFen: spent,
-            subsidyBalanceFen: balance)
+            subsidyBalanceFen: balance, refundOwedFen: sums.owed)
         return AnyReport(document: document, value: value)
     }
 }

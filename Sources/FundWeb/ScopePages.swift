@@ -96,21 +96,21 @@ enum ScopePages {
                 <td class="nowrap">\(row.county)</td><td class="nowrap">\(row.kind.chineseName)</td><td>\(Pages.stateBadge(row.state))</td>
                 <td class="nowrap">\(row.recognized)</td><td class="nowrap">\(row.windowEnds)</td>
                 <td class="num">\(row.approvedSubsidyFen)</td><td class="num">\(row.subsidyReceivedFen)</td><td class="num">\(row.subsidySpentFen)</td>
-                <td class="num">\(row.subsidyBalanceFen)</td><td class="num">\(row.executionRate.map { $0.text } ?? "—")</td>
+                <td class="num">\(row.subsidyBalanceFen)</td><td class="num">\(row.refundOwedFen)</td><td class="num">\(row.executionRate.map { $0.text } ?? "—")</td>
                 <td class="num">\(row.openViolations)</td><td class="num">\(row.openWarnings)</td><td class="num">\(row.openNotices)</td>
                 <td class="nowrap">\(deadline)</td><td>\(row.acceptanceGrade.map { "\($0.rawValue)（\(row.acceptanceScore?.text ?? "")）" } ?? "—")</td></tr>
                 """
         }
         let total: HTML = """
             <tr class="total"><td>合计</td><td colspan="7">\(rows.count) 个工作室</td><td class="num">\(totals.approved)</td>
-            <td class="num">\(totals.received)</td><td class="num">\(totals.spent)</td><td class="num">\(totals.balance)</td>
+            <td class="num">\(totals.received)</td><td class="num">\(totals.spent)</td><td class="num">\(totals.balance)</td><td class="num">\(totals.owed)</td>
             <td></td><td class="num">\(totals.violations)</td><td class="num">\(totals.warnings)</td>
             <td class="num">\(totals.notices)</td><td colspan="2"></td></tr>
             """
         let head: HTML = """
             <tr><th>\(sortLink("code", "编号"))</th><th>工作室</th><th>依托单位</th><th>\(sortLink("county", "县（区）"))</th><th>类型</th><th>状态</th>
             <th>认定日期</th><th>\(sortLink("window", "建设期止"))</th><th>核定补助</th><th>补助到位</th><th>\(sortLink("spent", "补助已支出"))</th>
-            <th>\(sortLink("balance", "补助结余"))</th><th>\(sortLink("rate", "预算执行率"))</th><th>\(sortLink("findings", "违规"))</th><th>预警</th><th>提示</th>
+            <th>\(sortLink("balance", "补助结余"))</th><th>应退补助</th><th>\(sortLink("rate", "预算执行率"))</th><th>\(sortLink("findings", "违规"))</th><th>预警</th><th>提示</th>
             <th>下一期限</th><th>验收等级</th></tr>
             """
         let downloads: HTML = """

@@ -11,17 +11,18 @@ extension ReportKind: ExpressibleByArgument {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "编制报表：科目余额表、总账、明细账、序时账、专项资金收支情况表、支出明细表、记账凭证、检查发现、累计支出图、绩效自评表、绩效评价报告",
+        abstract: "编制报表：科目余额表、总账、明细账、序时账、专项资金收支情况表、支出明细表、记账凭证、检查发现、累计支出图、绩效自评表、绩效评价报告，以及各工作室总览（overview）",
         discussion: """
-            KIND：\(ReportKind.reportCommandKinds.map { "\($0.rawValue)（\($0.chineseTitle)）" }.joined(separator: "、"))
+            KIND：\(ReportKind.reportCommandKinds.map { "\($0.rawValue)（\($0.chineseTitle)）" }.joined(separator: "、"))、overview（工作室总览：不需 --studio，可用 --county 限定）
             格式：table（终端表格）、xlsx、pdf、csv（默认 UTF-8 带 BOM，--encoding gb18030 可选）、html（单文件，可打印）、json（报表数据，金额单位为分）。
             账簿截止日（--as-of，默认今天）之后的凭证不计入，报表以截止日为编制日期；同一账簿和截止日生成的文件逐字节相同。
             例：workshop-ledger report fund-statement --studio ZY2025-001 --format pdf --out 收支情况表.pdf
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "报表种类") var kind: ReportKind
-    @Option(help: "工作室编号") var studio: String
+    @Argument(help: "报表种类") var kind: ReportChoice
+    @Option(help: "工作室编号（overview 以外的报表必填）") var studio: String?
+    @Option(help: "overview：只列某县（区）的工作室") var county: String?
     @Option(help: "只编制一种资金的账（默认全部资金，分资金列示并合并）") var fund: Fund?
     @Option(help: "起始期间 YYYY-MM（默认有发生额的第一个月）") var from: Period?
     @Option(help: "截止期间 YYYY-MM（默认截止日所在月及以前有发生额的最后一个月）") var to: Period?
@@ -30,18 +31,51 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard ReportKind.reportCommandKinds.contains(kind) else { throw ValidationError("未知的报表种类 \(kind.rawValue)") }
-        if account != nil && kind != .subsidiaryLedger {
-            throw ValidationError("--account 只用于 subsidiary-ledger（明细账）")
+        switch kind {
+        case .statement(let statement):
+            guard ReportKind.reportCommandKinds.contains(statement) else { throw ValidationError("未知的报表种类 \(statement.rawValue)") }
+            if account != nil && statement != .subsidiaryLedger {
+                throw ValidationError("--account 只用于 subsidiary-ledger（明细账）")
+            }
+            if studio == nil { throw ValidationError("缺少 --studio（工作室编号）") }
+            if county != nil { throw ValidationError("--county 只用于 overview（工作室总览）") }
+        case .overview:
+            if studio != nil || account != nil || fund != nil || from != nil || to != nil {
+                throw ValidationError("overview 列出各工作室：不用 --studio、--account、--fund、--from、--to（可用 --county、--as-of）")
+            }
         }
     }
 
     func run() throws {
         try FundLedger.run {
-            let request = ReportRequest(kind: kind, studio: studio, fund: fund, from: from, to: to, asOf: asOf, account: account)
-            try output.write(try global.open().statements.report(request), global)
+            let app = try global.open()
+            switch kind {
+            case .statement(let statement):
+                let request = ReportRequest(kind: statement, studio: studio ?? "", fund: fund, from: from, to: to, asOf: asOf, account: account)
+                try output.write(try app.statements.report(request), global)
+            case .overview:
+                try output.write(try app.review.countyOverviewReport(county: county, asOf: asOf), global)
+            }
         }
     }
+}
+
+/// What `report` builds: one of the statements, or the overview of every studio.
+enum ReportChoice: ExpressibleByArgument, Equatable {
+    case statement(ReportKind)
+    case overview
+
+    init?(argument: String) {
+        if argument == "overview" {
+            self = .overview
+        } else if let kind = ReportKind(argument: argument) {
+            self = .statement(kind)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] { ReportKind.reportCommandKinds.map(\.rawValue) + ["overview"] }
 }
 
 struct BudgetCommand: ParsableCommand {

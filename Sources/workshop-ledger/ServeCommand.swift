@@ -78,10 +78,7 @@ struct OverviewCommand: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            let app = try global.open()
-            var rows = try app.review.overview(studios: nil, asOf: asOf)
-            if let county { rows = rows.filter { $0.county == county } }
-            try output.write(try app.review.overviewReport(rows, asOf: asOf, scope: county.map { "\($0)的工作室" } ?? "全部工作室"), global)
+            try output.write(try global.open().review.countyOverviewReport(county: county, asOf: asOf), global)
         }
     }
 }

@@ -12,11 +12,13 @@ Exits 0 when every step passed, 1 with the failing step otherwise.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -54,10 +56,11 @@ def browser(download_dir):
 
 def navigating(driver, action):
     """Runs `action` (a click or a select that submits) and waits for the next page."""
-    page = driver.find_element(By.TAG_NAME, "html")
+    page = settled(lambda: driver.find_element(By.TAG_NAME, "html"))
     action()
     WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, 30, ignored_exceptions=[WebDriverException]).until(
+        lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def login(driver, base, account):
@@ -72,11 +75,25 @@ def logout(driver):
     navigating(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click)
 
 
+def settled(read, attempts=20):
+    """Reads from the page, again if the page was replaced while reading (a slow machine can
+    still be swapping documents when a read starts)."""
+    for attempt in range(attempts):
+        try:
+            return read()
+        except WebDriverException:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.25)
+
+
 def title(driver):
-    return driver.find_element(By.CSS_SELECTOR, "h1.page-title").text
+    return settled(lambda: driver.find_element(By.CSS_SELECTOR, "h1.page-title").text)
 
 
-def wait_for_download(directory, suffix, before, timeout=60):
+def wait_for_download(directory, suffix, before, timeout=240):
+    """Waits for a new file: a debug build on a busy 2-core machine can take a minute or more to
+    build an audit package."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         names = [n for n in os.listdir(directory) if n.endswith(suffix) and n not in before]
@@ -97,6 +114,7 @@ def main():
     accounts = json.load(open(args.accounts, encoding="utf-8"))
     args.out = os.path.abspath(args.out)
     downloads = os.path.join(args.out, "downloads")
+    shutil.rmtree(downloads, ignore_errors=True)
     os.makedirs(downloads, exist_ok=True)
     driver = browser(downloads)
     base = args.base
@@ -106,7 +124,7 @@ def main():
             login(driver, base, account)
             expected = "用户与授权" if role == "admin" else "工作室总览"
             check(title(driver) == expected, f"{role} logs in", f"title {title(driver)!r}")
-            check(account["name"] in driver.find_element(By.CSS_SELECTOR, ".who .user").text, f"{role} sees own name")
+            check(account["name"] in settled(lambda: driver.find_element(By.CSS_SELECTOR, ".who .user").text), f"{role} sees own name")
             logout(driver)
             check("/login" in driver.current_url, f"{role} logs out")
 

@@ -61,6 +61,7 @@ struct ParseTests {
         (["budget", "show", "--studio", "S1", "--history"], BudgetCommand.Show.self),
         (["report", "fund-statement", "--studio", "S1", "--format", "xlsx", "--out", "f.xlsx"], ReportCommand.self),
         (["report", "self-evaluation", "--studio", "S1"], ReportCommand.self),
+        (["report", "overview", "--county", "雁江区", "--as-of", "2026-11-30", "--format", "xlsx", "--out", "o.xlsx"], ReportCommand.self),
         (["evidence", "add", "f.pdf", "--studio", "S1", "--voucher", "记-2", "--period", "2025-12"], EvidenceCommand.Add.self),
         (["evidence", "list", "--studio", "S1"], EvidenceCommand.List.self),
         (["keys", "generate", "--host-unit", "X"], KeysCommand.Generate.self),

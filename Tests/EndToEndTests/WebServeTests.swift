@@ -128,6 +128,19 @@ struct WebServeTests {
         let built = try e2e.run(["audit-package", "build", "--db", db, "--studio", "ZY2025-002", "--out", "p.zip"], in: directory)
         #expect(built.status == 0, "a package signed with the demo's key, no --key-file: \(built.stderr)")
         #expect(FileManager.default.fileExists(atPath: db + ".keys"))
+        // The bureau's summary: every studio, what was received, spent and is owed back, totals.
+        let csv = try e2e.run(["report", "overview", "--db", db, "--as-of", "2026-11-20", "--format", "csv"], in: directory)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let revoked = try #require(csv.stdout.split(whereSeparator: \.isNewline).first { $0.hasPrefix("ZY2025-002,") })
+        #expect(revoked.contains("已撤销") && !revoked.contains(",0.00,0.00,"), "\(revoked)")
+        #expect(csv.stdout.contains("应退补助") && csv.stdout.contains("合计"))
+        for format in ["pdf", "xlsx", "html", "json", "table"] {
+            let out = try e2e.run(["report", "overview", "--db", db, "--county", "雁江区", "--format", format, "--out", "overview.\(format)"], in: directory)
+            #expect(out.status == 0, "\(format): \(out.stderr)")
+        }
+        #expect(try e2e.run(["report", "overview", "--db", db, "--studio", "ZY2025-001"], in: directory).status == 2)
+        #expect(try e2e.run(["report", "trial-balance", "--db", db], in: directory).status == 2, "a statement needs --studio")
+        #expect(try e2e.run(["report", "overview", "--db", db, "--county", "成都市"], in: directory).status == 2)
     }
 
     @Test func browsersUseTheDeskAsEachRole() throws {
