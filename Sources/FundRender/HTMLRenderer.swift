@@ -229,7 +229,9 @@ enum SVGChart {
         }
         for reference in chart.references {
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(reference.amount)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y(reference.amount)))\" stroke=\"#555\" stroke-dasharray=\"6 4\"/>\n"
-            svg += "<text x=\"\(f(left + plotWidth + 6))\" y=\"\(f(y(reference.amount) + 4))\" font-size=\"11\">\(HTMLRenderer.escape(reference.label))</text>\n"
+            // The label sits just above its line, inside the plot at the left: the legend keeps
+            // the right margin to itself.
+            svg += "<text x=\"\(f(left + 6))\" y=\"\(f(y(reference.amount) - 4))\" font-size=\"11\" fill=\"#555\">\(HTMLRenderer.escape(reference.label))</text>\n"
         }
         for (number, series) in chart.series.enumerated() where !series.points.isEmpty {
             let colour = palette[number % palette.count]

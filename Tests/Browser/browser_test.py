@@ -20,7 +20,6 @@ import time
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 OWN = "ZY2025-001"        # 雁江区, host unit 91512002MA62Q8K514
@@ -58,7 +57,17 @@ def navigating(driver, action):
     """Runs `action` (a click or a select that submits) and waits for the next page."""
     page = settled(lambda: driver.find_element(By.TAG_NAME, "html"))
     action()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+
+    def replaced(_):
+        # chromedriver reports the old document's node either as stale or as "does not belong
+        # to the document"; both mean the next page has replaced it.
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, 30).until(replaced)
     WebDriverWait(driver, 30, ignored_exceptions=[WebDriverException]).until(
         lambda d: d.execute_script("return document.readyState") == "complete")
 
