@@ -21,8 +21,6 @@ struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible
 
     static func + (lhs: HTML, rhs: HTML) -> HTML { HTML(trusted: lhs.raw + rhs.raw) }
 
-    static func += (lhs: inout HTML, rhs: HTML) { lhs.raw += rhs.raw }
-
     struct StringInterpolation: StringInterpolationProtocol {
         var raw = ""
 
@@ -53,10 +51,6 @@ struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible
 /// Addresses: path segments and query values percent-encoded, so a studio code or a search
 /// text can never break out of its place in a link.
 enum Address {
-    static func path(_ segments: String...) -> String {
-        "/" + segments.map(encode).joined(separator: "/")
-    }
-
     static func studio(_ code: String, _ rest: String...) -> String {
         "/studios/" + encode(code) + rest.map { "/" + encode($0) }.joined()
     }

@@ -13,7 +13,6 @@ import FoundationNetworking
 /// loads the overview, a studio page and a 序时账 page of the big studio with wrk (Debian's),
 /// beside the time the same figures take the CLI's way (a fresh app, nothing cached).
 extension Bench {
-    static let serveHost = CreditCode.completing("91512002MA62K3B01")!
     static let bigStudio = "BIG"
 
     func serveOnly() throws {
