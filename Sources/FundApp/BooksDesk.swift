@@ -10,18 +10,37 @@ public struct BooksDesk: Desk {
 
     // MARK: Recording
 
-    /// Posts the vouchers of a JSON file (one or many), all or nothing.
-    public func postVouchers(json data: Data, file: String) throws -> [PostedVoucher] {
+    /// Posts the vouchers of a JSON file (one or many), all or nothing. Each must name a
+    /// reviewer other than its preparer (R005) unless `allowUnreviewed`, which is logged (and
+    /// the JE-002 finding stays on such vouchers).
+    public func postVouchers(json data: Data, file: String, allowUnreviewed: Bool = false) throws -> [PostedVoucher] {
         let drafts = try VoucherJSON.read(data, file: file, defaultPreparer: user)
         do {
             for (index, draft) in drafts.enumerated() {
                 try checkDate(draft, field: drafts.count > 1 ? "[\(index)].date" : "date")
             }
+            let unreviewed = try checkReviewed(drafts, allowUnreviewed: allowUnreviewed) { index in
+                drafts.count > 1 ? "第 \(index + 1) 张凭证（[\(index)].reviewer）" : "凭证（reviewer）"
+            }
             try app.compliance.enforceBlocks(drafts)
-            return try store.books.post(drafts, stamp: stamp(), detail: "来自 \(URL(fileURLWithPath: file).lastPathComponent)")
+            return try store.books.post(drafts, stamp: stamp(), detail: "来自 \(URL(fileURLWithPath: file).lastPathComponent)" + unreviewed)
         } catch let rejection as Rejection {
             throw LocatedRejection(file: file, line: nil, rejection: rejection)
         }
+    }
+
+    /// R005: refuses vouchers whose reviewer is blank or their preparer, unless allowed; then
+    /// returns the note the log gets about them ("" when every voucher was reviewed).
+    func checkReviewed(_ drafts: [VoucherDraft], allowUnreviewed: Bool, where place: (Int) -> String) throws(Rejection) -> String {
+        let unreviewed = DraftRules.unreviewed(drafts)
+        guard let first = unreviewed.first else { return "" }
+        guard allowUnreviewed else {
+            throw Rejection(
+                .voucherUnreviewed, field: "reviewer",
+                "\(place(first))未经他人审核：审核人为空或与制单人相同（\(DraftRules.reviewBasis)）；共 \(unreviewed.count) 张。"
+                    + "确需记入未审核凭证（如系统迁移），请加 --allow-unreviewed（将记入操作日志并形成 JE-002 发现）")
+        }
+        return "；--allow-unreviewed：\(unreviewed.count) 张凭证未经他人审核"
     }
 
     public struct ImportResult: Sendable {
@@ -30,8 +49,30 @@ public struct BooksDesk: Desk {
     }
 
     /// Imports a voucher CSV for one studio: every row checked first, every error listed, and
-    /// then all vouchers posted in one transaction, or nothing at all.
-    public func importVouchers(csv data: Data, file: String, studio: String, defaultFund: Fund? = nil) throws -> ImportResult {
+    /// then all vouchers posted in one transaction, or nothing at all. Each voucher must name a
+    /// reviewer other than its preparer (R005) unless `allowUnreviewed`.
+    public func importVouchers(
+        csv data: Data, file: String, studio: String, defaultFund: Fund? = nil, allowUnreviewed: Bool = false
+    ) throws -> ImportResult {
+        let imported = try prepareImport(csv: data, file: file, studio: studio, defaultFund: defaultFund)
+        let note: String
+        do {
+            note = try checkReviewed(imported.map(\.draft), allowUnreviewed: allowUnreviewed) { index in
+                "第 \(imported[index].fileLines[0]) 行起的凭证 \(imported[index].draft.sourceRef ?? "")"
+            }
+        } catch {
+            let index = DraftRules.unreviewed(imported.map(\.draft))[0]
+            throw LocatedRejection(file: file, line: imported[index].fileLines[0], rejection: error)
+        }
+        let posted = try store.books.post(
+            imported.map(\.draft), stamp: stamp(), action: "voucher.import",
+            detail: "导入 \(URL(fileURLWithPath: file).lastPathComponent)（\(imported.count) 张凭证）" + note)
+        return ImportResult(vouchers: posted, lines: imported.reduce(0) { $0 + $1.draft.lines.count })
+    }
+
+    /// Reads and checks a voucher CSV for one studio without writing: every row, closed
+    /// months, dates and the policy's blocks; every error listed (RejectionList).
+    func prepareImport(csv data: Data, file: String, studio: String, defaultFund: Fund? = nil) throws -> [ImportedVoucher] {
         let chart = try store.register.chart()
         _ = try store.register.studio(code: studio)
         let reader = VoucherCSVReader(file: file, studio: studio, chart: chart, defaultFund: defaultFund)
@@ -55,15 +96,15 @@ public struct BooksDesk: Desk {
             throw RejectionList(items: Array(closed.prefix(Limits.importErrorsMax)), truncated: closed.count > Limits.importErrorsMax)
         }
         try app.compliance.enforceBlocks(imported.map(\.draft))
-        let posted = try store.books.post(
-            imported.map(\.draft), stamp: stamp(), action: "voucher.import",
-            detail: "导入 \(URL(fileURLWithPath: file).lastPathComponent)（\(imported.count) 张凭证）")
-        return ImportResult(vouchers: posted, lines: imported.reduce(0) { $0 + $1.draft.lines.count })
+        return imported
     }
 
     /// Red-reverses a voucher, optionally posting a correcting voucher from JSON, atomically.
+    /// The reversal names the acting user as 制单 and 记账 and `reviewer` as 审核: someone
+    /// other than the acting user (R005) unless `allowUnreviewed`, which is logged.
     public func reverse(
-        _ ref: VoucherRef, date: CalendarDate?, reason: String, correction: (data: Data, file: String)?
+        _ ref: VoucherRef, date: CalendarDate?, reason: String, correction: (data: Data, file: String)?, reviewer: String? = nil,
+        allowUnreviewed: Bool = false
     ) throws -> [PostedVoucher] {
         var draft: VoucherDraft? = nil
         if let correction {
@@ -80,7 +121,13 @@ public struct BooksDesk: Desk {
         try TextField.validate(reason, field: "reason")
         try VoucherDateRule(today: clock.today(), recognized: try? store.register.studio(code: ref.studio).recognized)
             .check(day, field: "date")
-        return try store.books.reverse(ref, date: day, reason: reason, correction: draft, stamp: stamp())
+        let reviewerName = try reviewer.map { try LedgerApp.personName($0, field: "reviewer", label: "审核人（--reviewer）") } ?? ""
+        let signOff = SignOff(preparer: user, reviewer: reviewerName, poster: user)
+        let checked = [VoucherDraft(studio: ref.studio, date: day, lines: [], preparer: user, reviewer: reviewerName)] + (draft.map { [$0] } ?? [])
+        _ = try checkReviewed(checked, allowUnreviewed: allowUnreviewed) { index in
+            index == 0 ? "红字冲销凭证（--reviewer）" : "订正凭证（reviewer）"
+        }
+        return try store.books.reverse(ref, date: day, reason: reason, correction: draft, signOff: signOff, stamp: stamp())
     }
 
     /// D003: the voucher's date is one these books can carry, by today and the studio's

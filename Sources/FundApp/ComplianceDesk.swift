@@ -110,11 +110,34 @@ extension ComplianceDesk {
     func enforceBlocks(_ drafts: [VoucherDraft]) throws {
         let policies = try self.policies()
         guard policies.contains(where: { !$0.block.isEmpty }) else { return }
+        for (policy, findings) in try provisionalFindings(drafts, policies: policies, only: { !$0.block.isEmpty }) {
+            if let blocked = findings.first(where: { policy.block.contains($0.category) }) {
+                throw Rejection(
+                    .postingBlocked, field: blocked.category.rawValue,
+                    "政策 \(policy.id) 禁止记入此类凭证（\(blocked.rule) \(blocked.article)）：\(blocked.message)")
+            }
+        }
+    }
+
+    /// The findings the rules would raise on these vouchers if they were posted now (the
+    /// voucher desk shows them on a draft before it is submitted). Their voucher numbers are
+    /// provisional (from 1,000,000).
+    public func findings(forDrafts drafts: [VoucherDraft]) throws -> [Finding] {
+        guard !drafts.isEmpty else { return [] }
+        return try provisionalFindings(drafts, policies: try policies(), only: { _ in true }).flatMap(\.findings)
+    }
+
+    /// For each studio of `drafts` whose policy `only` takes: the findings about the drafts,
+    /// from the rules run over the studio's books with the drafts added.
+    func provisionalFindings(
+        _ drafts: [VoucherDraft], policies: [Policy], only: (Policy) -> Bool
+    ) throws -> [(policy: Policy, findings: [Finding])] {
         let chart = try store.register.chart()
         let calendar = try holidayCalendar()
-        for (code, studioDrafts) in Dictionary(grouping: drafts, by: \.studio) {
+        var result: [(policy: Policy, findings: [Finding])] = []
+        for (code, studioDrafts) in Dictionary(grouping: drafts, by: \.studio).sorted(by: { $0.key < $1.key }) {
             let studio = try store.register.studio(code: code)
-            guard let policy = Policy.inForce(on: studio.recognized, among: policies), !policy.block.isEmpty else { continue }
+            guard let policy = Policy.inForce(on: studio.recognized, among: policies), only(policy) else { continue }
             let existing = try store.books.vouchers(studio: code)
             let provisional = studioDrafts.enumerated().map { index, draft in
                 PostedVoucher(
@@ -129,14 +152,10 @@ extension ComplianceDesk {
                 CheckContext.invoiceIndex([StudioBooks(studio: studio, vouchers: provisional)]), uniquingKeysWith: +)
             let context = CheckContext(chart: chart, policy: policy, calendar: calendar, asOf: day, invoiceUses: invoiceUses)
             let provisionalRefs = Set(provisional.map { FindingVoucher($0) })
-            if let blocked = Catalogue.check(books, context).first(where: {
-                policy.block.contains($0.category) && ($0.voucher.map(provisionalRefs.contains) ?? false)
-            }) {
-                throw Rejection(
-                    .postingBlocked, field: blocked.category.rawValue,
-                    "政策 \(policy.id) 禁止记入此类凭证（\(blocked.rule) \(blocked.article)）：\(blocked.message)")
-            }
+            let findings = Catalogue.check(books, context).filter { $0.voucher.map(provisionalRefs.contains) ?? false }
+            result.append((policy, findings))
         }
+        return result
     }
 }
 

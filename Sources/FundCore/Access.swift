@@ -183,6 +183,14 @@ public enum Action: String, CaseIterable, Sendable, Codable {
     case readLog = "read-log"
     /// Accounts and grants, and their part of the log.
     case manageAccounts = "manage-accounts"
+    /// The voucher desk across one's scope: one's drafts, the vouchers awaiting review.
+    case voucherDesk = "voucher-desk"
+    /// 填制凭证: make, change, submit and delete drafts, request a red reversal, import a
+    /// voucher file as drafts, attach source documents to a draft.
+    case enterVoucher = "enter-voucher"
+    /// 审核凭证 and 记账: review or return a submitted draft, post reviewed drafts (one or
+    /// many), import a voucher file straight into the books.
+    case reviewVoucher = "review-voucher"
 
     public var chineseName: String {
         switch self {
@@ -198,14 +206,19 @@ public enum Action: String, CaseIterable, Sendable, Codable {
         case .closePeriod: "结账与反结账"
         case .readLog: "查看操作日志"
         case .manageAccounts: "管理账户与授权"
+        case .voucherDesk: "使用凭证工作台"
+        case .enterVoucher: "填制凭证"
+        case .reviewVoucher: "审核凭证与记账"
         }
     }
 
     /// Whether the action is about one studio, so that the scope decides.
     public var isStudioAction: Bool {
         switch self {
-        case .ownAccount, .viewScope, .readLog, .manageAccounts: false
-        case .readStudio, .download, .decideFinding, .explainFinding, .municipalStep, .acceptanceStep, .editStudio, .closePeriod: true
+        case .ownAccount, .viewScope, .readLog, .manageAccounts, .voucherDesk: false
+        case .readStudio, .download, .decideFinding, .explainFinding, .municipalStep, .acceptanceStep, .editStudio, .closePeriod,
+            .enterVoucher, .reviewVoucher:
+            true
         }
     }
 }
@@ -223,8 +236,9 @@ public enum Access {
         switch role {
         case .bureau: [.ownAccount, .viewScope, .readStudio, .download, .decideFinding, .municipalStep, .readLog]
         case .county: [.ownAccount, .viewScope, .readStudio, .download, .acceptanceStep]
-        case .accountant: [.ownAccount, .viewScope, .readStudio, .download, .explainFinding, .editStudio]
-        case .supervisor: [.ownAccount, .viewScope, .readStudio, .download, .explainFinding, .editStudio, .closePeriod]
+        case .accountant: [.ownAccount, .viewScope, .readStudio, .download, .explainFinding, .editStudio, .voucherDesk, .enterVoucher]
+        case .supervisor:
+            [.ownAccount, .viewScope, .readStudio, .download, .explainFinding, .editStudio, .closePeriod, .voucherDesk, .enterVoucher, .reviewVoucher]
         case .auditor: [.ownAccount, .viewScope, .readStudio, .download]
         case .admin: [.ownAccount, .manageAccounts]
         }

@@ -95,6 +95,8 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case evidenceDuplicate = "E002"
     case evidenceEmpty = "E003"
     case evidenceMissing = "E004"
+    case evidenceType = "E005"
+    case evidenceTooLarge = "E006"
     case signingKeyMissing = "K001"
     case signingKeyInvalid = "K002"
     case signingKeyMismatch = "K003"
@@ -136,6 +138,13 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case userDuplicate = "W004"
     case passwordWeak = "W005"
     case passwordWrong = "W006"
+    // The voucher desk: drafts, review and posting
+    case draftUnknown = "R001"
+    case draftState = "R002"
+    case reviewerIsMaker = "R003"
+    case notDraftMaker = "R004"
+    case voucherUnreviewed = "R005"
+    case returnReasonMissing = "R006"
 
     /// A short English name for logs and JSON, stable like the code.
     public var name: String {

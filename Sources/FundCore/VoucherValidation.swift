@@ -44,7 +44,7 @@ public enum VoucherValidation {
         try clearing.check()
     }
 
-    static func checkHeader(_ draft: VoucherDraft) throws(Rejection) {
+    public static func checkHeader(_ draft: VoucherDraft) throws(Rejection) {
         if draft.preparer.isBlankFast {
             throw Rejection(.preparerMissing, field: "preparer", "凭证缺少制单人")
         }
@@ -213,7 +213,7 @@ extension VoucherDraft {
     /// The red reversal (红字冲销) of `original`: same accounts, funds and sides, amounts
     /// negated, memo "注销 2025年11月3日 记-0003 号凭证".
     public static func redReversal(
-        of original: PostedVoucher, date: CalendarDate, preparer: String, reason: String
+        of original: PostedVoucher, date: CalendarDate, preparer: String, reviewer: String = "", poster: String = "", reason: String
     ) -> VoucherDraft {
         let memo = "注销 \(original.draft.date.chinese) \(original.ref.label) 号凭证"
         let lines = original.draft.lines.map {
@@ -222,6 +222,6 @@ extension VoucherDraft {
         return VoucherDraft(
             studio: original.draft.studio, date: date, voucherClass: original.ref.voucherClass, lines: lines,
             attachments: 0, settlement: original.draft.settlement, counterparty: original.draft.counterparty,
-            preparer: preparer, reviewer: "", poster: "", sourceRef: "冲销原因：" + reason)
+            preparer: preparer, reviewer: reviewer, poster: poster, sourceRef: "冲销原因：" + reason)
     }
 }

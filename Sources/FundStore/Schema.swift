@@ -82,6 +82,14 @@ enum Schema {
             try db.execute(sql: "CREATE INDEX supervision_note_by_studio ON supervision_note(studio, date, id)")
             for statement in appendOnlyTriggers(["supervision_note"]) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v13-voucher-drafts") { db in
+            // The voucher desk's drafts (填制 → 审核 → 记账). Not the books: not numbered, not in
+            // the voucher chain nor the row chain, changed in place and deletable by their
+            // maker; every step they take is in the operation log's chain. Posting writes the
+            // voucher through the same path as every other, in the same transaction as the
+            // draft's move to `posted`.
+            for statement in v13 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -304,6 +312,41 @@ enum Schema {
     /// touched and deleted as people come and go. What happened to them is in the operation
     /// log instead (user.add, user.disable, user.reset-password, user.password, login, logout,
     /// login.failed, login.locked), written in the same transaction as each change.
+    static let v13: [String] = [
+        """
+        CREATE TABLE voucher_draft (
+            id INTEGER PRIMARY KEY,
+            studio_id INTEGER NOT NULL REFERENCES studio(id),
+            state TEXT NOT NULL CHECK (\(oneOf("state", ["draft", "submitted", "reviewed", "returned", "posted"]))),
+            body TEXT NOT NULL,
+            reverses_id INTEGER REFERENCES voucher(id),
+            reason TEXT NOT NULL DEFAULT '',
+            maker TEXT NOT NULL CHECK (maker <> ''),
+            reviewer TEXT,
+            reviewed_at TEXT,
+            return_reason TEXT NOT NULL DEFAULT '',
+            returned_by TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            posted TEXT NOT NULL DEFAULT ''
+        ) STRICT
+        """,
+        "CREATE INDEX voucher_draft_by_studio ON voucher_draft(studio_id, state, id)",
+        """
+        CREATE TABLE draft_file (
+            draft_id INTEGER NOT NULL REFERENCES voucher_draft(id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            file_name TEXT NOT NULL CHECK (file_name <> ''),
+            type TEXT NOT NULL CHECK (\(oneOf("type", ["pdf", "jpeg", "png", "ofd"]))),
+            content BLOB NOT NULL,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            PRIMARY KEY (draft_id, sha256)
+        ) STRICT
+        """,
+    ]
+
     static let v10: [String] = [
         """
         CREATE TABLE web_account (

@@ -55,7 +55,9 @@ public protocol BookStorage: Sendable {
     func post(_ drafts: [VoucherDraft], stamp: Stamp, action: String, detail: String?) throws -> [PostedVoucher]
     /// Red-reverses a posted voucher (红字冲销) and optionally posts its correcting voucher,
     /// in one transaction. Returns the reversal and the correction.
-    func reverse(_ ref: VoucherRef, date: CalendarDate, reason: String, correction: VoucherDraft?, stamp: Stamp) throws -> [PostedVoucher]
+    func reverse(
+        _ ref: VoucherRef, date: CalendarDate, reason: String, correction: VoucherDraft?, signOff: SignOff, stamp: Stamp
+    ) throws -> [PostedVoucher]
     func voucher(_ ref: VoucherRef) throws -> PostedVoucher
     /// A studio's vouchers in book order (period, class, number), optionally for a range of months.
     func vouchers(studio: String, from: Period?, to: Period?) throws -> [PostedVoucher]
@@ -81,6 +83,12 @@ public protocol BookStorage: Sendable {
 }
 
 extension BookStorage {
+    /// A red reversal prepared by the acting user, with no reviewer named (tests, and the
+    /// lifecycle's own reversals).
+    public func reverse(_ ref: VoucherRef, date: CalendarDate, reason: String, correction: VoucherDraft?, stamp: Stamp) throws -> [PostedVoucher] {
+        try reverse(ref, date: date, reason: reason, correction: correction, signOff: SignOff(preparer: stamp.user, reviewer: "", poster: ""), stamp: stamp)
+    }
+
     @discardableResult
     public func post(_ drafts: [VoucherDraft], stamp: Stamp) throws -> [PostedVoucher] {
         try post(drafts, stamp: stamp, action: "voucher.post", detail: nil)

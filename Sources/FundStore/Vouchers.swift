@@ -307,6 +307,45 @@ extension LedgerStore {
     }
 }
 
+extension LedgerStore {
+    /// Queues a red reversal of `ref` (and its correction) in `session`, inside the caller's
+    /// write transaction: refused for a reversal, or a voucher already reversed.
+    static func reverse(
+        _ ref: VoucherRef, date: CalendarDate, reason: String, correction: VoucherDraft?, signOff: SignOff, session: PostingSession,
+        db: Database
+    ) throws {
+        let originalID = try voucherID(db, ref: ref)
+        let original = try loadVouchers(db, whereSQL: "v.id = ?", arguments: [originalID])[0]
+        if case .reversal = original.kind {
+            throw Rejection(.reversalOfReversal, "\(ref) 本身是红字冲销凭证，不能再冲销；如需恢复，请重新编制正确凭证")
+        }
+        let reversedBy = try Int64.fetchOne(
+            db, sql: "SELECT id FROM voucher WHERE link_id = ? AND kind = 'reversal'", arguments: [originalID])
+        if reversedBy != nil {
+            throw Rejection(.voucherAlreadyReversed, "\(ref) 已被冲销过，不能重复冲销")
+        }
+        let red = VoucherDraft.redReversal(
+            of: original, date: date, preparer: signOff.preparer, reviewer: signOff.reviewer, poster: signOff.poster, reason: reason)
+        try session.post(red, kind: .reversal(of: ref), original: (originalID, original))
+        if var correction {
+            guard correction.studio == ref.studio else {
+                throw Rejection(.studioUnknown, field: "studio", "订正凭证必须属于同一工作室 \(ref.studio)")
+            }
+            if correction.sourceRef == nil {
+                correction.sourceRef = "订正 \(original.draft.date.chinese) \(ref.label) 号凭证"
+            }
+            try session.post(correction, kind: .correction(of: ref), original: (originalID, original))
+        }
+    }
+
+    static func logReversal(_ db: Database, ref: VoucherRef, reason: String, posted: [PostedVoucher], stamp: Stamp) throws {
+        let labels = posted.map(\.ref.label).joined(separator: "、")
+        try appendLog(
+            db, stamp: stamp, action: "voucher.reverse", studio: ref.studio,
+            detail: "冲销 \(ref.period.iso) \(ref.label)，原因：\(reason)；生成 \(labels)")
+    }
+}
+
 extension SQLiteBooks {
     /// Posts vouchers in one write transaction: all of them or none. The log gets one entry
     /// (`action`, `detail`) for the batch.
@@ -324,41 +363,19 @@ extension SQLiteBooks {
     }
 
     /// Red-reverses a posted voucher (红字冲销) and optionally posts its correcting voucher,
-    /// in one transaction. Returns the reversal and the correction.
+    /// in one transaction. Returns the reversal and the correction. The reversal carries
+    /// `signOff`'s preparer, reviewer and poster.
     func reverse(
-        _ ref: VoucherRef, date: CalendarDate, reason: String, correction: VoucherDraft?, stamp: Stamp
+        _ ref: VoucherRef, date: CalendarDate, reason: String, correction: VoucherDraft?, signOff: SignOff, stamp: Stamp
     ) throws -> [PostedVoucher] {
         guard !reason.trimmingSpaces.isEmpty else {
             throw Rejection(.reasonMissing, field: "reason", "冲销必须说明原因（--reason）")
         }
         return try queue.write { db in
-            let originalID = try LedgerStore.voucherID(db, ref: ref)
-            let original = try LedgerStore.loadVouchers(db, whereSQL: "v.id = ?", arguments: [originalID])[0]
-            if case .reversal = original.kind {
-                throw Rejection(.reversalOfReversal, "\(ref) 本身是红字冲销凭证，不能再冲销；如需恢复，请重新编制正确凭证")
-            }
-            let reversedBy = try Int64.fetchOne(
-                db, sql: "SELECT id FROM voucher WHERE link_id = ? AND kind = 'reversal'", arguments: [originalID])
-            if reversedBy != nil {
-                throw Rejection(.voucherAlreadyReversed, "\(ref) 已被冲销过，不能重复冲销")
-            }
             let session = try PostingSession(db: db, stamp: stamp)
-            let red = VoucherDraft.redReversal(of: original, date: date, preparer: stamp.user, reason: reason)
-            try session.post(red, kind: .reversal(of: ref), original: (originalID, original))
-            if var correction {
-                guard correction.studio == ref.studio else {
-                    throw Rejection(.studioUnknown, field: "studio", "订正凭证必须属于同一工作室 \(ref.studio)")
-                }
-                if correction.sourceRef == nil {
-                    correction.sourceRef = "订正 \(original.draft.date.chinese) \(ref.label) 号凭证"
-                }
-                try session.post(correction, kind: .correction(of: ref), original: (originalID, original))
-            }
+            try LedgerStore.reverse(ref, date: date, reason: reason, correction: correction, signOff: signOff, session: session, db: db)
             try session.flush()
-            let labels = session.posted.map(\.ref.label).joined(separator: "、")
-            try LedgerStore.appendLog(
-                db, stamp: stamp, action: "voucher.reverse", studio: ref.studio,
-                detail: "冲销 \(ref.period.iso) \(ref.label)，原因：\(reason)；生成 \(labels)")
+            try LedgerStore.logReversal(db, ref: ref, reason: reason, posted: session.posted, stamp: stamp)
             return session.posted
         }
     }

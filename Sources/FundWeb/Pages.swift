@@ -35,6 +35,7 @@ enum Pages {
             links.append("<a href=\"/findings\">发现</a>")
             links.append("<a href=\"/deadlines\">期限</a>")
         }
+        if Access.actions(of: role).contains(.voucherDesk) { links.append("<a href=\"/vouchers\">凭证工作台</a>") }
         if Access.actions(of: role).contains(.readLog) { links.append("<a href=\"/log\">操作日志</a>") }
         if Access.actions(of: role).contains(.manageAccounts) {
             links.append("<a href=\"/admin/users\">用户与授权</a>")
@@ -74,7 +75,7 @@ enum Pages {
             <p class="error">\(rejection.message)\(field) [\(rejection.code.rawValue)]</p>
             <p>没有写入任何内容。<a href="/" data-back>返回修改</a></p>
             """
-        let status: HTTPResponse.Status = rejection.code == .studioUnknown || rejection.code == .voucherUnknown
+        let status: HTTPResponse.Status = rejection.code == .studioUnknown || rejection.code == .voucherUnknown || rejection.code == .draftUnknown
             || rejection.code == .evidenceMissing ? .notFound : .badRequest
         return response(layout(call, title: "输入有误", body: body), status: status)
     }
@@ -163,6 +164,20 @@ enum Assets {
         .login label { display: flex; flex-direction: column; gap: 3px; }
         section.actions form { margin: 6px 0; display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
         .muted { color: #777; }
+        .voucher-lines input { width: 100%; min-width: 4em; }
+        .voucher-lines td { position: relative; }
+        .voucher-lines .amount { text-align: right; font-variant-numeric: tabular-nums; }
+        .voucher-lines .account-name { font-size: 12px; }
+        input.invalid, select.invalid { border-color: #a00000; background: #fff0f0; }
+        .cell-error { color: #a00000; font-size: 12px; }
+        .daxie { font-weight: bold; letter-spacing: 0.05em; }
+        .form-buttons { display: flex; gap: 10px; align-items: center; margin: 10px 0; }
+        .suggest { position: absolute; z-index: 10; background: #fff; border: 1px solid #8b1a1a; min-width: 22em; max-height: 16em; overflow-y: auto;
+                   margin: 0; padding: 0; list-style: none; box-shadow: 0 2px 6px rgba(0,0,0,0.2); }
+        .suggest li { padding: 3px 8px; cursor: pointer; white-space: nowrap; }
+        .suggest li.active, .suggest li:hover { background: #8b1a1a; color: #fff; }
+        .draft-submitted { background: #fbe9c8; color: #7a4b00; } .draft-reviewed { background: #dcefd8; color: #1d5d14; }
+        .draft-returned { background: #f6d5d5; color: #8b0000; } .draft-posted { background: #e0e6f5; color: #1d3a7a; }
         @media print { header.bar, footer.foot, .filters, .tabs, .downloads, form { display: none; } main { max-width: none; } }
         """
 
@@ -171,6 +186,7 @@ enum Assets {
     static let script = """
         document.addEventListener("DOMContentLoaded", function () {
           document.querySelectorAll("form.filters select").forEach(function (select) {
+            if (select.closest(".voucher-form")) { return; }
             select.addEventListener("change", function () { select.form.submit(); });
           });
           document.querySelectorAll("form[data-confirm]").forEach(function (form) {
@@ -181,6 +197,195 @@ enum Assets {
           document.querySelectorAll("[data-back]").forEach(function (link) {
             link.addEventListener("click", function (event) { event.preventDefault(); history.back(); });
           });
+          document.querySelectorAll("form.voucher-form").forEach(voucherForm);
         });
+
+        // The voucher form (填制凭证): keyboard first, as in the ERP forms accountants know.
+        function voucherForm(form) {
+          var choices = JSON.parse(form.getAttribute("data-choices") || "[]");
+          var body = form.querySelector(".voucher-lines tbody");
+          var count = form.querySelector("input[name=line_count]");
+          var digits = "零壹贰叁肆伍陆柒捌玖";
+          function fen(text) {
+            var t = (text || "").replace(/[,，\\s]/g, "");
+            if (!/^-?\\d+(\\.\\d{1,2})?$/.test(t)) { return null; }
+            var negative = t.charAt(0) === "-"; if (negative) { t = t.slice(1); }
+            var parts = t.split("."); var cents = parseInt(parts[0], 10) * 100 + (parts[1] ? parseInt((parts[1] + "0").slice(0, 2), 10) : 0);
+            return negative ? -cents : cents;
+          }
+          function yuan(cents) {
+            var negative = cents < 0; cents = Math.abs(cents);
+            var whole = Math.floor(cents / 100).toString().replace(/\\B(?=(\\d{3})+(?!\\d))/g, ",");
+            var rest = ("0" + (cents % 100)).slice(-2);
+            return (negative ? "-" : "") + whole + "." + rest;
+          }
+          // 大写金额, as AmountText.uppercase writes it on the printed voucher.
+          function groupWords(group) {
+            var text = "", pending = false, units = ["", "拾", "佰", "仟"];
+            for (var place = 3; place >= 0; place--) {
+              var d = Math.floor(group / Math.pow(10, place)) % 10;
+              if (d === 0) { if (text !== "") { pending = true; } continue; }
+              if (pending) { text += "零"; pending = false; }
+              text += digits.charAt(d) + units[place];
+            }
+            return text;
+          }
+          function integerWords(value) {
+            if (value === 0) { return "零"; }
+            var groups = [], rest = value, names = ["", "万", "亿", "万亿", "亿亿"];
+            while (rest > 0) { groups.push(rest % 10000); rest = Math.floor(rest / 10000); }
+            var text = "", pending = false;
+            for (var index = groups.length - 1; index >= 0; index--) {
+              var group = groups[index];
+              if (group === 0) { if (text !== "") { pending = true; } continue; }
+              if (text !== "" && (pending || group < 1000)) { text += "零"; }
+              text += groupWords(group) + names[index]; pending = false;
+            }
+            return text;
+          }
+          function upper(cents) {
+            var text = "人民币" + (cents < 0 ? "负" : ""); cents = Math.abs(cents);
+            var whole = Math.floor(cents / 100), jiao = Math.floor(cents / 10) % 10, f = cents % 10;
+            if (whole === 0 && (jiao !== 0 || f !== 0)) {
+              if (jiao !== 0) { text += digits.charAt(jiao) + "角"; }
+              return text + (f !== 0 ? digits.charAt(f) + "分" : "整");
+            }
+            text += integerWords(whole) + "元";
+            if (jiao === 0 && f === 0) { return text + "整"; }
+            if (jiao === 0) { return text + "零" + digits.charAt(f) + "分"; }
+            if (whole % 10 === 0) { text += "零"; }
+            return text + digits.charAt(jiao) + "角" + (f === 0 ? "整" : digits.charAt(f) + "分");
+          }
+          function rows() { return Array.prototype.slice.call(body.querySelectorAll("tr")); }
+          function cell(row, name) { return row.querySelector("[name$=_" + name + "]"); }
+          function fundName(value) {
+            var option = form.querySelector(".fund option[value='" + value + "']"); return option ? option.textContent : value;
+          }
+          function totals() {
+            var debit = 0, credit = 0, perFund = {};
+            rows().forEach(function (row) {
+              var fund = cell(row, "fund").value, d = fen(cell(row, "debit").value), c = fen(cell(row, "credit").value);
+              if (d !== null) { debit += d; perFund[fund] = (perFund[fund] || 0) + d; }
+              if (c !== null) { credit += c; perFund[fund] = (perFund[fund] || 0) - c; }
+            });
+            form.querySelector(".sum-debit").textContent = yuan(debit);
+            form.querySelector(".sum-credit").textContent = yuan(credit);
+            form.querySelector(".daxie").textContent = upper(Math.max(debit, credit));
+            var notes = [];
+            Object.keys(perFund).forEach(function (fund) { if (perFund[fund] !== 0) { notes.push(fundName(fund) + "借贷差 " + yuan(perFund[fund])); } });
+            var balance = form.querySelector(".fund-balance");
+            balance.textContent = notes.length ? notes.join("；") : (debit > 0 ? "各资金借贷平衡" : "");
+            balance.classList.toggle("cell-error", notes.length > 0);
+          }
+          function balancing(row, side) {
+            var fund = cell(row, "fund").value, net = 0;
+            rows().forEach(function (other) {
+              if (other === row || cell(other, "fund").value !== fund) { return; }
+              var d = fen(cell(other, "debit").value), c = fen(cell(other, "credit").value);
+              if (d !== null) { net += d; } if (c !== null) { net -= c; }
+            });
+            var amount = side === "debit" ? -net : net;
+            return amount > 0 ? amount : null;
+          }
+          function accepts(choice, row) { return choice.funds.indexOf(cell(row, "fund").value) >= 0; }
+          function accountName(input) {
+            var code = input.value.trim(), found = choices.filter(function (c) { return c.code === code; })[0];
+            var label = input.parentNode.querySelector(".account-name"); if (label) { label.textContent = found ? found.name : ""; }
+          }
+          var list = null, items = [], active = 0, owner = null;
+          function closeList() { if (list) { list.remove(); list = null; owner = null; } }
+          function openList(input) {
+            var row = input.closest("tr"), q = input.value.trim().toLowerCase();
+            items = choices.filter(function (c) {
+              return accepts(c, row) && (q === "" || c.code.indexOf(q) === 0 || c.name.indexOf(input.value.trim()) >= 0 || c.initials.indexOf(q) >= 0);
+            }).slice(0, 12);
+            closeList();
+            if (!items.length) { return; }
+            list = document.createElement("ul"); list.className = "suggest"; list.setAttribute("role", "listbox"); owner = input; active = 0;
+            items.forEach(function (c, i) {
+              var li = document.createElement("li"); li.textContent = c.code + "  " + c.name; li.setAttribute("role", "option");
+              li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
+              list.appendChild(li);
+            });
+            input.parentNode.appendChild(list); highlight();
+          }
+          function highlight() { if (!list) { return; } Array.prototype.forEach.call(list.children, function (li, i) { li.classList.toggle("active", i === active); }); }
+          function choose(i) { if (!owner || !items[i]) { return; } owner.value = items[i].code; accountName(owner); var input = owner; closeList(); next(input); }
+          function fields() {
+            return Array.prototype.slice.call(form.querySelectorAll(".voucher-lines input, .voucher-lines select"));
+          }
+          function addRow() {
+            var last = rows()[rows().length - 1], index = rows().length, copy = last.cloneNode(true);
+            copy.setAttribute("data-line", index);
+            copy.querySelector("td").textContent = String(index + 1);
+            copy.querySelectorAll("input, select").forEach(function (field) {
+              field.name = field.name.replace(/^l\\d+_/, "l" + index + "_");
+              if (field.tagName === "INPUT") { field.value = ""; } else { field.value = cell(last, "fund").value; }
+              field.classList.remove("invalid"); field.removeAttribute("aria-invalid");
+              var label = field.getAttribute("aria-label"); if (label) { field.setAttribute("aria-label", label.replace(/第\\d+行/, "第" + (index + 1) + "行")); }
+            });
+            copy.querySelectorAll(".cell-error, .suggest").forEach(function (node) { node.remove(); });
+            var name = copy.querySelector(".account-name"); if (name) { name.textContent = ""; }
+            body.appendChild(copy); count.value = String(rows().length); bind(copy);
+          }
+          function next(field) {
+            var all = fields(), at = all.indexOf(field);
+            if (at === all.length - 1) { addRow(); all = fields(); }
+            var target = all[at + 1];
+            // From the last amount cell of a line, skip the invoice cells to the next line's 摘要.
+            if (field.classList.contains("credit") || (field.classList.contains("debit") && field.value.trim() !== "")) {
+              var row = field.closest("tr"), following = row.nextElementSibling;
+              if (!following) { addRow(); following = row.nextElementSibling; }
+              target = cell(following, "memo");
+            }
+            if (target) { target.focus(); if (target.select) { target.select(); } }
+          }
+          function bind(row) {
+            row.querySelectorAll("input, select").forEach(function (field) {
+              field.addEventListener("keydown", function (event) {
+                if (list && owner === field) {
+                  if (event.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); highlight(); event.preventDefault(); return; }
+                  if (event.key === "ArrowUp") { active = Math.max(active - 1, 0); highlight(); event.preventDefault(); return; }
+                  if (event.key === "Enter" || event.key === "Tab") { event.preventDefault(); choose(active); return; }
+                  if (event.key === "Escape") { closeList(); return; }
+                }
+                if (event.key === "=" && field.classList.contains("amount")) {
+                  event.preventDefault();
+                  var amount = balancing(field.closest("tr"), field.classList.contains("debit") ? "debit" : "credit");
+                  if (amount !== null) { field.value = yuan(amount).replace(/,/g, ""); totals(); }
+                  return;
+                }
+                if (event.key === "Enter" && !event.ctrlKey) { event.preventDefault(); next(field); }
+              });
+              if (field.classList.contains("account")) {
+                field.removeAttribute("list");
+                field.addEventListener("input", function () { openList(field); });
+                field.addEventListener("focus", function () { if (field.value === "") { openList(field); } });
+                field.addEventListener("blur", function () { setTimeout(function () { if (owner === field) { closeList(); } }, 150); accountName(field); });
+              }
+              if (field.classList.contains("memo")) {
+                field.addEventListener("input", function () {
+                  // ".." or "//" copies the line above's 摘要, as in the ERP forms.
+                  var v = field.value, above = field.closest("tr").previousElementSibling;
+                  if ((v === ".." || v === "//") && above) { field.value = cell(above, "memo").value; }
+                });
+              }
+              field.addEventListener("input", totals);
+              field.addEventListener("change", totals);
+            });
+          }
+          rows().forEach(bind);
+          form.addEventListener("keydown", function (event) {
+            if ((event.ctrlKey || event.metaKey) && (event.key === "s" || event.key === "S")) {
+              event.preventDefault(); var save = document.querySelector("button[form=" + form.id + "][value=save]"); if (save) { save.click(); } else { form.submit(); }
+            }
+          });
+          form.querySelectorAll(".voucher-head input").forEach(function (field) {
+            field.addEventListener("keydown", function (event) {
+              if (event.key === "Enter") { event.preventDefault(); var all = fields(); if (all.length) { all[0].focus(); } }
+            });
+          });
+          totals();
+        }
         """
 }

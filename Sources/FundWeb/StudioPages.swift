@@ -46,13 +46,14 @@ enum StudioPages {
 
     static let tabs: [(path: String, title: String)] = [
         ("", "概况"), ("balance", "科目余额表"), ("journal", "序时账"), ("ledger", "明细账"), ("statements", "收支与预算"),
-        ("findings", "合规发现"), ("lifecycle", "建设与验收"), ("downloads", "下载"),
+        ("findings", "合规发现"), ("lifecycle", "建设与验收"), ("downloads", "下载"), ("drafts", "凭证录入"),
     ]
 
     /// The studio's heading and tabs around a tab's content.
     static func page(_ call: WebCall, tab: String, title: String, _ content: HTML) async throws -> WebReply {
         let studio = try await offload { try call.app.register.studio(code: call.studio) }
-        let links = tabs.map { item -> HTML in
+        let enters = call.account.map { Access.actions(of: $0.role).contains(.enterVoucher) } ?? false
+        let links = tabs.filter { $0.path != "drafts" || enters }.map { item -> HTML in
             let href = item.path.isEmpty ? Address.studio(studio.code) : Address.studio(studio.code, item.path)
             return "<a href=\"\(href)\"\(item.path == tab ? " class=\"current\"" : "")>\(item.title)</a>"
         }
@@ -186,11 +187,21 @@ enum StudioPages {
             let view: HTML = viewable[ext] == nil ? .empty : "<a href=\"\(address)?view=1\" target=\"_blank\" rel=\"noopener\">查看</a> "
             return "<li>\(file.fileName) \(view)<a href=\"\(address)\">下载</a> <span class=\"muted\">\(file.size) 字节 · SHA-256 \(file.sha256)</span></li>"
         }
+        let allowed = call.account.map { Access.actions(of: $0.role) } ?? []
+        let reversed = followUps.contains { if case .reversal = $0.kind { true } else { false } }
+        let isReversal: Bool = { if case .reversal = posted.kind { true } else { false } }()
+        let reversible = allowed.contains(.enterVoucher) && !reversed && !isReversal
+        let upload: HTML = allowed.contains(.editStudio) && files.count < posted.draft.attachments ? """
+            <form method="post" action="\(Address.studio(call.studio, "vouchers", voucherPath(ref), "evidence"))" enctype="multipart/form-data" class="filters">\(Pages.csrf(call))
+            <label>上传原始单据（PDF、JPEG、PNG 或 OFD）<input type="file" name="file" required accept=".pdf,.jpg,.jpeg,.png,.ofd"></label><button type="submit">上传</button></form>
+            """ : .empty
         let meta: HTML = """
-            <dl class="meta"><dt>链上位置</dt><dd>第 \(posted.sequence) 号</dd><dt>本凭证哈希</dt><dd>\(posted.hash)</dd>
+            <dl class="meta"><dt>制单 / 审核 / 记账</dt><dd>\(posted.draft.preparer) / \(posted.draft.reviewer.isEmpty ? "（无）" : posted.draft.reviewer) / \(posted.draft.poster.isEmpty ? "（无）" : posted.draft.poster)</dd><dt>链上位置</dt><dd>第 \(posted.sequence) 号</dd><dt>本凭证哈希</dt><dd>\(posted.hash)</dd>
             <dt>前一哈希</dt><dd>\(posted.previousHash)</dd><dt>记账</dt><dd>\(posted.postedBy) · \(posted.postedAt)</dd></dl>
             <h2>红字冲销与更正</h2>\(links.isEmpty ? "<p class=\"muted\">无</p>" as HTML : "<ul>\(links)</ul>")
-            <h2>原始单据</h2>\(evidence.isEmpty ? "<p class=\"muted\">无电子单据</p>" as HTML : "<ul>\(evidence)</ul>")
+            \(reversible ? "<p><a class=\"button secondary\" href=\"\(Address.studio(call.studio, "vouchers", voucherPath(ref), "reverse"))\">红字冲销 / 更正</a></p>" as HTML : .empty)
+            <h2>原始单据</h2><p class="muted">已附 \(files.count) 个文件 / 附单据数 \(posted.draft.attachments) 张</p>
+            \(evidence.isEmpty ? "<p class=\"muted\">无电子单据</p>" as HTML : "<ul>\(evidence)</ul>")\(upload)
             """
         return try await page(call, tab: "journal", title: "凭证 \(ref.label)", Pages.document(report) + meta)
     }

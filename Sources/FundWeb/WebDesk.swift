@@ -41,6 +41,8 @@ struct WebCall: Sendable {
     let session: WebSession?
     let query: [String: String]
     let form: [String: String]
+    /// Files sent with a `multipart/form-data` form, by field name.
+    var files: [String: Upload] = [:]
     let parameters: [String: String]
     let path: String
     let configuration: WebConfiguration
@@ -99,7 +101,7 @@ public enum WebDesk {
 
     /// Every route of the desk. The authorisation matrix test is generated from this table.
     public static var routes: [WebRoute] {
-        PublicPages.routes + ScopePages.routes + StudioPages.routes + AdminPages.routes
+        PublicPages.routes + ScopePages.routes + StudioPages.routes + VoucherPages.routes + AdminPages.routes
     }
 
     /// The router with every route behind the guard, and the headers every answer carries.
@@ -150,15 +152,22 @@ enum Guard {
             if let value = context.parameters.get(name) { parameters[name] = Address.decode(value) }
         }
         var form: [String: String] = [:]
+        var files: [String: Upload] = [:]
         if route.method == .post {
-            let body = try await request.body.collect(upTo: 1 << 20)
-            form = Address.decodeForm(String(buffer: body))
+            if let boundary = Multipart.boundary(contentType: request.headers[.contentType]) {
+                // Source documents and voucher files: up to the largest file taken, and a little.
+                let body = try await request.body.collect(upTo: EvidenceType.maximumBytes + (1 << 20))
+                (form, files) = Multipart.parse(Array(buffer: body), boundary: boundary)
+            } else {
+                let body = try await request.body.collect(upTo: 1 << 20)
+                form = Address.decodeForm(String(buffer: body))
+            }
         }
         let path = request.uri.path
         let token = request.cookies[WebDesk.sessionCookie]?.value
         let session = try await offload { try token.flatMap { try app.accounts.session(token: $0) } }
         var call = WebCall(
-            app: app, account: session?.account, session: session, query: query, form: form, parameters: parameters, path: path,
+            app: app, account: session?.account, session: session, query: query, form: form, files: files, parameters: parameters, path: path,
             configuration: configuration)
         do {
             guard let action = route.action else {
@@ -192,10 +201,16 @@ enum Guard {
             }
             call = WebCall(
                 app: app.acting(as: session.account), account: session.account, session: session, query: query, form: form,
-                parameters: parameters, path: path, configuration: configuration)
+                files: files, parameters: parameters, path: path, configuration: configuration)
             return try await render(route.handler(call), call: call)
         } catch let rejection as Rejection {
             return Pages.rejected(call, rejection)
+        } catch let located as LocatedRejection {
+            return Pages.rejected(call, located.rejection)
+        } catch let list as RejectionList {
+            return Pages.rejected(call, list.items[0].rejection)
+        } catch let errors as VoucherFormErrors where !errors.errors.isEmpty {
+            return Pages.rejected(call, errors.errors[0].rejection)
         } catch let refused as LoginRefused {
             return Pages.denied(call, status: .tooManyRequests, reason: refused.message)
         } catch {

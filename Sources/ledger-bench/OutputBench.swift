@@ -109,7 +109,7 @@ extension Bench {
                 code: "P\(index)", name: "基准工作室\(index)", hostUnit: Self.creditCode, leader: "张师傅", field: "数控",
                 recognized: "2020-01-01", subsidy: "30000")
             let (text, _) = generator.file(seed: UInt64(100 + index))
-            _ = try app.books.importVouchers(csv: Data(text.utf8), file: "P\(index).csv", studio: "P\(index)")
+            _ = try app.books.importVouchers(csv: Data(text.utf8), file: "P\(index).csv", studio: "P\(index)", allowUnreviewed: true)
         }
         _ = try app.packages.generateSigningKey(hostUnit: Self.creditCode.description, file: keyFile)
         return (app, keyFile)

@@ -22,13 +22,14 @@ struct VoucherCommand: ParsableCommand {
     struct Post: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "记账：从 JSON 文件（或 - 表示标准输入）登记一张或多张凭证，全部成功或全部不记")
         @OptionGroup var global: GlobalOptions
+        @Flag(name: .customLong("allow-unreviewed"), help: "允许审核人为空或与制单人相同的凭证记账（系统迁移等；记入操作日志并形成 JE-002 发现）") var allowUnreviewed = false
         @Argument(help: "凭证 JSON 文件，或 -") var file: String
 
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
                 let (data, name) = try readInput(file)
-                let posted = try app.books.postVouchers(json: data, file: name)
+                let posted = try app.books.postVouchers(json: data, file: name, allowUnreviewed: allowUnreviewed)
                 for voucher in posted {
                     emit("已记账 \(voucher.ref.studio) \(voucher.ref.period.iso) \(voucher.ref.label)\n")
                 }
@@ -55,12 +56,15 @@ struct VoucherCommand: ParsableCommand {
         @Option(help: "冲销原因（必填，记入操作日志）") var reason: String
         @Option(help: "冲销凭证日期（默认今天）") var date: CalendarDate?
         @Option(help: "订正凭证 JSON 文件") var correct: String?
+        @Option(help: "审核人（须为操作人以外的人；冲销凭证记录制单、审核、记账三人）") var reviewer: String?
+        @Flag(name: .customLong("allow-unreviewed"), help: "允许审核人为空或与制单人相同的凭证记账（系统迁移等；记入操作日志并形成 JE-002 发现）") var allowUnreviewed = false
 
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
                 let correction = try correct.map(readInput)
-                let posted = try app.books.reverse(try locator.ref(), date: date, reason: reason, correction: correction.map { ($0.0, $0.1) })
+                let posted = try app.books.reverse(try locator.ref(), date: date, reason: reason, correction: correction.map { ($0.0, $0.1) }, reviewer: reviewer,
+                    allowUnreviewed: allowUnreviewed)
                 for voucher in posted {
                     let what = voucher.kind.code == "reversal" ? "红字冲销凭证" : "订正凭证"
                     emit("已记账\(what) \(voucher.ref.period.iso) \(voucher.ref.label)\n")
@@ -87,12 +91,13 @@ struct ImportCommand: ParsableCommand {
         @Argument(help: "CSV 文件") var file: String
         @Option(help: "工作室编号") var studio: String
         @Option(help: "文件没有“资金来源”列时，全部分录记入此资金") var fund: Fund?
+        @Flag(name: .customLong("allow-unreviewed"), help: "允许审核人为空或与制单人相同的凭证记账（系统迁移等；记入操作日志并形成 JE-002 发现）") var allowUnreviewed = false
 
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
                 let (data, name) = try readInput(file)
-                let result = try app.books.importVouchers(csv: data, file: name, studio: studio, defaultFund: fund)
+                let result = try app.books.importVouchers(csv: data, file: name, studio: studio, defaultFund: fund, allowUnreviewed: allowUnreviewed)
                 emit("已导入 \(result.vouchers.count) 张凭证、\(result.lines) 行分录到工作室 \(studio)\n")
                 try showRaised(app, result.vouchers)
             }

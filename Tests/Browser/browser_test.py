@@ -20,6 +20,8 @@ import time
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 OWN = "ZY2025-001"        # 雁江区, host unit 91512002MA62Q8K514
@@ -112,6 +114,162 @@ def wait_for_download(directory, suffix, before, timeout=240):
     fail("download " + suffix, f"nothing arrived in {directory}: {os.listdir(directory)}")
 
 
+def type_keys(driver, *keys):
+    """Sends keys to whatever has the focus, as a person at the keyboard would."""
+    chain = webdriver.ActionChains(driver)
+    for key in keys:
+        chain.send_keys(key)
+    chain.perform()
+
+
+def control(driver, key):
+    """Ctrl+key, held as a person holds it."""
+    webdriver.ActionChains(driver).key_down(Keys.CONTROL).send_keys(key).key_up(Keys.CONTROL).perform()
+
+
+def fill_voucher(driver, lines, attachments="1"):
+    """Fills the voucher form from the keyboard alone: each line is (memo, what to type for the
+    account, how many funds down from the line's default, debit, credit); "=" balances."""
+    head = driver.find_element(By.NAME, "attachments")
+    head.click()
+    control(driver, "a")
+    type_keys(driver, attachments, Keys.ENTER)
+    active = driver.switch_to.active_element
+    check(active.get_attribute("name") == "l0_memo", "Enter in the header moves to the first 摘要", active.get_attribute("name"))
+    for memo, account, funds_down, debit, credit in lines:
+        type_keys(driver, memo, Keys.ENTER)
+        type_keys(driver, account)
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".suggest li"))
+        type_keys(driver, Keys.ENTER)
+        for _ in range(funds_down):
+            type_keys(driver, Keys.ARROW_DOWN)
+        type_keys(driver, Keys.ENTER)
+        type_keys(driver, debit, Keys.ENTER)
+        if debit == "":
+            type_keys(driver, credit, Keys.ENTER)
+
+
+def journal_total(driver, base):
+    driver.get(base + f"/studios/{OWN}/journal")
+    pager = settled(lambda: driver.find_element(By.CSS_SELECTOR, ".pager").text)
+    return pager.split("共")[1].split("张")[0].strip()
+
+
+def balance_cell(driver, base, fund, account):
+    """The debit turnover of an account on the 科目余额表 page for one fund."""
+    driver.get(base + f"/studios/{OWN}/balance?fund={fund}")
+    for row in driver.find_elements(By.CSS_SELECTOR, "table tbody tr"):
+        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+        if cells and cells[0].strip() == account:
+            return cells
+    return []
+
+
+def voucher_desk(driver, base, accounts, args, pdf):
+    """The accountant's desk: a voucher entered from the keyboard, a PDF attached, reviewed and
+    posted by the supervisor; a returned draft; a voucher file with three bad rows."""
+    accountant, supervisor = accounts["accountant"], accounts["supervisor"]
+    login(driver, base, supervisor)
+    before_total = journal_total(driver, base)
+    before_balance = balance_cell(driver, base, "enterprise", "500101")
+    logout(driver)
+
+    login(driver, base, accountant)
+    driver.get(base + f"/studios/{OWN}/drafts/new")
+    check(title(driver).endswith("填制凭证"), "accountant opens the voucher form", title(driver))
+    fill_voucher(driver, [
+        ("购置数控实训设备（补助资金部分）", "pxsssbgz", 0, "8000", ""),
+        ("..", "yhck", 0, "", "="),
+        ("购置数控实训设备（企业支持资金部分）", "500101", 1, "2000", ""),
+        ("..", "yhck", 1, "", "="),
+    ])
+    form = driver.find_element(By.ID, "voucher-form")
+    check(driver.find_element(By.NAME, "l1_memo").get_attribute("value") == "购置数控实训设备（补助资金部分）", "'..' copies the 摘要 above")
+    check(driver.find_element(By.NAME, "l0_account").get_attribute("value") == "500101", "pinyin initials found 500101")
+    check(driver.find_element(By.NAME, "l3_credit").get_attribute("value") == "2000.00", "'=' balanced the enterprise fund",
+          driver.find_element(By.NAME, "l3_credit").get_attribute("value"))
+    check(form.find_element(By.CSS_SELECTOR, ".sum-debit").text == "10,000.00", "live 合计", form.find_element(By.CSS_SELECTOR, ".sum-debit").text)
+    check(form.find_element(By.CSS_SELECTOR, ".daxie").text == "人民币壹万元整", "live 大写", form.find_element(By.CSS_SELECTOR, ".daxie").text)
+    check(form.find_element(By.CSS_SELECTOR, ".fund-balance").text == "各资金借贷平衡", "each fund balances")
+    driver.save_screenshot(os.path.join(args.out, "voucher-form.png"))
+    navigating(driver, lambda: control(driver, "s"))
+    problems = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".error, .cell-error")]
+    check("/drafts/" in driver.current_url and "草稿" in title(driver), "Ctrl+S saved the draft", f"{driver.current_url} {problems}")
+    draft_url = driver.current_url
+    upload = driver.find_element(By.CSS_SELECTOR, "form.upload input[type=file]")
+    upload.send_keys(pdf)
+    navigating(driver, driver.find_element(By.CSS_SELECTOR, "form.upload button").click)
+    check(os.path.basename(pdf) in driver.page_source and "已附 1 个文件 / 附单据数 1 张" in driver.page_source, "PDF attached to the draft")
+    navigating(driver, driver.find_element(By.XPATH, "//button[text()='提交审核']").click)
+    check("待审核" in driver.page_source, "draft submitted")
+    check(not driver.find_elements(By.XPATH, "//button[text()='审核通过']"), "the maker is offered no review")
+    logout(driver)
+
+    login(driver, base, supervisor)
+    driver.get(base + "/vouchers")
+    check(draft_url.split(base)[1] in driver.page_source, "the draft waits in the supervisor's review queue")
+    driver.save_screenshot(os.path.join(args.out, "review-queue.png"))
+    driver.get(draft_url)
+    navigating(driver, driver.find_element(By.XPATH, "//button[text()='审核通过']").click)
+    check("已审核" in driver.page_source, "supervisor reviewed it")
+    def post_and_confirm():
+        driver.find_element(By.XPATH, "//button[text()='记账']").click()
+        WebDriverWait(driver, 10).until(expected_conditions.alert_is_present())
+        driver.switch_to.alert.accept()
+    navigating(driver, post_and_confirm)
+    check("/vouchers/" in driver.current_url, "posted: the voucher's page", driver.current_url)
+    meta = driver.find_element(By.CSS_SELECTOR, "dl.meta").text
+    check(accountant["name"] in meta and supervisor["name"] in meta, "制单 and 审核 are the real accounts", meta)
+    check("已附 1 个文件" in driver.page_source, "the PDF went with the voucher")
+    after_balance = balance_cell(driver, base, "enterprise", "500101")
+    check(after_balance != before_balance, "the enterprise fund's 500101 moved", f"{before_balance} → {after_balance}")
+    check(int(journal_total(driver, base)) == int(before_total) + 1, "one more voucher in the 序时账")
+    verified = subprocess.run([args.cli, "verify", "--db", args.db], capture_output=True, text=True)
+    check(verified.returncode == 0, "verify passes after posting from the browser", verified.stdout + verified.stderr)
+    logout(driver)
+
+    # A returned draft goes back to its maker with the reason.
+    login(driver, base, accountant)
+    driver.get(base + f"/studios/{OWN}/drafts/new")
+    fill_voucher(driver, [("购置实训耗材", "500104", 0, "300", ""), ("..", "yhck", 0, "", "=")], attachments="0")
+    navigating(driver, lambda: control(driver, "s"))
+    second = driver.current_url
+    navigating(driver, driver.find_element(By.XPATH, "//button[text()='提交审核']").click)
+    logout(driver)
+    login(driver, base, supervisor)
+    driver.get(second)
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/return'] input[name=reason]").send_keys("请补附耗材发票")
+    navigating(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/return'] button").click)
+    logout(driver)
+    login(driver, base, accountant)
+    driver.get(base + "/vouchers")
+    check("退回" in driver.page_source and "请补附耗材发票" in driver.page_source, "the returned draft is back with its reason")
+    logout(driver)
+
+    # A voucher file with three bad rows: every error listed, nothing written.
+    bad = os.path.join(args.out, "bad-vouchers.csv")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write("日期,凭证字,凭证号,摘要,科目编码,资金来源,借方金额,贷方金额,附单据数,结算方式,发票代码,发票号码,往来单位,制单人,审核人\n")
+        f.write("2026-11-09,记,1,购买耗材,500104,补助资金,1O0.00,,0,,,,,赵会计,钱主管\n")
+        f.write("2026-11-09,记,1,购买耗材,100201,补助资金,,100.00,,,,,,,\n")
+        f.write("2026-11-10,记,2,购买耗材,599999,补助资金,200.00,,0,,,,,赵会计,钱主管\n")
+        f.write("2026-11-10,记,2,购买耗材,100201,补助资金,,200.00,,,,,,,\n")
+        f.write("2026-11-11,记,3,购买耗材,500104,补助资金,300.00,,0,,,,,赵会计,钱主管\n")
+        f.write("2026-11-11,记,3,购买耗材,100201,公款,,300.00,,,,,,,\n")
+    login(driver, base, accountant)
+    total = journal_total(driver, base)
+    driver.get(base + f"/studios/{OWN}/import")
+    driver.find_element(By.CSS_SELECTOR, "input[type=file][name=file]").send_keys(bad)
+    navigating(driver, driver.find_element(By.XPATH, "//button[text()='检查文件']").click)
+    errors = driver.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+    texts = [row.text for row in errors]
+    check(len(errors) == 3 and all("行 " in t and " 列 " in t for t in texts), "three bad rows, three errors as 行 N 列 名称", "\n".join(texts))
+    check("没有写入任何内容" in driver.page_source, "the page says nothing was written")
+    driver.save_screenshot(os.path.join(args.out, "import-errors.png"))
+    check(journal_total(driver, base) == total, "nothing written")
+    logout(driver)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
@@ -188,6 +346,8 @@ def main():
         check(accounts["bureau"]["name"] in driver.page_source and "finding.accept" in driver.page_source,
               "the decision is logged under the bureau's account")
         logout(driver)
+
+        voucher_desk(driver, base, accounts, args, pdf)
 
         # The county bureau cannot open another county's studio.
         login(driver, base, accounts["county"])

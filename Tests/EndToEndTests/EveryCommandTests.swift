@@ -101,9 +101,9 @@ struct EveryCommandTests {
 
         // Recording.
         try l.write("v.json", Self.vouchers)
-        #expect(try l.run(["voucher", "post", "v.json"]).stdout.contains("已记账 S1 2026-01 记-0001"))
+        #expect(try l.run(["voucher", "post", "v.json", "--allow-unreviewed"]).stdout.contains("已记账 S1 2026-01 记-0001"))
         try l.write("i.csv", Self.importCSV)
-        let imported = try l.run(["import", "vouchers", "i.csv", "--studio", "S1"])
+        let imported = try l.run(["import", "vouchers", "i.csv", "--studio", "S1", "--allow-unreviewed"])
         #expect(imported.stdout.contains("已导入 1 张凭证") && imported.stdout.contains("SUB-001"), "posting shows the finding it raises")
         #expect(try l.run(["voucher", "show", "记-1", "--studio", "S1", "--period", "2026-01"]).stdout.contains("HYPERLINK"))
         try l.run(["voucher", "show", "x-1", "--studio", "S1", "--period", "2026-01"], expect: 2)
@@ -122,7 +122,7 @@ struct EveryCommandTests {
         try l.run(["period", "close", "2026-01", "--studio", "S1"])
         #expect(try l.run(["period", "status", "--studio", "S1"]).stdout.contains("2026"))
         try l.run(["period", "reopen", "2026-01", "--studio", "S1", "--reason", "补记利息"])
-        try l.run(["voucher", "reverse", "1", "--studio", "S1", "--period", "2026-01", "--reason", "误记", "--date", "2026-02-10"])
+        try l.run(["voucher", "reverse", "1", "--studio", "S1", "--period", "2026-01", "--reason", "误记", "--date", "2026-02-10", "--reviewer", "王主管"])
 
         // Compliance: a finding, explained by one person, decided by another.
         let check = try l.run(["check", "--studio", "S1", "--as-of", "2026-11-20", "--format", "json"], expect: 1)

@@ -70,7 +70,7 @@ struct TrustCommandTests {
         #expect(try e2e.run(["init", "--db", "l.sqlite"], in: directory).status == 0)
         for (signal, status) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
             // `voucher post -` waits on standard input: a command caught in the middle.
-            let process = EndToEndTests.process(["voucher", "post", "-", "--db", "l.sqlite"], in: directory)
+            let process = EndToEndTests.process(["voucher", "post", "-", "--db", "l.sqlite", "--allow-unreviewed"], in: directory)
             let input = Pipe()
             process.standardInput = input
             let err = Pipe()

@@ -39,7 +39,7 @@ struct CSVFormulaTests {
             }
             drafts[1].counterparty = CSVFormulaTests.counterparty
             let posted = try app.store.books.post(drafts, stamp: stamp)
-            _ = try app.books.reverse(posted[1].ref, date: TestLedger.date("2026-02-03"), reason: "重复入账", correction: nil)
+            _ = try app.books.reverse(posted[1].ref, date: TestLedger.date("2026-02-03"), reason: "重复入账", correction: nil, allowUnreviewed: true)
             _ = try app.packages.addEvidence(Data("发票".utf8), fileName: CSVFormulaTests.evidenceName, to: posted[2].ref)
             _ = try app.packages.generateSigningKey(hostUnit: TestLedger.hostCode.description, file: keyFile)
         }

@@ -50,9 +50,9 @@ struct HostileInputTests {
         let memo = "购置\t数控车床 " + Self.long(150)
         let posted = try app.books.postVouchers(
             json: json(memo: memo, counterparty: Self.long(100), preparer: "周丽🎉", reviewer: Self.awkward, poster: "何军\\\"",
-                       sourceRef: Self.long(300)), file: "v.json")
+                       sourceRef: Self.long(300)), file: "v.json", allowUnreviewed: true)
         #expect(posted[0].draft.lines[0].memo == memo)
-        let reversed = try app.books.reverse(posted[0].ref, date: T.date("2026-03-20"), reason: Self.awkward, correction: nil)
+        let reversed = try app.books.reverse(posted[0].ref, date: T.date("2026-03-20"), reason: Self.awkward, correction: nil, allowUnreviewed: true)
         try app.books.closePeriod(Period(year: 2025, month: 12)!, studio: "S1")
         try app.books.reopenPeriod(Period(year: 2025, month: 12)!, studio: "S1", reason: Self.long(200))
         _ = try app.statements.setBudget(studio: "S1", fund: .subsidy, category: "equipment", amount: "20000", reason: Self.awkward)
@@ -77,15 +77,15 @@ struct HostileInputTests {
 
     /// Where each field is written, and how: `value` is put into that one field.
     static let fieldWriters: [(String, @Sendable (LedgerApp, String) throws -> Void)] = [
-        ("memo", { app, value in _ = try app.books.postVouchers(json: Self().json(memo: "购置" + value + "车床"), file: "v.json") }),
-        ("counterparty", { app, value in _ = try app.books.postVouchers(json: Self().json(counterparty: "资" + value + "阳"), file: "v.json") }),
-        ("preparer", { app, value in _ = try app.books.postVouchers(json: Self().json(preparer: "周" + value + "丽"), file: "v.json") }),
-        ("reviewer", { app, value in _ = try app.books.postVouchers(json: Self().json(reviewer: "何" + value + "军"), file: "v.json") }),
-        ("poster", { app, value in _ = try app.books.postVouchers(json: Self().json(poster: "何" + value + "军"), file: "v.json") }),
-        ("sourceRef", { app, value in _ = try app.books.postVouchers(json: Self().json(sourceRef: "记" + value + "1"), file: "v.json") }),
+        ("memo", { app, value in _ = try app.books.postVouchers(json: Self().json(memo: "购置" + value + "车床"), file: "v.json", allowUnreviewed: true) }),
+        ("counterparty", { app, value in _ = try app.books.postVouchers(json: Self().json(counterparty: "资" + value + "阳"), file: "v.json", allowUnreviewed: true) }),
+        ("preparer", { app, value in _ = try app.books.postVouchers(json: Self().json(preparer: "周" + value + "丽"), file: "v.json", allowUnreviewed: true) }),
+        ("reviewer", { app, value in _ = try app.books.postVouchers(json: Self().json(reviewer: "何" + value + "军"), file: "v.json", allowUnreviewed: true) }),
+        ("poster", { app, value in _ = try app.books.postVouchers(json: Self().json(poster: "何" + value + "军"), file: "v.json", allowUnreviewed: true) }),
+        ("sourceRef", { app, value in _ = try app.books.postVouchers(json: Self().json(sourceRef: "记" + value + "1"), file: "v.json", allowUnreviewed: true) }),
         ("reason", { app, value in
             let voucher = try app.books.voucher(VoucherRef(studio: "S1", period: Period(year: 2025, month: 12)!, voucherClass: .ji, number: 1))
-            _ = try app.books.reverse(voucher.voucher.ref, date: T.date("2026-01-05"), reason: "误" + value + "记", correction: nil)
+            _ = try app.books.reverse(voucher.voucher.ref, date: T.date("2026-01-05"), reason: "误" + value + "记", correction: nil, allowUnreviewed: true)
         }),
         ("reopen reason", { app, value in
             try app.books.reopenPeriod(Period(year: 2025, month: 11)!, studio: "S1", reason: "补" + value + "记")
@@ -144,7 +144,7 @@ struct HostileInputTests {
           arguments: [Unicode.Scalar("\u{0}"), "\u{7}", "\u{A}", "\u{7F}", "\u{85}", "\u{200B}", "\u{202E}", "\u{2066}", "\u{FEFF}", "\u{FFFD}"])
     func forbiddenEverywhere(scalar: Unicode.Scalar) throws {
         let app = try T.app()
-        _ = try app.books.postVouchers(json: json(date: "2025-12-20"), file: "first.json")
+        _ = try app.books.postVouchers(json: json(date: "2025-12-20"), file: "first.json", allowUnreviewed: true)
         let before = try counts(app)
         for (field, write) in Self.fieldWriters {
             do {
@@ -190,7 +190,7 @@ struct HostileInputTests {
         for (memo, preparer, column) in [("收到\u{0}补助", "周丽", "摘要"), ("收到补助", "周\u{0}丽", "制单人"), ("收到\u{FFFD}补助", "周丽", "摘要"), ("收到补助", "周丽\u{202E}", "制单人")] {
             let csv = "日期,凭证号,摘要,科目编码,资金来源,借方金额,贷方金额,制单人\n2026-01-05,1,收到补助,100201,补助资金,100.00,,\(preparer)\n2026-01-05,1,\(memo),400101,补助资金,,100.00,\n"
             do {
-                _ = try app.books.importVouchers(csv: Data(csv.utf8), file: "v.csv", studio: "S1")
+                _ = try app.books.importVouchers(csv: Data(csv.utf8), file: "v.csv", studio: "S1", allowUnreviewed: true)
                 Issue.record("\(memo) \(preparer) must be refused")
             } catch let list as RejectionList {
                 let line = column == "摘要" ? 3 : 2
@@ -210,7 +210,7 @@ struct HostileInputTests {
         let app = try T.app()
         let before = try counts(app)
         do {
-            _ = try app.books.postVouchers(json: json(date: date), file: "v.json")
+            _ = try app.books.postVouchers(json: json(date: date), file: "v.json", allowUnreviewed: true)
             #expect(accepted, "\(date) must be refused")
         } catch let error as LocatedRejection {
             #expect(!accepted, "\(date): \(error)")
@@ -220,7 +220,7 @@ struct HostileInputTests {
         // The same through a CSV import, located on the voucher's first row.
         let csv = "日期,凭证号,摘要,科目编码,资金来源,借方金额,贷方金额,制单人\n\(date),1,收到补助,100201,补助资金,100.00,,周丽\n\(date),1,收到补助,400101,补助资金,,100.00,周丽\n"
         do {
-            _ = try app.books.importVouchers(csv: Data(csv.utf8), file: "v.csv", studio: "S1")
+            _ = try app.books.importVouchers(csv: Data(csv.utf8), file: "v.csv", studio: "S1", allowUnreviewed: true)
             #expect(accepted, "\(date) must be refused in CSV")
         } catch let list as RejectionList {
             #expect(!accepted)
@@ -231,8 +231,8 @@ struct HostileInputTests {
     @Test("a reversal dated implausibly is refused")
     func reversalDate() throws {
         let app = try T.app()
-        let posted = try app.books.postVouchers(json: json(date: "2025-12-20"), file: "v.json")
-        #expect(throws: Rejection.self) { _ = try app.books.reverse(posted[0].ref, date: T.date("2099-01-01"), reason: "误记", correction: nil) }
+        let posted = try app.books.postVouchers(json: json(date: "2025-12-20"), file: "v.json", allowUnreviewed: true)
+        #expect(throws: Rejection.self) { _ = try app.books.reverse(posted[0].ref, date: T.date("2099-01-01"), reason: "误记", correction: nil, allowUnreviewed: true) }
     }
 
     // MARK: JSON amounts
@@ -250,7 +250,7 @@ struct HostileInputTests {
               {"memo":"收到补助资金","account":"400101","fund":"subsidy","side":"credit",\(fragment)}]}]
             """
         do {
-            _ = try app.books.postVouchers(json: Data(text.utf8), file: "float.json")
+            _ = try app.books.postVouchers(json: Data(text.utf8), file: "float.json", allowUnreviewed: true)
             Issue.record("\(fragment) must be refused")
         } catch let error as LocatedRejection {
             #expect(error.file == "float.json")
@@ -265,12 +265,12 @@ struct HostileInputTests {
         let text = #"{"studio":"S1","date":"2026-01-05","preparer":"李会计","attachments":0,"lines":[{"memo":"m","account":"100201","fund":"subsidy","side":"debit","amountFen":-0,"amount":null},{"memo":"m","account":"400101","fund":"subsidy","side":"credit","amount":"0"}]}"#
         // Integers (even -0) pass the shape check; the zero amount is then V003 as before.
         do {
-            _ = try app.books.postVouchers(json: Data(text.utf8), file: "v.json")
+            _ = try app.books.postVouchers(json: Data(text.utf8), file: "v.json", allowUnreviewed: true)
             Issue.record("a zero amount is refused")
         } catch let error as LocatedRejection {
             #expect(error.rejection.code == .amountZero)
         }
-        _ = try app.books.postVouchers(json: json(), file: "v.json")
+        _ = try app.books.postVouchers(json: json(), file: "v.json", allowUnreviewed: true)
     }
 
     // MARK: Names
@@ -281,7 +281,7 @@ struct HostileInputTests {
     func findingSameExplainer(decider: String) throws {
         let explainer = try T.app(user: "周丽")
         // A voucher whose preparer is also its reviewer raises JE-002, written two ways.
-        let posted = try explainer.books.postVouchers(json: json(preparer: "周丽 ", reviewer: "周麗"), file: "v.json")
+        let posted = try explainer.books.postVouchers(json: json(preparer: "周丽 ", reviewer: "周麗"), file: "v.json", allowUnreviewed: true)
         #expect(posted[0].draft.preparer == "周丽", "stored normalised")
         let finding = try #require(try explainer.compliance.check(studio: "S1").findings.first { $0.rule == "JE-002" })
         try explainer.compliance.note(finding: finding.key, action: .explain, text: "仅一名会计")
@@ -300,7 +300,7 @@ struct HostileInputTests {
     func fullWidthExplainer() throws {
         let explainer = try T.app(user: "ＺＨＯＵ")
         #expect(explainer.user == "ZHOU")
-        _ = try explainer.books.postVouchers(json: json(preparer: "ZHOU", reviewer: "ｚｈｏｕ"), file: "v.json")
+        _ = try explainer.books.postVouchers(json: json(preparer: "ZHOU", reviewer: "ｚｈｏｕ"), file: "v.json", allowUnreviewed: true)
         let finding = try #require(try explainer.compliance.check(studio: "S1").findings.first { $0.rule == "JE-002" })
         try explainer.compliance.note(finding: finding.key, action: .explain, text: "仅一名会计")
         let decider = LedgerApp(store: explainer.store, clock: T.clock, user: "zhou")

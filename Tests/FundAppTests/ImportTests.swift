@@ -51,7 +51,7 @@ struct ImportTests {
         let before = try stateCounts(app)
         let url = badFixtures.appendingPathComponent(file.name)
         do {
-            _ = try app.books.importVouchers(csv: try Data(contentsOf: url), file: url.path, studio: "ZY2025-001")
+            _ = try app.books.importVouchers(csv: try Data(contentsOf: url), file: url.path, studio: "ZY2025-001", allowUnreviewed: true)
             Issue.record("\(file.name) must be rejected")
         } catch let list as RejectionList {
             let found = list.items.map { "\($0.line ?? 0) \($0.rejection.code.rawValue)" }
@@ -69,7 +69,7 @@ struct ImportTests {
     func encodedFilesImport(_ name: String) throws {
         let app = try appWithStudio()
         let url = badFixtures.appendingPathComponent(name)
-        let result = try app.books.importVouchers(csv: try Data(contentsOf: url), file: url.path, studio: "ZY2025-001")
+        let result = try app.books.importVouchers(csv: try Data(contentsOf: url), file: url.path, studio: "ZY2025-001", allowUnreviewed: true)
         #expect(result.vouchers.count == (name == "gb18030.csv" ? 2 : 3))
         #expect(result.vouchers.allSatisfy { $0.draft.lines.allSatisfy { !$0.memo.isEmpty && !$0.memo.contains("\u{FFFD}") } })
         #expect(try app.admin.verify().isClean)
@@ -80,7 +80,7 @@ struct ImportTests {
         try app.store.books.closePeriod(Period(year: 2025, month: 12)!, studio: "ZY2025-001", stamp: Stamp(user: "u", at: "x", today: T.date("2026-11-20")))
         let url = badFixtures.appendingPathComponent("utf8-bom.csv")
         #expect(throws: RejectionList.self) {
-            _ = try app.books.importVouchers(csv: try Data(contentsOf: url), file: url.path, studio: "ZY2025-001")
+            _ = try app.books.importVouchers(csv: try Data(contentsOf: url), file: url.path, studio: "ZY2025-001", allowUnreviewed: true)
         }
         #expect(try app.books.journal(studio: "ZY2025-001").isEmpty)
     }
@@ -89,7 +89,7 @@ struct ImportTests {
         let app = try appWithStudio()
         let url = badFixtures.appendingPathComponent("utf8-bom.csv")
         #expect(throws: Rejection.self) {
-            _ = try app.books.importVouchers(csv: try Data(contentsOf: url), file: url.path, studio: "NOPE")
+            _ = try app.books.importVouchers(csv: try Data(contentsOf: url), file: url.path, studio: "NOPE", allowUnreviewed: true)
         }
     }
 
@@ -103,7 +103,7 @@ struct ImportTests {
             记-9,2026-01-06,购置设备,100201,1200,C,李会计
 
             """
-        let result = try app.books.importVouchers(csv: Data(csv.utf8), file: "erp.csv", studio: "ZY2025-001", defaultFund: .subsidy)
+        let result = try app.books.importVouchers(csv: Data(csv.utf8), file: "erp.csv", studio: "ZY2025-001", defaultFund: .subsidy, allowUnreviewed: true)
         #expect(result.vouchers.map(\.ref.label) == ["记-0001", "记-0002"])
         #expect(result.vouchers.map(\.draft.sourceRef) == ["记-7", "记-9"])
         #expect(result.lines == 4)
@@ -124,7 +124,7 @@ struct VoucherJSONTests {
               {"memo":"购置设备","account":"100201","fund":"subsidy","side":"credit","amount":"12.35"}]}]
             """
         do {
-            _ = try app.books.postVouchers(json: Data(two.utf8), file: "two.json")
+            _ = try app.books.postVouchers(json: Data(two.utf8), file: "two.json", allowUnreviewed: true)
             Issue.record("the second voucher's amount must be rejected")
         } catch let error as LocatedRejection {
             #expect(error.rejection.code == .moneyTooManyDecimals)
@@ -133,7 +133,7 @@ struct VoucherJSONTests {
         }
         #expect(try app.books.journal(studio: "S1").isEmpty)
         let fixed = two.replacingOccurrences(of: "12.345", with: "12.35")
-        let posted = try app.books.postVouchers(json: Data(fixed.utf8), file: "two.json")
+        let posted = try app.books.postVouchers(json: Data(fixed.utf8), file: "two.json", allowUnreviewed: true)
         #expect(posted.count == 2)
         #expect(posted[1].draft.preparer == "测试员", "a missing preparer defaults to the user")
     }
@@ -148,7 +148,7 @@ struct VoucherJSONTests {
     func rejectsBadJSON(_ text: String, _ code: RejectionCode) throws {
         let app = try T.app()
         do {
-            _ = try app.books.postVouchers(json: Data(text.utf8), file: "v.json")
+            _ = try app.books.postVouchers(json: Data(text.utf8), file: "v.json", allowUnreviewed: true)
             Issue.record("must be rejected")
         } catch let error as LocatedRejection {
             #expect(error.rejection.code == code)

@@ -26,7 +26,7 @@ struct StatementTests {
             ], stamp: Stamp(user: "测试员", at: "2026-11-20T01:00:00Z", today: TestLedger.date("2026-11-20")))
         _ = try app.books.reverse(
             VoucherRef(studio: "S1", period: try Period.parse("2026-01"), voucherClass: .ji, number: 2),
-            date: TestLedger.date("2026-03-02"), reason: "工资不得列支补助资金", correction: nil)
+            date: TestLedger.date("2026-03-02"), reason: "工资不得列支补助资金", correction: nil, allowUnreviewed: true)
         _ = try app.statements.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 2_000_000), reason: "初始计划")
         _ = try app.statements.setBudget(studio: "S1", fund: .subsidy, category: .rnd, amount: Money(fen: 1_000_000), reason: "初始计划")
         _ = try app.statements.setBudget(studio: "S1", fund: .enterprise, category: .travel, amount: Money(fen: 40_000), reason: "初始计划")

@@ -29,22 +29,24 @@ struct AccessTests {
     ]
 
     /// Columns: own-account, view-scope, read-studio, download, decide-finding, explain-finding,
-    /// municipal-step, acceptance-step, edit-studio, close-period, read-log, manage-accounts.
+    /// municipal-step, acceptance-step, edit-studio, close-period, read-log, manage-accounts,
+    /// voucher-desk, enter-voucher (填制), review-voucher (审核、记账).
     static let table: [(Role, String)] = [
-        (.bureau,     "Y Y Y Y Y . Y . . . Y ."),
-        (.county,     "Y Y Y Y . . . Y . . . ."),
-        (.accountant, "Y Y Y Y . Y . . Y . . ."),
-        (.supervisor, "Y Y Y Y . Y . . Y Y . ."),
-        (.auditor,    "Y Y Y Y . . . . . . . ."),
-        (.admin,      "Y . . . . . . . . . . Y"),
+        (.bureau,     "Y Y Y Y Y . Y . . . Y . . . ."),
+        (.county,     "Y Y Y Y . . . Y . . . . . . ."),
+        (.accountant, "Y Y Y Y . Y . . Y . . . Y Y ."),
+        (.supervisor, "Y Y Y Y . Y . . Y Y . . Y Y Y"),
+        (.auditor,    "Y Y Y Y . . . . . . . . . . ."),
+        (.admin,      "Y . . . . . . . . . . Y . . ."),
     ]
     static let columns: [Action] = [
         .ownAccount, .viewScope, .readStudio, .download, .decideFinding, .explainFinding, .municipalStep, .acceptanceStep,
-        .editStudio, .closePeriod, .readLog, .manageAccounts,
+        .editStudio, .closePeriod, .readLog, .manageAccounts, .voucherDesk, .enterVoucher, .reviewVoucher,
     ]
     /// The actions about one studio, where the scope decides.
     static let studioActions: Set<Action> = [
         .readStudio, .download, .decideFinding, .explainFinding, .municipalStep, .acceptanceStep, .editStudio, .closePeriod,
+        .enterVoucher, .reviewVoucher,
     ]
 
     @Test("the table covers every role and every action")

@@ -15,7 +15,7 @@ struct RejectionCodeTests {
     func shape(code: RejectionCode) throws {
         let pattern = try Regex("^[A-Z][0-9]{3}$")
         #expect(code.rawValue.wholeMatch(of: pattern) != nil)
-        #expect("MDUSAVPICBEKLFOW".contains(code.rawValue.first!))
+        #expect("MDUSAVPICBEKLFOWR".contains(code.rawValue.first!))
         #expect(RejectionCode(rawValue: code.rawValue) == code)
     }
 
@@ -38,7 +38,7 @@ struct RejectionCodeTests {
     @Test func everyCodeIsDocumented() throws {
         let url = packageRoot.appendingPathComponent("docs/rejections.md")
         let text = try String(contentsOf: url, encoding: .utf8)
-        let pattern = try Regex("^\\| ([MDUSAVPICBEKLFOW][0-9]{3}) \\| ([A-Za-z]+) \\|")
+        let pattern = try Regex("^\\| ([MDUSAVPICBEKLFOWR][0-9]{3}) \\| ([A-Za-z]+) \\|")
         var documented: [String: String] = [:]
         for line in text.split(separator: "\n") {
             if let match = try pattern.firstMatch(in: String(line)),

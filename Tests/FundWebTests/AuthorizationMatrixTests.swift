@@ -30,6 +30,16 @@ struct AuthorizationMatrixTests {
         "POST /studios/:code/lifecycle/municipal": .municipalStep, "POST /studios/:code/lifecycle/acceptance": .acceptanceStep,
         "POST /studios/:code/lifecycle/notice": .municipalStep,
         "POST /studios/:code/supervision": .acceptanceStep, "POST /studios/:code/budget": .editStudio, "POST /studios/:code/activities": .editStudio, "POST /studios/:code/targets": .editStudio,
+        "GET /vouchers": .voucherDesk, "GET /studios/:code/drafts": .enterVoucher, "GET /studios/:code/drafts/new": .enterVoucher,
+        "POST /studios/:code/drafts": .enterVoucher, "POST /studios/:code/drafts/post": .reviewVoucher,
+        "GET /studios/:code/drafts/:id": .enterVoucher, "POST /studios/:code/drafts/:id": .enterVoucher,
+        "POST /studios/:code/drafts/:id/delete": .enterVoucher, "POST /studios/:code/drafts/:id/submit": .enterVoucher,
+        "POST /studios/:code/drafts/:id/files": .enterVoucher, "POST /studios/:code/drafts/:id/files/remove": .enterVoucher,
+        "GET /studios/:code/drafts/:id/files/:sha": .enterVoucher, "POST /studios/:code/drafts/:id/review": .reviewVoucher,
+        "POST /studios/:code/drafts/:id/return": .reviewVoucher, "GET /studios/:code/vouchers/:ref/reverse": .enterVoucher,
+        "POST /studios/:code/vouchers/:ref/reverse": .enterVoucher, "POST /studios/:code/vouchers/:ref/evidence": .editStudio,
+        "GET /studios/:code/import": .enterVoucher, "POST /studios/:code/import": .enterVoucher,
+        "POST /studios/:code/import/drafts": .enterVoucher, "POST /studios/:code/import/post": .reviewVoucher,
         "GET /admin/users": .manageAccounts, "POST /admin/users": .manageAccounts, "POST /admin/users/disable": .manageAccounts,
         "POST /admin/users/reset-password": .manageAccounts, "GET /admin/log": .manageAccounts,
     ]
@@ -38,8 +48,10 @@ struct AuthorizationMatrixTests {
     static let may: [Role: Set<Action>] = [
         .bureau: [.ownAccount, .viewScope, .readStudio, .download, .decideFinding, .municipalStep, .readLog],
         .county: [.ownAccount, .viewScope, .readStudio, .download, .acceptanceStep],
-        .accountant: [.ownAccount, .viewScope, .readStudio, .download, .explainFinding, .editStudio],
-        .supervisor: [.ownAccount, .viewScope, .readStudio, .download, .explainFinding, .editStudio, .closePeriod],
+        .accountant: [.ownAccount, .viewScope, .readStudio, .download, .explainFinding, .editStudio, .voucherDesk, .enterVoucher],
+        .supervisor: [
+            .ownAccount, .viewScope, .readStudio, .download, .explainFinding, .editStudio, .closePeriod, .voucherDesk, .enterVoucher, .reviewVoucher,
+        ],
         .auditor: [.ownAccount, .viewScope, .readStudio, .download],
         .admin: [.ownAccount, .manageAccounts],
     ]
@@ -71,18 +83,28 @@ struct AuthorizationMatrixTests {
     @Test func everyCellAnswersAsTheTableSays() async throws {
         let app = try WebFixture.app()
         // Addresses for the path parameters: a voucher and an evidence file of each studio.
+        // and a draft holding the same file (made by an accountant of neither test account).
         var refs: [String: String] = [:]
         var shas: [String: String] = [:]
+        var drafts: [String: String] = [:]
+        let maker = try LedgerApp(path: app.databasePath, clock: WebFixture.clock(), user: "另一会计")
         for code in [WebFixture.own, WebFixture.foreign] {
             let voucher = try #require(try app.books.journal(studio: code).first)
             refs[code] = "\(voucher.ref.period.iso)-\(voucher.ref.voucherClass.rawValue)-\(voucher.ref.number)"
-            let file = try app.packages.addEvidence(Data("发票 \(code)".utf8), fileName: "发票-\(code).pdf", to: voucher.ref)
+            let content = Data("%PDF-1.4 发票 \(code)".utf8)
+            let file = try app.packages.addEvidence(content, fileName: "发票-\(code).pdf", to: voucher.ref)
             shas[code] = file.sha256
+            var form = VoucherForm(voucher.draft)
+            form.date = "2026-11-20"
+            let draft = try maker.vouchers.save(form, studio: code)
+            try maker.vouchers.attach(content, fileName: "发票-\(code).pdf", to: draft.id, studio: code)
+            drafts[code] = String(draft.id)
         }
-        let voucherRefs = refs, evidence = shas
+        let voucherRefs = refs, evidence = shas, draftIDs = drafts
         let address: @Sendable (WebRoute, String) -> String = { route, studio in
-            let refs = voucherRefs, shas = evidence
+            let refs = voucherRefs, shas = evidence, ids = draftIDs
             return route.path.replacingOccurrences(of: ":code", with: studio).replacingOccurrences(of: ":ref", with: refs[studio]!)
+                .replacingOccurrences(of: ":id", with: ids[studio]!)
                 .replacingOccurrences(of: ":file", with: "trial-balance.csv").replacingOccurrences(of: ":sha", with: shas[studio]!)
                 .addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!
         }
