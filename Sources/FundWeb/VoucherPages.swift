@@ -584,13 +584,13 @@ enum VoucherPages {
             let content = data.base64EncodedString()
             let hidden: HTML = "\(Pages.csrf(call))<input type=\"hidden\" name=\"content\" value=\"\(content)\"><input type=\"hidden\" name=\"file_name\" value=\"\(name)\">"
             let post: HTML = may(call, .reviewVoucher) ? """
-                <form method="post" action="\(Address.studio(call.studio, "import", "post"))" class="inline" data-confirm="直接记账 \(preview.vouchers.count) 张凭证？">\(hidden)
+                <form method="post" action="\(Address.studio(call.studio, "import", "post"))" enctype="multipart/form-data" class="inline" data-confirm="直接记账 \(preview.vouchers.count) 张凭证？">\(hidden)
                 <button type="submit" class="secondary">直接记账（凭证须已有他人审核）</button></form>
                 """ : .empty
             body = """
                 <p class="notice">文件 \(name) 检查通过：\(preview.vouchers.count) 张凭证，尚未写入。</p>
                 \(Pages.table(["日期", "原凭证号", "摘要", "分录行数", "借方合计", "制单", "审核"], rows))
-                <section class="actions"><form method="post" action="\(Address.studio(call.studio, "import", "drafts"))" class="inline">\(hidden)
+                <section class="actions"><form method="post" action="\(Address.studio(call.studio, "import", "drafts"))" enctype="multipart/form-data" class="inline">\(hidden)
                 <button type="submit">作为草稿提交审核</button></form>\(post)</section>
                 """
         }
