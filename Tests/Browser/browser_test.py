@@ -222,7 +222,19 @@ def voucher_desk(driver, base, accounts, args, pdf):
     check(accountant["name"] in meta and supervisor["name"] in meta, "制单 and 审核 are the real accounts", meta)
     check("已附 1 个文件" in driver.page_source, "the PDF went with the voucher")
     after_balance = balance_cell(driver, base, "enterprise", "500101")
-    check(after_balance != before_balance, "the enterprise fund's 500101 moved", f"{before_balance} → {after_balance}")
+    def amounts(cells):
+        values = []
+        for cell in cells[1:]:
+            try:
+                values.append(round(float(cell.replace(",", "")), 2))
+            except ValueError:
+                values.append(None)
+        return values
+    moved = [round(b - a, 2) for a, b in zip(amounts(before_balance), amounts(after_balance)) if a is not None and b is not None]
+    check(2000.0 in moved and set(moved) <= {0.0, 2000.0}, "the 科目余额表 (企业支持资金) shows 500101 up by exactly 2,000.00",
+          f"{before_balance} → {after_balance}")
+    subsidy = balance_cell(driver, base, "subsidy", "500101")
+    check(subsidy != [], "500101 has a 补助资金 row too", str(subsidy))
     check(int(journal_total(driver, base)) == int(before_total) + 1, "one more voucher in the 序时账")
     verified = subprocess.run([args.cli, "verify", "--db", args.db], capture_output=True, text=True)
     check(verified.returncode == 0, "verify passes after posting from the browser", verified.stdout + verified.stderr)
