@@ -10,6 +10,9 @@
 //   ledger-bench serve-only [--studios 1000] [--vouchers 1000] [--big 100000] [--dir PATH] [--seconds 5]
 //   (the web desk under wrk: overview, a studio page and 序时账 pages of the big studio, logged in,
 //   beside the same figures the CLI's way)
+//   ledger-bench peers [--scale 10000|100000|1000000] [--dir PATH]   (the same books in hledger,
+//   ledger and beancount beside ours, each a whole process with its peak memory; every account
+//   total compared, a mismatch exits 1)
 //
 // Stages: CSV import through FundApp (parse, validate, hash, post) against raw SQLite inserts of
 // the same posting rows through the C API; one studio's trial balance; every studio's trial
@@ -34,6 +37,8 @@ struct Options {
     /// serve-only: the vouchers of the one big studio, and how long wrk loads each page.
     var big = 100_000
     var seconds = 5
+    /// peers: the vouchers in all (10 studios below 10^5, else 100).
+    var scale = 10_000
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -50,6 +55,8 @@ struct Options {
             case "tb-all": mode = "tb-all"; database = iterator.next() ?? ""
             case "check-only": mode = "check-only"; database = iterator.next() ?? ""
             case "packages-only": mode = "packages-only"
+            case "peers": mode = "peers"
+            case "--scale": scale = Int(iterator.next() ?? "") ?? scale
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -144,6 +151,11 @@ if options.mode == "check-only" {
 
 if options.mode == "serve-only" {
     try Bench(options: options, clock: clock).serveOnly()
+    exit(0)
+}
+
+if options.mode == "peers" {
+    try Bench(options: options, clock: clock).peers(scale: options.scale)
     exit(0)
 }
 
