@@ -10,6 +10,7 @@
 //   ledger-bench serve-only [--studios 1000] [--vouchers 1000] [--big 100000] [--dir PATH] [--seconds 5]
 //   (the web desk under wrk: overview, a studio page and 序时账 pages of the big studio, logged in,
 //   beside the same figures the CLI's way)
+//   ledger-bench verify-only DATABASE [--runs N]   (verify alone on an existing ledger, for profiling)
 //   ledger-bench peers [--scale 10000|100000|1000000] [--dir PATH]   (the same books in hledger,
 //   ledger and beancount beside ours, each a whole process with its peak memory; every account
 //   total compared, a mismatch exits 1)
@@ -54,6 +55,7 @@ struct Options {
             case "serve-only": mode = "serve-only"
             case "tb-all": mode = "tb-all"; database = iterator.next() ?? ""
             case "check-only": mode = "check-only"; database = iterator.next() ?? ""
+            case "verify-only": mode = "verify-only"; database = iterator.next() ?? ""
             case "packages-only": mode = "packages-only"
             case "peers": mode = "peers"
             case "--scale": scale = Int(iterator.next() ?? "") ?? scale
@@ -146,6 +148,20 @@ if options.mode == "check-only" {
                 + "\(format(elapsed * 1e6 / Double(max(1, vouchers)), 2)) s per 10^6 vouchers (CPU time of all threads \(format(cpu, 3)) s)")
     }
     if options.breakdown { try checkBreakdown(app) }
+    exit(0)
+}
+
+if options.mode == "verify-only" {
+    // `verify` alone on an existing ledger, for profiling.
+    let app = try LedgerApp(path: options.database, clock: clock, user: "bench")
+    for _ in 0..<max(1, options.runs) {
+        var report: VerificationReport? = nil
+        let timing = try measure { report = try app.admin.verify() }
+        let postings = report?.postings ?? 0
+        print(
+            "verify: \(postings) postings, \(report?.problems.count ?? -1) problems, \(format(timing.wall, 3)) s wall, \(format(timing.cpu, 3)) s CPU, "
+                + "\(format(Double(postings) / timing.wall, 0)) postings/s")
+    }
     exit(0)
 }
 
