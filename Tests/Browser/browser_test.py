@@ -210,6 +210,7 @@ def voucher_desk(driver, base, accounts, args, pdf):
     check(draft_url.split(base)[1] in driver.page_source, "the draft waits in the supervisor's review queue")
     driver.save_screenshot(os.path.join(args.out, "review-queue.png"))
     driver.get(draft_url)
+    driver.save_screenshot(os.path.join(args.out, "draft-review.png"))
     navigating(driver, driver.find_element(By.XPATH, "//button[text()='审核通过']").click)
     check("已审核" in driver.page_source, "supervisor reviewed it")
     def post_and_confirm():
