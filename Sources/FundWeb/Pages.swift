@@ -101,6 +101,19 @@ enum Pages {
         return "<table class=\"\(classes)\"><thead><tr>\(head)</tr></thead><tbody>\(rows)</tbody></table>"
     }
 
+    /// An ISO 8601 UTC instant as people in China read it: "2026-12-05 12:44" (Beijing time);
+    /// text that is not an instant is shown as it is.
+    static func chinaTime(_ instant: String) -> String {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime]
+        guard let date = parser.date(from: instant) else { return instant }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
     static func stateBadge(_ state: LifecycleState) -> HTML {
         "<span class=\"state state-\(state.rawValue)\">\(state.chineseName)</span>"
     }

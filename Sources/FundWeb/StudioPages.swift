@@ -197,7 +197,7 @@ enum StudioPages {
             """ : .empty
         let meta: HTML = """
             <dl class="meta"><dt>制单 / 审核 / 记账</dt><dd>\(posted.draft.preparer) / \(posted.draft.reviewer.isEmpty ? "（无）" : posted.draft.reviewer) / \(posted.draft.poster.isEmpty ? "（无）" : posted.draft.poster)</dd><dt>链上位置</dt><dd>第 \(posted.sequence) 号</dd><dt>本凭证哈希</dt><dd>\(posted.hash)</dd>
-            <dt>前一哈希</dt><dd>\(posted.previousHash)</dd><dt>记账</dt><dd>\(posted.postedBy) · \(posted.postedAt)</dd></dl>
+            <dt>前一哈希</dt><dd>\(posted.previousHash)</dd><dt>记账</dt><dd>\(posted.postedBy) · \(Pages.chinaTime(posted.postedAt))（北京时间）</dd></dl>
             <h2>红字冲销与更正</h2>\(links.isEmpty ? "<p class=\"muted\">无</p>" as HTML : "<ul>\(links)</ul>")
             \(reversible ? "<p><a class=\"button secondary\" href=\"\(Address.studio(call.studio, "vouchers", voucherPath(ref), "reverse"))\">红字冲销 / 更正</a></p>" as HTML : .empty)
             <h2>原始单据</h2><p class="muted">已附 \(files.count) 个文件 / 附单据数 \(posted.draft.attachments) 张</p>

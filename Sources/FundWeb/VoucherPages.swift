@@ -304,8 +304,8 @@ enum VoucherPages {
         let me = call.app.user
         let isMaker = PersonName.normalized(draft.maker) == me
         var body: HTML = """
-            <dl class="meta"><dt>状态</dt><dd>\(stateBadge(draft.state))</dd><dt>制单</dt><dd>\(draft.maker)（\(draft.createdAt)）</dd>
-            <dt>审核</dt><dd>\(draft.reviewer.map { "\($0)（\(draft.reviewedAt ?? "")）" } ?? "—")</dd><dt>最后修改</dt><dd>\(draft.updatedAt)（第 \(draft.version) 版）</dd></dl>
+            <dl class="meta"><dt>状态</dt><dd>\(stateBadge(draft.state))</dd><dt>制单</dt><dd>\(draft.maker)（\(Pages.chinaTime(draft.createdAt))）</dd>
+            <dt>审核</dt><dd>\(draft.reviewer.map { "\($0)（\(Pages.chinaTime(draft.reviewedAt ?? ""))）" } ?? "—")</dd><dt>最后修改</dt><dd>\(Pages.chinaTime(draft.updatedAt))（北京时间；第 \(draft.version) 版）</dd></dl>
             """
         if draft.state == .returned {
             body = body + "<p class=\"error\">已被 \(draft.returnedBy ?? "") 退回：\(draft.returnReason)</p>"

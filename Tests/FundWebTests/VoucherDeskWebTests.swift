@@ -79,6 +79,7 @@ struct VoucherDeskWebTests {
             #expect(real.status == .seeOther)
             let shown = String(buffer: try await client.get(draft, as: accountant).body)
             #expect(shown.contains("已附 1 个文件 / 附单据数 1 张"))
+            #expect(shown.contains("（2026-11-20 09:"), "times in Beijing time (the fixture's clock starts at 01:00 UTC)")
             // Someone else's draft is not the supervisor's to change.
             let foreignEdit = try await client.post(draft, form.merging(["then": "save", "version": "1"]) { $1 }, as: supervisor)
             #expect(foreignEdit.status == .badRequest)
