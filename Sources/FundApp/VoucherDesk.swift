@@ -214,7 +214,9 @@ public struct VoucherDesk: Desk {
     @discardableResult
     public func save(_ form: VoucherForm, studio: String, id: Int64? = nil, version: Int? = nil) throws -> StoredDraft {
         let voucher = try voucher(from: form, studio: studio)
-        if let id { _ = try draft(id, studio: studio) }
+        if let id, try draft(id, studio: studio).reverses != nil {
+            throw Rejection(.draftState, field: "draft", "草稿 \(id) 是红字冲销申请，不能按普通凭证修改；如需改动，请删除后重新申请")
+        }
         return try store.drafts.saveDraft(voucher, id: id, version: version, reverses: nil, reason: "", stamp: stamp())
     }
 
@@ -306,6 +308,27 @@ public struct VoucherDesk: Desk {
         return try store.drafts.postDrafts(ids: ids, studio: studio, stamp: stamp())
     }
 
+    /// 记账 of the drafts at the versions the poster saw (`id → version`, from the page).
+    public func post(versions: [Int64: Int], studio: String) throws -> [PostedVoucher] {
+        for id in versions.keys.sorted() { try check(try draft(id, studio: studio)) }
+        return try store.drafts.postDrafts(versions: versions, studio: studio, stamp: stamp())
+    }
+
+    /// The findings each draft would raise, the rules run once per studio over its books with
+    /// all the given drafts added (so two drafts claiming one invoice show it on both).
+    public func findings(of drafts: [StoredDraft]) throws -> [Int64: [Finding]] {
+        var result: [Int64: [Finding]] = [:]
+        for (_, group) in Dictionary(grouping: drafts.filter { !$0.voucher.lines.isEmpty }, by: \.studio) {
+            let found = try app.compliance.findings(forDrafts: group.map(\.voucher))
+            for finding in found {
+                // Provisional vouchers are numbered from 1,000,000 in the order given.
+                guard let number = finding.voucher?.number, group.indices.contains(number - 1_000_000) else { continue }
+                result[group[number - 1_000_000].id, default: []].append(finding)
+            }
+        }
+        return result
+    }
+
     /// What submitting and posting require of a draft's voucher.
     func check(_ draft: StoredDraft) throws {
         let voucher = draft.voucher
@@ -331,7 +354,9 @@ public struct VoucherDesk: Desk {
     /// Attaches a source document to an editable draft: its type told from its bytes.
     @discardableResult
     public func attach(_ content: Data, fileName: String, to id: Int64, studio: String) throws -> DraftFile {
-        _ = try draft(id, studio: studio)
+        if try draft(id, studio: studio).isReversalOnly {
+            throw Rejection(.evidenceOverCount, field: "file", "红字冲销凭证不附原始单据；更正凭证的单据请附在同时填制的更正凭证上")
+        }
         let name = try Self.fileName(fileName)
         let type = try EvidenceType.sniff(content, fileName: name)
         return try store.drafts.attachToDraft(id: id, content: content, fileName: name, type: type, stamp: stamp())
@@ -376,6 +401,7 @@ public struct VoucherDesk: Desk {
     }
 
     public func previewImport(csv data: Data, file: String, studio: String) throws -> ImportPreview {
+        let file = try Self.fileName(file)
         do {
             let vouchers = try app.books.prepareImport(csv: data, file: file, studio: studio).map(\.draft)
             return ImportPreview(vouchers: vouchers, errors: [], truncated: false, unreviewed: DraftRules.unreviewed(vouchers))
@@ -391,6 +417,7 @@ public struct VoucherDesk: Desk {
     /// Imports a voucher file as drafts submitted for review, all in one transaction; each
     /// draft's maker is the importer.
     public func importAsDrafts(csv data: Data, file: String, studio: String) throws -> [StoredDraft] {
+        let file = try Self.fileName(file)
         let vouchers = try app.books.prepareImport(csv: data, file: file, studio: studio).map(\.draft)
         return try store.drafts.importDrafts(vouchers, source: URL(fileURLWithPath: file).lastPathComponent, stamp: stamp())
     }

@@ -143,7 +143,8 @@ public enum DraftRules {
 
     /// R003: the reviewer is not the maker.
     public static func checkReviewer(maker: String, reviewer: String) throws(Rejection) {
-        if PersonName.normalized(maker) == PersonName.normalized(reviewer) {
+        // Compared as JE-002 compares them (周丽 and 周麗, zhang and ZHANG are one person).
+        if PersonName.samePerson(maker, reviewer) || PersonName.normalized(reviewer).isEmpty {
             throw Rejection(
                 .reviewerIsMaker, field: "reviewer",
                 "审核人不能是制单人本人（\(maker)）：凭证须经他人审核（\(reviewBasis)）")
@@ -154,8 +155,7 @@ public enum DraftRules {
     /// than its preparer. Returns the vouchers that do not, for the caller that allows them.
     public static func unreviewed(_ drafts: [VoucherDraft]) -> [Int] {
         drafts.indices.filter { index in
-            let reviewer = PersonName.normalized(drafts[index].reviewer)
-            return reviewer.isEmpty || reviewer == PersonName.normalized(drafts[index].preparer)
+            PersonName.normalized(drafts[index].reviewer).isEmpty || PersonName.samePerson(drafts[index].preparer, drafts[index].reviewer)
         }
     }
 }

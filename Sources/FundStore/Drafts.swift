@@ -29,6 +29,9 @@ public protocol DraftStorage: Sendable {
     /// maker as 制单, the reviewer as 审核 and the acting user as 记账; their files become
     /// the vouchers' evidence. Returns the posted vouchers in draft order.
     func postDrafts(ids: [Int64], studio: String, stamp: Stamp) throws -> [PostedVoucher]
+    /// As `postDrafts(ids:…)`, each draft only at the version the poster saw (a draft returned,
+    /// changed and reviewed again since the page was built is refused, R002).
+    func postDrafts(versions: [Int64: Int], studio: String, stamp: Stamp) throws -> [PostedVoucher]
     /// Attaches a source document to an editable draft (its maker only).
     func attachToDraft(id: Int64, content: Data, fileName: String, type: EvidenceType, stamp: Stamp) throws -> DraftFile
     /// Removes a document from an editable draft (its maker only).
@@ -191,6 +194,14 @@ struct SQLiteDrafts: DraftStorage {
     }
 
     func postDrafts(ids: [Int64], studio: String, stamp: Stamp) throws -> [PostedVoucher] {
+        try postDrafts(ids: ids, versions: [:], studio: studio, stamp: stamp)
+    }
+
+    func postDrafts(versions: [Int64: Int], studio: String, stamp: Stamp) throws -> [PostedVoucher] {
+        try postDrafts(ids: versions.keys.sorted(), versions: versions, studio: studio, stamp: stamp)
+    }
+
+    private func postDrafts(ids: [Int64], versions: [Int64: Int], studio: String, stamp: Stamp) throws -> [PostedVoucher] {
         guard !ids.isEmpty else { throw Rejection(.draftUnknown, field: "draft", "没有选择要记账的凭证") }
         return try queue.write { db in
             let session = try PostingSession(db: db, stamp: stamp)
@@ -201,6 +212,10 @@ struct SQLiteDrafts: DraftStorage {
                     throw Rejection(.draftUnknown, field: "draft", "\(current.label) 不属于工作室 \(studio)")
                 }
                 try DraftRules.checkState(current, [.reviewed], step: "记账")
+                try Self.checkVersion(current, versions[id])
+                if current.reverses != nil, current.reason.trimmingSpaces.isEmpty {
+                    throw Rejection(.reasonMissing, field: "reason", "\(current.label) 是红字冲销申请，却没有冲销原因")
+                }
                 let reviewer = current.reviewer ?? ""
                 // Reviewed by someone else, whoever posts (a reviewer may post what they reviewed).
                 try DraftRules.checkReviewer(maker: current.maker, reviewer: reviewer)

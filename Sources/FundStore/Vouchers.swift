@@ -375,7 +375,9 @@ extension SQLiteBooks {
             let session = try PostingSession(db: db, stamp: stamp)
             try LedgerStore.reverse(ref, date: date, reason: reason, correction: correction, signOff: signOff, session: session, db: db)
             try session.flush()
-            try LedgerStore.logReversal(db, ref: ref, reason: reason, posted: session.posted, stamp: stamp)
+            try LedgerStore.logReversal(
+                db, ref: ref, reason: reason + (signOff.reviewer.isEmpty ? "（未经他人审核：--allow-unreviewed）" : "；审核 \(signOff.reviewer)"),
+                posted: session.posted, stamp: stamp)
             return session.posted
         }
     }

@@ -123,4 +123,10 @@ enum Address {
 public enum FundWebTesting {
     /// Where a login goes after `next` (see `Address.safeNext`).
     public static func safeNext(_ next: String?) -> String { Address.safeNext(next) }
+
+    /// The fields and the files' names and sizes a multipart body yields (see `Multipart`).
+    public static func multipart(_ body: [UInt8], boundary: String) -> (fields: [String: String], files: [String: (name: String, size: Int)]) {
+        let (fields, files) = Multipart.parse(body, boundary: boundary)
+        return (fields, files.mapValues { ($0.fileName, $0.data.count) })
+    }
 }

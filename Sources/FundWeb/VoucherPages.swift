@@ -88,17 +88,15 @@ enum VoucherPages {
     static func queue(_ call: WebCall, studios: [String]) async throws -> HTML {
         let me = call.app.user
         let drafts = try await offload { try call.app.vouchers.drafts(studios: studios) }
-        var findings: [Int64: [Finding]] = [:]
-        for draft in drafts where draft.state == .submitted || draft.state == .reviewed {
-            findings[draft.id] = try await offload { try call.app.vouchers.view(draft.id, studio: draft.studio).findings }
-        }
+        let waiting = drafts.filter { $0.state == .submitted || $0.state == .reviewed }
+        let findings = try await offload { try call.app.vouchers.findings(of: waiting) }
         func row(_ draft: StoredDraft, check: Bool = false) -> HTML {
             let debit = Money(fen: draft.voucher.lines.filter { $0.side == .debit }.reduce(Int64(0)) { $0 &+ $1.amount.fen })
             let raised = findings[draft.id] ?? []
             let found: HTML = raised.isEmpty ? "<span class=\"muted\">无</span>" : HTML(trusted: raised.map { finding -> String in
                 "<div>\(Pages.severityBadge(finding.severity).raw) \(HTML.escape(finding.rule)) \(HTML.escape(finding.category.chineseName))</div>"
             }.joined())
-            let box: HTML = check ? "<input type=\"checkbox\" name=\"id_\(Int(draft.id))\" value=\"1\" checked aria-label=\"选择\(draft.label)\">" : .empty
+            let box: HTML = check ? "<input type=\"checkbox\" name=\"id_\(Int(draft.id))\" value=\"\(draft.version)\" checked aria-label=\"选择\(draft.label)\">" : .empty
             let what: HTML = draft.reverses.map { ref -> HTML in "红字冲销 \(ref.label)（\(ref.period.iso)）" + (draft.voucher.lines.isEmpty ? "" : " 并更正") }
                 ?? "\(draft.voucher.lines.first?.memo ?? "")"
             return """
@@ -171,9 +169,10 @@ enum VoucherPages {
 
     static func update(_ call: WebCall) async throws -> WebReply {
         let id = try draftID(call)
+        let v = try requiredVersion(call)
         let form = readForm(call)
         do {
-            let saved = try await offload { try call.app.vouchers.save(form, studio: call.studio, id: id, version: version(call)) }
+            let saved = try await offload { try call.app.vouchers.save(form, studio: call.studio, id: id, version: v) }
             return try await afterSave(call, saved)
         } catch let errors as VoucherFormErrors {
             let draft = try await offload { try call.app.vouchers.draft(id, studio: call.studio) }
@@ -184,7 +183,9 @@ enum VoucherPages {
     /// After a save: submitted at once when the maker asked (保存并提交), then to the draft.
     static func afterSave(_ call: WebCall, _ saved: StoredDraft) async throws -> WebReply {
         if call.form["then"] == "submit" {
-            _ = try await offload { try call.app.vouchers.submit(saved.id, studio: saved.studio, version: saved.version) }
+            // Saved either way: a voucher the policy blocks (or with too many files) stays a
+            // draft, and its page says why it was not submitted.
+            _ = try? await offload { try call.app.vouchers.submit(saved.id, studio: saved.studio, version: saved.version) }
         }
         return .redirect(draftPath(saved))
     }
@@ -368,7 +369,7 @@ enum VoucherPages {
         if may(call, .reviewVoucher), draft.state == .reviewed {
             actions.append("""
                 <form method="post" action="\(Address.studio(draft.studio, "drafts", "post"))" data-confirm="记账后凭证进入账簿、取得凭证号，只能红字冲销。确定记账？">\(Pages.csrf(call))
-                <input type="hidden" name="id_\(Int(draft.id))" value="1"><button type="submit">记账</button></form>
+                <input type="hidden" name="id_\(Int(draft.id))" value="\(draft.version)"><button type="submit">记账</button></form>
                 """)
         }
         if may(call, .reviewVoucher), draft.state == .submitted || draft.state == .reviewed {
@@ -453,10 +454,16 @@ enum VoucherPages {
     }
 
     static func post(_ call: WebCall) async throws -> WebReply {
-        let ids = call.form.keys.filter { $0.hasPrefix("id_") && call.form[$0] == "1" }.compactMap { Int64($0.dropFirst(3)) }.sorted()
-        guard !ids.isEmpty else { throw Rejection(.fieldEmpty, field: "draft", "没有选择要记账的凭证") }
-        let posted = try await offload { try call.app.vouchers.post(ids, studio: call.studio) }
-        if posted.count == 1 || ids.count == 1, let first = posted.first {
+        // id_N = the version of draft N the page showed.
+        var versions: [Int64: Int] = [:]
+        for (key, value) in call.form where key.hasPrefix("id_") {
+            guard let id = Int64(key.dropFirst(3)), let version = Int(value) else { continue }
+            versions[id] = version
+        }
+        guard !versions.isEmpty else { throw Rejection(.fieldEmpty, field: "draft", "没有选择要记账的凭证") }
+        let chosen = versions
+        let posted = try await offload { try call.app.vouchers.post(versions: chosen, studio: call.studio) }
+        if posted.count == 1 || versions.count == 1, let first = posted.first {
             return .redirect(Address.studio(call.studio, "vouchers", StudioPages.voucherPath(first.ref)))
         }
         return .redirect(Address.studio(call.studio, "journal"))

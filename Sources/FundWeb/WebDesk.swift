@@ -151,21 +151,24 @@ enum Guard {
         for name in routeParameterNames(route.path) {
             if let value = context.parameters.get(name) { parameters[name] = Address.decode(value) }
         }
-        var form: [String: String] = [:]
-        var files: [String: Upload] = [:]
-        if route.method == .post {
-            if let boundary = Multipart.boundary(contentType: request.headers[.contentType]) {
-                // Source documents and voucher files: up to the largest file taken, and a little.
-                let body = try await request.body.collect(upTo: EvidenceType.maximumBytes + (1 << 20))
-                (form, files) = Multipart.parse(Array(buffer: body), boundary: boundary)
-            } else {
-                let body = try await request.body.collect(upTo: 1 << 20)
-                form = Address.decodeForm(String(buffer: body))
-            }
-        }
         let path = request.uri.path
         let token = request.cookies[WebDesk.sessionCookie]?.value
         let session = try await offload { try token.flatMap { try app.accounts.session(token: $0) } }
+        var form: [String: String] = [:]
+        var files: [String: Upload] = [:]
+        if route.method == .post {
+            if session != nil, route.action != nil, let boundary = Multipart.boundary(contentType: request.headers[.contentType]) {
+                // Files (source documents, voucher files) only from a signed-in session: up to
+                // the largest file taken, and a little; parsed off the event loops.
+                let body = try await request.body.collect(upTo: EvidenceType.maximumBytes + (1 << 20))
+                let bytes = Array(buffer: body)
+                (form, files) = try await offload { Multipart.parse(bytes, boundary: boundary) }
+            } else {
+                // A form without a session (the login form) is small.
+                let body = try await request.body.collect(upTo: session == nil ? 64 * 1024 : 1 << 20)
+                form = Address.decodeForm(String(buffer: body))
+            }
+        }
         var call = WebCall(
             app: app, account: session?.account, session: session, query: query, form: form, files: files, parameters: parameters, path: path,
             configuration: configuration)

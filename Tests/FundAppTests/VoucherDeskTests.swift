@@ -302,6 +302,39 @@ struct VoucherDeskTests {
         #expect(throws: Rejection.self) { try maker.requestReversal(of: original.ref, reason: "再次", correction: VoucherForm()) }
     }
 
+    @Test func aStalePageCannotPostAndAReversalRequestKeepsItsShape() throws {
+        let app = try Self.funded()
+        let maker = app.acting(as: Self.accountant).vouchers
+        let reviewer = app.acting(as: Self.supervisor).vouchers
+        var draft = try maker.save(Self.equipmentForm(), studio: "S1")
+        draft = try maker.submit(draft.id, studio: "S1", version: draft.version)
+        let seen = try reviewer.review(draft.id, studio: "S1", version: draft.version)
+        // Returned, changed, resubmitted and reviewed again after the poster's page was built.
+        draft = try reviewer.returnToMaker(draft.id, studio: "S1", reason: "改往来单位", version: seen.version)
+        draft = try maker.save(Self.equipmentForm(date: "2026-01-12"), studio: "S1", id: draft.id, version: draft.version)
+        draft = try maker.submit(draft.id, studio: "S1", version: draft.version)
+        draft = try app.acting(as: Self.secondSupervisor).vouchers.review(draft.id, studio: "S1", version: draft.version)
+        #expect(throws: Rejection.self) { try reviewer.post(versions: [seen.id: seen.version], studio: "S1") }
+        #expect(try reviewer.post(versions: [draft.id: draft.version], studio: "S1").count == 1)
+        // A reversal request is not edited as an ordinary voucher, and takes no documents alone.
+        let original = try app.books.journal(studio: "S1").first!
+        let request = try maker.requestReversal(of: original.ref, reason: "重复入账", correction: VoucherForm(date: "2026-01-20"))
+        #expect(throws: Rejection.self) { try maker.save(Self.equipmentForm(), studio: "S1", id: request.id, version: request.version) }
+        #expect(throws: Rejection.self) { try maker.attach(Data("%PDF-1.7".utf8), fileName: "a.pdf", to: request.id, studio: "S1") }
+        #expect(try app.vouchers.draft(request.id, studio: "S1").reason == "重复入账")
+    }
+
+    @Test func namesAreComparedAsPeopleReadThem() throws {
+        // 周丽 and 周麗, zhang and ＺＨＡＮＧ: one person, as JE-002 reads them.
+        #expect(throws: Rejection.self) { try DraftRules.checkReviewer(maker: "zhang", reviewer: "ＺＨＡＮＧ") }
+        #expect(DraftRules.unreviewed([TestLedger.simple(debit: "500101", credit: "100201", fen: 100)]).isEmpty)
+        var same = TestLedger.simple(debit: "500101", credit: "100201", fen: 100)
+        same.reviewer = "李会計"
+        if PersonName.foldsTraditionalChinese { #expect(DraftRules.unreviewed([same]) == [0]) }
+        same.reviewer = " "
+        #expect(DraftRules.unreviewed([same]) == [0])
+    }
+
     @Test func sourceDocumentsAreToldByTheirBytes() throws {
         #expect(try EvidenceType.sniff(Array("%PDF-1.7\n".utf8), fileName: "a.pdf") == .pdf)
         #expect(try EvidenceType.sniff([0xFF, 0xD8, 0xFF, 0xE0, 0, 0], fileName: "a.jpg") == .jpeg)
