@@ -51,7 +51,9 @@ struct MissingEvidence: Rule {
     }
 }
 
-/// 大额现金: cash settlement at or above the threshold outside the exempt categories.
+/// 大额现金: cash settlement above the threshold outside the exempt categories. 现金管理暂行条例
+/// 第五条 allows cash for 结算起点（1000元）以下, and 以下 includes the figure itself (民法典
+/// 第一千二百五十九条), so exactly 1,000.00 in cash is allowed.
 struct CashOverLimit: Rule {
     let code = "CSH-001"
     let category = FindingCategory.cashOverLimit
@@ -65,12 +67,12 @@ struct CashOverLimit: Rule {
             let summary = facts.vouchers[position]
             let spending = facts.spending[summary.spending]
             let paidInCash = summary.settlement == .cash ? summary.spentFen : summary.cashOutFen
-            guard paidInCash >= thresholds.cashLimitFen, !spending.isEmpty,
+            guard paidInCash > thresholds.cashLimitFen, !spending.isEmpty,
                 !spending.allSatisfy({ thresholds.cashExemptCategories.contains($0.category!) })
             else { return nil }
             return finding(
                 facts, position, fund: spending.first?.fund, amount: Money(fen: paidInCash),
-                message: "现金支付 \(yuan(Money(fen: paidInCash))) 元，达到现金结算起点 \(yuan(Money(fen: thresholds.cashLimitFen))) 元，且不属于工资、差旅等可用现金的范围",
+                message: "现金支付 \(yuan(Money(fen: paidInCash))) 元，超过现金结算起点 \(yuan(Money(fen: thresholds.cashLimitFen))) 元，且不属于工资、差旅等可用现金的范围",
                 remedy: "超过结算起点的支出应通过银行转账或公务卡结算；说明原因并在今后改正")
         }
     }

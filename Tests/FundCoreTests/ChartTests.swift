@@ -57,6 +57,9 @@ struct ChartTests {
         for account in Fixture.chart.leaves {
             if account.type == .expense {
                 #expect(account.category != nil && account.role == nil, "\(account.code)")
+            } else if account.role == .fixedAssets {
+                // Capitalised equipment is spending of the fund that paid for it (issue 15).
+                #expect(account.category == .equipment, "\(account.code)")
             } else {
                 #expect(account.role != nil && account.category == nil, "\(account.code)")
             }

@@ -42,7 +42,7 @@ struct PaymentRuleTests {
     }
 
     @Test(arguments: [
-        (99_999 as Int64, "500105", Settlement.cash, false), (100_000, "500105", .cash, true), (150_000, "500106", .cash, false),
+        (99_999 as Int64, "500105", Settlement.cash, false), (100_000, "500105", .cash, false), (100_001, "500105", .cash, true), (150_000, "500106", .cash, false),
         (150_000, "500107", .cash, false), (150_000, "500105", .bankTransfer, false), (150_000, "500105", .officialCard, false),
     ])
     func cashOverLimit(_ fen: Int64, _ account: String, _ settlement: Settlement, _ fires: Bool) throws {
