@@ -63,6 +63,8 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case voucherNumberInvalid = "V029"
     case textControlCharacter = "V030"
     case jsonAmountType = "V031"
+    case reversalAcrossYears = "V032"
+    case reversalBeforeOriginal = "V033"
     // Periods
     case periodClosed = "P001"
     case periodCloseOutOfOrder = "P002"

@@ -342,6 +342,7 @@ extension SQLiteBooks {
             if reversedBy != nil {
                 throw Rejection(.voucherAlreadyReversed, "\(ref) 已被冲销过，不能重复冲销")
             }
+            try VoucherDraft.checkReversalDate(date, of: original)
             let session = try PostingSession(db: db, stamp: stamp)
             let red = VoucherDraft.redReversal(of: original, date: date, preparer: stamp.user, reason: reason)
             try session.post(red, kind: .reversal(of: ref), original: (originalID, original))
