@@ -153,7 +153,7 @@ struct SelfApproval: Rule {
     let category = FindingCategory.selfApproval
     let severity = Severity.warning
     let article = "第九条(一)；会计基础工作规范"
-    let title = "制单与审核为同一人"
+    let title = "凭证未经他人审核（制单与审核为同一人或无审核人）"
 
     func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
         // Names compared as people read them (PersonName: "周丽 ", 周麗, ＺＨＯＵ are 周丽, 周丽,
@@ -169,7 +169,17 @@ struct SelfApproval: Rule {
         return facts.books.effective.indices.compactMap { position in
             let draft = facts.books.effective[position].draft
             let preparer = draft.preparer.trimmingSpacesFast
-            guard !preparer.isEmpty, !draft.reviewer.isEmpty else { return nil }
+            guard !preparer.isEmpty else { return nil }
+            // No reviewer at all is no review by someone else either (会计基础工作规范 第五十一条:
+            // 审核 signs every voucher).
+            if draft.reviewer.trimmingSpacesFast.isEmpty {
+                let voucher = facts.voucher(position)
+                let amount = Money(fen: voucher.draft.lines.filter { $0.side == .debit }.reduce(0) { $0 + $1.amount.fen })
+                return finding(
+                    facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: amount,
+                    message: "凭证没有审核人（制单人“\(preparer)”），凭证未经他人审核",
+                    remedy: "由制单人以外的会计人员审核并签章；不相容岗位应分离")
+            }
             let same: Bool
             if let last, last.preparer == draft.preparer, last.reviewer == draft.reviewer {
                 same = last.same

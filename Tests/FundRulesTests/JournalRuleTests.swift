@@ -59,7 +59,7 @@ struct JournalRuleTests {
         #expect(found.count == (fires ? 1 : 0))
     }
 
-    @Test(arguments: [("杨静", "杨静", true), ("杨静", "何军", false), ("杨静", "", false), ("杨静", " 杨静 ", true)])
+    @Test(arguments: [("杨静", "杨静", true), ("杨静", "何军", false), ("杨静", "", true), ("杨静", "  ", true), ("杨静", " 杨静 ", true)])
     func selfApproval(_ preparer: String, _ reviewer: String, _ fires: Bool) throws {
         var books = try Books()
         books.receive("2025-12-20", .enterprise, 3_000_000)
