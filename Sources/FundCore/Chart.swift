@@ -64,7 +64,11 @@ public enum SpendingCategory: String, CaseIterable, Sendable, Codable {
     case exchangePromotion = "exchange-promotion"
     case apprenticeTraining = "apprentice-training"
     case materialsIP = "materials-ip"
-    case travel, wages, entertainment, office, vehicles, fines
+    case travel
+    /// 个人劳务报酬: pay for a person's work (lecturers, experts) — one of the payments 现金管理暂行
+    /// 条例 第五条 allows in cash above the settlement point.
+    case labour
+    case wages, entertainment, office, vehicles, fines
     case debtRepayment = "debt-repayment"
     case investment
     case other
@@ -77,6 +81,7 @@ public enum SpendingCategory: String, CaseIterable, Sendable, Codable {
         case .apprenticeTraining: return "带徒传技培训"
         case .materialsIP: return "材料及知识产权"
         case .travel: return "差旅"
+        case .labour: return "个人劳务报酬"
         case .wages: return "工资奖金"
         case .entertainment: return "业务招待"
         case .office: return "办公经费"

@@ -66,13 +66,16 @@ struct CashOverLimit: Rule {
         return facts.vouchers.indices.compactMap { position in
             let summary = facts.vouchers[position]
             let spending = facts.spending[summary.spending]
+            // A purchase from a person settled in cash is one of 第五条's exemptions, recorded as
+            // the voucher's settlement, not guessed from its memo.
+            guard summary.settlement != .cashFromIndividual else { return nil }
             let paidInCash = summary.settlement == .cash ? summary.spentFen : summary.cashOutFen
             guard paidInCash > thresholds.cashLimitFen, !spending.isEmpty,
                 !spending.allSatisfy({ thresholds.cashExemptCategories.contains($0.category!) })
             else { return nil }
             return finding(
                 facts, position, fund: spending.first?.fund, amount: Money(fen: paidInCash),
-                message: "现金支付 \(yuan(Money(fen: paidInCash))) 元，超过现金结算起点 \(yuan(Money(fen: thresholds.cashLimitFen))) 元，且不属于工资、差旅等可用现金的范围",
+                message: "现金支付 \(yuan(Money(fen: paidInCash))) 元，超过现金结算起点 \(yuan(Money(fen: thresholds.cashLimitFen))) 元，且不属于工资、个人劳务报酬、差旅或向个人收购等可用现金的范围",
                 remedy: "超过结算起点的支出应通过银行转账或公务卡结算；说明原因并在今后改正")
         }
     }

@@ -82,6 +82,27 @@ struct CPABooksTests {
         #expect(found.count == (fires ? 1 : 0))
     }
 
+    /// 第五条's exemptions are facts of the books: 个人劳务报酬 is a category, a purchase from a
+    /// person a settlement; a memo saying so exempts nothing.
+    @Test func theRegulationsExemptionsAreCategoriesAndSettlements() throws {
+        var labour = try Books()
+        labour.receive("2025-12-20", .enterprise, 3_000_000)
+        labour.spend("2026-01-05", "500114", .enterprise, 150_000, settlement: .cash, counterparty: "王师傅")
+        #expect(try labour.findings(CashOverLimit()).isEmpty)
+        var purchase = try Books()
+        purchase.receive("2025-12-20", .enterprise, 3_000_000)
+        purchase.spend("2026-01-05", "500105", .enterprise, 150_000, settlement: .cashFromIndividual, counterparty: "李大爷")
+        #expect(try purchase.findings(CashOverLimit()).isEmpty)
+        var memo = try Books()
+        memo.receive("2025-12-20", .enterprise, 3_000_000)
+        memo.spend("2026-01-05", "500105", .enterprise, 150_000, memo: "向个人收购竹编原料", settlement: .cash, counterparty: "李大爷")
+        #expect(try memo.findings(CashOverLimit()).count == 1)
+        #expect(try Settlement.parse("现金（向个人收购）") == .cashFromIndividual)
+        #expect(try Settlement.parse("cash-individual-purchase") == .cashFromIndividual)
+        #expect(try T.policy2025().thresholds.cashExemptCategories.contains(.labour))
+        #expect(try T.defaultChart()["500114"]?.category == .labour)
+    }
+
     @Test func aTravelAdvanceInCashIsNotSpending() throws {
         var books = try Books()
         books.receive("2025-12-20", .enterprise, 3_000_000)
