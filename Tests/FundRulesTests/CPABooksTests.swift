@@ -103,6 +103,24 @@ struct CPABooksTests {
         #expect(try T.defaultChart()["500114"]?.category == .labour)
     }
 
+    // MARK: Item 7: evidence on every voucher that moves money
+
+    @Test func receiptsAdvancesAndTransfersNeedEvidenceToo() throws {
+        var books = try Books()
+        books.add("2025-12-20", [("100201", .subsidy, .debit, 3_000_000), ("400101", .subsidy, .credit, 3_000_000)], attachments: 0)
+        books.add("2026-01-05", [("121801", .subsidy, .debit, 200_000), ("100201", .subsidy, .credit, 200_000)], attachments: 0)
+        books.add("2026-01-06", [
+            ("1901", .subsidy, .debit, 100_000), ("100201", .subsidy, .credit, 100_000),
+            ("100201", .selfRaised, .debit, 100_000), ("1901", .selfRaised, .credit, 100_000),
+        ], attachments: 0)
+        // Not money: a clawback decision (Dr 300101 / Cr 230701) needs no bank slip.
+        books.add("2026-01-07", [("300101", .subsidy, .debit, 50_000), ("230701", .subsidy, .credit, 50_000)], attachments: 0)
+        books.add("2026-01-08", [("100201", .enterprise, .debit, 1_000), ("400102", .enterprise, .credit, 1_000)], attachments: 1)
+        let found = try books.findings(MissingEvidence())
+        #expect(found.map(\.amountFen) == [3_000_000, 200_000, 100_000])
+        #expect(found.map { $0.message.hasPrefix("收款") || $0.message.hasPrefix("付款") || $0.message.hasPrefix("资金划转") } == [true, true, true])
+    }
+
     @Test func aTravelAdvanceInCashIsNotSpending() throws {
         var books = try Books()
         books.receive("2025-12-20", .enterprise, 3_000_000)
