@@ -276,6 +276,15 @@ public enum Lifecycle {
             if next.date < studio.recognized {
                 throw Rejection(.lifecycleDateOrder, field: "date", "认定后的步骤不能早于认定日期 \(studio.recognized.iso)")
             }
+            // 第十四条 整改期满经再次考核: neither the re-inspection nor a revocation for failing
+            // it comes before the rectification deadline.
+            let judgesRectification = next.to == .reinspection || (next.to == .revoked && next.ground == .failedReinspection)
+            if judgesRectification, let deadline = history.last(where: { $0.to == .rectification })?.deadline, next.date < deadline {
+                throw Rejection(
+                    .reinspectionBeforeDeadline, field: "date",
+                    "\(next.to == .reinspection ? "再次考核" : "以再次考核不合格撤销")的日期 \(next.date.iso) 早于整改期限 \(deadline.iso)："
+                        + "整改期满后方可再次考核（第十四条“整改期满经再次考核”）")
+            }
             let windowEnd = studio.constructionWindow.upperBound
             if next.to == .acceptance && next.date < windowEnd {
                 throw Rejection(

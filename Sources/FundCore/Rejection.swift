@@ -128,6 +128,7 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case repaymentDateInvalid = "L022"
     case activityDuplicate = "L023"
     case booksChanged = "L024"
+    case reinspectionBeforeDeadline = "L025"
     // Output files (--out)
     case outputProtected = "O001"
     case outputNotRegularFile = "O002"
