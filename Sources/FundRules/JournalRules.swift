@@ -130,7 +130,7 @@ struct WeekendHoliday: Rule {
         // The books are in date order: each date is looked up in the calendar once.
         var lastDate: CalendarDate? = nil
         var lastReason: String? = nil
-        return facts.vouchers.indices.compactMap { position in
+        return uncoveredYears(facts, context) + facts.vouchers.indices.compactMap { position in
             let date = facts.vouchers[position].date
             if date != lastDate {
                 lastDate = date
@@ -144,6 +144,24 @@ struct WeekendHoliday: Rule {
                 message: "凭证日期 \(voucher.draft.date.iso) 是非工作日（\(reason)）",
                 remedy: "核对原始凭证上的业务日期；确属节假日发生的业务请在摘要中说明")
         }
+    }
+
+    /// A year of the books the calendar has no schedule for: its holidays and make-up working
+    /// days are unknown, so only Saturdays and Sundays were judged — said once, not
+    /// silently. (An empty calendar is no calendar at all and is not reported.)
+    func uncoveredYears(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        guard !context.calendar.coveredYears.isEmpty else { return [] }
+        var counts: [Int: Int] = [:]
+        for summary in facts.vouchers where !context.calendar.covers(year: summary.date.year) { counts[summary.date.year, default: 0] += 1 }
+        // One finding per studio (its key has no voucher), naming every such year.
+        guard !counts.isEmpty else { return [] }
+        let years = counts.keys.sorted()
+        let each = years.map { "\($0) 年 \(counts[$0]!) 张凭证" }.joined(separator: "、")
+        let named = years.map { "\($0)" }.joined(separator: "、")
+        return [finding(
+            facts.books, nil, fund: nil, amount: .zero,
+            message: "节假日日历未收录 \(named) 年的放假安排（已收录 \(context.calendar.coveredYears.map(String.init).joined(separator: "、")) 年）：\(each)只按周六、周日判断，法定节假日和调休上班日未核对",
+            remedy: "取得国务院办公厅 \(named) 年部分节假日安排的通知后补充节假日日历（Fixtures/calendar/），再重新检查")]
     }
 }
 
