@@ -142,6 +142,15 @@ struct LifecycleTransitionTests {
         }
     }
 
+    /// Issue 15, item 8: recovery is 第十四条's, not 第十条's; for fraud it is the revocation's
+    /// decision; where the measures are silent nothing is said.
+    @Test func recoveryIsCitedOnItsTrueBasis() {
+        #expect(RevocationGround.failedReinspection.recoveryBasis?.contains("第十四条") == true)
+        #expect(RevocationGround.fraud.recoveryBasis?.contains("撤销决定") == true)
+        #expect(RevocationGround.fraud.recoveryBasis?.contains("按第十条规定追回") == false)
+        for ground in RevocationGround.allCases where !ground.clawsBack { #expect(ground.recoveryBasis == nil) }
+    }
+
     @Test func noStepDatedAfterToday() throws {
         let next = LifecycleTransition(to: .underConstruction, date: day("2026-11-21"), by: "市人社局")
         let past = history(reaching: .recognized)
