@@ -293,6 +293,16 @@ struct DeadlineRuleTests {
         #expect(Deadlines.movedToWorkingDay(day(last), calendar: try holidayCalendar()) == day(moved))
     }
 
+    /// Issue 15, item 13: a deadline in a year the calendar does not cover says so.
+    @Test func aDeadlineInAYearWithoutAScheduleSaysSo() throws {
+        let change = StudioChange(id: 1, studio: "S1", kind: .other, eventDate: day("2027-03-01"), detail: "场所变更")
+        let listed = Deadlines.items(studio: studio, history: [], changes: [change], asOf: day("2027-03-05"), calendar: try holidayCalendar())
+        #expect(listed.count == 1 && listed.first?.detail.contains("未收录 2027 年放假安排") == true)
+        let covered = StudioChange(id: 2, studio: "S1", kind: .other, eventDate: day("2026-03-02"), detail: "场所变更")
+        let inCovered = Deadlines.items(studio: studio, history: [], changes: [covered], asOf: day("2026-03-05"), calendar: try holidayCalendar())
+        #expect(inCovered.first?.detail.contains("未收录") == false)
+    }
+
     @Test func theDeadlineListMovesHolidayDeadlinesButNotTheWindow() throws {
         // Change on 2025-09-01: report due 2025-10-01 (国庆), listed as 2025-10-09.
         let change = StudioChange(id: 1, studio: "S1", kind: .other, eventDate: day("2025-09-01"), detail: "场所变更")
