@@ -91,7 +91,10 @@ struct CPABooksTests {
         #expect(try labour.findings(CashOverLimit()).isEmpty)
         var purchase = try Books()
         purchase.receive("2025-12-20", .enterprise, 3_000_000)
-        purchase.spend("2026-01-05", "500105", .enterprise, 150_000, settlement: .cashFromIndividual, counterparty: "李大爷")
+        purchase.add("2026-01-04", [("1001", .enterprise, .debit, 150_000), ("100201", .enterprise, .credit, 150_000)])
+        purchase.add(
+            "2026-01-05", [("500105", .enterprise, .debit, 150_000), ("1001", .enterprise, .credit, 150_000)], settlement: .cashFromIndividual,
+            counterparty: "李大爷")
         #expect(try purchase.findings(CashOverLimit()).isEmpty)
         var memo = try Books()
         memo.receive("2025-12-20", .enterprise, 3_000_000)
