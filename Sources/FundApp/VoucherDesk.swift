@@ -239,6 +239,9 @@ public struct VoucherDesk: Desk {
             throw Rejection(.voucherAlreadyReversed, "\(ref) 已被冲销过，不能重复冲销")
         }
         let voucher = try voucher(from: form, studio: ref.studio, allowNoLines: true)
+        do { try VoucherDraft.checkReversalDate(voucher.date, of: original) } catch {
+            throw VoucherFormErrors(errors: [FormError(line: nil, field: "date", rejection: error)])
+        }
         if let id { _ = try draft(id, studio: ref.studio) }
         return try store.drafts.saveDraft(voucher, id: id, version: version, reverses: ref, reason: reason, stamp: stamp())
     }

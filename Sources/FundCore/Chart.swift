@@ -64,7 +64,11 @@ public enum SpendingCategory: String, CaseIterable, Sendable, Codable {
     case exchangePromotion = "exchange-promotion"
     case apprenticeTraining = "apprentice-training"
     case materialsIP = "materials-ip"
-    case travel, wages, entertainment, office, vehicles, fines
+    case travel
+    /// 个人劳务报酬: pay for a person's work (lecturers, experts) — one of the payments 现金管理暂行
+    /// 条例 第五条 allows in cash above the settlement point.
+    case labour
+    case wages, entertainment, office, vehicles, fines
     case debtRepayment = "debt-repayment"
     case investment
     case other
@@ -77,6 +81,7 @@ public enum SpendingCategory: String, CaseIterable, Sendable, Codable {
         case .apprenticeTraining: return "带徒传技培训"
         case .materialsIP: return "材料及知识产权"
         case .travel: return "差旅"
+        case .labour: return "个人劳务报酬"
         case .wages: return "工资奖金"
         case .entertainment: return "业务招待"
         case .office: return "办公经费"
@@ -124,6 +129,17 @@ public struct Account: Hashable, Sendable, Codable {
     public var level: Int { (code.count - 4) / 2 + 1 }
 
     public func accepts(_ fund: Fund) -> Bool { funds.isEmpty || funds.contains(fund) }
+
+    /// The fund's own receivable (应收补助资金 for the subsidy): money booked as received into
+    /// `fund` that has not reached its bank yet. Receivables open to every fund are loans.
+    public func isReceivable(of fund: Fund) -> Bool { role == .receivables && funds == [fund] }
+
+    /// What a line on this account adds to the money that has arrived in `fund` (到位, in cash):
+    /// a receipt credited to the fund's receipts counts, except while it sits in the fund's own
+    /// receivable. Signed like the books (debit positive); 0 for every other account.
+    public func arrivalFen(signedFen: Int64, fund: Fund) -> Int64 {
+        role == .fundReceipts || isReceivable(of: fund) ? -signedFen : 0
+    }
 }
 
 /// The chart of accounts: validated on construction so every consumer can trust it.
@@ -133,7 +149,16 @@ public struct ChartOfAccounts: Sendable, Equatable {
 
     public init(_ input: [Account]) throws(Rejection) {
         if input.isEmpty { throw Rejection(.chartEmpty, "科目表为空") }
-        var accounts = input.sorted { $0.code < $1.code }
+        // 固定资产 leaves are spending too (政府会计准则第3号; 企业会计准则第4号): what the money
+        // bought decides, whichever account carries it. A chart stored before fixed-asset leaves
+        // carried a category reads them as 培训设施设备 (第八条(一)), the subsidy's main use; the
+        // stored row is left as it was (the row chain records it).
+        var accounts = input.map { account -> Account in
+            guard account.role == .fixedAssets, account.category == nil, account.type == .asset else { return account }
+            return Account(
+                code: account.code, name: account.name, type: account.type, normalSide: account.normalSide, role: account.role,
+                category: .equipment, funds: account.funds, isLeaf: account.isLeaf)
+        }.sorted { $0.code < $1.code }
         var index: [String: Int] = [:]
         for (position, account) in accounts.enumerated() {
             try Self.checkFormat(account)
@@ -202,7 +227,8 @@ public struct ChartOfAccounts: Sendable, Equatable {
     }
 
     /// Every leaf carries a role or, for expense accounts, a spending category, so rules and
-    /// reports never guess from names or codes.
+    /// reports never guess from names or codes. Fixed-asset leaves carry both: capitalised
+    /// equipment is spending of the fund that paid for it.
     static func checkClassification(_ account: Account) throws(Rejection) {
         if account.type == .expense {
             guard account.category != nil, account.role == nil else {
@@ -211,10 +237,11 @@ public struct ChartOfAccounts: Sendable, Equatable {
                     "支出类末级科目 \(account.code) \(account.name) 必须有支出类别（且不带科目用途）")
             }
         } else {
-            guard account.role != nil, account.category == nil else {
+            // A fixed-asset leaf carries both: its role and the spending category of what it holds.
+            guard account.role != nil, account.category == nil || account.role == .fixedAssets else {
                 throw Rejection(
                     .accountClassification, field: "role",
-                    "末级科目 \(account.code) \(account.name) 必须有科目用途（role），非支出类科目不带支出类别")
+                    "末级科目 \(account.code) \(account.name) 必须有科目用途（role），除固定资产外非支出类科目不带支出类别")
             }
         }
     }

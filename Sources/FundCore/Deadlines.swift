@@ -142,7 +142,12 @@ public enum Deadlines {
         var items: [DeadlineItem] = []
         func add(_ legal: CalendarDate, _ kind: DeadlineItem.Kind, _ text: String) {
             let date = calendar.map { movedToWorkingDay(legal, calendar: $0) } ?? legal
-            let detail = date == legal ? text : text + "（\(legal.iso) 为休息日，顺延至 \(date.iso)）"
+            var detail = date == legal ? text : text + "（\(legal.iso) 为休息日，顺延至 \(date.iso)）"
+            // A year the calendar has no schedule for: only weekends were avoided, and it says so.
+            if let calendar, !calendar.coveredYears.isEmpty, !calendar.covers(year: legal.year) || !calendar.covers(year: date.year) {
+                let year = calendar.covers(year: legal.year) ? date.year : legal.year
+                detail += "（节假日日历未收录 \(year) 年放假安排，只按周末顺延，未核对法定节假日）"
+            }
             items.append(DeadlineItem(
                 studio: studio.code, date: date, kind: kind, detail: detail, overdue: date < asOf, daysLeft: asOf.days(until: date)))
         }

@@ -46,7 +46,7 @@ public enum FindingCategory: String, CaseIterable, Sendable, Codable {
         case .staleBalance: "长期挂账"
         case .lowExecution: "预算执行率偏低"
         case .weekendHoliday: "节假日业务"
-        case .selfApproval: "制单审核同一人"
+        case .selfApproval: "未经他人审核"
         case .benford: "金额分布异常（本福特定律）"
         }
     }

@@ -19,6 +19,19 @@ public struct HolidayCalendar: Sendable, Equatable {
         return date.weekday == 6 ? "周六" : "周日"
     }
 
+    /// Whether the calendar holds the State Council's schedule for `year`. Every year's schedule
+    /// names 国庆节 from 1 October, so that day marks a year as covered (a schedule's stray days in
+    /// a neighbouring year — 2018-12-30 for 元旦 2019 — do not).
+    public func covers(year: Int) -> Bool {
+        guard let national = CalendarDate(year: year, month: 10, day: 1) else { return false }
+        return holidays[national] != nil
+    }
+
+    /// The years the calendar covers, in order.
+    public var coveredYears: [Int] {
+        holidays.keys.filter { $0.month == 10 && $0.day == 1 }.map(\.year).sorted()
+    }
+
     /// Reads `date,kind,name` CSV (kind `holiday` or `workday`).
     public static func parseCSV(_ text: String, file: String) throws(LocatedRejection) -> HolidayCalendar {
         var calendar = HolidayCalendar()

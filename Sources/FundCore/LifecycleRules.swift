@@ -97,6 +97,18 @@ public enum RevocationGround: String, CaseIterable, Sendable, Codable {
     /// 第十四条 (追回全部补助资金) and fraud to obtain funds: the whole subsidy is due back.
     public var clawsBack: Bool { self == .fraud || self == .failedReinspection }
 
+    /// What a report may say about recovering the subsidy, with its true basis: 第十四条 orders
+    /// it for a failed re-inspection; 第十条 only disqualifies, so for fraud the recovery is the
+    /// bureau's decision recorded in the revocation; where the measures are silent, nil (print
+    /// nothing rather than "不涉及追回").
+    public var recoveryBasis: String? {
+        switch self {
+        case .failedReinspection: return "按第十四条规定追回全部补助资金"
+        case .fraud: return "依第十条取消资格，追回全部补助资金系撤销决定所定"
+        case .hostUnitDeregistered, .leaderLeft, .violation, .other: return nil
+        }
+    }
+
     public static func parse(_ text: String) throws(Rejection) -> RevocationGround {
         if let ground = RevocationGround(rawValue: text.trimmingSpaces.lowercased()) { return ground }
         throw Rejection(
@@ -275,6 +287,15 @@ public enum Lifecycle {
         default:
             if next.date < studio.recognized {
                 throw Rejection(.lifecycleDateOrder, field: "date", "认定后的步骤不能早于认定日期 \(studio.recognized.iso)")
+            }
+            // 第十四条 整改期满经再次考核: neither the re-inspection nor a revocation for failing
+            // it comes before the rectification deadline.
+            let judgesRectification = next.to == .reinspection || (next.to == .revoked && next.ground == .failedReinspection)
+            if judgesRectification, let deadline = history.last(where: { $0.to == .rectification })?.deadline, next.date < deadline {
+                throw Rejection(
+                    .reinspectionBeforeDeadline, field: "date",
+                    "\(next.to == .reinspection ? "再次考核" : "以再次考核不合格撤销")的日期 \(next.date.iso) 早于整改期限 \(deadline.iso)："
+                        + "整改期满后方可再次考核（第十四条“整改期满经再次考核”）")
             }
             let windowEnd = studio.constructionWindow.upperBound
             if next.to == .acceptance && next.date < windowEnd {

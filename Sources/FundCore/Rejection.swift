@@ -63,6 +63,8 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case voucherNumberInvalid = "V029"
     case textControlCharacter = "V030"
     case jsonAmountType = "V031"
+    case reversalAcrossYears = "V032"
+    case reversalBeforeOriginal = "V033"
     // Periods
     case periodClosed = "P001"
     case periodCloseOutOfOrder = "P002"
@@ -128,6 +130,7 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case repaymentDateInvalid = "L022"
     case activityDuplicate = "L023"
     case booksChanged = "L024"
+    case reinspectionBeforeDeadline = "L025"
     // Output files (--out)
     case outputProtected = "O001"
     case outputNotRegularFile = "O002"

@@ -27,6 +27,9 @@ public enum VoucherClass: String, CaseIterable, Sendable, Codable, Comparable {
 /// 结算方式
 public enum Settlement: String, CaseIterable, Sendable, Codable {
     case cash = "cash"
+    /// Cash paid to a person for what the studio bought from them (现金管理暂行条例 第五条:
+    /// 向个人收购农副产品和其他物资的价款), which may exceed the settlement point.
+    case cashFromIndividual = "cash-individual-purchase"
     case bankTransfer = "bank-transfer"
     case officialCard = "official-card"
     case other = "other"
@@ -34,6 +37,7 @@ public enum Settlement: String, CaseIterable, Sendable, Codable {
     public var chineseName: String {
         switch self {
         case .cash: return "现金"
+        case .cashFromIndividual: return "现金（向个人收购）"
         case .bankTransfer: return "银行转账"
         case .officialCard: return "公务卡"
         case .other: return "其他"
@@ -46,13 +50,14 @@ public enum Settlement: String, CaseIterable, Sendable, Codable {
         if let value = Settlement(rawValue: trimmed.lowercased()) { return value }
         switch trimmed {
         case "现金", "现金支付": return .cash
+        case "现金（向个人收购）", "现金(向个人收购)", "向个人收购": return .cashFromIndividual
         case "银行转账", "转账", "银行存款", "网银", "电汇", "支票": return .bankTransfer
         case "公务卡": return .officialCard
         case "其他": return .other
         default:
             throw Rejection(
                 .settlementUnknown, field: "settlement",
-                "结算方式“\(text)”无效（应为 现金/银行转账/公务卡/其他）")
+                "结算方式“\(text)”无效（应为 现金/现金（向个人收购）/银行转账/公务卡/其他）")
         }
     }
 }

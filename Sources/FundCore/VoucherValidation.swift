@@ -212,6 +212,27 @@ public struct PerFund<Value> {
 extension VoucherDraft {
     /// The red reversal (红字冲销) of `original`: same accounts, funds and sides, amounts
     /// negated, memo "注销 2025年11月3日 记-0003 号凭证".
+    /// When a red reversal may be dated (会计基础工作规范 第五十一条): in the accounting year of
+    /// the voucher it cancels — an error found in a closed earlier year is corrected with a blue
+    /// correcting voucher in the current year, not by reversing the old one — and not before the
+    /// voucher it cancels. Checked when a reversal is posted; reversals already in the books
+    /// stay as they are.
+    public static func checkReversalDate(_ date: CalendarDate, of original: PostedVoucher) throws(Rejection) {
+        let posted = original.draft.date
+        if date < posted {
+            throw Rejection(
+                .reversalBeforeOriginal, field: "date",
+                "冲销日期 \(date.iso) 早于被冲销凭证 \(original.ref.period.iso) \(original.ref.label) 的日期 \(posted.iso)：红字冲销不能早于原凭证")
+        }
+        if date.year != posted.year {
+            throw Rejection(
+                .reversalAcrossYears, field: "date",
+                "\(original.ref.period.iso) \(original.ref.label) 属于 \(posted.year) 年度，不能在 \(date.year) 年用红字冲销："
+                    + "按《会计基础工作规范》第五十一条，发现以前年度记账凭证有错误的，应当用蓝字填制一张更正的记账凭证"
+                    + "（摘要写明“更正 \(posted.chinese) \(original.ref.label) 号凭证”），不冲销原凭证")
+        }
+    }
+
     public static func redReversal(
         of original: PostedVoucher, date: CalendarDate, preparer: String, reviewer: String = "", poster: String = "", reason: String
     ) -> VoucherDraft {

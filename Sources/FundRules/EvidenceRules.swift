@@ -28,30 +28,54 @@ struct DuplicateInvoice: Rule {
     }
 }
 
-/// 白条入账: spending with no attached source documents.
+/// 白条入账: a voucher that moves money — spending, a receipt, a withdrawal, a transfer — with no
+/// attached source documents (closing and correcting vouchers excepted).
 struct MissingEvidence: Rule {
     let code = "EVD-002"
     let category = FindingCategory.missingEvidence
     let severity = Severity.violation
     let article = "第九条(一)"
-    let title = "无原始凭证支出"
+    let title = "无原始凭证的收支"
 
     func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
         facts.vouchers.indices.compactMap { position in
             let summary = facts.vouchers[position]
-            let spent = Money(fen: summary.spentFen)
-            guard !spent.isZero, summary.attachments == 0 else { return nil }
-            let hasInvoice = facts.spending[summary.spending].contains { $0.hasInvoice }
+            guard summary.attachments == 0 else { return nil }
             let voucher = facts.voucher(position)
+            // 会计基础工作规范 第五十一条: only closing and correcting vouchers may go without source
+            // documents.
+            if case .correction = voucher.kind { return nil }
+            let spent = Money(fen: summary.spentFen)
+            if !spent.isZero {
+                let hasInvoice = facts.spending[summary.spending].contains { $0.hasInvoice }
+                return finding(
+                    facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: spent,
+                    message: "支出 \(yuan(spent)) 元的凭证附单据 0 张\(hasInvoice ? "（仅录入发票号，未附原件）" : "，也没有发票")",
+                    remedy: "补附发票、合同、验收单等原始凭证并更正附单据张数；无法取得的不得列支")
+            }
+            // Receipts, withdrawals and transfers move money too: the bank slip or the transfer
+            // approval is their source document.
+            let lines = facts.lines[summary.lines]
+            var moneyIn: Int64 = 0, moneyOut: Int64 = 0, transferred: Int64 = 0
+            for line in lines {
+                if line.isMoneyIn { moneyIn += line.fen }
+                if line.isMoneyOut { moneyOut += line.fen }
+                if line.role == .clearing && line.side == .debit && line.fen > 0 { transferred += line.fen }
+            }
+            let moved = max(moneyIn, moneyOut, transferred)
+            guard moved > 0 else { return nil }
+            let what = transferred > 0 ? "资金划转" : (summary.receivesMoney ? "收款" : "付款")
             return finding(
-                facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: spent,
-                message: "支出 \(yuan(spent)) 元的凭证附单据 0 张\(hasInvoice ? "（仅录入发票号，未附原件）" : "，也没有发票")",
-                remedy: "补附发票、合同、验收单等原始凭证并更正附单据张数；无法取得的不得列支")
+                facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: Money(fen: moved),
+                message: "\(what) \(yuan(Money(fen: moved))) 元的凭证附单据 0 张",
+                remedy: "补附银行回单、收款收据或划转审批单等原始凭证并更正附单据张数")
         }
     }
 }
 
-/// 大额现金: cash settlement at or above the threshold outside the exempt categories.
+/// 大额现金: cash settlement above the threshold outside the exempt categories. 现金管理暂行条例
+/// 第五条 allows cash for 结算起点（1000元）以下, and 以下 includes the figure itself (民法典
+/// 第一千二百五十九条), so exactly 1,000.00 in cash is allowed.
 struct CashOverLimit: Rule {
     let code = "CSH-001"
     let category = FindingCategory.cashOverLimit
@@ -64,13 +88,16 @@ struct CashOverLimit: Rule {
         return facts.vouchers.indices.compactMap { position in
             let summary = facts.vouchers[position]
             let spending = facts.spending[summary.spending]
+            // A purchase from a person settled in cash is one of 第五条's exemptions, recorded as
+            // the voucher's settlement, not guessed from its memo.
+            guard summary.settlement != .cashFromIndividual else { return nil }
             let paidInCash = summary.settlement == .cash ? summary.spentFen : summary.cashOutFen
-            guard paidInCash >= thresholds.cashLimitFen, !spending.isEmpty,
+            guard paidInCash > thresholds.cashLimitFen, !spending.isEmpty,
                 !spending.allSatisfy({ thresholds.cashExemptCategories.contains($0.category!) })
             else { return nil }
             return finding(
                 facts, position, fund: spending.first?.fund, amount: Money(fen: paidInCash),
-                message: "现金支付 \(yuan(Money(fen: paidInCash))) 元，达到现金结算起点 \(yuan(Money(fen: thresholds.cashLimitFen))) 元，且不属于工资、差旅等可用现金的范围",
+                message: "现金支付 \(yuan(Money(fen: paidInCash))) 元，超过现金结算起点 \(yuan(Money(fen: thresholds.cashLimitFen))) 元，且不属于工资、个人劳务报酬、差旅或向个人收购等可用现金的范围",
                 remedy: "超过结算起点的支出应通过银行转账或公务卡结算；说明原因并在今后改正")
         }
     }

@@ -130,7 +130,7 @@ struct WeekendHoliday: Rule {
         // The books are in date order: each date is looked up in the calendar once.
         var lastDate: CalendarDate? = nil
         var lastReason: String? = nil
-        return facts.vouchers.indices.compactMap { position in
+        return uncoveredYears(facts, context) + facts.vouchers.indices.compactMap { position in
             let date = facts.vouchers[position].date
             if date != lastDate {
                 lastDate = date
@@ -145,6 +145,24 @@ struct WeekendHoliday: Rule {
                 remedy: "核对原始凭证上的业务日期；确属节假日发生的业务请在摘要中说明")
         }
     }
+
+    /// A year of the books the calendar has no schedule for: its holidays and make-up working
+    /// days are unknown, so only Saturdays and Sundays were judged — said once, not
+    /// silently. (An empty calendar is no calendar at all and is not reported.)
+    func uncoveredYears(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
+        guard !context.calendar.coveredYears.isEmpty else { return [] }
+        var counts: [Int: Int] = [:]
+        for summary in facts.vouchers where !context.calendar.covers(year: summary.date.year) { counts[summary.date.year, default: 0] += 1 }
+        // One finding per studio (its key has no voucher), naming every such year.
+        guard !counts.isEmpty else { return [] }
+        let years = counts.keys.sorted()
+        let each = years.map { "\($0) 年 \(counts[$0]!) 张凭证" }.joined(separator: "、")
+        let named = years.map { "\($0)" }.joined(separator: "、")
+        return [finding(
+            facts.books, nil, fund: nil, amount: .zero,
+            message: "节假日日历未收录 \(named) 年的放假安排（已收录 \(context.calendar.coveredYears.map(String.init).joined(separator: "、")) 年）：\(each)只按周六、周日判断，法定节假日和调休上班日未核对",
+            remedy: "取得国务院办公厅 \(named) 年部分节假日安排的通知后补充节假日日历（Fixtures/calendar/），再重新检查")]
+    }
 }
 
 /// Preparer and reviewer are the same person: no second pair of eyes.
@@ -153,7 +171,7 @@ struct SelfApproval: Rule {
     let category = FindingCategory.selfApproval
     let severity = Severity.warning
     let article = "第九条(一)；会计基础工作规范"
-    let title = "制单与审核为同一人"
+    let title = "凭证未经他人审核（制单与审核为同一人或无审核人）"
 
     func evaluate(_ facts: StudioFacts, _ context: CheckContext) -> [Finding] {
         // Names compared as people read them (PersonName: "周丽 ", 周麗, ＺＨＯＵ are 周丽, 周丽,
@@ -169,7 +187,17 @@ struct SelfApproval: Rule {
         return facts.books.effective.indices.compactMap { position in
             let draft = facts.books.effective[position].draft
             let preparer = draft.preparer.trimmingSpacesFast
-            guard !preparer.isEmpty, !draft.reviewer.isEmpty else { return nil }
+            guard !preparer.isEmpty else { return nil }
+            // No reviewer at all is no review by someone else either (会计基础工作规范 第五十一条:
+            // 审核 signs every voucher).
+            if draft.reviewer.trimmingSpacesFast.isEmpty {
+                let voucher = facts.voucher(position)
+                let amount = Money(fen: voucher.draft.lines.filter { $0.side == .debit }.reduce(0) { $0 + $1.amount.fen })
+                return finding(
+                    facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: amount,
+                    message: "凭证没有审核人（制单人“\(preparer)”），凭证未经他人审核",
+                    remedy: "由制单人以外的会计人员审核并签章；不相容岗位应分离")
+            }
             let same: Bool
             if let last, last.preparer == draft.preparer, last.reviewer == draft.reviewer {
                 same = last.same

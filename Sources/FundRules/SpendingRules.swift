@@ -114,7 +114,9 @@ struct OverdrawnFund: Rule {
             for line in facts.lines[summary.lines] {
                 let role = line.role
                 if role == .bank || role == .cash { money[funds.firstIndex(of: line.fund)!] += line.signedFen }
-                if line.fund == .subsidy && role == .fundReceipts { subsidyReceived -= line.signedFen }
+                if line.fund == .subsidy, let account = line.account {
+                    subsidyReceived += context.chart.accounts[account].arrivalFen(signedFen: line.signedFen, fund: .subsidy)
+                }
             }
             var spentFromSubsidy: Int64 = 0
             for line in facts.spending[summary.spending] where line.fund == .subsidy { spentFromSubsidy += line.fen }
@@ -153,11 +155,14 @@ struct SubsidyShortfall: Rule {
         let books = facts.books
         let due = books.studio.recognized.adding(days: context.policy.thresholds.subsidyArrivalDays)
         var received: Int64 = 0
+        var booked: Int64 = 0
         var completedOn: CalendarDate? = nil
         let approved = books.studio.approvedSubsidy.fen
         for summary in facts.vouchers {
-            for line in facts.lines[summary.lines] where line.fund == .subsidy && line.role == .fundReceipts {
-                received -= line.signedFen
+            // Arrival is money in the bank: a receipt booked against 应收补助资金 has not arrived.
+            for line in facts.lines[summary.lines] where line.fund == .subsidy {
+                if let account = line.account { received += context.chart.accounts[account].arrivalFen(signedFen: line.signedFen, fund: .subsidy) }
+                if line.role == .fundReceipts { booked -= line.signedFen }
             }
             if completedOn == nil && approved > 0 && received >= approved { completedOn = summary.date }
         }
@@ -166,7 +171,7 @@ struct SubsidyShortfall: Rule {
             let rate = approved == 0 ? 0 : received * 1000 / approved
             return [finding(
                 books, nil, fund: .subsidy, amount: Money(fen: approved - received),
-                message: "核定补助 \(yuan(books.studio.approvedSubsidy)) 元，截至 \(context.asOf.iso) 到位 \(yuan(Money(fen: received))) 元，到位率 \(rate / 10).\(rate % 10)%",
+                message: "核定补助 \(yuan(books.studio.approvedSubsidy)) 元，截至 \(context.asOf.iso) 实际到账 \(yuan(Money(fen: received))) 元，到位率 \(rate / 10).\(rate % 10)%\(booked > received ? "（已入账 \(yuan(Money(fen: booked))) 元，其中 \(yuan(Money(fen: booked - received))) 元挂应收、未到专户）" : "")",
                 remedy: "向县（区）人社部门和财政部门核实拨付进度；已收到未入账的及时入账")]
         }
         if let completedOn, completedOn > due {

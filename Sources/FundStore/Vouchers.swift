@@ -324,6 +324,7 @@ extension LedgerStore {
         if reversedBy != nil {
             throw Rejection(.voucherAlreadyReversed, "\(ref) 已被冲销过，不能重复冲销")
         }
+        try VoucherDraft.checkReversalDate(date, of: original)
         let red = VoucherDraft.redReversal(
             of: original, date: date, preparer: signOff.preparer, reviewer: signOff.reviewer, poster: signOff.poster, reason: reason)
         try session.post(red, kind: .reversal(of: ref), original: (originalID, original))

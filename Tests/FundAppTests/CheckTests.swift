@@ -1,5 +1,6 @@
 @testable import FundApp
 import FundCore
+import FundReports
 import FundStore
 import FundTestSupport
 import Foundation
@@ -15,6 +16,18 @@ struct CheckTests {
     static func key(_ finding: Finding) -> String {
         let voucher = finding.voucher.map { " \($0.period) \($0.class)-\($0.number)" } ?? ""
         return "\(finding.rule) \(finding.studio)\(voucher)"
+    }
+
+    /// Issue 15, item 12: the 2019 measures' text is not supplied, so the studio recognised in
+    /// 2024 is checked under the 2025 catalogue labelled as such, and no 2019 document number is
+    /// printed.
+    @Test func theStudioOf2024IsCheckedUnderThe2025CatalogueLabelledAsSuch() throws {
+        let (app, directory) = try Self.demo()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let report = try app.statements.buildReport(ReportRequest(kind: .findings, studio: "ZY2024-001", asOf: T.date("2026-11-20")))
+        let text = String(decoding: try report.json(), as: UTF8.self) + "\(report.document)"
+        #expect(text.contains("参照资人社规〔2025〕2号检查；2019 年办法原文未收录"))
+        #expect(!text.contains("资人社发〔2019〕8号"))
     }
 
     @Test func seededViolationsAreFoundEachOnceAndTheCleanStudioIsClean() throws {
@@ -34,6 +47,9 @@ struct CheckTests {
             "EVD-002 ZY2025-002 2026-06 记-1",  // no attachments, no invoice
             "PAY-002 ZY2025-002 2026-05 记-1",  // supermarket, 800.00
             "JE-002 ZY2025-002 2026-04 记-1",  // preparer = reviewer
+            // The clawback of the revocation is posted with no reviewer: a blank reviewer is no
+            // review by someone else (issue 15, item 5) until posting records a real one.
+            "JE-002 ZY2025-002 2026-11 转-1",
         ].sorted()
         #expect(found == expected)
         #expect(!result.findings.contains { $0.studio == "ZY2025-003" }, "the college's studio is clean")

@@ -67,6 +67,21 @@ struct EvaluationTests {
         #expect(apprentices.deviationReason == "实际 4人，低于目标 5人，完成 80.00%")
     }
 
+    /// 财预〔2020〕10号's form scores 预算执行率 = 全年执行数 ÷ 全年预算数: with a budget of
+    /// 40,000 and 30,000 received, 24,000 spent scores on 60 %, not on 24,000 ÷ 30,000 = 80 %
+    /// (which the statement shows apart as 资金执行率). Issue 15, item 3.
+    @Test func executionIsScoredOnTheBudgetNotOnTheMoneyReceived() throws {
+        let app = try sampleStudio()
+        _ = try app.statements.setBudget(studio: "S1", fund: .subsidy, category: .equipment, amount: Money(fen: 4_000_000), reason: "计划")
+        let built = try app.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20"))
+        let execution = try #require(built.value.lines.first { $0.id == "execution" })
+        #expect(execution.actualHundredths == 6_000)
+        #expect(execution.scoreHundredths == 600)
+        let subsidy = try #require(built.value.funds.first { $0.fund == .subsidy })
+        #expect(subsidy.executionRate == Percent(hundredths: 6_000))
+        #expect(subsidy.fundExecutionRate == Percent(hundredths: 8_000))
+    }
+
     /// 满意度 with neither a target nor an actual is unset: its 10 points go to the 产出
     /// indicators in proportion to their points (each × 60/50), not scored 0.
     @Test func anUnsetManualIndicatorMovesItsPointsToOutput() throws {

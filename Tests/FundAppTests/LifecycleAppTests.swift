@@ -48,7 +48,7 @@ struct LifecycleAppTests {
             #expect(try app.lifecycle.advance(studio: "S1", transition: next).isEmpty)
         }
         #expect(try app.lifecycle.deadlines(asOf: day("2028-06-01")).map(\.kind) == [.rectificationDue])
-        try app.lifecycle.advance(studio: "S1", transition: step(.reinspection, "2028-06-20"))
+        try app.lifecycle.advance(studio: "S1", transition: step(.reinspection, "2028-06-26"))
         let clawback = try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2028-06-30", ground: .failedReinspection, score: 5_500))
         #expect(clawback.count == 1)
         let lines = clawback[0].draft.lines

@@ -281,7 +281,7 @@ struct VoucherDeskTests {
         let reviewer = app.acting(as: Self.supervisor).vouchers
         let original = try app.books.journal(studio: "S1").first { $0.draft.lines.contains { $0.fund == .enterprise } }!
         var correction = VoucherForm(original.draft)
-        correction.date = "2026-01-20"
+        correction.date = "2025-12-28"
         correction.lines[0].debit = "9000.00"
         correction.lines[1].credit = "9000.00"
         var draft = try maker.requestReversal(of: original.ref, reason: "金额录错", correction: correction)
@@ -318,7 +318,7 @@ struct VoucherDeskTests {
         #expect(try reviewer.post(versions: [draft.id: draft.version], studio: "S1").count == 1)
         // A reversal request is not edited as an ordinary voucher, and takes no documents alone.
         let original = try app.books.journal(studio: "S1").first!
-        let request = try maker.requestReversal(of: original.ref, reason: "重复入账", correction: VoucherForm(date: "2026-01-20"))
+        let request = try maker.requestReversal(of: original.ref, reason: "重复入账", correction: VoucherForm(date: "2025-12-28"))
         #expect(throws: Rejection.self) { try maker.save(Self.equipmentForm(), studio: "S1", id: request.id, version: request.version) }
         #expect(throws: Rejection.self) { try maker.attach(Data("%PDF-1.7".utf8), fileName: "a.pdf", to: request.id, studio: "S1") }
         #expect(try app.vouchers.draft(request.id, studio: "S1").reason == "重复入账")

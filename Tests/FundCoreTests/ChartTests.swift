@@ -28,7 +28,7 @@ private let bank = ["1002,银行存款,asset,debit,,,", "100201,项目资金专�
 struct ChartTests {
     @Test func defaultChartLoads() throws {
         let chart = try ChartOfAccounts.parseCSV(try defaultChartText(), file: "default-chart.csv")
-        #expect(chart.accounts.count == 40)
+        #expect(chart.accounts.count == 41)
         #expect(chart.accounts.map(\.code) == chart.accounts.map(\.code).sorted())
         #expect(chart == Fixture.chart)
     }
@@ -57,12 +57,15 @@ struct ChartTests {
         for account in Fixture.chart.leaves {
             if account.type == .expense {
                 #expect(account.category != nil && account.role == nil, "\(account.code)")
+            } else if account.role == .fixedAssets {
+                // Capitalised equipment is spending of the fund that paid for it (issue 15).
+                #expect(account.category == .equipment, "\(account.code)")
             } else {
                 #expect(account.role != nil && account.category == nil, "\(account.code)")
             }
             #expect(account.code.first == account.type.leadingDigit, "\(account.code)")
         }
-        #expect(Fixture.chart.leaves.count == 31)
+        #expect(Fixture.chart.leaves.count == 32)
     }
 
     @Test func rolesAndFunds() throws {

@@ -50,7 +50,7 @@ private func history(reaching state: LifecycleState?) -> [LifecycleTransition] {
         .underConstruction: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20")],
         .acceptance: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20"), (.acceptance, "2027-12-20")],
         .rectification: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20"), (.acceptance, "2027-12-20"), (.rectification, "2027-12-25")],
-        .reinspection: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20"), (.acceptance, "2027-12-20"), (.rectification, "2027-12-25"), (.reinspection, "2028-06-20")],
+        .reinspection: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20"), (.acceptance, "2027-12-20"), (.rectification, "2027-12-25"), (.reinspection, "2028-06-25")],
         .accepted: [(.recognized, "2025-12-15"), (.underConstruction, "2025-12-20"), (.acceptance, "2027-12-20"), (.accepted, "2027-12-28")],
         .revoked: [(.recognized, "2025-12-15"), (.revoked, "2026-03-01")],
     ]
@@ -68,6 +68,7 @@ private func step(to: LifecycleState, after history: [LifecycleTransition]) -> L
     case .applied, .initialReview, .comprehensiveReview, .publicNotice: date = max(history.last?.date ?? day("2025-10-01"), day("2025-12-01"))
     case .recognized: date = studio.recognized
     case .acceptance: date = max(history.last?.date ?? studio.recognized, studio.constructionWindow.upperBound)
+    case .reinspection: date = history.last(where: { $0.to == .rectification })?.deadline ?? studio.recognized
     default: date = max(history.last?.date ?? studio.recognized, studio.recognized).adding(days: 1)
     }
     let from = history.last?.to ?? (LifecycleState.entryStates.contains(to) ? nil : .recognized)
@@ -119,6 +120,35 @@ struct LifecycleTransitionTests {
         } else {
             #expect((#expect(throws: Rejection.self) { try Lifecycle.validate(next, after: past, studio: studio, today: today) })?.code == .acceptanceBeforeWindowEnd)
         }
+    }
+
+    /// 第十四条 整改期满经再次考核 (issue 15, item 9): the rectification deadline is 2028-06-25.
+    @Test("re-inspection and its failure not before the rectification deadline", arguments: [
+        ("2028-06-24", false), ("2028-06-25", true), ("2028-07-01", true),
+    ])
+    func reinspectionAfterTheRectificationPeriod(date: String, allowed: Bool) throws {
+        let past = history(reaching: .rectification)
+        let reinspection = LifecycleTransition(to: .reinspection, date: day(date), by: "县人社局")
+        let failed = LifecycleTransition(to: .revoked, date: day(date), by: "县人社局", ground: .failedReinspection)
+        let afterEarlyReinspection = past + [LifecycleTransition(to: .reinspection, date: day("2028-06-20"), by: "县人社局")]
+        if allowed {
+            try Lifecycle.validate(reinspection, after: past, studio: studio, today: day("2030-01-01"))
+            try Lifecycle.validate(failed, after: afterEarlyReinspection, studio: studio, today: day("2030-01-01"))
+        } else {
+            let early = #expect(throws: Rejection.self) { try Lifecycle.validate(reinspection, after: past, studio: studio, today: day("2030-01-01")) }
+            #expect(early?.code == .reinspectionBeforeDeadline && early?.message.contains("第十四条") == true)
+            let revoked = #expect(throws: Rejection.self) { try Lifecycle.validate(failed, after: afterEarlyReinspection, studio: studio, today: day("2030-01-01")) }
+            #expect(revoked?.code == .reinspectionBeforeDeadline)
+        }
+    }
+
+    /// Issue 15, item 8: recovery is 第十四条's, not 第十条's; for fraud it is the revocation's
+    /// decision; where the measures are silent nothing is said.
+    @Test func recoveryIsCitedOnItsTrueBasis() {
+        #expect(RevocationGround.failedReinspection.recoveryBasis?.contains("第十四条") == true)
+        #expect(RevocationGround.fraud.recoveryBasis?.contains("撤销决定") == true)
+        #expect(RevocationGround.fraud.recoveryBasis?.contains("按第十条规定追回") == false)
+        for ground in RevocationGround.allCases where !ground.clawsBack { #expect(ground.recoveryBasis == nil) }
     }
 
     @Test func noStepDatedAfterToday() throws {
@@ -261,6 +291,16 @@ struct DeadlineRuleTests {
     ])
     func holidays(last: String, moved: String) throws {
         #expect(Deadlines.movedToWorkingDay(day(last), calendar: try holidayCalendar()) == day(moved))
+    }
+
+    /// Issue 15, item 13: a deadline in a year the calendar does not cover says so.
+    @Test func aDeadlineInAYearWithoutAScheduleSaysSo() throws {
+        let change = StudioChange(id: 1, studio: "S1", kind: .other, eventDate: day("2027-03-01"), detail: "场所变更")
+        let listed = Deadlines.items(studio: studio, history: [], changes: [change], asOf: day("2027-03-05"), calendar: try holidayCalendar())
+        #expect(listed.count == 1 && listed.first?.detail.contains("未收录 2027 年放假安排") == true)
+        let covered = StudioChange(id: 2, studio: "S1", kind: .other, eventDate: day("2026-03-02"), detail: "场所变更")
+        let inCovered = Deadlines.items(studio: studio, history: [], changes: [covered], asOf: day("2026-03-05"), calendar: try holidayCalendar())
+        #expect(inCovered.first?.detail.contains("未收录") == false)
     }
 
     @Test func theDeadlineListMovesHolidayDeadlinesButNotTheWindow() throws {

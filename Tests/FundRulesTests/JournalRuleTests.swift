@@ -59,7 +59,21 @@ struct JournalRuleTests {
         #expect(found.count == (fires ? 1 : 0))
     }
 
-    @Test(arguments: [("杨静", "杨静", true), ("杨静", "何军", false), ("杨静", "", false), ("杨静", " 杨静 ", true)])
+    /// Issue 15, item 13: a year the calendar has no schedule for is said, not silently treated
+    /// as plain weekdays.
+    @Test func aYearWithoutAHolidayScheduleIsReported() throws {
+        var books = try Books()
+        books.receive("2026-10-09", .enterprise, 10_000)
+        books.receive("2027-01-04", .enterprise, 10_000)
+        books.receive("2027-02-08", .enterprise, 10_000)
+        let found = try books.findings(WeekendHoliday(), asOf: "2027-03-01")
+        #expect(found.count == 1)
+        #expect(found.first?.voucher == nil && found.first?.message.contains("未收录 2027 年") == true)
+        #expect(found.first?.message.contains("2 张凭证") == true)
+        #expect(try T.holidayCalendar().covers(year: 2026) && !(try T.holidayCalendar().covers(year: 2018)))
+    }
+
+    @Test(arguments: [("杨静", "杨静", true), ("杨静", "何军", false), ("杨静", "", true), ("杨静", "  ", true), ("杨静", " 杨静 ", true)])
     func selfApproval(_ preparer: String, _ reviewer: String, _ fires: Bool) throws {
         var books = try Books()
         books.receive("2025-12-20", .enterprise, 3_000_000)

@@ -105,6 +105,25 @@ struct StoreTests {
         #expect(code { _ = try store.books.reverse(missing, date: T.date("2026-01-21"), reason: "x", correction: nil, stamp: stamp()) } == .voucherUnknown)
     }
 
+    /// 会计基础工作规范 第五十一条: an error of an earlier year is corrected with a blue voucher in
+    /// the current year, not reversed in red; and a reversal cannot predate its original.
+    @Test func redReversalStaysInTheOriginalsYearAndAfterIt() throws {
+        try store.books.post([T.receipt(date: "2025-12-20", fund: .subsidy, fen: 3_000_000)], stamp: stamp())
+        let december = try store.books.post([T.simple(date: "2025-12-29", debit: "500107", credit: "100201", fen: 500_000)], stamp: stamp())[0]
+        func rejection(_ body: () throws -> Void) -> Rejection? {
+            do { try body(); return nil } catch let rejection as Rejection { return rejection } catch { return nil }
+        }
+        let acrossYears = rejection { _ = try store.books.reverse(december.ref, date: T.date("2026-01-05"), reason: "误记工资", correction: nil, stamp: stamp()) }
+        #expect(acrossYears?.code == .reversalAcrossYears)
+        #expect(acrossYears?.message.contains("会计基础工作规范") == true && acrossYears?.message.contains("第五十一条") == true)
+        let early = rejection { _ = try store.books.reverse(december.ref, date: T.date("2025-12-28"), reason: "误记工资", correction: nil, stamp: stamp()) }
+        #expect(early?.code == .reversalBeforeOriginal)
+        // Nothing was written; within the year, on or after the original's day, it posts.
+        let red = try store.books.reverse(december.ref, date: T.date("2025-12-29"), reason: "误记工资", correction: nil, stamp: stamp())
+        #expect(red.count == 1 && red[0].draft.date == T.date("2025-12-29"))
+        #expect(try store.admin.verify().isClean)
+    }
+
     @Test func reversalWithCorrectionIsOneTransaction() throws {
         try store.books.post([T.receipt(fund: .subsidy, fen: 3_000_000), T.receipt(fund: .enterprise, fen: 1_000_000)], stamp: stamp())
         let original = try store.books.post([T.simple(date: "2026-01-08", debit: "500102", credit: "100201", fen: 300_000)], stamp: stamp())[0]
