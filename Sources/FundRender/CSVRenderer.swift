@@ -66,7 +66,7 @@ public enum CSVRenderer {
         case .date(let value): .text(value.iso)
         case .count(let value): .count(value)
         case .percent(let value): .number(value.text)
-        case .decimal(let hundredths): .number(Cell.decimalText(hundredths))
+        case .decimal(let hundredths), .decimalSum(let hundredths, _): .number(Cell.decimalText(hundredths))
         case .direction(let value): .text(value.rawValue)
         }
     }

@@ -364,6 +364,10 @@ public enum Cell: Sendable, Hashable, Codable {
     case percent(Percent)
     /// A number held exactly in hundredths (8567 = 85.67): scores and points.
     case decimal(hundredths: Int64)
+    /// A `decimal` that is the sum of the same column's cells in the listed rows, shown as
+    /// printed: XLSX writes `=SUM(…)` with the value cached, like `moneySum`. Builders
+    /// guarantee the value equals that sum.
+    case decimalSum(hundredths: Int64, rows: [Int])
     /// 借 / 贷 / 平 of a debit-positive balance.
     case direction(BalanceDirection)
 
