@@ -296,7 +296,7 @@ enum EvaluationDocuments {
                 columns: [Column("凭证", .code, width: 14), Column("事项", .text, width: 40), Column("金额", .money, width: 12), Column("依据", .text, width: 16)],
                 rows: violations.map { finding in
                     Row(.body, [
-                        .text(finding.voucher.map { "\($0.period) \($0.class)-\($0.number)" } ?? "—"), .text(finding.message),
+                        .text(finding.voucher == nil ? "—" : AuditViews.voucherLabel(finding)), .text(finding.message),
                         .money(Money(fen: finding.amountFen)), .text(finding.article),
                     ])
                 })

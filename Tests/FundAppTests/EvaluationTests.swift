@@ -162,6 +162,12 @@ struct EvaluationTests {
         // 70.22 less 2 points, plus 0.27 from 执行率 (24,800 / 30,000 = 82.67 % → 8.27).
         #expect(built.value.lines.first { $0.id == "execution" }!.scoreHundredths == 827)
         #expect(built.value.totalHundredths == 6_849)
+        // The report's 违规事项 name each voucher as every other report does: 2026-03 记-0002 第1行.
+        let listed = try #require(built.report.tables.first { $0.name == "违规事项" }).rows.map { $0.cells[0] }
+        #expect(listed.count == 2 && listed.allSatisfy { cell in
+            if case .text(let text) = cell { return text.hasPrefix("2026-03 记-000") && text.hasSuffix("行") }
+            return false
+        }, "\(listed)")
 
         // One explanation accepted by a reviewer: no longer confirmed. The other, explained
         // and rejected, still is.
