@@ -52,7 +52,16 @@ struct ReportCommand: ParsableCommand {
             switch kind {
             case .statement(let statement):
                 let request = ReportRequest(kind: statement, studio: studio ?? "", fund: fund, from: from, to: to, asOf: asOf, account: account)
-                try output.write(try app.statements.report(request), global)
+                // Rendering to a file counts as the work; text for the terminal is written
+                // after the progress line is gone.
+                let progress = Progress.standardError
+                let task = "编制\(statement.chineseTitle)"
+                if output.out == "-" {
+                    let report = try progress.run(task) { try app.statements.report(request) }
+                    try output.write(report, global)
+                } else {
+                    try progress.run(task) { try output.write(try app.statements.report(request), global) }
+                }
             case .overview:
                 try output.write(try app.review.countyOverviewReport(county: county, asOf: asOf), global)
             }
