@@ -16,7 +16,9 @@ struct ReportCommand: ParsableCommand {
             KIND：\(ReportKind.reportCommandKinds.map { "\($0.rawValue)（\($0.chineseTitle)）" }.joined(separator: "、"))、overview（工作室总览：不需 --studio，可用 --county 限定）
             格式：table（终端表格）、xlsx、pdf、csv（默认 UTF-8 带 BOM，--encoding gb18030 可选）、html（单文件，可打印）、json（报表数据，金额单位为分）。
             账簿截止日（--as-of，默认今天）之后的凭证不计入，报表以截止日为编制日期；同一账簿和截止日生成的文件逐字节相同。
-            例：workshop-ledger report fund-statement --studio ZY2025-001 --format pdf --out 收支情况表.pdf
+            例：
+              workshop-ledger report fund-statement --studio ZY2025-001 \\
+                --format pdf --out 收支情况表.pdf
             """)
 
     @OptionGroup var global: GlobalOptions
