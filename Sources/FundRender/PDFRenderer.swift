@@ -144,7 +144,8 @@ final class PDFComposer {
             }
             for (index, block) in section.blocks.enumerated() {
                 let last = sectionIndex == lastSection && index == section.blocks.count - 1
-                signatureReserve = last && !document.signatures.isEmpty ? Self.blockGap + canvas.lineHeight(.label) + 12 : 0
+                signatureReserve = last && !document.signatures.isEmpty
+                    ? Self.blockGap + signaturesHeight(document.signatures, width: geometry.contentWidth, canvas: canvas) + 12 : 0
                 place(block)
             }
             signatureReserve = 0
@@ -310,7 +311,7 @@ final class PDFComposer {
     /// The signature line sits at the foot of the last page.
     private func placeSignatures() {
         guard !document.signatures.isEmpty else { return }
-        let height = canvas.lineHeight(.label)
+        let height = signaturesHeight(document.signatures, width: geometry.contentWidth, canvas: canvas)
         if voucherSlot != nil || y + height + 12 > geometry.bottom {
             startPage(landscape: document.orientation == .landscape)
         }
@@ -445,14 +446,38 @@ final class PDFComposer {
     }
 }
 
-/// 会计主管：王敏　复核：______ … spread evenly across the width.
+/// 会计主管：王敏　复核：______ … spread evenly across the width; a slot too narrow for its
+/// text (a long 评价单位 name) takes more of the width, and wraps rather than being cut.
 func drawSignatures(_ signatures: [LabeledValue], y: Double, x: Double, width: Double, canvas: PDFCanvas) {
-    guard !signatures.isEmpty else { return }
-    let slot = width / Double(signatures.count)
-    for (index, signature) in signatures.enumerated() {
-        let text = signature.label + "：" + (signature.value.isEmpty ? "________" : signature.value)
-        canvas.draw(text, font: .label, x: x + Double(index) * slot, y: y, width: slot - 4)
+    for slot in signatureSlots(signatures, width: width, canvas: canvas) {
+        canvas.draw(slot.text, font: .label, x: x + slot.x, y: y, width: slot.width - 4, maxLines: signatureLinesMax)
     }
+}
+
+let signatureLinesMax = 3
+
+/// Each signature's text, left edge and width: equal slots when every text fits its share;
+/// otherwise each slot as wide as its text, shrunk together to the width (wrapping inside).
+func signatureSlots(_ signatures: [LabeledValue], width: Double, canvas: PDFCanvas) -> [(text: String, x: Double, width: Double)] {
+    guard !signatures.isEmpty else { return [] }
+    let texts = signatures.map { $0.label + "：" + ($0.value.isEmpty ? "________" : $0.value) }
+    let natural = texts.map { canvas.measure($0, font: .label).width + 8 }
+    let equal = width / Double(texts.count)
+    let widths = natural.allSatisfy { $0 <= equal } ? Array(repeating: equal, count: texts.count)
+        : natural.map { max($0, equal / 2) * width / natural.reduce(0) { $0 + max($1, equal / 2) } }
+    var x = 0.0
+    return zip(texts, widths).map { text, slotWidth in
+        defer { x += slotWidth }
+        return (text, x, slotWidth)
+    }
+}
+
+/// The height of the signature line: its tallest slot.
+func signaturesHeight(_ signatures: [LabeledValue], width: Double, canvas: PDFCanvas) -> Double {
+    let lines = signatureSlots(signatures, width: width, canvas: canvas).map { slot in
+        canvas.measure(slot.text, font: .label, width: slot.width - 4, maxLines: signatureLinesMax).lines
+    }.max() ?? 1
+    return Double(max(lines, 1)) * canvas.lineHeight(.label)
 }
 
 /// A wrapped paragraph, split by lines across pages.
