@@ -33,6 +33,13 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
     /// are `DocumentKind`s only).
     public static var reportCommandKinds: [ReportKind] { statementKinds }
 
+    /// A report file's name without extension: "ZY2025-001-科目余额表-补助资金", or in ASCII
+    /// "ZY2025-001-trial-balance-subsidy" (for systems that mangle other names).
+    public func fileStem(studio: String, fund: Fund?, ascii: Bool) -> String {
+        ascii ? "\(studio)-\(rawValue)" + (fund.map { "-\($0.rawValue)" } ?? "")
+            : "\(studio)-\(chineseTitle)" + (fund.map { "-\($0.chineseName)" } ?? "")
+    }
+
     /// The report's customary Chinese title.
     public var chineseTitle: String {
         switch self {
@@ -159,7 +166,8 @@ public struct ReportDocument: Sendable, Hashable, Codable {
     /// with the name when known. Empty: no signature line.
     public var signatures: [LabeledValue]
     public var orientation: Orientation
-    /// File-name stem without extension, ASCII, e.g. "ZY2025-001-trial-balance".
+    /// File-name stem without extension, e.g. "ZY2025-001-科目余额表" (statements, named in
+    /// Chinese like the audit package's files) or "ZY2025-001-studio-status" (views).
     public var fileStem: String
     /// The day the document is dated (编制日期). Renderers stamp it as the file's creation time
     /// (midnight UTC) instead of the clock, so the same books give the same bytes.

@@ -31,8 +31,11 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "账簿截止日 YYYY-MM-DD（默认今天）") var asOf: CalendarDate?
     @Option(help: "明细账只列此科目（上级科目含其全部末级科目）") var account: String?
     @OptionGroup var output: OutputOptions
+    @Flag(name: .customLong("ascii-names"), help: "--out 为目录时用 ASCII 文件名（ZY2025-001-trial-balance.pdf；默认中文 ZY2025-001-科目余额表.pdf）")
+    var asciiNames = false
 
     func validate() throws {
+        if asciiNames && !Self.isFolder(output.out) { throw ValidationError("--ascii-names 只用于 --out 为目录（以 / 结尾或已存在的目录）") }
         switch kind {
         case .statement(let statement):
             guard ReportKind.reportCommandKinds.contains(statement) else { throw ValidationError("未知的报表种类 \(statement.rawValue)") }
@@ -62,12 +65,34 @@ struct ReportCommand: ParsableCommand {
                     let report = try progress.run(task) { try app.statements.report(request) }
                     try output.write(report, global)
                 } else {
-                    try progress.run(task) { try output.write(try app.statements.report(request), global) }
+                    try progress.run(task) {
+                        let report = try app.statements.report(request)
+                        // A folder: the file is named after the report.
+                        let stem = asciiNames ? statement.fileStem(studio: request.studio, fund: fund, ascii: true) : report.document.fileStem
+                        let path = Self.isFolder(output.out)
+                            ? URL(fileURLWithPath: output.out, isDirectory: true).appendingPathComponent("\(stem).\(output.format.fileExtension)").path
+                            : output.out
+                        try OutputOptions.write(report, format: output.format, encoding: output.encoding, to: path, protecting: global.protectedPaths)
+                    }
                 }
             case .overview:
-                try output.write(try app.review.countyOverviewReport(county: county, asOf: asOf), global)
+                let report = try app.review.countyOverviewReport(county: county, asOf: asOf)
+                let stem = (asciiNames ? "overview" : "工作室总览") + (county.map { "-\($0)" } ?? "")
+                let path = Self.isFolder(output.out)
+                    ? URL(fileURLWithPath: output.out, isDirectory: true).appendingPathComponent("\(stem).\(output.format.fileExtension)").path
+                    : output.out
+                try OutputOptions.write(report, format: output.format, encoding: output.encoding, to: path, protecting: global.protectedPaths)
             }
         }
+    }
+}
+
+extension ReportCommand {
+    /// Whether `--out` names a folder: it ends in "/" or is an existing directory.
+    static func isFolder(_ out: String) -> Bool {
+        guard out != "-" else { return false }
+        var directory: ObjCBool = false
+        return out.hasSuffix("/") || (FileManager.default.fileExists(atPath: out, isDirectory: &directory) && directory.boolValue)
     }
 }
 
