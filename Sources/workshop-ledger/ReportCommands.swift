@@ -31,11 +31,11 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "账簿截止日 YYYY-MM-DD（默认今天）") var asOf: CalendarDate?
     @Option(help: "明细账只列此科目（上级科目含其全部末级科目）") var account: String?
     @OptionGroup var output: OutputOptions
-    @Flag(name: .customLong("ascii-names"), help: "--out 为目录时用 ASCII 文件名（ZY2025-001-trial-balance.pdf；默认中文 ZY2025-001-科目余额表.pdf）")
+    @Flag(name: .customLong("ascii-names"), help: "--out 为目录（以 / 结尾）时用 ASCII 文件名（ZY2025-001-trial-balance.pdf；默认中文 ZY2025-001-科目余额表.pdf）")
     var asciiNames = false
 
     func validate() throws {
-        if asciiNames && !Self.isFolder(output.out) { throw ValidationError("--ascii-names 只用于 --out 为目录（以 / 结尾或已存在的目录）") }
+        if asciiNames && !Self.isFolder(output.out) { throw ValidationError("--ascii-names 只用于 --out 为目录（以 / 结尾）") }
         switch kind {
         case .statement(let statement):
             guard ReportKind.reportCommandKinds.contains(statement) else { throw ValidationError("未知的报表种类 \(statement.rawValue)") }
@@ -88,12 +88,9 @@ struct ReportCommand: ParsableCommand {
 }
 
 extension ReportCommand {
-    /// Whether `--out` names a folder: it ends in "/" or is an existing directory.
-    static func isFolder(_ out: String) -> Bool {
-        guard out != "-" else { return false }
-        var directory: ObjCBool = false
-        return out.hasSuffix("/") || (FileManager.default.fileExists(atPath: out, isDirectory: &directory) && directory.boolValue)
-    }
+    /// Whether `--out` names a folder to write into: it ends in "/". (A folder named without
+    /// the slash is refused as an output file, as before: never a surprise write into it.)
+    static func isFolder(_ out: String) -> Bool { out != "-" && out.hasSuffix("/") }
 }
 
 /// What `report` builds: one of the statements, or the overview of every studio.

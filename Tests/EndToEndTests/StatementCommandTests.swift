@@ -25,7 +25,7 @@ struct StatementCommandTests {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("files"), withIntermediateDirectories: true)
         let named = try e2e.run(["report", "trial-balance", "--studio", "ZY2025-001", "--fund", "subsidy", "--format", "pdf", "--out", "files/"] + db, in: directory)
         #expect(named.status == 0 && named.stdout.contains("files/ZY2025-001-科目余额表-补助资金.pdf"), "\(named.stdout) \(named.stderr)")
-        let ascii = try e2e.run(["report", "general-ledger", "--studio", "ZY2025-001", "--format", "xlsx", "--out", "files", "--ascii-names"] + db, in: directory)
+        let ascii = try e2e.run(["report", "general-ledger", "--studio", "ZY2025-001", "--format", "xlsx", "--out", "files/", "--ascii-names"] + db, in: directory)
         #expect(ascii.status == 0, "\(ascii.stderr)")
         for file in ["files/ZY2025-001-科目余额表-补助资金.pdf", "files/ZY2025-001-general-ledger.xlsx"] {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path), "\(file)")
