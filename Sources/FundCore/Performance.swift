@@ -470,6 +470,14 @@ public struct ExactScoreSum: Sendable, CustomStringConvertible {
     private static func hex(_ value: BigUInt) -> String {
         value.isZero ? "0" : "0x" + value.words.reversed().map { String($0, radix: 16) }.joined(separator: "_")
     }
+
+    /// The sum rounded down to the hundredth of a point.
+    public var floorHundredths: Int64 { hundredths + Int64(numerator / denominator) }
+
+    /// Whether the part of a hundredth below `floorHundredths` is larger here than in `other`.
+    public func hasLargerFraction(than other: ExactScoreSum) -> Bool {
+        (numerator % denominator) * other.denominator > (other.numerator % other.denominator) * denominator
+    }
 }
 
 public enum Scoring {
@@ -522,6 +530,24 @@ public enum Scoring {
         let largest = remainders.sorted { ($0.remainder, -$0.index) > ($1.remainder, -$1.index) }
         for entry in largest.prefix(Int(left)) { parts[entry.index] += 1 }
         return parts
+    }
+
+    /// What to print for exact parts that must add up on paper to `total` (their exact sum
+    /// rounded once, or a printed subtotal allocated the same way): each part rounded down, and
+    /// the hundredths left over one each to the largest fractions (the earlier on a tie). Each
+    /// printed part is its exact value rounded down or up; the total itself never moves.
+    public static func displayHundredths(_ parts: [ExactScoreSum], total: Int64) -> [Int64] {
+        var shown = parts.map(\.floorHundredths)
+        let left = total - shown.reduce(0, +)
+        precondition(left >= 0 && left <= Int64(parts.count), "the total is the parts' exact sum, rounded")
+        let order = parts.indices.sorted { a, b in
+            if parts[a].hasLargerFraction(than: parts[b]) { return true }
+            if parts[b].hasLargerFraction(than: parts[a]) { return false }
+            return a < b
+        }
+        for index in order.prefix(Int(left)) { shown[index] += 1 }
+        assert(shown.reduce(0, +) == total, "the printed parts add up to the total")
+        return shown
     }
 
     /// Band of a qualitative rating: 好 (100–80 %), 中 (80–60 %), 差 (below 60 %).

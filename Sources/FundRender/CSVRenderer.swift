@@ -57,28 +57,53 @@ public enum CSVRenderer {
         return out.text
     }
 
-    /// A cell as a typed CSV field: amounts, counts, percents and decimals are numbers.
+    /// A cell as a typed CSV field: amounts, counts, percents and decimals are numbers; text
+    /// a spreadsheet would read as a number stays text (`keptText`).
     static func field(_ cell: Cell) -> CSVField {
         switch cell {
         case .empty: .empty
-        case .text(let value): .text(value)
+        case .text(let value): keptText(value)
         case .money(let value), .moneySum(let value, _): .money(value)
         case .date(let value): .text(value.iso)
         case .count(let value): .count(value)
         case .percent(let value): .number(value.text)
-        case .decimal(let hundredths): .number(Cell.decimalText(hundredths))
+        case .decimal(let hundredths), .decimalSum(let hundredths, _): .number(Cell.decimalText(hundredths))
         case .direction(let value): .text(value.rawValue)
         }
     }
 
-    /// The first cell of an indented row: two spaces a level in front, so it is text whatever
-    /// the cell; the cell's own text defused as on its own (the spaces hide nothing).
+    /// The first cell of an indented row: two spaces a level in front; the cell's own text
+    /// defused as on its own (the spaces hide nothing), and an indented code kept as text.
     static func indented(_ cell: Cell, _ indent: Int) -> CSVField {
-        let field = field(cell)
-        let value = switch field {
+        let spaces = String(repeating: "  ", count: indent)
+        if case .text(let text) = cell, readsAsNumber(text) { return keptText(spaces + text) }
+        let value = switch field(cell) {
         case .text(let text): CSVWriter.defused(text)
         case .number(let text): text
         }
-        return .text(String(repeating: "  ", count: indent) + value)
+        return .text(spaces + value)
     }
+
+    /// Text that Excel and LibreOffice would read as a number — a 20-digit 数电票 number
+    /// (rounded to 15 digits and shown as 1.23457E+19), an all-digit credit code, an account
+    /// code, digits with an E between them — is written as the formula `="…"`, which both show
+    /// as exactly that text. Only spaces and ASCII digits (and one E) go inside the quotes, so
+    /// nothing can be injected; it goes through `.number`, the writer's field it never
+    /// defuses. Other text is a plain text field.
+    static func keptText(_ text: String) -> CSVField {
+        guard readsAsNumber(text.trimmingSpaces) else { return .text(text) }
+        return .number("=\"" + text + "\"")
+    }
+
+    /// ASCII digits only, or digits E digits (a spreadsheet's scientific notation).
+    static func readsAsNumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first, let last = bytes.last, first.isDigit, last.isDigit else { return false }
+        let exponents = bytes.filter { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }.count
+        return exponents <= 1 && bytes.allSatisfy { $0.isDigit || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
 }

@@ -39,7 +39,7 @@ enum CellText {
         case .date(let date): date.iso
         case .count(let count): String(count)
         case .percent(let percent): percent.text
-        case .decimal(let hundredths): Cell.decimalText(hundredths)
+        case .decimal(let hundredths), .decimalSum(let hundredths, _): Cell.decimalText(hundredths)
         case .direction(let direction): direction.rawValue
         }
     }

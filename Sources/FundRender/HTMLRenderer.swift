@@ -172,7 +172,7 @@ public enum HTMLRenderer {
         case .date(let value): value.iso
         case .count(let value): String(value)
         case .percent(let value): value.text
-        case .decimal(let hundredths): Cell.decimalText(hundredths)
+        case .decimal(let hundredths), .decimalSum(let hundredths, _): Cell.decimalText(hundredths)
         case .direction(let value): value.rawValue
         }
     }

@@ -14,16 +14,111 @@ struct PDFChartPainter {
     let chart: SpendingChart
     let canvas: PDFCanvas
 
-    func draw(x: Double, y: Double, width: Double, height: Double) {
+    /// A box on the page (top-left origin, like the canvas).
+    struct Box: Equatable {
+        var x, y, width, height: Double
+        var bottom: Double { y + height }
+
+        func overlaps(_ other: Box) -> Bool {
+            x < other.x + other.width && other.x < x + width && y < other.bottom && other.y < bottom
+        }
+    }
+
+    /// Where the chart's labels go: decided before drawing, so that tests can check that no two
+    /// overlap.
+    struct Layout {
+        var plot: (left: Double, top: Double, right: Double, bottom: Double)
+        /// One label per reference amount (references at the same amount share it), each above
+        /// its line at the right of the plot, moved up clear of the label below it.
+        var referenceLabels: [(text: String, box: Box)]
+        /// Legend entries (series, then references) in rows that fit the width.
+        var legend: [(index: Int, text: String, box: Box)]
+        var asOfLabel: (text: String, box: Box)?
+    }
+
+    static let swatch = 18.0
+
+    /// The legend's rows: entries flowed left to right, a new row when the next does not fit;
+    /// an entry wider than the row is cut to it.
+    func legendRows(width: Double) -> [[(index: Int, text: String, width: Double)]] {
+        let entries = chart.series.map(\.name) + chart.references.map(\.label)
+        var rows: [[(index: Int, text: String, width: Double)]] = [[]]
+        var used = 0.0
+        for (index, entry) in entries.enumerated() {
+            let entryWidth = min(canvas.measure(entry, font: .small).width + Self.swatch + 18, width)
+            if !rows[rows.count - 1].isEmpty && used + entryWidth > width {
+                rows.append([])
+                used = 0
+            }
+            rows[rows.count - 1].append((index, entry, entryWidth))
+            used += entryWidth
+        }
+        return rows.filter { !$0.isEmpty }
+    }
+
+    func layout(x: Double, y: Double, width: Double, height: Double) -> Layout {
         let titleHeight = canvas.lineHeight(.caption) + 6
+        let axis = ChartAxis(peak: chart.peak)
+        let labelWidth = axis.ticks.map(ChartAxis.label).map { canvas.measure($0, font: .small).width }.max() ?? 0
+        let rows = legendRows(width: width)
+        let rowHeight = canvas.lineHeight(.small) + 4
+        let legendHeight = Double(rows.count) * rowHeight + 4
+        let plot = (
+            left: x + labelWidth + 8, top: y + titleHeight + canvas.lineHeight(.small) + 4,
+            right: x + width - 10, bottom: y + height - legendHeight - canvas.lineHeight(.small) - 10)
+        var legend: [(index: Int, text: String, box: Box)] = []
+        for (rowIndex, row) in rows.enumerated() {
+            var entryX = x + max(0, (width - row.reduce(0) { $0 + $1.width }) / 2)
+            let entryY = y + height - legendHeight + 4 + Double(rowIndex) * rowHeight
+            for entry in row {
+                legend.append((entry.index, entry.text, Box(x: entryX, y: entryY, width: entry.width - 4, height: canvas.lineHeight(.small))))
+                entryX += entry.width
+            }
+        }
+        func yPosition(_ money: Money) -> Double { plot.bottom - axis.fraction(money) * (plot.bottom - plot.top) }
+        // References at one amount share a label; labels placed from the lowest line up.
+        var byAmount: [(amount: Money, labels: [String])] = []
+        for reference in chart.references {
+            if let index = byAmount.firstIndex(where: { $0.amount == reference.amount }) {
+                byAmount[index].labels.append(reference.label)
+            } else {
+                byAmount.append((reference.amount, [reference.label]))
+            }
+        }
+        var referenceLabels: [(text: String, box: Box)] = []
+        let lineHeight = canvas.lineHeight(.small)
+        for group in byAmount.sorted(by: { $0.amount < $1.amount }) {
+            let text = group.labels.joined(separator: "；")
+            let textWidth = min(canvas.measure(text, font: .small).width, plot.right - plot.left - 8)
+            var box = Box(x: plot.right - 4 - textWidth, y: yPosition(group.amount) - lineHeight - 1, width: textWidth, height: lineHeight)
+            for placed in referenceLabels where placed.box.overlaps(box) { box.y = placed.box.y - lineHeight - 1 }
+            box.y = max(box.y, plot.top)
+            referenceLabels.append((text, box))
+        }
+        var asOfLabel: (text: String, box: Box)?
+        if let asOf = chart.asOf, let index = chart.months.firstIndex(of: asOf) {
+            let plotWidth = plot.right - plot.left
+            let markerX = chart.months.count <= 1 ? plot.left + plotWidth / 2
+                : plot.left + 8 + Double(index) / Double(chart.months.count - 1) * (plotWidth - 16)
+            let text = "截至 " + asOf.iso
+            let textWidth = canvas.measure(text, font: .small).width
+            // Right of the marker, or left of it when it would run past the plot.
+            let labelX = markerX + 3 + textWidth > plot.right ? markerX - 3 - textWidth : markerX + 3
+            var box = Box(x: labelX, y: plot.top, width: textWidth, height: lineHeight)
+            // Below any reference label it would cover.
+            for placed in referenceLabels where placed.box.overlaps(box) { box.y = placed.box.bottom + 1 }
+            asOfLabel = (text, box)
+        }
+        return Layout(plot: plot, referenceLabels: referenceLabels, legend: legend, asOfLabel: asOfLabel)
+    }
+
+    func draw(x: Double, y: Double, width: Double, height: Double) {
         canvas.draw(chart.title, font: .caption, x: x, y: y, width: width, alignment: .centre)
         let axis = ChartAxis(peak: chart.peak)
         let tickLabels = axis.ticks.map(ChartAxis.label)
         let labelWidth = tickLabels.map { canvas.measure($0, font: .small).width }.max() ?? 0
-        let legendHeight = canvas.lineHeight(.small) + 8
-        let plot = (
-            left: x + labelWidth + 8, top: y + titleHeight + canvas.lineHeight(.small) + 4,
-            right: x + width - 10, bottom: y + height - legendHeight - canvas.lineHeight(.small) - 10)
+        let layout = layout(x: x, y: y, width: width, height: height)
+        let plot = layout.plot
         let plotWidth = plot.right - plot.left
         let plotHeight = plot.bottom - plot.top
         func yPosition(_ money: Money) -> Double { plot.bottom - axis.fraction(money) * plotHeight }
@@ -44,9 +139,14 @@ struct PDFChartPainter {
         canvas.stroke(width: 0.8, grey: 0.2)
         drawMonths(plot: (plot.left, plot.right, plot.bottom), xPosition: xPosition)
         drawReferences(plot: (plot.left, plot.right), yPosition: yPosition)
-        drawAsOf(top: plot.top, bottom: plot.bottom, xPosition: xPosition)
+        drawAsOf(top: plot.top, bottom: plot.bottom, xPosition: xPosition, label: layout.asOfLabel)
         drawSeries(xPosition: xPosition, yPosition: yPosition)
-        drawLegend(x: x, y: y + height - legendHeight + 4, width: width)
+        // Last, on a white ground: a label stays legible over a line that crosses it.
+        for label in layout.referenceLabels {
+            canvas.fill(label.box.x - 2, label.box.y, label.box.width + 4, label.box.height, grey: 1)
+            canvas.draw(label.text, font: .small, x: label.box.x, y: label.box.y, width: label.box.width + 1, alignment: .right, grey: 0.25)
+        }
+        drawLegend(layout.legend)
     }
 
     private func drawMonths(plot: (left: Double, right: Double, bottom: Double), xPosition: (Int) -> Double) {
@@ -71,18 +171,15 @@ struct PDFChartPainter {
             let lineY = yPosition(reference.amount)
             canvas.line(plot.left, lineY, plot.right, lineY)
             canvas.stroke(width: 0.9, grey: 0.35, dash: [5, 3])
-            let lineHeight = canvas.lineHeight(.small)
-            canvas.draw(reference.label, font: .small, x: plot.left + 4, y: lineY - lineHeight - 1,
-                        width: plot.right - plot.left - 8, alignment: .right, grey: 0.25)
         }
     }
 
-    private func drawAsOf(top: Double, bottom: Double, xPosition: (Int) -> Double) {
+    private func drawAsOf(top: Double, bottom: Double, xPosition: (Int) -> Double, label: (text: String, box: Box)?) {
         guard let asOf = chart.asOf, let index = chart.months.firstIndex(of: asOf) else { return }
         let markerX = xPosition(index)
         canvas.line(markerX, top, markerX, bottom)
         canvas.stroke(width: 0.7, grey: 0.45, dash: [1.5, 2])
-        canvas.draw("截至 " + asOf.iso, font: .small, x: markerX + 3, y: top, grey: 0.35)
+        if let label { canvas.draw(label.text, font: .small, x: label.box.x, y: label.box.y, grey: 0.35) }
     }
 
     private func drawSeries(xPosition: (Int) -> Double, yPosition: (Money) -> Double) {
@@ -103,23 +200,19 @@ struct PDFChartPainter {
         }
     }
 
-    private func drawLegend(x: Double, y: Double, width: Double) {
-        let entries = chart.series.map(\.name) + chart.references.map(\.label)
-        let swatch = 18.0
-        let widths = entries.map { canvas.measure($0, font: .small).width + swatch + 18 }
-        var entryX = x + max(0, (width - widths.reduce(0, +)) / 2)
-        let middle = y + canvas.lineHeight(.small) / 2
-        for (index, entry) in entries.enumerated() {
-            canvas.line(entryX, middle, entryX + swatch, middle)
-            if index < chart.series.count {
-                let colour = Self.palette[index % Self.palette.count]
+    private func drawLegend(_ entries: [(index: Int, text: String, box: Box)]) {
+        for entry in entries {
+            let middle = entry.box.y + entry.box.height / 2
+            canvas.line(entry.box.x, middle, entry.box.x + Self.swatch, middle)
+            if entry.index < chart.series.count {
+                let colour = Self.palette[entry.index % Self.palette.count]
                 canvas.setColour(colour.0, colour.1, colour.2)
                 canvas.strokeKeepingColour(width: 1.6)
             } else {
                 canvas.stroke(width: 0.9, grey: 0.35, dash: [5, 3])
             }
-            canvas.draw(entry, font: .small, x: entryX + swatch + 4, y: y, grey: 0.15)
-            entryX += widths[index]
+            canvas.draw(entry.text, font: .small, x: entry.box.x + Self.swatch + 4, y: entry.box.y,
+                        width: max(entry.box.width - Self.swatch - 4, 1), grey: 0.15)
         }
     }
 }

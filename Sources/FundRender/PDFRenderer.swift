@@ -73,6 +73,9 @@ struct PDFGeometry {
 /// composer; items name them by index and say which part lands on this page.
 enum PDFItem {
     case titleBlock(y: Double)
+    /// The title block compacted on a continuation page: "明细账（续）" with 编制单位, 期间 and
+    /// 单位, so that a page read on its own says what it is.
+    case continuationHeader(y: Double)
     case heading(String, y: Double)
     case caption(String, y: Double)
     case paragraph(index: Int, lines: Range<Int>, y: Double)
@@ -104,6 +107,11 @@ final class PDFComposer {
     private var pageHasContent = false
     /// The next free half of the current page while vouchers are being placed.
     private var voucherSlot: Int?
+    /// A document of voucher prints only: every voucher is its own form with its own title.
+    private var onlyVouchers = false
+    /// Room kept under the last block for the signature line, so that no page holds the
+    /// signatures alone (0 while other blocks are placed).
+    private var signatureReserve = 0.0
 
     init(document: ReportDocument, canvas: PDFCanvas) {
         self.document = document
@@ -116,16 +124,16 @@ final class PDFComposer {
 
     func compose() {
         let landscape = document.orientation == .landscape
-        startPage(landscape: landscape)
-        // A document of voucher prints only: every voucher is its own form with its own title.
-        let onlyVouchers = document.sections.allSatisfy { section in
+        onlyVouchers = document.sections.allSatisfy { section in
             section.blocks.allSatisfy { if case .voucher = $0 { true } else { false } }
         } && !document.sections.flatMap(\.blocks).isEmpty
+        startPage(landscape: landscape, continued: false)
         if !onlyVouchers {
             add(.titleBlock(y: y))
             y += titleBlockHeight()
         }
-        for section in document.sections {
+        let lastSection = document.sections.lastIndex { !$0.blocks.isEmpty }
+        for (sectionIndex, section) in document.sections.enumerated() {
             if section.startsNewPage && pageHasContent { startPage(landscape: landscape) }
             if let heading = section.heading, !heading.isEmpty, !onlyVouchers {
                 leaveVouchers()
@@ -134,22 +142,36 @@ final class PDFComposer {
                 add(.heading(heading, y: y))
                 y += height
             }
-            for block in section.blocks { place(block) }
+            for (index, block) in section.blocks.enumerated() {
+                let last = sectionIndex == lastSection && index == section.blocks.count - 1
+                signatureReserve = last && !document.signatures.isEmpty
+                    ? Self.blockGap + signaturesHeight(document.signatures, width: geometry.contentWidth, canvas: canvas) + 12 : 0
+                place(block)
+            }
+            signatureReserve = 0
         }
         placeSignatures()
     }
 
-    private func startPage(landscape: Bool) {
+    /// A new page; a continuation page (every page after the first, voucher forms aside)
+    /// starts with the compact title block.
+    private func startPage(landscape: Bool, continued: Bool = true) {
         pages.append(PDFPage(geometry: PDFGeometry(landscape: landscape)))
         y = geometry.top
         pageHasContent = false
         voucherSlot = nil
+        if continued && !onlyVouchers {
+            add(.continuationHeader(y: y))
+            y += continuationHeaderHeight(width: geometry.contentWidth)
+        }
     }
 
     private func add(_ item: PDFItem) {
         pages[pages.count - 1].items.append(item)
-        if case .titleBlock = item { return }
-        pageHasContent = true
+        switch item {
+        case .titleBlock, .continuationHeader: return
+        default: pageHasContent = true
+        }
     }
 
     /// Starts a new page unless `height` still fits (or the page is empty anyway).
@@ -188,7 +210,12 @@ final class PDFComposer {
         while line < paragraph.lineCount {
             ensureSpace(paragraph.lineHeight)
             let fitting = max(1, Int((geometry.bottom - y) / paragraph.lineHeight))
-            let end = min(paragraph.lineCount, line + fitting)
+            var end = min(paragraph.lineCount, line + fitting)
+            // The last lines go with the signature line rather than leave it alone on a page.
+            if end == paragraph.lineCount && end - line >= 2
+                && y + Double(end - line) * paragraph.lineHeight + signatureReserve > geometry.bottom {
+                end -= min(2, end - line - 1)
+            }
             add(.paragraph(index: paragraphs.count - 1, lines: line..<end, y: y))
             y += Double(end - line) * paragraph.lineHeight
             line = end
@@ -201,8 +228,10 @@ final class PDFComposer {
         tables.append(layout)
         let index = tables.count - 1
         let captionHeight = caption.map { _ in canvas.lineHeight(.caption) + 4 } ?? 0
-        let firstRow = layout.rowHeights.first ?? 0
-        ensureSpace(captionHeight + layout.headerHeight + firstRow)
+        // The caption, the header and two rows together: a table never starts with one row
+        // stranded at a page's foot.
+        let firstRows = layout.rowHeights.prefix(2).reduce(0, +)
+        ensureSpace(captionHeight + layout.headerHeight + firstRows)
         if let caption {
             add(.caption(caption, y: y))
             y += captionHeight
@@ -215,14 +244,38 @@ final class PDFComposer {
                 bottom += layout.rowHeights[end]
                 end += 1
             }
+            end = Self.segmentEnd(layout, rows: row..<end, room: geometry.bottom - bottom, reserve: signatureReserve)
+            bottom = y + layout.headerHeight + layout.rowHeights[row..<end].reduce(0, +)
             add(.tableSegment(index: index, rows: row..<end, y: y))
             y = bottom
             row = end
             if row < layout.rowHeights.count {
                 startPage(landscape: document.orientation == .landscape)
+                if let caption {
+                    add(.caption(caption + "（续）", y: y))
+                    y += captionHeight
+                }
             }
         } while row < layout.rowHeights.count
         y += Self.blockGap
+    }
+
+    /// Where a table's segment on this page ends, given the rows that fit and the room left
+    /// under them: a group heading row never ends a page (it goes over with its rows), the last
+    /// row never goes over alone, and the table's last rows go over with the signature line
+    /// when that would not fit (`reserve`).
+    /// At least one row stays.
+    static func segmentEnd(_ layout: PDFTableLayout, rows: Range<Int>, room: Double, reserve: Double) -> Int {
+        var end = rows.upperBound
+        if end < layout.rowHeights.count {
+            // Nor does the table's last row go over alone (a total or 本年累计 by itself).
+            if layout.rowHeights.count - end == 1 && end - rows.lowerBound >= 3 { end -= 1 }
+            while end - 1 > rows.lowerBound && layout.table.rows[end - 1].role == .group { end -= 1 }
+        } else if reserve > room && end - rows.lowerBound >= 2 {
+            end -= min(2, end - rows.lowerBound - 1)
+            while end - 1 > rows.lowerBound && layout.table.rows[end - 1].role == .group { end -= 1 }
+        }
+        return end
     }
 
     /// Vouchers go two to a portrait page, each in its own half; a long voucher continues in
@@ -231,10 +284,10 @@ final class PDFComposer {
         let parts = PDFVoucherPart.split(voucher)
         for part in parts {
             if voucherSlot == nil {
-                if pageHasContent || geometry.landscape { startPage(landscape: false) }
+                if pageHasContent || geometry.landscape { startPage(landscape: false, continued: false) }
                 voucherSlot = 0
             } else if voucherSlot == 2 {
-                startPage(landscape: false)
+                startPage(landscape: false, continued: false)
                 voucherSlot = 0
             }
             voucherParts.append(part)
@@ -258,7 +311,7 @@ final class PDFComposer {
     /// The signature line sits at the foot of the last page.
     private func placeSignatures() {
         guard !document.signatures.isEmpty else { return }
-        let height = canvas.lineHeight(.label)
+        let height = signaturesHeight(document.signatures, width: geometry.contentWidth, canvas: canvas)
         if voucherSlot != nil || y + height + 12 > geometry.bottom {
             startPage(landscape: document.orientation == .landscape)
         }
@@ -286,6 +339,29 @@ final class PDFComposer {
 
     static let titleBlockGap = 24.0
 
+    /// The title-block items a continuation page repeats: who prepared it, which fund, which
+    /// period or day, and the unit.
+    static let continuedLabels: Set<String> = ["编制单位", "建设（依托）单位", "资金", "期间", "截至", "评价截止日", "单位"]
+
+    /// "明细账（续）" and the repeated items, on one line when they fit beside each other.
+    private func continuationLines(width: Double) -> (title: String, items: String, oneLine: Bool) {
+        let title = document.title + "（续）"
+        let items = document.titleBlock.filter { Self.continuedLabels.contains($0.label) }
+            .map { $0.label + "：" + $0.value }.joined(separator: "　　")
+        let needed = canvas.measure(title, font: .heading).width + Self.titleBlockGap + canvas.measure(items, font: .small).width
+        return (title, items, needed <= width)
+    }
+
+    private func continuationHeaderHeight(width: Double) -> Double {
+        let lines = continuationLines(width: width)
+        return canvas.lineHeight(.heading) + (lines.oneLine ? 0 : itemsHeight(lines.items, width: width)) + 8
+    }
+
+    /// The repeated items under the title, wrapped (at most three lines).
+    private func itemsHeight(_ items: String, width: Double) -> Double {
+        Double(canvas.measure(items, font: .small, width: width, maxLines: 3).lines) * canvas.lineHeight(.small)
+    }
+
     private func titleBlockHeight() -> Double {
         canvas.lineHeight(.title) + 10 + Double(titleBlockRows(width: geometry.contentWidth).count) * (canvas.lineHeight(.label) + 2) + 8
     }
@@ -307,6 +383,7 @@ final class PDFComposer {
     private func draw(_ item: PDFItem, geometry: PDFGeometry) {
         switch item {
         case .titleBlock(let y): drawTitleBlock(y: y, geometry: geometry)
+        case .continuationHeader(let y): drawContinuationHeader(y: y, geometry: geometry)
         case .heading(let text, let y):
             canvas.draw(text, font: .heading, x: geometry.left, y: y, width: geometry.contentWidth)
         case .caption(let text, let y):
@@ -323,6 +400,22 @@ final class PDFComposer {
         case .signatures(let y):
             drawSignatures(document.signatures, y: y, x: geometry.left, width: geometry.contentWidth, canvas: canvas)
         }
+    }
+
+    private func drawContinuationHeader(y top: Double, geometry: PDFGeometry) {
+        let lines = continuationLines(width: geometry.contentWidth)
+        canvas.draw(lines.title, font: .heading, x: geometry.left, y: top, width: geometry.contentWidth)
+        var bottom = top + canvas.lineHeight(.heading)
+        if lines.oneLine {
+            // Level with the title's foot.
+            let y = bottom - canvas.lineHeight(.small) - 1
+            canvas.draw(lines.items, font: .small, x: geometry.left, y: y, width: geometry.contentWidth, alignment: .right)
+        } else {
+            canvas.draw(lines.items, font: .small, x: geometry.left, y: bottom, width: geometry.contentWidth, maxLines: 3)
+            bottom += itemsHeight(lines.items, width: geometry.contentWidth)
+        }
+        canvas.line(geometry.left, bottom + 2, geometry.left + geometry.contentWidth, bottom + 2)
+        canvas.stroke(width: 0.4)
     }
 
     private func drawTitleBlock(y top: Double, geometry: PDFGeometry) {
@@ -353,14 +446,38 @@ final class PDFComposer {
     }
 }
 
-/// 会计主管：王敏　复核：______ … spread evenly across the width.
+/// 会计主管：王敏　复核：______ … spread evenly across the width; a slot too narrow for its
+/// text (a long 评价单位 name) takes more of the width, and wraps rather than being cut.
 func drawSignatures(_ signatures: [LabeledValue], y: Double, x: Double, width: Double, canvas: PDFCanvas) {
-    guard !signatures.isEmpty else { return }
-    let slot = width / Double(signatures.count)
-    for (index, signature) in signatures.enumerated() {
-        let text = signature.label + "：" + (signature.value.isEmpty ? "________" : signature.value)
-        canvas.draw(text, font: .label, x: x + Double(index) * slot, y: y, width: slot - 4)
+    for slot in signatureSlots(signatures, width: width, canvas: canvas) {
+        canvas.draw(slot.text, font: .label, x: x + slot.x, y: y, width: slot.width - 4, maxLines: signatureLinesMax)
     }
+}
+
+let signatureLinesMax = 3
+
+/// Each signature's text, left edge and width: equal slots when every text fits its share;
+/// otherwise each slot as wide as its text, shrunk together to the width (wrapping inside).
+func signatureSlots(_ signatures: [LabeledValue], width: Double, canvas: PDFCanvas) -> [(text: String, x: Double, width: Double)] {
+    guard !signatures.isEmpty else { return [] }
+    let texts = signatures.map { $0.label + "：" + ($0.value.isEmpty ? "________" : $0.value) }
+    let natural = texts.map { canvas.measure($0, font: .label).width + 8 }
+    let equal = width / Double(texts.count)
+    let widths = natural.allSatisfy { $0 <= equal } ? Array(repeating: equal, count: texts.count)
+        : natural.map { max($0, equal / 2) * width / natural.reduce(0) { $0 + max($1, equal / 2) } }
+    var x = 0.0
+    return zip(texts, widths).map { text, slotWidth in
+        defer { x += slotWidth }
+        return (text, x, slotWidth)
+    }
+}
+
+/// The height of the signature line: its tallest slot.
+func signaturesHeight(_ signatures: [LabeledValue], width: Double, canvas: PDFCanvas) -> Double {
+    let lines = signatureSlots(signatures, width: width, canvas: canvas).map { slot in
+        canvas.measure(slot.text, font: .label, width: slot.width - 4, maxLines: signatureLinesMax).lines
+    }.max() ?? 1
+    return Double(max(lines, 1)) * canvas.lineHeight(.label)
 }
 
 /// A wrapped paragraph, split by lines across pages.

@@ -69,7 +69,7 @@ extension XLSXBook {
         case .percent(let percent):
             style.number = .percent
             try writeNumber(sheet, row, 1, Double(percent.hundredths) / 10_000, style)
-        case .decimal(let hundredths):
+        case .decimal(let hundredths), .decimalSum(let hundredths, _):
             style.number = .decimal
             try writeNumber(sheet, row, 1, Double(hundredths) / 100, style)
         case .empty, .text, .direction:

@@ -218,6 +218,20 @@ final class XLSXBook {
             worksheet_write_formula_num(sheet, r, c, formula, format(style), Self.yuan(money)), "写入公式 \(formula.prefix(40))")
     }
 
+    /// A `decimalSum`: the formula with the document's value cached (the plain number when
+    /// there is no formula to write).
+    func writeDecimalSum(
+        _ sheet: Sheet, _ row: Int, _ column: Int, _ hundredths: Int64, sheetRows: [Int], _ style: XLSXStyle
+    ) throws {
+        let value = Double(hundredths) / 100
+        guard let formula = XLSXFormula.sum(column: column, sheetRows: sheetRows) else {
+            try writeNumber(sheet, row, column, value, style)
+            return
+        }
+        let (r, c) = try Self.position(row, column)
+        try Self.check(worksheet_write_formula_num(sheet, r, c, formula, format(style), value), "写入公式 \(formula.prefix(40))")
+    }
+
     func writeDate(_ sheet: Sheet, _ row: Int, _ column: Int, _ date: CalendarDate, _ style: XLSXStyle) throws {
         let (r, c) = try Self.position(row, column)
         var value = lxw_datetime(year: Int32(date.year), month: Int32(date.month), day: Int32(date.day), hour: 0, min: 0, sec: 0)

@@ -152,6 +152,11 @@ extension XLSXBook {
         case .decimal(let hundredths):
             style.number = .decimal
             try writeNumber(sheet, sheetRow, column, Double(hundredths) / 100, style)
+        case .decimalSum(let hundredths, let rows):
+            precondition(rows.allSatisfy { $0 >= 0 && $0 < table.rows.count && $0 != sheetRow - dataFirst },
+                         "a total names other rows of its table")
+            style.number = .decimal
+            try writeDecimalSum(sheet, sheetRow, column, hundredths, sheetRows: rows.map { dataFirst + $0 }, style)
         }
     }
 

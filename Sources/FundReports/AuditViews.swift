@@ -90,7 +90,8 @@ public enum AuditViews {
         return [DocumentSection(heading: nil, blocks: [.table(DocumentTable(name: "合规发现", columns: findingColumns, rows: rows))])]
     }
 
-    /// "2025-11 记-0003 第2行".
+    /// "2025-11 记-0003 第2行": the one form of a finding's voucher in every report (the
+    /// number four digits at least, as `VoucherRef.label` prints it).
     static func voucherLabel(_ finding: Finding) -> String {
         guard let voucher = finding.voucher else { return "" }
         let number = String(voucher.number)

@@ -106,8 +106,14 @@ public enum GeneralLedgerReport {
                 ],
                 rows: rows))
         }
+        // Without --fund the 总账 adds every fund together: its title says so (the other
+        // statements list the funds apart, as the title block's default 资金 line says).
+        let combined = header.fund == nil
+        let titleBlock = header.titleBlock().map { item in
+            combined && item.label == "资金" ? LabeledValue("资金", "全部资金合并") : item
+        }
         let document = ReportDocument(
-            kind: .generalLedger, title: ReportKind.generalLedger.chineseTitle, titleBlock: header.titleBlock(),
+            kind: .generalLedger, title: combined ? "总账（全部资金合并）" : ReportKind.generalLedger.chineseTitle, titleBlock: titleBlock,
             sections: [DocumentSection(heading: nil, blocks: tables.isEmpty ? [.paragraph("本期间没有发生额。")] : tables)],
             signatures: header.statementSignatures, fileStem: header.fileStem(.generalLedger))
         return BuiltReport(value: value, document: document)

@@ -33,6 +33,13 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
     /// are `DocumentKind`s only).
     public static var reportCommandKinds: [ReportKind] { statementKinds }
 
+    /// A report file's name without extension: "ZY2025-001-科目余额表-补助资金", or in ASCII
+    /// "ZY2025-001-trial-balance-subsidy" (for systems that mangle other names).
+    public func fileStem(studio: String, fund: Fund?, ascii: Bool) -> String {
+        ascii ? "\(studio)-\(rawValue)" + (fund.map { "-\($0.rawValue)" } ?? "")
+            : "\(studio)-\(chineseTitle)" + (fund.map { "-\($0.chineseName)" } ?? "")
+    }
+
     /// The report's customary Chinese title.
     public var chineseTitle: String {
         switch self {
@@ -159,7 +166,8 @@ public struct ReportDocument: Sendable, Hashable, Codable {
     /// with the name when known. Empty: no signature line.
     public var signatures: [LabeledValue]
     public var orientation: Orientation
-    /// File-name stem without extension, ASCII, e.g. "ZY2025-001-trial-balance".
+    /// File-name stem without extension, e.g. "ZY2025-001-科目余额表" (statements, named in
+    /// Chinese like the audit package's files) or "ZY2025-001-studio-status" (views).
     public var fileStem: String
     /// The day the document is dated (编制日期). Renderers stamp it as the file's creation time
     /// (midnight UTC) instead of the clock, so the same books give the same bytes.
@@ -364,6 +372,10 @@ public enum Cell: Sendable, Hashable, Codable {
     case percent(Percent)
     /// A number held exactly in hundredths (8567 = 85.67): scores and points.
     case decimal(hundredths: Int64)
+    /// A `decimal` that is the sum of the same column's cells in the listed rows, shown as
+    /// printed: XLSX writes `=SUM(…)` with the value cached, like `moneySum`. Builders
+    /// guarantee the value equals that sum.
+    case decimalSum(hundredths: Int64, rows: [Int])
     /// 借 / 贷 / 平 of a debit-positive balance.
     case direction(BalanceDirection)
 

@@ -17,7 +17,38 @@ enum EvaluationDocuments {
     static func score(_ hundredths: Int64) -> Cell { .decimal(hundredths: hundredths) }
 
     static func quantity(_ hundredths: Int64?, unit: String) -> Cell {
-        hundredths.map { .text(Scoring.quantityText($0) + unit) } ?? .text("—")
+        hundredths.map { .text(quantityText($0, unit: unit)) } ?? .text("—")
+    }
+
+    /// "5人", "90%", and amounts (元, in fen) with thousands separators: "32,100.00 元".
+    static func quantityText(_ hundredths: Int64, unit: String) -> String {
+        unit == "元" ? Money(fen: hundredths).groupedString + " 元" : Scoring.quantityText(hundredths) + unit
+    }
+
+    /// The grade bands, written so that no score falls in two.
+    static let gradeBands = "90 分（含）以上为优，80 分（含）至 90 分为良，60 分（含）至 80 分为中，60 分以下为差"
+
+    /// The scores as printed. Each line and category score is rounded for display so that the
+    /// lines add up to their category's 小计 and the 小计 to the 总分 — the exact total rounded
+    /// once, which never moves (`Scoring.displayHundredths`, largest remainder). A printed score
+    /// is its exact score rounded down or up, and may differ by 0.01 from the line's own
+    /// `scoreHundredths` (rounded half up alone).
+    struct PrintedScores {
+        private(set) var lines: [String: Int64] = [:]
+        private(set) var categories: [String: Int64] = [:]
+
+        init(_ value: PerformanceEvaluation) {
+            let own = value.categories.map { category in value.lines.filter { $0.category == category.id } }
+            let shown = Scoring.displayHundredths(own.map { ExactScoreSum($0.map(\.exactScore)) }, total: value.totalHundredths)
+            for (index, category) in value.categories.enumerated() {
+                categories[category.id] = shown[index]
+                let parts = Scoring.displayHundredths(own[index].map { ExactScoreSum([$0.exactScore]) }, total: shown[index])
+                for (line, part) in zip(own[index], parts) { lines[line.id] = part }
+            }
+        }
+
+        func line(_ line: PerformanceEvaluation.Line) -> Int64 { lines[line.id] ?? line.scoreHundredths }
+        func category(_ category: PerformanceEvaluation.Category) -> Int64 { categories[category.id] ?? category.scoreHundredths }
     }
 
     // MARK: 绩效自评表
@@ -35,7 +66,7 @@ enum EvaluationDocuments {
             kind: .selfEvaluation, title: ReportKind.selfEvaluation.chineseTitle, titleBlock: titleBlock(value, input: input),
             sections: [
                 DocumentSection(heading: "一、预算执行情况", blocks: [.table(budgetTable(value))]),
-                DocumentSection(heading: "二、绩效指标完成情况", blocks: [.table(indicatorTable(value)), .facts(facts)]),
+                DocumentSection(heading: "二、绩效指标完成情况", blocks: [.table(indicatorTable(value)), .paragraph(scoringNote(value)), .facts(facts)]),
             ],
             signatures: [LabeledValue("单位负责人", ""), LabeledValue("财务负责人", ""), LabeledValue("填表人", ""), LabeledValue("填报日期", value.asOf.chinese)],
             orientation: .landscape, fileStem: "\(value.studio)-绩效自评表")
@@ -66,8 +97,8 @@ enum EvaluationDocuments {
         let balance = value.funds.reduce(Money.zero) { (try? $0.adding($1.balanceFen)) ?? $0 }
         let bodyRows = Array(0..<rows.count)
         rows.append(Row(.total, [
-            .text("合计"), .empty, .moneySum(received, rows: bodyRows), .empty, .moneySum(spent, rows: bodyRows),
-            FundStatementReport.rate(Percent.ratio(spent, received)), .moneySum(balance, rows: bodyRows),
+            .text("合计"), plannedTotal(value.funds), .moneySum(received, rows: bodyRows), FundStatementReport.rate(arrivalTotal(value.funds)),
+            .moneySum(spent, rows: bodyRows), FundStatementReport.rate(Percent.ratio(spent, received)), .moneySum(balance, rows: bodyRows),
         ]))
         return DocumentTable(
             name: "预算执行", caption: "预算执行情况（资金到位率 = 实际到位 ÷ 核定或预算；预算执行率 = 实际支出 ÷ 实际到位）",
@@ -79,30 +110,62 @@ enum EvaluationDocuments {
             rows: rows)
     }
 
+    /// How the indicator table is scored and rounded, printed under it (too long for a caption).
+    static func scoringNote(_ value: PerformanceEvaluation) -> String {
+        "说明：定量指标按实际 ÷ 目标 × 分值计分，封顶满分；反向指标按目标 ÷ 实际 × 分值计分"
+            + (value.lines.contains(where: \.unset) ? "；未设定指标的分值按分值比例计入产出指标" : "")
+            + "。总分由各指标未经舍入的得分相加后四舍五入至 0.01 分；各指标和小计的得分保留两位小数，舍入差按最大余额法分配，"
+            + "使各指标得分之和等于小计、各小计之和等于总分。"
+    }
+
+    /// The planned amounts added up over the funds that have one (empty when none has).
+    static func plannedTotal(_ funds: [FundStatement.FundPart]) -> Cell {
+        let planned = funds.indices.filter { funds[$0].plannedFen != nil }
+        guard !planned.isEmpty else { return .empty }
+        let total = planned.reduce(Money.zero) { (try? $0.adding(funds[$1].plannedFen!)) ?? $0 }
+        return .moneySum(total, rows: planned)
+    }
+
+    /// 资金到位率 of all the funds: received ÷ planned, when no fund without a plan received
+    /// anything (nil otherwise, or with nothing planned).
+    static func arrivalTotal(_ funds: [FundStatement.FundPart]) -> Percent? {
+        guard funds.allSatisfy({ $0.plannedFen != nil || $0.receivedFen.isZero }) else { return nil }
+        let planned = funds.reduce(Money.zero) { (try? $0.adding($1.plannedFen ?? .zero)) ?? $0 }
+        let received = funds.reduce(Money.zero) { (try? $0.adding($1.receivedFen)) ?? $0 }
+        return Percent.ratio(received, planned)
+    }
+
+    /// Each category's lines followed by its 小计, then the 总分: the printed scores add up
+    /// (`PrintedScores`), and in XLSX the 小计 and 总分 are =SUM formulas over them.
     static func indicatorTable(_ value: PerformanceEvaluation) -> DocumentTable {
+        let printed = PrintedScores(value)
         var rows: [Row] = []
-        for line in value.lines {
-            rows.append(Row(.body, [
-                .text(line.categoryName), .text(line.group), .text(line.name),
-                targetCell(line),
-                quantity(line.actualHundredths, unit: line.kind == .deduction ? " 项违规" : line.unit),
-                score(line.pointsHundredths), score(line.scoreHundredths), .text(line.deviationReason),
-            ]))
-        }
+        var subtotals: [Int] = []
         for category in value.categories {
+            let first = rows.count
+            for line in value.lines where line.category == category.id {
+                rows.append(Row(.body, [
+                    .text(line.categoryName), .text(line.group), .text(line.name),
+                    targetCell(line),
+                    quantity(line.actualHundredths, unit: line.kind == .deduction ? " 项违规" : line.unit),
+                    score(line.pointsHundredths), score(printed.line(line)), .text(line.deviationReason),
+                ]))
+            }
+            let own = Array(first..<rows.count)
+            subtotals.append(rows.count)
             rows.append(Row(.subtotal, [
-                .text("\(category.name)小计"), .empty, .empty, .empty, .empty, score(category.pointsHundredths),
-                score(category.scoreHundredths), .empty,
+                .text("\(category.name)小计"), .empty, .empty, .empty, .empty,
+                .decimalSum(hundredths: category.pointsHundredths, rows: own),
+                .decimalSum(hundredths: printed.category(category), rows: own), .empty,
             ]))
         }
         rows.append(Row(.total, [
-            .text("总分"), .empty, .empty, .empty, .empty, score(10_000), score(value.totalHundredths), .text("评价等级：\(value.grade.rawValue)"),
+            .text("总分"), .empty, .empty, .empty, .empty, .decimalSum(hundredths: 10_000, rows: subtotals),
+            .decimalSum(hundredths: value.totalHundredths, rows: subtotals), .text("评价等级：\(value.grade.rawValue)"),
         ]))
         return DocumentTable(
             name: "绩效指标",
-            caption: "绩效指标完成情况（定量指标：实际 ÷ 目标 × 分值，封顶满分；反向指标：目标 ÷ 实际 × 分值"
-                + (value.lines.contains(where: \.unset) ? "；未设定指标的分值按分值比例计入产出指标" : "")
-                + "；小计和总分由各指标未经舍入的得分相加后四舍五入至 0.01 分）",
+            caption: "绩效指标完成情况（计分方法见表后说明）",
             columns: [
                 Column("一级指标", .text, width: 10), Column("二级指标", .text, width: 12), Column("三级指标", .text, width: 20),
                 Column("年度指标值", .text, width: 11), Column("实际完成值", .text, width: 11), Column("分值", .decimal, width: 7),
@@ -161,8 +224,9 @@ enum EvaluationDocuments {
     }
 
     static func conclusion(_ value: PerformanceEvaluation, input: EvaluationInput) -> DocumentSection {
-        var text = "经评价，本项目自评得分 \(value.total.text) 分，评价等级为“\(value.grade.rawValue)”（优：90 分及以上；良：80–90 分；中：60–80 分；差：60 分以下）。其中"
-        text += value.categories.map { "\($0.name)得分 \(Score(hundredths: $0.scoreHundredths).text) 分（满分 \(Scoring.quantityText($0.pointsHundredths)) 分）" }.joined(separator: "，") + "。"
+        let printed = PrintedScores(value)
+        var text = "经评价，本项目自评得分 \(value.total.text) 分，评价等级为“\(value.grade.rawValue)”（\(gradeBands)）。其中"
+        text += value.categories.map { "\($0.name)得分 \(Score(hundredths: printed.category($0)).text) 分（满分 \(Scoring.quantityText($0.pointsHundredths)) 分）" }.joined(separator: "，") + "。"
         if let moved = movedPointsText(value) { text += "\(moved)（财预〔2020〕10号）。" }
         for county in value.countyScores {
             text += "\(county.date.chinese)，\(county.by)考核验收评分 \(Score(hundredths: county.scoreHundredths).text) 分，结论为“\(LifecycleState(rawValue: county.result)?.chineseName ?? county.result)”。"
@@ -172,10 +236,13 @@ enum EvaluationDocuments {
             columns: [Column("一级指标", .text, width: 16), Column("分值", .decimal, width: 8), Column("得分", .decimal, width: 8), Column("得分率", .percent, width: 10)],
             rows: value.categories.map { category in
                 Row(.body, [
-                    .text(category.name), score(category.pointsHundredths), score(category.scoreHundredths),
-                    Scoring.rate(category.scoreHundredths, of: category.pointsHundredths).map { .percent(Percent(hundredths: $0)) } ?? .text("—"),
+                    .text(category.name), score(category.pointsHundredths), score(printed.category(category)),
+                    Scoring.rate(printed.category(category), of: category.pointsHundredths).map { .percent(Percent(hundredths: $0)) } ?? .text("—"),
                 ])
-            } + [Row(.total, [.text("合计"), score(10_000), score(value.totalHundredths), .percent(Percent(hundredths: value.totalHundredths))])])
+            } + [Row(.total, [
+                .text("合计"), .decimalSum(hundredths: 10_000, rows: Array(value.categories.indices)),
+                .decimalSum(hundredths: value.totalHundredths, rows: Array(value.categories.indices)), .percent(Percent(hundredths: value.totalHundredths)),
+            ])])
         return DocumentSection(heading: "三、综合评价结论", blocks: [.paragraph(text), .table(table)])
     }
 
@@ -191,15 +258,16 @@ enum EvaluationDocuments {
         }
         blocks.append(.paragraph(budget))
         if let chart = input.chart { blocks.append(.chart(chart)) }
+        let printed = PrintedScores(value)
         let labels = ["output": "（二）产出指标", "benefit": "（三）效益指标", "satisfaction": "（四）满意度指标", "budget": "（五）预算执行率指标"]
         for (index, category) in value.categories.enumerated() {
             let own = value.lines.filter { $0.category == category.id }
             let label = labels[category.id] ?? "（\(["二", "三", "四", "五", "六", "七"][min(index, 5)])）\(category.name)"
-            var text = "\(label)。满分 \(Scoring.quantityText(category.pointsHundredths)) 分，得分 \(Score(hundredths: category.scoreHundredths).text) 分。"
+            var text = "\(label)。满分 \(Scoring.quantityText(category.pointsHundredths)) 分，得分 \(Score(hundredths: printed.category(category)).text) 分。"
             text += own.map { line in
                 if line.unset { return "\(line.name)\(EvaluationReport.unsetReason)（\(Scoring.quantityText(line.setPointsHundredths)) 分）" }
-                let actual = line.actualHundredths.map { Scoring.quantityText($0) + (line.kind == .deduction ? " 项违规" : line.unit) } ?? "无记录"
-                return "\(line.name)实际 \(actual)，得 \(Score(hundredths: line.scoreHundredths).text) 分（满分 \(Score(hundredths: line.pointsHundredths).text)）"
+                let actual = line.actualHundredths.map { quantityText($0, unit: line.kind == .deduction ? " 项违规" : line.unit) } ?? "无记录"
+                return "\(line.name)实际 \(actual)，得 \(Score(hundredths: printed.line(line)).text) 分（满分 \(Score(hundredths: line.pointsHundredths).text)）"
             }.joined(separator: "；") + "。"
             blocks.append(.paragraph(text))
         }
@@ -228,7 +296,7 @@ enum EvaluationDocuments {
                 columns: [Column("凭证", .code, width: 14), Column("事项", .text, width: 40), Column("金额", .money, width: 12), Column("依据", .text, width: 16)],
                 rows: violations.map { finding in
                     Row(.body, [
-                        .text(finding.voucher.map { "\($0.period) \($0.class)-\($0.number)" } ?? "—"), .text(finding.message),
+                        .text(finding.voucher == nil ? "—" : AuditViews.voucherLabel(finding)), .text(finding.message),
                         .money(Money(fen: finding.amountFen)), .text(finding.article),
                     ])
                 })

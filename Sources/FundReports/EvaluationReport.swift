@@ -254,8 +254,8 @@ public enum EvaluationReport {
     }
 
     static func autoReason(_ indicator: IndicatorDefinition, target: Int64, actual: Int64, unit: String) -> String {
-        let t = Scoring.quantityText(target) + unit
-        let a = Scoring.quantityText(actual) + unit
+        let t = EvaluationDocuments.quantityText(target, unit: unit)
+        let a = EvaluationDocuments.quantityText(actual, unit: unit)
         switch indicator.kind {
         case .quantitative:
             let done = Scoring.rate(actual, of: target).map { Percent(hundredths: $0).text } ?? "—"

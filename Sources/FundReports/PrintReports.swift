@@ -150,11 +150,7 @@ public enum FindingsReport {
         return BuiltReport(value: value, document: document)
     }
 
-    static func voucherText(_ finding: Finding) -> String {
-        guard let voucher = finding.voucher else { return "" }
-        return "\(voucher.period) \(voucher.class)-\(voucher.number < 10_000 ? String(repeating: "0", count: max(0, 4 - String(voucher.number).count)) : "")\(voucher.number)"
-            + (finding.line.map { " 第\($0)行" } ?? "")
-    }
+    static func voucherText(_ finding: Finding) -> String { AuditViews.voucherLabel(finding) }
 
     static func reviewText(_ review: FindingReview?) -> String {
         guard let review else { return "未说明" }

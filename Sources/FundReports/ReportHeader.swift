@@ -50,9 +50,10 @@ public struct ReportHeader: Sendable {
         return block
     }
 
-    /// ZY2025-001-trial-balance, ZY2025-001-trial-balance-subsidy.
+    /// ZY2025-001-科目余额表, ZY2025-001-科目余额表-补助资金: named in Chinese like the audit
+    /// package's files (`ReportKind.fileStem(studio:fund:ascii:)` has the ASCII form).
     public func fileStem(_ kind: ReportKind) -> String {
-        "\(studio.code)-\(kind.rawValue)" + (fund.map { "-\($0.rawValue)" } ?? "")
+        kind.fileStem(studio: studio.code, fund: fund, ascii: false)
     }
 
     /// 会计主管 / 复核 / 制表 at the foot of statements, blank for signing by hand.

@@ -101,8 +101,10 @@ struct AuditPackageCommand: ParsableCommand {
 
         func run() throws {
             try FundLedger.run {
-                let written = try global.open().packages.writeAuditPackage(
-                    studio: studio, asOf: asOf, keyFile: keyFile.map { URL(fileURLWithPath: $0) }, to: out)
+                let app = try global.open()
+                let written = try Progress.standardError.run("生成审计资料包") {
+                    try app.packages.writeAuditPackage(studio: studio, asOf: asOf, keyFile: keyFile.map { URL(fileURLWithPath: $0) }, to: out)
+                }
                 let verification = written.verification
                 emit("已生成审计资料包：\(out)（\(written.data.count) 字节，\(verification.filesChecked) 个文件，签名公钥指纹 \(verification.manifest?.signingKey.fingerprint ?? "")）\n")
             }
@@ -120,9 +122,11 @@ struct AuditPackageCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 let (data, _) = try readInput(file)
-                let checked = FileManager.default.fileExists(atPath: global.databasePath)
-                    ? try global.open().packages.verifyPackage(data, publicKey: publicKey)
-                    : PackagesDesk.verifyPackage(data, publicKey: publicKey)
+                let checked = try Progress.standardError.run("核验资料包") {
+                    FileManager.default.fileExists(atPath: global.databasePath)
+                        ? try global.open().packages.verifyPackage(data, publicKey: publicKey)
+                        : PackagesDesk.verifyPackage(data, publicKey: publicKey)
+                }
                 let result = checked.verification
                 if let manifest = result.manifest {
                     emit("资料包：\(manifest.studio.name)（\(manifest.studio.code)），截至 \(manifest.coverage.asOf.iso)，\(manifest.files.count) 个文件\n")

@@ -15,10 +15,12 @@ struct Verify: ParsableCommand {
     func run() throws {
         try FundLedger.run {
             let app = try global.open()
-            let verification = try against.map { path in
-                let (data, name) = try readInput(path)
-                return try app.admin.verifyReport(against: data, file: name)
-            } ?? app.admin.verifyReport()
+            let verification = try Progress.standardError.run("校验账簿") {
+                try against.map { path in
+                    let (data, name) = try readInput(path)
+                    return try app.admin.verifyReport(against: data, file: name)
+                } ?? app.admin.verifyReport()
+            }
             try output.write(verification.report, global)
             if !verification.isClean { throw CheckFailed("校验未通过") }
         }

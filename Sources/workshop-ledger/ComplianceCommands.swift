@@ -20,7 +20,10 @@ struct Check: ParsableCommand {
 
     func run() throws {
         try FundLedger.run {
-            let checked = try global.open().compliance.checkReport(studio: studio, asOf: asOf)
+            let app = try global.open()
+            let checked = try Progress.standardError.run(all ? "检查全部工作室" : "检查工作室 \(studio ?? "")") {
+                try app.compliance.checkReport(studio: studio, asOf: asOf)
+            }
             try output.write(checked.report, global)
             if checked.hasViolations { throw ExitCode(1) }
         }

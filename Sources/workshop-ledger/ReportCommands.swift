@@ -16,7 +16,9 @@ struct ReportCommand: ParsableCommand {
             KIND：\(ReportKind.reportCommandKinds.map { "\($0.rawValue)（\($0.chineseTitle)）" }.joined(separator: "、"))、overview（工作室总览：不需 --studio，可用 --county 限定）
             格式：table（终端表格）、xlsx、pdf、csv（默认 UTF-8 带 BOM，--encoding gb18030 可选）、html（单文件，可打印）、json（报表数据，金额单位为分）。
             账簿截止日（--as-of，默认今天）之后的凭证不计入，报表以截止日为编制日期；同一账簿和截止日生成的文件逐字节相同。
-            例：workshop-ledger report fund-statement --studio ZY2025-001 --format pdf --out 收支情况表.pdf
+            例：
+              workshop-ledger report fund-statement --studio ZY2025-001 \\
+                --format pdf --out 收支情况表.pdf
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -29,8 +31,11 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "账簿截止日 YYYY-MM-DD（默认今天）") var asOf: CalendarDate?
     @Option(help: "明细账只列此科目（上级科目含其全部末级科目）") var account: String?
     @OptionGroup var output: OutputOptions
+    @Flag(name: .customLong("ascii-names"), help: "--out 为目录（以 / 结尾）时用 ASCII 文件名（ZY2025-001-trial-balance.pdf；默认中文 ZY2025-001-科目余额表.pdf）")
+    var asciiNames = false
 
     func validate() throws {
+        if asciiNames && !Self.isFolder(output.out) { throw ValidationError("--ascii-names 只用于 --out 为目录（以 / 结尾）") }
         switch kind {
         case .statement(let statement):
             guard ReportKind.reportCommandKinds.contains(statement) else { throw ValidationError("未知的报表种类 \(statement.rawValue)") }
@@ -52,12 +57,40 @@ struct ReportCommand: ParsableCommand {
             switch kind {
             case .statement(let statement):
                 let request = ReportRequest(kind: statement, studio: studio ?? "", fund: fund, from: from, to: to, asOf: asOf, account: account)
-                try output.write(try app.statements.report(request), global)
+                // Rendering to a file counts as the work; text for the terminal is written
+                // after the progress line is gone.
+                let progress = Progress.standardError
+                let task = "编制\(statement.chineseTitle)"
+                if output.out == "-" {
+                    let report = try progress.run(task) { try app.statements.report(request) }
+                    try output.write(report, global)
+                } else {
+                    try progress.run(task) {
+                        let report = try app.statements.report(request)
+                        // A folder: the file is named after the report.
+                        let stem = asciiNames ? statement.fileStem(studio: request.studio, fund: fund, ascii: true) : report.document.fileStem
+                        let path = Self.isFolder(output.out)
+                            ? URL(fileURLWithPath: output.out, isDirectory: true).appendingPathComponent("\(stem).\(output.format.fileExtension)").path
+                            : output.out
+                        try OutputOptions.write(report, format: output.format, encoding: output.encoding, to: path, protecting: global.protectedPaths)
+                    }
+                }
             case .overview:
-                try output.write(try app.review.countyOverviewReport(county: county, asOf: asOf), global)
+                let report = try app.review.countyOverviewReport(county: county, asOf: asOf)
+                let stem = (asciiNames ? "overview" : "工作室总览") + (county.map { "-\($0)" } ?? "")
+                let path = Self.isFolder(output.out)
+                    ? URL(fileURLWithPath: output.out, isDirectory: true).appendingPathComponent("\(stem).\(output.format.fileExtension)").path
+                    : output.out
+                try OutputOptions.write(report, format: output.format, encoding: output.encoding, to: path, protecting: global.protectedPaths)
             }
         }
     }
+}
+
+extension ReportCommand {
+    /// Whether `--out` names a folder to write into: it ends in "/". (A folder named without
+    /// the slash is refused as an output file, as before: never a surprise write into it.)
+    static func isFolder(_ out: String) -> Bool { out != "-" && out.hasSuffix("/") }
 }
 
 /// What `report` builds: one of the statements, or the overview of every studio.

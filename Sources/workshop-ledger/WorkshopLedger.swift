@@ -49,8 +49,15 @@ struct WorkshopLedger: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            // Help and usage errors in Chinese (argument-parser's own words rewritten).
+            let code = exitCode(for: error)
+            let message = ChineseUsage.translate(fullMessage(for: error))
+            if code == .success {
+                if !message.isEmpty { FileHandle.standardOutput.write(Data((message + "\n").utf8)) }
+                Foundation.exit(0)
+            }
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

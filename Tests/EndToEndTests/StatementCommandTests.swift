@@ -11,7 +11,8 @@ struct StatementCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(try e2e.run(["demo", "--out", "out"], in: directory).status == 0)
         let db = ["--db", directory.appendingPathComponent("out/workshop-ledger.sqlite").path]
-        for file in ["out/reports/ZY2025-001/ZY2025-001-vouchers.pdf", "out/reports/ZY2025-003/ZY2025-003-fund-statement.xlsx",
+        // Report files named in Chinese, like the audit package's.
+        for file in ["out/reports/ZY2025-001/ZY2025-001-记账凭证.pdf", "out/reports/ZY2025-003/ZY2025-003-专项资金收支情况表.xlsx",
                      "out/packages/ZY2025-002-audit-package.zip"] {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path), "\(file)")
         }
@@ -20,6 +21,16 @@ struct StatementCommandTests {
         #expect(report.status == 0, "\(report.stderr)")
         let bytes = try Data(contentsOf: directory.appendingPathComponent("tb.csv"))
         #expect(String(data: bytes, encoding: .utf8) == nil && !bytes.starts(with: [0xEF, 0xBB, 0xBF]), "GB18030, no BOM")
+        // --out a folder: the file is named after the report, in Chinese or, asked, in ASCII.
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("files"), withIntermediateDirectories: true)
+        let named = try e2e.run(["report", "trial-balance", "--studio", "ZY2025-001", "--fund", "subsidy", "--format", "pdf", "--out", "files/"] + db, in: directory)
+        #expect(named.status == 0 && named.stdout.contains("files/ZY2025-001-科目余额表-补助资金.pdf"), "\(named.stdout) \(named.stderr)")
+        let ascii = try e2e.run(["report", "general-ledger", "--studio", "ZY2025-001", "--format", "xlsx", "--out", "files/", "--ascii-names"] + db, in: directory)
+        #expect(ascii.status == 0, "\(ascii.stderr)")
+        for file in ["files/ZY2025-001-科目余额表-补助资金.pdf", "files/ZY2025-001-general-ledger.xlsx"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path), "\(file)")
+        }
+        #expect(try e2e.run(["report", "journal", "--studio", "ZY2025-001", "--out", "j.txt", "--ascii-names"] + db, in: directory).status == 2)
         let json = try e2e.run(["report", "fund-statement", "--studio", "ZY2025-001", "--format", "json", "--out", "-"] + db, in: directory)
         #expect(json.status == 0 && json.stdout.contains("\"approvedSubsidyFen\" : 3000000"))
         // Bad input exits 2 and names the field.

@@ -65,7 +65,7 @@ struct BookViewTests {
         #expect(table.contains("【补助资金账】") && table.contains("17,500.00") && table.contains("合计"))
         #expect(table.contains("【自筹资金账】\n（本期间无余额和发生额）"))
         let csv = try rendered(balance, .csv)
-        #expect(csv.contains("100201,项目资金专户,,,30000.00,12500.00,17500.00,\r\n"), "\(csv)")
+        #expect(csv.contains("\"=\"\"  100201\"\"\",项目资金专户,,,30000.00,12500.00,17500.00,\r\n"), "\(csv)")
         let object = try JSONSerialization.jsonObject(with: try LedgerApp.render(try app.books.journalReport(studio: "S1"), format: .json)) as? [String: Any]
         let vouchers = object?["vouchers"] as? [[String: Any]] ?? []
         #expect(vouchers.count == 5)

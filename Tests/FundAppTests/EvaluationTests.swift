@@ -115,8 +115,8 @@ struct EvaluationTests {
             .text("未设定，分值计入产出指标"),
         ])
         #expect(table.rows.first { $0.cells.contains(.text("带徒人数")) }?.cells[5] == .decimal(hundredths: 720))
-        #expect(table.rows.first { $0.cells.contains(.text("满意度指标小计")) }?.cells[5] == .decimal(hundredths: 0))
-        #expect(table.rows.first { $0.cells.contains(.text("产出指标小计")) }?.cells[5] == .decimal(hundredths: 6_000))
+        #expect(table.rows.first { $0.cells.contains(.text("满意度指标小计")) }?.cells[5] == .decimalSum(hundredths: 0, rows: [18]))
+        #expect(table.rows.first { $0.cells.contains(.text("产出指标小计")) }?.cells[5] == .decimalSum(hundredths: 6_000, rows: Array(0...10)))
         let json = try JSONSerialization.jsonObject(with: built.json) as? [String: Any]
         let jsonLines = json?["lines"] as? [[String: Any]] ?? []
         let jsonSatisfaction = jsonLines.first { $0["id"] as? String == "satisfaction" }
@@ -177,6 +177,12 @@ struct EvaluationTests {
         // 70.22 less 2 points, plus 0.27 from 执行率 (24,800 / 30,000 = 82.67 % → 8.27).
         #expect(built.value.lines.first { $0.id == "execution" }!.scoreHundredths == 827)
         #expect(built.value.totalHundredths == 6_849)
+        // The report's 违规事项 name each voucher as every other report does: 2026-03 记-0002 第1行.
+        let listed = try #require(built.report.tables.first { $0.name == "违规事项" }).rows.map { $0.cells[0] }
+        #expect(listed.count == 2 && listed.allSatisfy { cell in
+            if case .text(let text) = cell { return text.hasPrefix("2026-03 记-000") && text.hasSuffix("行") }
+            return false
+        }, "\(listed)")
 
         // One explanation accepted by a reviewer: no longer confirmed. The other, explained
         // and rejected, still is.
@@ -231,9 +237,15 @@ struct EvaluationTests {
     /// A studio scored on four manual indicators (one category, points as given), each with
     /// a target and an actual typed in: its evaluation as of 2026-11-20.
     func manualStudio(_ lines: [(points: Int, target: String, actual: String)]) throws -> PerformanceEvaluation {
+        let (app, file) = try manualApp(lines)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try app.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20"), indicators: file).value
+    }
+
+    /// The ledger of `manualStudio` and its indicator file (the caller removes it).
+    func manualApp(_ lines: [(points: Int, target: String, actual: String)]) throws -> (LedgerApp, URL) {
         let app = try TestLedger.app()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("indicators-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(at: file) }
         let indicators = lines.enumerated().map { index, line in
             """
             {"id": "q\(index + 1)", "category": "output", "group": "数量指标", "name": "指标\(index + 1)", "unit": "件",
@@ -248,7 +260,7 @@ struct EvaluationTests {
         for (index, line) in lines.enumerated() {
             _ = try app.lifecycle.setTarget(studio: "S1", indicator: "q\(index + 1)", target: line.target, actual: line.actual, note: "", indicators: file)
         }
-        return try app.evaluation.evaluate(studio: "S1", asOf: day("2026-11-20"), indicators: file).value
+        return (app, file)
     }
 
     /// 35 × 4.80/6 = 28.00, 35 × 5.49/6 = 32.025 (32.03 shown), 20 × 5.99/6 = 19.9666… (19.97
@@ -262,6 +274,70 @@ struct EvaluationTests {
         #expect(value.totalHundredths == 8_999)
         #expect(value.grade == .good)
         #expect(value.categories.map(\.scoreHundredths) == [8_999])
+    }
+
+    /// The 绩效自评表 adds up on paper (issue 16, item 5): the lines of the case above print
+    /// 28.00, 32.02, 19.97 and 10.00 (the hundredth left over by rounding down goes to the
+    /// largest remainder, 2/3), which add up to the printed 小计 and 总分 89.99, the exact total
+    /// rounded once; in the XLSX the 小计 and 总分 are =SUM formulas over number cells.
+    @Test func theSelfEvaluationAddsUpOnPaper() throws {
+        let (app, file) = try manualApp([(35, "6", "4.80"), (35, "6", "5.49"), (20, "6", "5.99"), (10, "1", "1")])
+        defer { try? FileManager.default.removeItem(at: file) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evaluation-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let written = try app.evaluation.write(studio: "S1", asOf: day("2026-11-20"), indicators: file, into: directory).files
+        let xlsx = try #require(written.first { $0.pathExtension == "xlsx" })
+        // Per row of the 绩效指标 sheet below its header: the first cell, then 分值 and 得分 as
+        // stored (a number or a formula) and as cached.
+        let rows = try ExternalTool.python(
+            """
+            import sys, openpyxl
+            formulas = openpyxl.load_workbook(sys.argv[1])["绩效指标"]
+            values = openpyxl.load_workbook(sys.argv[1], data_only=True)["绩效指标"]
+            started = False
+            for f, v in zip(formulas.iter_rows(), values.iter_rows()):
+                if f[0].value == "一级指标":
+                    started = True
+                    continue
+                if started and f[0].value:
+                    kind = "number" if isinstance(f[6].value, (int, float)) else "text"
+                    shown = v[6].value if v[6].value is None or isinstance(v[6].value, str) else f"{v[6].value:.2f}"
+                    print(f[0].value, kind, f[5].value, f[6].value, shown, sep="|")
+                if f[0].value == "总分":
+                    break
+            """, [xlsx.path]).split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.map { $0[0] } == ["产出指标", "产出指标", "产出指标", "产出指标", "产出指标小计", "总分"])
+        #expect(rows.prefix(4).map { $0[1] } == ["number", "number", "number", "number"])
+        #expect(rows.prefix(4).map { $0[4] } == ["28.00", "32.02", "19.97", "10.00"])
+        #expect(rows[4][2] == "=SUM(F6:F9)" && rows[4][3] == "=SUM(G6:G9)" && rows[4][4] == "89.99")
+        #expect(rows[5][2] == "=SUM(F10)" && rows[5][3] == "=SUM(G10)" && rows[5][4] == "89.99")
+        for pdf in written where pdf.pathExtension == "pdf" {
+            let text = try ExternalTool.run("pdftotext", ["-layout", pdf.path, "-"]).stdout
+            #expect(!text.contains("32.03") && !text.contains("90.00 分"), "\(pdf.lastPathComponent)")
+        }
+    }
+
+    /// The forms a reviewer reads: grade bands that do not overlap, amounts with thousands
+    /// separators, the 合计 row of 预算执行 complete.
+    @Test func theFormsReadAsAReviewerExpects() throws {
+        let built = try sampleStudio().evaluation.evaluate(studio: "S1", asOf: day("2026-11-20"))
+        let paragraphs = built.report.sections.flatMap(\.blocks).compactMap { block -> String? in
+            if case .paragraph(let text) = block { return text }
+            return nil
+        }
+        #expect(paragraphs.contains { $0.contains("（90 分（含）以上为优，80 分（含）至 90 分为良，60 分（含）至 80 分为中，60 分以下为差）") })
+        #expect(!paragraphs.joined().contains("80–90"))
+        #expect(paragraphs.contains { $0.contains("技术革新产生经济效益实际 32,100.00 元") })
+        let indicators = try #require(built.selfEvaluation.tables.first { $0.name == "绩效指标" })
+        let benefit = try #require(indicators.rows.first { $0.cells[2] == .text("技术革新产生经济效益") })
+        #expect(benefit.cells[3] == .text("50,000.00 元") && benefit.cells[4] == .text("32,100.00 元"))
+        let budget = try #require(built.selfEvaluation.tables.first { $0.name == "预算执行" })
+        let total = try #require(budget.rows.last)
+        #expect(total.role == .total)
+        #expect(!total.cells.contains(.empty), "\(total.cells)")
+        let planned = try #require(total.cells[1].money)
+        let received = try #require(total.cells[2].money)
+        #expect(total.cells[3] == Percent.ratio(received, planned).map { .percent($0) })
     }
 
     /// 25 × 2.41/3 = 20.0833… twice (20.08 shown), 25 × 2.98/3 = 24.8333… (24.83 shown), 25 at

@@ -69,6 +69,7 @@ struct StatementClientTests {
                 // cached value equals it.
                 let totals = table.rows.flatMap(\.cells).compactMap { cell -> Int? in
                     if case .moneySum(let value, _) = cell { return Int(value.fen) }
+                    if case .decimalSum(let hundredths, _) = cell { return Int(hundredths) }
                     return nil
                 }
                 #expect(totals.sorted() == cachedSums.sorted(), "\(statement.xlsx.lastPathComponent) \(name)")

@@ -163,4 +163,22 @@ struct ScoringTests {
         #expect(set.categories.map(\.weight) == [50, 30, 10, 10])
         #expect(set.categories.map(\.name) == ["产出指标", "效益指标", "满意度指标", "预算执行率"])
     }
+    /// Printed parts add up to the total rounded once: the hundredths left over by rounding
+    /// down go to the largest fractions (the earlier on a tie); whole parts never move.
+    @Test func displayedPartsAddUpToTheTotal() {
+        func parts(_ scores: [ExactScore]) -> [ExactScoreSum] { scores.map { ExactScoreSum([$0]) } }
+        // 28.00, 32.025, 19.9666…, 10.00: exactly 89.99166…, printed 28.00 + 32.02 + 19.97 + 10.00.
+        let lines = [ExactScore(2_800, times: 1, over: 1), ExactScore(3_500, times: 549, over: 600),
+                     ExactScore(2_000, times: 599, over: 600), ExactScore(Score(hundredths: 1_000))]
+        let total = ExactScoreSum(lines).rounded.hundredths
+        #expect(total == 8_999)
+        #expect(Scoring.displayHundredths(parts(lines), total: total) == [2_800, 3_202, 1_997, 1_000])
+        // Three thirds of a hundredth: 1 to print, to the first on the tie.
+        let thirds = Array(repeating: ExactScore(1, times: 1, over: 3), count: 3)
+        #expect(Scoring.displayHundredths(parts(thirds), total: ExactScoreSum(thirds).rounded.hundredths) == [1, 0, 0])
+        // Whole parts print as they are.
+        let whole = [ExactScore(Score(hundredths: 500)), ExactScore(Score(hundredths: 250))]
+        #expect(Scoring.displayHundredths(parts(whole), total: 750) == [500, 250])
+        #expect(Scoring.displayHundredths([], total: 0) == [])
+    }
 }

@@ -129,7 +129,7 @@ struct TerminalTextTests {
             #expect(try JSONSerialization.jsonObject(with: data) is [String: Any])
         case .csv:
             #expect(data.starts(with: [0xEF, 0xBB, 0xBF]))
-            #expect(String(decoding: data.dropFirst(3), as: UTF8.self).contains("100201,专户,1234.50"))
+            #expect(String(decoding: data.dropFirst(3), as: UTF8.self).contains("\"=\"\"  100201\"\"\",专户,1234.50"))
         case .html:
             let html = String(decoding: data, as: UTF8.self)
             #expect(html.contains("<html") && html.contains("测试"))
