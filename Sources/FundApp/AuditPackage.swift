@@ -607,7 +607,7 @@ extension PackagesDesk {
             账簿截至：\(snapshot.asOf.chinese)，共 \(snapshot.vouchers.count) 张凭证（含红字冲销）
             生成：WorkshopLedger \(LedgerApp.version)
 
-            本资料包依据《资阳市技能大师工作室建设管理办法》第十四条准备，供第三方审计机构出具项目资金
+            本资料包依据《资阳市技能大师工作室建设项目实施管理办法》（资人社规〔2025〕2号）第十四条准备，供第三方审计机构出具项目资金
             使用情况审计报告之用。补助资金、企业支持资金、自筹资金分别建账，各自借贷平衡。
 
             一、目录

@@ -185,7 +185,7 @@ public enum Demo {
     /// Writes every report of every studio in every format into `directory/STUDIO/`, as of
     /// the app's today. Returns the files written, in order.
     public static func writeReports(
-        app: LedgerApp, studios: [String], into directory: URL, formats: [OutputFormat] = Demo.reportFormats
+        app: LedgerApp, studios: [String], into directory: URL, formats: [OutputFormat] = Demo.reportFormats, asciiNames: Bool = false
     ) throws -> [URL] {
         var written: [URL] = []
         for studio in studios {
@@ -194,7 +194,10 @@ public enum Demo {
             for kind in ReportKind.bookKinds {
                 let built = try app.statements.buildReport(ReportRequest(kind: kind, studio: studio))
                 for format in formats {
-                    let url = folder.appendingPathComponent("\(built.document.fileStem).\(format.fileExtension)")
+                    // Chinese names like the audit package's (ZY2025-001-科目余额表.pdf), or ASCII
+                    // ones (ZY2025-001-trial-balance.pdf) for systems that mangle them.
+                    let stem = asciiNames ? kind.fileStem(studio: studio, fund: nil, ascii: true) : built.document.fileStem
+                    let url = folder.appendingPathComponent("\(stem).\(format.fileExtension)")
                     try app.writeOutput(LedgerApp.render(built, format: format), to: url.path)
                     written.append(url)
                 }
@@ -325,7 +328,7 @@ extension Demo {
     /// The whole demo: builds the books in `directory`, writes every report (reports/), the
     /// evaluation packages (evaluation/) and signed audit packages (packages/), verifies each
     /// package and the ledger, and returns what a front end shows of it.
-    public static func run(in directory: URL, formats: [OutputFormat] = Demo.reportFormats) throws -> DemoOutcome {
+    public static func run(in directory: URL, formats: [OutputFormat] = Demo.reportFormats, asciiNames: Bool = false) throws -> DemoOutcome {
         let result = try build(in: directory)
         let app = result.app
         var studios: [DemoOutcome.StudioSummary] = []
@@ -336,7 +339,8 @@ extension Demo {
                 status: try app.lifecycle.status(studio: code)))
         }
         let check = try app.compliance.check(studio: nil)
-        let reports = try writeReports(app: app, studios: result.studios, into: directory.appendingPathComponent("reports"), formats: formats)
+        let reports = try writeReports(
+            app: app, studios: result.studios, into: directory.appendingPathComponent("reports"), formats: formats, asciiNames: asciiNames)
         let evaluationFiles = try writeEvaluations(result, into: directory.appendingPathComponent("evaluation"))
         let evaluations = try result.evaluations.map { studio, asOf in
             let value = try app.evaluation.evaluate(studio: studio, asOf: asOf).value

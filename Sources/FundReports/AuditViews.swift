@@ -92,7 +92,7 @@ public enum AuditViews {
 
     /// "2025-11 记-0003 第2行": the one form of a finding's voucher in every report (the
     /// number four digits at least, as `VoucherRef.label` prints it).
-    static func voucherLabel(_ finding: Finding) -> String {
+    public static func voucherLabel(_ finding: Finding) -> String {
         guard let voucher = finding.voucher else { return "" }
         let number = String(voucher.number)
         let label = "\(voucher.period) \(voucher.class)-\(String(repeating: "0", count: max(0, 4 - number.count)))\(number)"

@@ -332,8 +332,16 @@ extension LedgerStore {
             guard correction.studio == ref.studio else {
                 throw Rejection(.studioUnknown, field: "studio", "订正凭证必须属于同一工作室 \(ref.studio)")
             }
-            if correction.sourceRef == nil {
-                correction.sourceRef = "订正 \(original.draft.date.chinese) \(ref.label) 号凭证"
+            // 会计基础工作规范 第五十一条: the correcting voucher says in its 摘要 which voucher it
+            // corrects. A memo that does not already begin so gets the words in front, where
+            // they fit; the source reference stays the ERP's own number.
+            let note = "订正 \(original.draft.date.chinese) \(ref.label) 号凭证："
+            correction.lines = correction.lines.map { line in
+                var memo = line.memo.trimmingSpaces
+                guard !memo.contains(ref.label) else { return line }
+                if memo.hasPrefix("订正") { memo = String(memo.dropFirst(2)).trimmingCharacters(in: CharacterSet(charactersIn: " ：:")) }
+                guard (note + memo).count <= Limits.memoLengthMax else { return line }
+                return VoucherLine(memo: note + memo, account: line.account, fund: line.fund, side: line.side, amount: line.amount, invoice: line.invoice)
             }
             try session.post(correction, kind: .correction(of: ref), original: (originalID, original))
         }

@@ -527,7 +527,7 @@ enum FindingForms {
                 """)
         }
         let voucher: HTML = finding.voucher.map { v -> HTML in
-            " · <a href=\"\(Address.studio(finding.studio, "vouchers", "\(v.period)-\(v.class)-\(v.number)"))\">\(v.class)-\(v.number)（\(v.period)）</a>"
+            " · <a href=\"\(Address.studio(finding.studio, "vouchers", "\(v.period)-\(v.class)-\(v.number)"))\">\(AuditViews.voucherLabel(finding))</a>"
         } ?? .empty
         return """
             <tr><td>\(Pages.severityBadge(finding.severity))</td><td class="code"><a href="\(Address.studio(finding.studio, "findings"))">\(finding.studio)</a></td>

@@ -97,7 +97,9 @@ struct ImportCommand: ParsableCommand {
             try FundLedger.run {
                 let app = try global.open()
                 let (data, name) = try readInput(file)
-                let result = try app.books.importVouchers(csv: data, file: name, studio: studio, defaultFund: fund, allowUnreviewed: allowUnreviewed)
+                let result = try Progress.standardError.run("导入凭证") {
+                    try app.books.importVouchers(csv: data, file: name, studio: studio, defaultFund: fund, allowUnreviewed: allowUnreviewed)
+                }
                 emit("已导入 \(result.vouchers.count) 张凭证、\(result.lines) 行分录到工作室 \(studio)\n")
                 try showRaised(app, result.vouchers)
             }

@@ -47,11 +47,12 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "输出目录（默认 ./demo）") var out: String = "demo"
     @Flag(help: "建好演示账套后提供网页服务（用打印的演示账户登录），Ctrl-C 停止") var serve = false
+    @Flag(name: .customLong("ascii-names"), help: "报表文件用英文名（ZY2025-001-trial-balance.pdf），默认中文名（ZY2025-001-科目余额表.pdf）") var asciiNames = false
     @OptionGroup var web: WebOptions
 
     func run() throws {
         try FundLedger.run {
-            let outcome = try Demo.run(in: URL(fileURLWithPath: out, isDirectory: true))
+            let outcome = try Demo.run(in: URL(fileURLWithPath: out, isDirectory: true), asciiNames: asciiNames)
             emit("演示账套：\(outcome.databasePath)（\(outcome.studios.count) 个工作室，\(outcome.vouchers) 张凭证）\n")
             for studio in outcome.studios {
                 emit("\n======== \(studio.code) \(studio.name) ========\n")

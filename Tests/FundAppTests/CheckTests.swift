@@ -18,6 +18,20 @@ struct CheckTests {
         return "\(finding.rule) \(finding.studio)\(voucher)"
     }
 
+    /// Issue 16, item 7: the demo's report files are named in Chinese like the audit package's,
+    /// or in ASCII when asked.
+    @Test func theDemosReportFilesAreNamedInChineseOrASCII() throws {
+        let (app, directory) = try Self.demo()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let chinese = try Demo.writeReports(app: app, studios: ["ZY2025-001"], into: directory.appendingPathComponent("zh"), formats: [.csv])
+        let ascii = try Demo.writeReports(
+            app: app, studios: ["ZY2025-001"], into: directory.appendingPathComponent("en"), formats: [.csv], asciiNames: true)
+        #expect(chinese.map(\.lastPathComponent).contains("ZY2025-001-科目余额表.csv"))
+        #expect(ascii.map(\.lastPathComponent).contains("ZY2025-001-trial-balance.csv"))
+        #expect(ascii.allSatisfy { $0.lastPathComponent.allSatisfy(\.isASCII) })
+        #expect(chinese.count == ascii.count)
+    }
+
     /// Issue 15, item 12: the 2019 measures' text is not supplied, so the studio recognised in
     /// 2024 is checked under the 2025 catalogue labelled as such, and no 2019 document number is
     /// printed.

@@ -136,7 +136,9 @@ struct StoreTests {
         let correction = T.simple(date: "2026-01-20", debit: "500102", credit: "100201", fund: .enterprise, fen: 300_000, memo: "订正 研发费改由企业支持资金列支")
         let posted = try store.books.reverse(original.ref, date: T.date("2026-01-20"), reason: "应由企业资金列支", correction: correction, stamp: stamp())
         #expect(posted.map(\.kind) == [.reversal(of: original.ref), .correction(of: original.ref)])
-        #expect(posted[1].draft.sourceRef == "订正 2026年1月8日 记-0001 号凭证")
+        // 第五十一条: the correction's 摘要 names the voucher it corrects; the source reference stays empty.
+        #expect(posted[1].draft.lines.map(\.memo) == Array(repeating: "订正 2026年1月8日 记-0001 号凭证：研发费改由企业支持资金列支", count: 2))
+        #expect(posted[1].draft.sourceRef == nil)
         #expect(try store.books.followUps(of: original.ref).count == 2)
         let subsidy = try app.books.trialBalance(studio: "S1", fund: .subsidy).sections[0]
         #expect(subsidy.rows.first { $0.account == "500102" } == nil || subsidy.rows.first { $0.account == "500102" }!.closing == .zero)
