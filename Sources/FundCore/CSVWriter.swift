@@ -10,6 +10,11 @@
 public enum CSVField: Sendable, Equatable {
     case text(String)
     case number(String)
+    /// Text a spreadsheet would read as a number (a 20-digit 数电票 number, an all-digit credit
+    /// code, an account code): written as the formula `="…"`, which Excel and LibreOffice show
+    /// as exactly that text. Only ASCII digits, spaces and `E` may be inside; anything else is
+    /// written as a plain (defused) text field.
+    case keptText(String)
 
     /// An empty cell.
     public static let empty = CSVField.text("")
@@ -95,6 +100,12 @@ public struct CSVWriter: Sendable {
             }
         case .number(let value):
             appendQuoted("", value, to: &out)
+        case .keptText(let value):
+            if !value.isEmpty, value.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x20 || $0 == 0x45 }) {
+                appendQuoted("", "=\"" + value + "\"", to: &out)
+            } else {
+                append(.text(value), to: &out)
+            }
         }
     }
 

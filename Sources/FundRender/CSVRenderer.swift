@@ -80,6 +80,7 @@ public enum CSVRenderer {
         let value = switch field(cell) {
         case .text(let text): CSVWriter.defused(text)
         case .number(let text): text
+        case .keptText(let text): text
         }
         return .text(spaces + value)
     }
@@ -88,11 +89,11 @@ public enum CSVRenderer {
     /// (rounded to 15 digits and shown as 1.23457E+19), an all-digit credit code, an account
     /// code, digits with an E between them — is written as the formula `="…"`, which both show
     /// as exactly that text. Only spaces and ASCII digits (and one E) go inside the quotes, so
-    /// nothing can be injected; it goes through `.number`, the writer's field it never
-    /// defuses. Other text is a plain text field.
+    /// nothing can be injected (`CSVField.keptText`, which checks that again). Other text
+    /// is a plain text field.
     static func keptText(_ text: String) -> CSVField {
         guard readsAsNumber(text.trimmingSpaces) else { return .text(text) }
-        return .number("=\"" + text + "\"")
+        return .keptText(text)
     }
 
     /// ASCII digits only, or digits E digits (a spreadsheet's scientific notation).

@@ -96,4 +96,14 @@ struct CSVWriterTests {
         #expect(records.map(\.line) == [1, 3, 4])
     }
 
+
+    /// Digits a spreadsheet would turn into a number are kept as text by a formula; nothing but
+    /// digits, spaces and E ever goes inside it.
+    @Test func keptTextIsAFormulaOnlyForDigits() {
+        #expect(CSVWriter.escaped(.keptText("25512000000012345678")) == "\"=\"\"25512000000012345678\"\"\"")
+        #expect(CSVWriter.escaped(.keptText("  400101")) == "\"=\"\"  400101\"\"\"")
+        // Anything else is an ordinary text field, defused as one.
+        #expect(CSVWriter.escaped(.keptText("=HYPERLINK(\"x\")")) == CSVWriter.escaped(.text("=HYPERLINK(\"x\")")))
+        #expect(CSVWriter.escaped(.keptText("12\"),=1")) == CSVWriter.escaped(.text("12\"),=1")))
+    }
 }
