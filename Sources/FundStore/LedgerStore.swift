@@ -130,6 +130,25 @@ struct LedgerDatabase: Sendable {
     /// Seconds SQLite's busy handler waits for a lock, and the budget for retries.
     let busyTimeout: Double
 
+    /// Whether the ledger is a file another connection can open (not an in-memory database).
+    var isFile: Bool {
+        let path = queue.path
+        return !path.isEmpty && path != ":memory:" && !path.hasPrefix("file:")
+    }
+
+    /// A second, read-only connection to the same file, for reading on another core (`verify`
+    /// checks the studios' chains in parallel); nil for an in-memory ledger. In WAL mode its
+    /// reads never wait for a writer.
+    func readOnlyCompanion() throws -> LedgerDatabase? {
+        guard isFile else { return nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeout)
+        let path = queue.path
+        let reader = try Self.waiting(busyTimeout, retrying: true) { try DatabaseQueue(path: path, configuration: configuration) }
+        return LedgerDatabase(queue: reader, busyTimeout: busyTimeout)
+    }
+
     /// Attempts of one transaction in all (the first and the retries).
     static let attempts = 6
 

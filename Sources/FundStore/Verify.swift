@@ -1,61 +1,162 @@
+import Crypto
+import Dispatch
+import Foundation
 import FundCore
 internal import GRDB
 
 extension LedgerStore {
     static let verifyChunk = 5_000
 
-    static func verifyChain(_ db: Database, studioID: Int64, code: String, chart: ChartOfAccounts, report: inout VerificationReport) throws {
+    /// Where one studio's chain stands while `verifyChain` walks it.
+    struct ChainWalk {
         var expectedSequence = 1
         var previous = Canonical.genesis
-        let count = try Int.fetchOne(db, sql: "SELECT max(seq) FROM voucher WHERE studio_id = ?", arguments: [studioID]) ?? 0
+    }
+
+    /// Checks one studio's hash chain, voucher by voucher in sequence order: numbering of the
+    /// chain, the previous hash, the hash of the canonical text, and the posting rules again.
+    /// `through` is the last sequence to check (the caller's snapshot, when the chain is read
+    /// on another connection); nil reads it here.
+    static func verifyChain(
+        _ db: Database, studioID: Int64, code: String, chart: ChartOfAccounts, through: Int? = nil, report: inout VerificationReport
+    ) throws {
+        var walk = ChainWalk()
+        let count = try through ?? Int.fetchOne(db, sql: "SELECT max(seq) FROM voucher WHERE studio_id = ?", arguments: [studioID]) ?? 0
         var low = 1
         while low <= count {
-            let high = low + verifyChunk - 1
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT id, seq, period, class, number, prev_hash, hash FROM voucher WHERE studio_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
-                arguments: [studioID, low, high])
-            // One query for the chunk; if any row no longer decodes, fall back to one by one.
-            let loaded = try? loadVouchers(db, whereSQL: "v.studio_id = ? AND v.seq BETWEEN ? AND ?", arguments: [studioID, low, high])
-            let bySequence = Dictionary(loaded?.map { ($0.sequence, $0) } ?? [], uniquingKeysWith: { first, _ in first })
-            for row in rows {
-                let label = "\(Period(key: row["period"]).map(\.iso) ?? "?") \(row["class"] as String)-\(row["number"] as Int)"
-                func problem(_ kind: VerificationProblem.Code, _ message: String) {
-                    report.problems.append(VerificationProblem(code: kind, studio: code, voucher: label, message: message))
+            let high = min(low + verifyChunk - 1, count)
+            // One query for the chunk (vouchers and their lines); if any row no longer decodes,
+            // the chunk is read again row by row so the unreadable one is named.
+            if var loaded = try? loadVouchers(db, whereSQL: "v.studio_id = ? AND v.seq BETWEEN ? AND ?", arguments: [studioID, low, high]) {
+                // Read in book order (period, class, number); the chain runs in posting order.
+                if zip(loaded, loaded.dropFirst()).contains(where: { $0.sequence > $1.sequence }) { loaded.sort { $0.sequence < $1.sequence } }
+                for voucher in loaded {
+                    try check(db, voucher, sequence: voucher.sequence, code: code, chart: chart, walk: &walk, report: &report) {
+                        "\(voucher.ref.period.iso) \(voucher.ref.voucherClass.rawValue)-\(voucher.ref.number)"
+                    }
                 }
-                let sequence: Int = row["seq"]
-                if sequence != expectedSequence {
-                    problem(.sequenceGap, "哈希链序号应为 \(expectedSequence)，实际为 \(sequence)（凭证被删除或插入）")
-                    expectedSequence = sequence
-                }
-                expectedSequence += 1
-                report.vouchers += 1
-                let voucher: PostedVoucher
-                do {
-                    voucher = try bySequence[sequence] ?? loadVouchers(db, whereSQL: "v.id = ?", arguments: [row["id"] as Int64])[0]
-                } catch {
-                    problem(.unreadableRow, "存储的凭证数据无法解读：\(error)")
-                    previous = row["hash"]
-                    continue
-                }
-                if voucher.previousHash != previous {
-                    problem(.chainBroken, "前序哈希不符：记录为 \(voucher.previousHash.prefix(12))…，前一张凭证的哈希为 \(previous.prefix(12))…")
-                }
-                let text = Canonical.voucherText(
-                    ref: voucher.ref, draft: voucher.draft, kind: voucher.kind, postedBy: voucher.postedBy,
-                    postedAt: voucher.postedAt, sequence: voucher.sequence, previousHash: voucher.previousHash)
-                if sha256Hex(text) != voucher.hash {
-                    problem(.hashMismatch, "凭证内容与其哈希不符：记账后数据被改动")
-                }
-                do {
-                    try revalidate(db, voucher, chart: chart)
-                } catch let rejection as Rejection {
-                    problem(.invariantBroken, "凭证不再满足记账规则：\(rejection)")
-                } catch let corruption as StoreCorruption {
-                    problem(.unreadableRow, "所冲销的原凭证无法解读：\(corruption)")
-                }
-                previous = voucher.hash
+            } else {
+                try verifyChainRowByRow(db, studioID: studioID, code: code, chart: chart, low: low, high: high, walk: &walk, report: &report)
             }
             low = high + 1
+        }
+    }
+
+    /// A chunk with an unreadable row: each voucher read on its own.
+    static func verifyChainRowByRow(
+        _ db: Database, studioID: Int64, code: String, chart: ChartOfAccounts, low: Int, high: Int,
+        walk: inout ChainWalk, report: inout VerificationReport
+    ) throws {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, seq, period, class, number, prev_hash, hash FROM voucher WHERE studio_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+            arguments: [studioID, low, high])
+        for row in rows {
+            let label = "\(Period(key: row["period"]).map(\.iso) ?? "?") \(row["class"] as String)-\(row["number"] as Int)"
+            let sequence: Int = row["seq"]
+            let voucher: PostedVoucher
+            do {
+                voucher = try loadVouchers(db, whereSQL: "v.id = ?", arguments: [row["id"] as Int64])[0]
+            } catch {
+                checkSequence(sequence, code: code, walk: &walk, report: &report) { label }
+                report.problems.append(VerificationProblem(code: .unreadableRow, studio: code, voucher: label, message: "存储的凭证数据无法解读：\(error)"))
+                walk.previous = row["hash"]
+                continue
+            }
+            try check(db, voucher, sequence: sequence, code: code, chart: chart, walk: &walk, report: &report) { label }
+        }
+    }
+
+    private static func checkSequence(
+        _ sequence: Int, code: String, walk: inout ChainWalk, report: inout VerificationReport, label: () -> String
+    ) {
+        if sequence != walk.expectedSequence {
+            report.problems.append(VerificationProblem(
+                code: .sequenceGap, studio: code, voucher: label(),
+                message: "哈希链序号应为 \(walk.expectedSequence)，实际为 \(sequence)（凭证被删除或插入）"))
+            walk.expectedSequence = sequence
+        }
+        walk.expectedSequence += 1
+        report.vouchers += 1
+    }
+
+    /// One readable voucher of the chain. The label is built only when there is a problem to name.
+    private static func check(
+        _ db: Database, _ voucher: PostedVoucher, sequence: Int, code: String, chart: ChartOfAccounts,
+        walk: inout ChainWalk, report: inout VerificationReport, label: () -> String
+    ) throws {
+        checkSequence(sequence, code: code, walk: &walk, report: &report, label: label)
+        func problem(_ kind: VerificationProblem.Code, _ message: String) {
+            report.problems.append(VerificationProblem(code: kind, studio: code, voucher: label(), message: message))
+        }
+        if voucher.previousHash != walk.previous {
+            problem(.chainBroken, "前序哈希不符：记录为 \(voucher.previousHash.prefix(12))…，前一张凭证的哈希为 \(walk.previous.prefix(12))…")
+        }
+        let text = Canonical.voucherText(
+            ref: voucher.ref, draft: voucher.draft, kind: voucher.kind, postedBy: voucher.postedBy,
+            postedAt: voucher.postedAt, sequence: voucher.sequence, previousHash: voucher.previousHash)
+        if !sha256Matches(text, hex: voucher.hash) {
+            problem(.hashMismatch, "凭证内容与其哈希不符：记账后数据被改动")
+        }
+        do {
+            try revalidate(db, voucher, chart: chart)
+        } catch let rejection as Rejection {
+            problem(.invariantBroken, "凭证不再满足记账规则：\(rejection)")
+        } catch let corruption as StoreCorruption {
+            problem(.unreadableRow, "所冲销的原凭证无法解读：\(corruption)")
+        }
+        walk.previous = voucher.hash
+    }
+
+    /// Whether `text`'s SHA-256 is `hex` (lowercase, as stored), without building the hex string.
+    static func sha256Matches(_ text: String, hex: String) -> Bool {
+        var text = text
+        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        var hex = hex
+        return hex.withUTF8 { stored in
+            guard stored.count == 64 else { return false }
+            var index = 0
+            for byte in digest {
+                guard stored[index] == hexDigits[Int(byte >> 4)], stored[index + 1] == hexDigits[Int(byte & 0x0F)] else { return false }
+                index += 2
+            }
+            return true
+        }
+    }
+
+    /// Every studio's chain, spread over `workers` threads, each on its own read-only
+    /// connection to the file, started now and collected by `wait()`. `counts[i]` is the last
+    /// sequence of `studios[i]` in the caller's snapshot: a worker's snapshot is the same or
+    /// later and the chain is append-only, so what it checks is what the caller's snapshot
+    /// holds. Each worker returns the studios it took (index, report); a studio no worker took
+    /// (none could open a connection) is left to the caller.
+    static func startChains(
+        _ database: LedgerDatabase, studios: [(id: Int64, code: String)], counts: [Int], chart: ChartOfAccounts, workers: Int
+    ) -> ChainWorkers<[(Int, VerificationReport)]> {
+        let next = NextIndex()
+        return ChainWorkers(workers) { _ in
+            guard let reader = try database.readOnlyCompanion() else { return [] }
+            return try reader.read { db in
+                var done: [(Int, VerificationReport)] = []
+                while let index = next.take(below: studios.count) {
+                    var report = VerificationReport()
+                    try verifyChain(db, studioID: studios[index].id, code: studios[index].code, chart: chart, through: counts[index], report: &report)
+                    done.append((index, report))
+                }
+                return done
+            }
+        }
+    }
+
+    /// The next studio for a worker to take.
+    final class NextIndex: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        func take(below count: Int) -> Int? {
+            lock.withLock {
+                guard next < count else { return nil }
+                defer { next += 1 }
+                return next
+            }
         }
     }
 
@@ -155,7 +256,8 @@ extension LedgerStore {
                 mismatch(key, "余额表记录借 \(Money(fen: storedPair.0).plainString) 贷 \(Money(fen: storedPair.1).plainString)，分录合计借 \(Money(fen: fromPostings.0).plainString) 贷 \(Money(fen: fromPostings.1).plainString)")
             }
         }
-        for (key, pair) in derived {
+        // In key order, so the report reads the same every run.
+        for (key, pair) in derived.sorted(by: { ($0.key.studio, $0.key.fund, $0.key.account, $0.key.period) < ($1.key.studio, $1.key.fund, $1.key.account, $1.key.period) }) {
             mismatch(key, "分录合计借 \(Money(fen: pair.0).plainString) 贷 \(Money(fen: pair.1).plainString)，余额表中没有记录")
         }
     }
@@ -213,8 +315,9 @@ extension SQLiteAdmin {
 
     func verify(studio: String) throws -> VerificationReport { try verify(studioCode: studio) }
 
-    /// Every studio, or one (`studioCode`) with the operation log it is recorded in.
-    private func verify(studioCode: String?) throws -> VerificationReport {
+    /// Every studio, or one (`studioCode`) with the operation log it is recorded in. At most
+    /// `workerLimit` connections check chains at once (nil: one per core; 1: this connection alone).
+    func verify(studioCode: String?, workerLimit: Int? = nil) throws -> VerificationReport {
         try queue.read { db in
             var report = VerificationReport()
             let chart: ChartOfAccounts
@@ -231,21 +334,85 @@ extension SQLiteAdmin {
                 db, sql: "SELECT id, code FROM studio\(studioID == nil ? "" : " WHERE id = ?") ORDER BY code",
                 arguments: StatementArguments(studioID.map { [$0] } ?? []))
             report.studios = studios.count
-            for studio in studios {
-                try LedgerStore.verifyChain(db, studioID: studio["id"], code: studio["code"], chart: chart, report: &report)
-                try LedgerStore.verifyPeriods(db, studioID: studio["id"], code: studio["code"], report: &report)
+            let listed = studios.map { (id: $0["id"] as Int64, code: $0["code"] as String) }
+            // The chains on other cores when the ledger is a file (an in-memory one has no second
+            // connection) and there is more than one studio, while this connection checks the
+            // rest; the problems are merged in the order the sequential walk reports them.
+            let workers = min(workerLimit ?? ProcessInfo.processInfo.activeProcessorCount, listed.count)
+            var pending: ChainWorkers<[(Int, VerificationReport)]>? = nil
+            if workers > 1, queue.isFile {
+                let counts = try listed.map { try Int.fetchOne(db, sql: "SELECT max(seq) FROM voucher WHERE studio_id = ?", arguments: [$0.id]) ?? 0 }
+                pending = LedgerStore.startChains(queue, studios: listed, counts: counts, chart: chart, workers: workers)
             }
-            try LedgerStore.verifyNumbering(db, studioID: studioID, report: &report)
-            try LedgerStore.verifyMisfiled(db, studioID: studioID, report: &report)
-            try LedgerStore.verifyBalances(db, studioID: studioID, report: &report)
-            try LedgerStore.verifyLog(db, report: &report)
-            try LedgerStore.verifyKeys(db, report: &report)
-            try RowChain.verify(db, report: &report)
-            try LedgerStore.verifyCheckpoints(db, studio: studioCode, report: &report)
-            report.postings = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM posting\(studioID == nil ? "" : " WHERE studio_id = ?")",
-                arguments: StatementArguments(studioID.map { [$0] } ?? [])) ?? 0
+            let rest = Result { () throws -> (periods: [VerificationReport], tail: VerificationReport) in
+                var periods = [VerificationReport](repeating: VerificationReport(), count: listed.count)
+                for (index, studio) in listed.enumerated() {
+                    try LedgerStore.verifyPeriods(db, studioID: studio.id, code: studio.code, report: &periods[index])
+                }
+                var tail = VerificationReport()
+                try LedgerStore.verifyNumbering(db, studioID: studioID, report: &tail)
+                try LedgerStore.verifyMisfiled(db, studioID: studioID, report: &tail)
+                try LedgerStore.verifyBalances(db, studioID: studioID, report: &tail)
+                try LedgerStore.verifyLog(db, report: &tail)
+                try LedgerStore.verifyKeys(db, report: &tail)
+                try RowChain.verify(db, report: &tail)
+                try LedgerStore.verifyCheckpoints(db, studio: studioCode, report: &tail)
+                tail.postings = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM posting\(studioID == nil ? "" : " WHERE studio_id = ?")",
+                    arguments: StatementArguments(studioID.map { [$0] } ?? [])) ?? 0
+                return (periods, tail)
+            }
+            var chains = [VerificationReport?](repeating: nil, count: listed.count)
+            if let pending {
+                for (index, chain) in try pending.wait().joined() { chains[index] = chain }
+            }
+            let (periods, tail) = try rest.get()
+            for (index, studio) in listed.enumerated() {
+                if let chain = chains[index] {
+                    report.vouchers += chain.vouchers
+                    report.problems += chain.problems
+                } else {
+                    try LedgerStore.verifyChain(db, studioID: studio.id, code: studio.code, chart: chart, report: &report)
+                }
+                report.problems += periods[index].problems
+            }
+            report.problems += tail.problems
+            report.logEntries = tail.logEntries
+            report.postings = tail.postings
             return report
         }
+    }
+}
+
+extension LedgerStore {
+    /// `verify` with the chains checked by at most `workers` connections (1: this one alone,
+    /// one studio after another): tests compare the two walks problem for problem.
+    @_spi(Testing) public func verifyForTesting(workers: Int, studio: String? = nil) throws -> VerificationReport {
+        try SQLiteAdmin(queue: queue).verify(studioCode: studio, workerLimit: workers)
+    }
+}
+
+/// Work started on `count` threads now, collected later by `wait()`: `verify` checks the hash
+/// chains on other connections while its own connection checks the balances. Results in order,
+/// the first error (in order) thrown.
+final class ChainWorkers<Value: Sendable>: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var values: [Result<Value, any Error>?]
+
+    init(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Value) {
+        values = Array(repeating: nil, count: count)
+        for index in 0..<count {
+            DispatchQueue.global().async(group: group) {
+                let value = Result { try body(index) }
+                self.lock.withLock { self.values[index] = value }
+            }
+        }
+    }
+
+    /// Waits for every thread; the results in order, or the first error.
+    func wait() throws -> [Value] {
+        group.wait()
+        return try lock.withLock { values }.map { try $0!.get() }
     }
 }

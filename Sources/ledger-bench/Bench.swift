@@ -27,15 +27,19 @@ struct Bench {
         let (app, path, lineCount, importTiming) = try makeBooks(in: directory, studios: options.studios, vouchers: options.vouchers)
 
         let baselinePath = directory.appendingPathComponent("baseline.sqlite").path
-        let baselineTime = try RawSQLiteBaseline.insert(rows: lineCount, path: baselinePath)
+        let baseline = try RawSQLiteBaseline.insert(rows: lineCount, path: baselinePath)
 
-        let importTime = importTiming.wall
-        var table: [[String]] = [["stage", "items", "wall s", "CPU s", "rate (items/s)", "baseline", "result", "target"]]
-        let importRate = Double(lineCount) / importTime
-        let baselineRate = Double(lineCount) / baselineTime
+        // Targets are judged on the figure other load on the machine does not move where one
+        // exists: CPU seconds (all threads). The last column says which figure a target uses.
+        var table: [[String]] = [["stage", "items", "wall s", "CPU s", "rate (items/s, wall / CPU)", "baseline", "result", "target (judged on)"]]
+        let importRates = Rates(items: lineCount, importTiming)
+        let baselineRates = Rates(items: lineCount, baseline)
+        let importShare = importRates.cpu / baselineRates.cpu * 100
         table.append([
-            "CSV import (postings)", "\(lineCount)", format(importTime, 2), format(importTiming.cpu, 2), format(importRate, 0), format(baselineRate, 0) + " rows/s",
-            format(importRate / baselineRate * 100, 1) + " %", "≥ 50 % of raw SQLite",
+            "CSV import (postings)", "\(lineCount)", format(importTiming.wall, 2), format(importTiming.cpu, 2), importRates.text,
+            "raw SQLite " + baselineRates.text + " rows/s",
+            format(importShare, 1) + " % by CPU (" + format(importRates.wall / baselineRates.wall * 100, 1) + " % by wall)",
+            "≥ 50 % of raw SQLite (CPU to CPU) — " + (importShare >= 50 ? "met" : "not met"),
         ])
 
         // One studio's trial balance: median of 21 runs, first studio and last studio.
@@ -48,8 +52,8 @@ struct Bench {
         let groupBy = try RawSQLiteBaseline.groupBy(path: path, studioID: 1)
         table.append([
             "trial balance, one studio (median of 21)", "1", format(samples[10].wall, 4), format(samples[10].cpu, 4),
-            format(1 / samples[10].wall, 0), "GROUP BY postings " + format(groupBy, 4) + " s",
-            format(groupBy / samples[10].wall, 0) + "× faster", "< 0.020 s",
+            Rates(items: 1, samples[10]).text, "GROUP BY postings " + format(groupBy.wall, 4) + " s wall, " + format(groupBy.cpu, 4) + " s CPU",
+            format(groupBy.cpu / max(samples[10].cpu, 1e-6), 0) + "× less CPU", "< 0.020 s (CPU)",
         ])
 
         try app.admin.checkpoint()
@@ -61,7 +65,8 @@ struct Bench {
             "trial balance, all \(options.studios) studios (a child process, start-up included in CPU)", "\(options.studios)", child.seconds,
             format(childCPUSeconds, 3),
             format(Double(options.studios) / (Double(child.seconds) ?? 1), 0),
-            "GROUP BY postings " + format(allGroupBy, 2) + " s", "peak \(child.memory) MB", "< 0.5 s, < 100 MB",
+            "GROUP BY postings " + format(allGroupBy.wall, 2) + " s wall, " + format(allGroupBy.cpu, 2) + " s CPU", "peak \(child.memory) MB",
+            "< 0.5 s (the child's own wall; its CPU beside), < 100 MB",
         ])
         var checked: CheckResult? = nil
         let checkTiming = try measure { checked = try app.compliance.check(studio: nil, asOf: Self.checkAsOf) }
@@ -69,17 +74,20 @@ struct Bench {
         let vouchers = checked?.summary.vouchers ?? 0
         let perMillion = checkTime * 1e6 / Double(max(1, vouchers))
         table.append([
-            "check --all (every rule)", "\(vouchers) vouchers", format(checkTime, 2), format(checkTiming.cpu, 2), format(Double(vouchers) / checkTime, 0),
-            "", "\(checked?.findings.count ?? 0) findings, " + format(perMillion, 2) + " s per 10^6 vouchers",
-            "< 5 s per 10^6 vouchers — " + (perMillion < 5 ? "met" : "not met"),
+            "check --all (every rule)", "\(vouchers) vouchers", format(checkTime, 2), format(checkTiming.cpu, 2), Rates(items: vouchers, checkTiming).text,
+            "", "\(checked?.findings.count ?? 0) findings, " + format(perMillion, 2) + " s per 10^6 vouchers (wall), "
+                + format(checkTiming.cpu * 1e6 / Double(max(1, vouchers)), 2) + " s CPU",
+            "< 5 s per 10^6 vouchers (wall) — " + (perMillion < 5 ? "met" : "not met"),
         ])
         var clean = false
         let verifyTiming = try measure { clean = try app.admin.verify().isClean }
         let verifyTime = verifyTiming.wall
         precondition(clean, "the benchmark ledger verifies")
+        let verifyRates = Rates(items: lineCount, verifyTiming)
         table.append([
-            "verify (all invariants, hash chains)", "\(lineCount)", format(verifyTime, 2), format(verifyTiming.cpu, 2),
-            format(Double(lineCount) / verifyTime, 0), "", "", "",
+            "verify (all invariants, hash chains; chains on every core)", "\(lineCount)", format(verifyTime, 2), format(verifyTiming.cpu, 2),
+            verifyRates.text, "", "", "≥ 600,000 postings/s (wall: the chains run in parallel, so CPU measures the work, not the wait) — "
+                + (verifyRates.wall >= 600_000 ? "met" : "not met"),
         ])
         table += try statementRows(app: app)
         table += try packageRows(directory: directory, studios: min(options.studios, 10))
@@ -124,6 +132,17 @@ struct Bench {
         }
         precondition(imported == lineCount, "every generated line is imported")
         return (app, path, lineCount, timing)
+    }
+
+    /// Items per second by wall and by CPU seconds.
+    struct Rates {
+        let wall: Double
+        let cpu: Double
+        init(items: Int, _ timing: Timing) {
+            wall = Double(items) / max(timing.wall, 1e-9)
+            cpu = Double(items) / max(timing.cpu, 1e-9)
+        }
+        var text: String { format(wall, 0) + " / " + format(cpu, 0) }
     }
 
     func runChild(database: String) throws -> (seconds: String, memory: String, balanced: String) {

@@ -53,9 +53,9 @@ extension Bench {
         return [
             ["明细账 build (\(lines) entries → \(rows) rows)", "\(rows)", format(build.wall, 3), format(build.cpu, 3), format(Double(rows) / build.wall, 0), "", "", ""],
             ["明细账 → PDF (median of 3, \(pdfBytes / 1024) KB)", "\(rows)", format(pdf.wall, 3), format(pdf.cpu, 3), format(Double(rows) / pdf.wall, 0), baseline,
-             format(pdf.wall / csv.wall, 0) + "× CSV", pdf.wall < 2 ? "< 2 s — met" : "< 2 s — NOT met"],
+             format(pdf.wall / csv.wall, 0) + "× CSV", pdf.wall < 2 ? "< 2 s (wall) — met" : "< 2 s (wall) — NOT met"],
             ["明细账 → XLSX (median of 3, \(xlsxBytes / 1024) KB)", "\(rows)", format(xlsx.wall, 3), format(xlsx.cpu, 3), format(Double(rows) / xlsx.wall, 0), baseline,
-             format(xlsx.wall / csv.wall, 0) + "× CSV", xlsx.wall < 2 ? "< 2 s — met" : "< 2 s — NOT met"],
+             format(xlsx.wall / csv.wall, 0) + "× CSV", xlsx.wall < 2 ? "< 2 s (wall) — met" : "< 2 s (wall) — NOT met"],
         ]
     }
 
@@ -73,7 +73,7 @@ extension Bench {
         }
         let bytes = built.reduce(0) { $0 + $1.count }
         precondition(built.allSatisfy { AuditPackage.verify($0).isClean }, "every benchmark package verifies")
-        let exports = try seconds {
+        let exports = try measure {
             for index in 0..<studios {
                 let snapshot = try app.statements.booksSnapshot(studio: "P\(index)", asOf: asOf)
                 _ = try GBT24589Export.files(snapshot)
@@ -86,8 +86,10 @@ extension Bench {
         return [[
             "audit packages (\(studios) studios × \(vouchers) vouchers, \(bytes / studios / 1024) KB each)", "\(studios)",
             format(packages.wall, 2), format(packages.cpu, 2), format(Double(studios) / packages.wall, 1),
-            "data exports alone " + format(exports / Double(studios), 3) + " s/studio",
-            format(perStudio * 1000, 0) + " ms/studio", perStudio < 0.3 ? "< 300 ms per studio — met" : "< 300 ms per studio — NOT met",
+            "data exports alone " + format(exports.wall / Double(studios), 3) + " s/studio wall, " + format(exports.cpu / Double(studios), 3) + " s CPU",
+            format(perStudio * 1000, 0) + " ms/studio (" + format(packages.cpu / Double(studios) * 1000, 0) + " ms CPU)",
+            // Judged on wall: a package's files are made on both cores, so its CPU is the work, not the wait.
+            perStudio < 0.3 ? "< 300 ms per studio (wall) — met" : "< 300 ms per studio (wall) — NOT met",
         ]]
     }
 

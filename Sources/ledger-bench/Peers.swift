@@ -110,15 +110,19 @@ extension Bench {
         } else {
             table.append(["bean-check: not installed (pip install beancount)", "", "", "", "", ""])
         }
-        let importRate = Double(lines) / importTiming.wall
-        let baselineRate = Double(lines) / baseline
+        // Import judged CPU to CPU against raw SQLite (other load does not move it); verify by
+        // wall, since its chains run on every core (CPU beside it is the work done).
+        let importShare = Double(lines) / importTiming.cpu / (Double(lines) / baseline.cpu) * 100
         table.append([
             "our import (\(lines) postings, in process)", format(importTiming.wall, 2), format(importTiming.cpu, 2), "—",
-            format(importRate / baselineRate * 100, 1) + " % of raw SQLite", "target ≥ 50 %",
+            format(importShare, 1) + " % of raw SQLite by CPU (" + format(baseline.cpu, 2) + " s; "
+                + format(baseline.wall / importTiming.wall * 100, 1) + " % by wall)",
+            "target ≥ 50 % (CPU)",
         ])
         table.append([
             "our verify (\(lines) postings, in process)", format(verifyTiming.wall, 2), format(verifyTiming.cpu, 2), "—",
-            format(Double(lines) / verifyTiming.wall, 0) + " postings/s", "target ≥ 600,000/s",
+            format(Double(lines) / verifyTiming.wall, 0) + " postings/s by wall (" + format(Double(lines) / verifyTiming.cpu, 0) + " by CPU)",
+            "target ≥ 600,000/s (wall)",
         ])
         printTable(table)
         if !mismatches.isEmpty {

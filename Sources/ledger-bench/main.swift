@@ -160,7 +160,7 @@ if options.mode == "verify-only" {
         let postings = report?.postings ?? 0
         print(
             "verify: \(postings) postings, \(report?.problems.count ?? -1) problems, \(format(timing.wall, 3)) s wall, \(format(timing.cpu, 3)) s CPU, "
-                + "\(format(Double(postings) / timing.wall, 0)) postings/s")
+                + "\(format(Double(postings) / timing.wall, 0)) postings/s by wall, \(format(Double(postings) / timing.cpu, 0)) by CPU")
     }
     exit(0)
 }
