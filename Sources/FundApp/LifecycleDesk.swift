@@ -74,8 +74,16 @@ extension LifecycleDesk {
         guard !lines.isEmpty else { return [] }
         return [VoucherDraft(
             studio: studio, date: books.firstOpenDay(onOrAfter: transition.date), voucherClass: .zhuan, lines: lines,
-            attachments: 1, counterparty: "资阳市财政局", preparer: user,
+            attachments: 1, counterparty: "资阳市财政局", preparer: user, reviewer: Self.reviewer(decidedBy: transition.by, preparer: user),
             sourceRef: "撤销决定 \(transition.by) \(transition.date.iso)")]
+    }
+
+    /// The second person on a voucher the lifecycle posts itself (issue 15, item 5): the
+    /// revocation's decision-maker (`by`, the bureau), whose decision the voucher carries out,
+    /// signs as 审核 — unless it is the acting user, who cannot review their own voucher; then
+    /// the reviewer stays blank and JE-002 says so.
+    static func reviewer(decidedBy: String, preparer: String) -> String {
+        PersonName.samePerson(decidedBy, preparer) ? "" : decidedBy
     }
 
     /// Moves a studio to its next state. Revocation on the grounds of fraud or a failed
@@ -154,9 +162,10 @@ extension LifecycleDesk {
                 left = try left.subtracting(part)
             }
         }
+        let decidedBy = books.history.last(where: { $0.to == .revoked })?.by ?? ""
         return [VoucherDraft(
             studio: studio, date: date, voucherClass: .fu, lines: lines, attachments: 1, settlement: .bankTransfer,
-            counterparty: "资阳市财政局", preparer: user, sourceRef: "退回补助资金")]
+            counterparty: "资阳市财政局", preparer: user, reviewer: Self.reviewer(decidedBy: decidedBy, preparer: user), sourceRef: "退回补助资金")]
     }
 
     /// Repays outstanding 应退补助资金 (see `repaymentDrafts`), on or after the revocation and
@@ -180,10 +189,30 @@ extension LifecycleDesk {
         }
     }
 
-    public func notice(_ kind: GovernanceNoticeKind, studio: String, date: CalendarDate, by: String, note: String) throws {
+    /// A warning or commendation (第九条(三)); a warning may order rectification by `deadline`
+    /// (警告并限期整改), at any time after recognition, listed in `deadlines` until settled.
+    public func notice(_ kind: GovernanceNoticeKind, studio: String, date: CalendarDate, by: String, note: String, deadline: CalendarDate? = nil) throws {
         try TextField.validate(by, field: "by")
         try TextField.validate(note, field: "note")
-        try store.lifecycle.recordNotice(kind, studio: studio, date: date, by: by, note: note, stamp: stamp())
+        guard let deadline else {
+            try store.lifecycle.recordNotice(kind, studio: studio, date: date, by: by, note: note, stamp: stamp())
+            return
+        }
+        // The deadline needs the storage's notice-with-deadline (LifecycleRecords.swift) until
+        // `LifecycleStorage.recordNotice` itself takes one.
+        guard let storage = store.lifecycle as? any RectificationOrderStorage else {
+            throw Rejection(.rectificationDeadlineInvalid, field: "deadline", "当前存储不支持记录警告的整改期限")
+        }
+        try storage.recordNotice(kind, studio: studio, date: date, by: by, note: note, deadline: deadline, stamp: stamp())
+    }
+
+    /// A notice as typed: the deadline (YYYY-MM-DD) is optional and only for a warning.
+    @discardableResult
+    public func notice(studio: String, kind: String, date: String, by: String, note: String, deadline: String?) throws -> GovernanceNoticeKind {
+        let noticeKind = try parseField("kind") { () throws(Rejection) in try GovernanceNoticeKind.parse(kind) }
+        let due = try deadline.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }.map { try parseDate($0, field: "deadline") }
+        try notice(noticeKind, studio: studio, date: try parseDate(date, field: "date"), by: by, note: note, deadline: due)
+        return noticeKind
     }
 
     /// Where a studio stands as of a day (default today): steps, notices, changes and vouchers
@@ -194,9 +223,16 @@ extension LifecycleDesk {
         let records = try store.lifecycle.lifecycleRecords(studio: code).filter { $0.transition.date <= day }
         let history = records.filter { $0.kind == "transition" }.map(\.transition)
         let accounts = try clawbackAccounts()
-        var received = Money.zero
         let books = try store.lifecycle.lifecycleBooks(studio: code, through: day)
-        for code in accounts.receipts { received = try received.subtracting(books.balance(code, fund: .subsidy)) }
+        // 到位 is cash (issue 15, item 2): what reached the subsidy's bank and cash, i.e. the
+        // receipts less the subsidy's own receivable still open (`Account.arrivalFen`, as SUB-005,
+        // FND-001 and the fund statement read it). A subsidy booked Dr 应收补助资金 / Cr 补助资金
+        // 收入 has not arrived.
+        var received = Money.zero
+        for account in try store.register.chart().accounts where account.isLeaf && account.accepts(.subsidy) {
+            let balance = try books.balance(account.code, fund: .subsidy)
+            received = try received.adding(Money(fen: account.arrivalFen(signedFen: balance.fen, fund: .subsidy)))
+        }
         let refund = try books.balance(accounts.refundDue, fund: .subsidy).negated
         let state = Lifecycle.effective(history)
         return StudioStatus(
@@ -208,7 +244,8 @@ extension LifecycleDesk {
                 guard let decided = change.decided else { return true }
                 return decided > day
             }.count,
-            rectificationDeadline: state == .rectification ? history.last?.deadline : nil)
+            rectificationDeadline: state == .rectification ? history.last?.deadline : nil,
+            orderedRectificationDeadline: Lifecycle.openRectificationOrders(records).compactMap(\.transition.deadline).min())
     }
 
     // MARK: Changes and deadlines
@@ -234,9 +271,10 @@ extension LifecycleDesk {
         let calendar = try app.compliance.holidayCalendar()
         var items: [DeadlineItem] = []
         for each in try store.register.studios() where studio == nil || each.code == studio {
+            let records = try store.lifecycle.lifecycleRecords(studio: each.code)
             items += Deadlines.items(
-                studio: each, history: try store.lifecycle.lifecycleHistory(studio: each.code), changes: try store.lifecycle.changes(studio: each.code), asOf: day,
-                calendar: calendar)
+                studio: each, history: records.filter { $0.kind == "transition" }.map(\.transition),
+                changes: try store.lifecycle.changes(studio: each.code), notices: records, asOf: day, calendar: calendar)
         }
         if let studio, items.isEmpty { _ = try store.register.studio(code: studio) }
         return items.sorted { ($0.date, $0.studio, $0.kind.rawValue) < ($1.date, $1.studio, $1.kind.rawValue) }

@@ -60,6 +60,8 @@ public struct DeadlineItem: Hashable, Sendable, Codable {
         case rectificationDue = "rectification-due"
         case changeReportDue = "change-report-due"
         case changeDecisionDue = "change-decision-due"
+        /// A warning's rectification deadline (警告并限期整改, 第九条(三)), at any time after recognition.
+        case orderedRectificationDue = "ordered-rectification-due"
 
         public var chineseName: String {
             switch self {
@@ -68,6 +70,7 @@ public struct DeadlineItem: Hashable, Sendable, Codable {
             case .rectificationDue: return "整改期限届满"
             case .changeReportDue: return "变动报告期限"
             case .changeDecisionDue: return "市人社局答复期限"
+            case .orderedRectificationDue: return "警告限期整改期限届满"
             }
         }
     }
@@ -82,7 +85,8 @@ public struct DeadlineItem: Hashable, Sendable, Codable {
     public let daysLeft: Int
 }
 
-/// Every deadline rule of the measures, computed by ONE rule (民法典 第二百零一条、第二百零二条):
+/// Every deadline rule of the measures, computed by ONE rule (民法典 第二百零一条、第二百零二条),
+/// except the public notice, which counts its first day (`publicNoticeEnd`):
 /// a period runs from the day after its start day (the start day is not counted); a period of
 /// N days ends on start + N; a period of months or years ends on the corresponding day of the
 /// last month, or on that month's last day when it has no such day (2024-02-29 + 2 years →
@@ -106,8 +110,18 @@ public enum Deadlines {
     /// corresponding day of the last month, or its last day (2025-08-31 + 6 months → 2026-02-28).
     public static func end(of start: CalendarDate, months: Int) -> CalendarDate { start.adding(months: months) }
 
-    /// The last day of a notice that starts on `start` (2026-01-05 → 2026-01-12).
-    public static func publicNoticeEnd(start: CalendarDate) -> CalendarDate { end(of: start, days: publicNoticeDays) }
+    /// The last day of a notice that starts on `start`, counted inclusively from its first day
+    /// (2026-01-05 → 2026-01-11: 公示期 1月5日至1月11日, seven days). A notice is published with
+    /// both its days (公示期 X月X日至X月X日) and runs from the day it is posted, so its first day is
+    /// a day of the period — the exception of 民法典 第二百零四条 (the period's own terms) to the
+    /// start-day rule of 第二百零一条, which applies to periods that run *after* an event (the 30
+    /// days to report a change). See docs/lifecycle.md.
+    public static func publicNoticeEnd(start: CalendarDate) -> CalendarDate { start.adding(days: publicNoticeDays - 1) }
+
+    /// "公示期 2026年1月5日至2026年1月11日".
+    public static func publicNoticePeriodText(start: CalendarDate) -> String {
+        "公示期 \(start.chinese)至\(publicNoticeEnd(start: start).chinese)"
+    }
 
     /// The first day recognition may follow a notice started on `start`: the day after its last day.
     public static func earliestRecognition(noticeStart start: CalendarDate) -> CalendarDate { publicNoticeEnd(start: start).adding(days: 1) }
@@ -135,8 +149,10 @@ public enum Deadlines {
     }
 
     /// The open items of one studio as of `asOf`, by date.
+    /// `notices`: the studio's lifecycle records (warnings with a rectification deadline are
+    /// listed while open, see `Lifecycle.openRectificationOrders`).
     public static func items(
-        studio: Studio, history: [LifecycleTransition], changes: [StudioChange], asOf: CalendarDate,
+        studio: Studio, history: [LifecycleTransition], changes: [StudioChange], notices: [LifecycleRecord] = [], asOf: CalendarDate,
         calendar: HolidayCalendar? = nil
     ) -> [DeadlineItem] {
         var items: [DeadlineItem] = []
@@ -156,7 +172,7 @@ public enum Deadlines {
         switch state {
         case .publicNotice:
             let start = last!.date
-            add(publicNoticeEnd(start: start), .publicNoticeEnds, "拟建名单自 \(start.iso) 起公示 7 天，期满无异议后认定公布")
+            add(publicNoticeEnd(start: start), .publicNoticeEnds, "拟建名单\(publicNoticePeriodText(start: start))（7 天，含首日），期满无异议后认定公布")
         case .recognized, .underConstruction:
             let end = constructionEnd(recognized: studio.recognized)
             if asOf.days(until: end) <= constructionLookaheadDays {
@@ -168,6 +184,11 @@ public enum Deadlines {
             }
         default:
             break
+        }
+        for order in Lifecycle.openRectificationOrders(notices.filter { $0.transition.date <= asOf }) {
+            let step = order.transition
+            add(step.deadline!, .orderedRectificationDue,
+                "\(step.date.iso) \(step.by)予以警告并限期整改（第九条第三项）：期满应核查整改情况并记录结论")
         }
         for change in changes where state != .revoked {
             if change.reported == nil {

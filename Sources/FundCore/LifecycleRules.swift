@@ -132,6 +132,42 @@ public enum GovernanceNoticeKind: String, CaseIterable, Sendable, Codable {
     }
 }
 
+extension Lifecycle {
+    /// Checks a warning or commendation (第九条(三)) against the studio's state: only a
+    /// recognised studio (认定后、撤销前, at any point of construction, not only after acceptance)
+    /// and not before its recognition. A warning may order rectification by a deadline (警告并
+    /// 限期整改): after the notice's day; 第九条(三) sets no longest period, so none is imposed
+    /// (the 6 months of 第十四条 bind only the rectification after a failed acceptance).
+    public static func validateNotice(
+        _ kind: GovernanceNoticeKind, date: CalendarDate, deadline: CalendarDate?, state: LifecycleState, studio: Studio
+    ) throws(Rejection) {
+        guard state.isRecognized, date >= studio.recognized else {
+            throw Rejection(.noticeNotAllowed, field: "studio", "工作室 \(studio.code) 当前为“\(state.chineseName)”，不能予以\(kind.chineseName)")
+        }
+        guard let deadline else { return }
+        guard kind == .warning else {
+            throw Rejection(.rectificationDeadlineInvalid, field: "deadline", "只有警告才可同时限期整改（第九条第三项）")
+        }
+        guard deadline > date else {
+            throw Rejection(.rectificationDeadlineInvalid, field: "deadline", "整改期限 \(deadline.iso) 应晚于警告日期 \(date.iso)")
+        }
+    }
+
+    /// The warnings with a rectification deadline (警告并限期整改, 第九条(三)) still open in
+    /// `records` (a studio's lifecycle records, oldest first): an order is settled by the next
+    /// record of the studio dated on or after its deadline — a step, or the bureau's next
+    /// warning or commendation, which is where the follow-up is recorded — and every order
+    /// ends with revocation.
+    public static func openRectificationOrders(_ records: [LifecycleRecord]) -> [LifecycleRecord] {
+        if records.contains(where: { $0.kind == "transition" && $0.transition.to == .revoked }) { return [] }
+        return records.enumerated().compactMap { index, record in
+            guard record.kind == GovernanceNoticeKind.warning.rawValue, let deadline = record.transition.deadline else { return nil }
+            let settled = records[(index + 1)...].contains { $0.transition.date >= deadline }
+            return settled ? nil : record
+        }
+    }
+}
+
 /// An exact score in hundredths of a point (89.99 is 8,999): no floating point anywhere.
 public struct Score: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let hundredths: Int64
@@ -281,7 +317,7 @@ public enum Lifecycle {
                 if next.date < earliest {
                     throw Rejection(
                         .noticePeriodNotOver, field: "date",
-                        "公示自 \(notice.date.iso) 起 7 天，至 \(Deadlines.publicNoticeEnd(start: notice.date).iso) 止；最早 \(earliest.iso) 认定")
+                        "\(Deadlines.publicNoticePeriodText(start: notice.date))（7 天，含首日）；最早 \(earliest.iso) 认定")
                 }
             }
         default:

@@ -174,7 +174,8 @@ public enum IndicatorMeasure: Hashable, Sendable {
     case amount(ActivityKind)
     /// Typed in with the target (`target set --actual`), e.g. a satisfaction survey.
     case manual
-    /// From the ledger: 预算执行率 of the subsidy (spent / received).
+    /// From the ledger: 预算执行率 of the subsidy, spent ÷ budget (财预〔2020〕10号: 全年执行数 ÷
+    /// 全年预算数; the budget lines, or without any the approved subsidy), not 资金执行率 (spent ÷ received).
     case execution
     /// From the ledger: 资金到位率 of the subsidy (received / approved).
     case arrival
@@ -233,7 +234,7 @@ public enum IndicatorMeasure: Hashable, Sendable {
         case .rate(let kind): return "活动记录：\(kind.chineseName)\(kind.achievedMeaning)比例"
         case .amount(let kind): return "活动记录：\(kind.chineseName)金额合计"
         case .manual: return "自评填报"
-        case .execution: return "账簿：补助资金支出 ÷ 实际到位"
+        case .execution: return "账簿：补助资金支出 ÷ 预算数（预算执行率）"
         case .arrival: return "账簿：补助资金实际到位 ÷ 核定补助"
         case .compliance: return "账簿：合规检查确认的违规事项"
         case .timeliness: return "账簿：建设期内补助资金支出占比"

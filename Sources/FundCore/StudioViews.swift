@@ -48,6 +48,9 @@ public struct StudioStatus: Sendable, Codable {
     public let commendations: Int
     public let openChanges: Int
     public let rectificationDeadline: CalendarDate?
+    /// The earliest deadline of a warning's rectification order still open (警告并限期整改,
+    /// 第九条(三)), which can fall at any point of construction.
+    public let orderedRectificationDeadline: CalendarDate?
 
     public init(
         studio: String,
@@ -62,7 +65,8 @@ public struct StudioStatus: Sendable, Codable {
         warnings: Int,
         commendations: Int,
         openChanges: Int,
-        rectificationDeadline: CalendarDate?
+        rectificationDeadline: CalendarDate?,
+        orderedRectificationDeadline: CalendarDate? = nil
     ) {
         self.studio = studio
         self.name = name
@@ -77,6 +81,7 @@ public struct StudioStatus: Sendable, Codable {
         self.commendations = commendations
         self.openChanges = openChanges
         self.rectificationDeadline = rectificationDeadline
+        self.orderedRectificationDeadline = orderedRectificationDeadline
     }
 }
 

@@ -85,27 +85,37 @@ enum EvaluationDocuments {
         return line.kind == .deduction ? .text("无违规") : quantity(line.targetHundredths, unit: line.unit)
     }
 
+    /// Both rates, labelled exactly (issue 15, item 3): 资金执行率 = 实际支出 ÷ 实际到位, and
+    /// 预算执行率 = 实际支出 ÷ 预算数 — what the 财预〔2020〕10号 form scores (全年执行数 ÷ 全年预算数);
+    /// the 预算数 is the fund's budget lines, or without any its approved or planned amount
+    /// (`FundStatement.FundPart.budgetBasisFen`), and the 合计 divides by their sum as the fund
+    /// statement does.
     static func budgetTable(_ value: PerformanceEvaluation) -> DocumentTable {
         var rows = value.funds.map { part in
             Row(.body, [
                 .text(part.fund.chineseName), .amount(part.plannedFen), .money(part.receivedFen), FundStatementReport.rate(part.arrivalRate),
-                .money(part.spentFen), FundStatementReport.rate(part.executionRate), .money(part.balanceFen),
+                .money(part.spentFen), FundStatementReport.rate(part.fundExecutionRate), FundStatementReport.rate(part.executionRate),
+                .money(part.balanceFen),
             ])
         }
         let received = value.funds.reduce(Money.zero) { (try? $0.adding($1.receivedFen)) ?? $0 }
         let spent = value.funds.reduce(Money.zero) { (try? $0.adding($1.spentFen)) ?? $0 }
         let balance = value.funds.reduce(Money.zero) { (try? $0.adding($1.balanceFen)) ?? $0 }
+        let basis = value.funds.compactMap(\.budgetBasisFen).reduce(Money.zero) { (try? $0.adding($1)) ?? $0 }
         let bodyRows = Array(0..<rows.count)
         rows.append(Row(.total, [
             .text("合计"), plannedTotal(value.funds), .moneySum(received, rows: bodyRows), FundStatementReport.rate(arrivalTotal(value.funds)),
-            .moneySum(spent, rows: bodyRows), FundStatementReport.rate(Percent.ratio(spent, received)), .moneySum(balance, rows: bodyRows),
+            .moneySum(spent, rows: bodyRows), FundStatementReport.rate(Percent.ratio(spent, received)),
+            FundStatementReport.rate(Percent.ratio(spent, basis)), .moneySum(balance, rows: bodyRows),
         ]))
         return DocumentTable(
-            name: "预算执行", caption: "预算执行情况（资金到位率 = 实际到位 ÷ 核定或预算；预算执行率 = 实际支出 ÷ 实际到位）",
+            name: "预算执行",
+            caption: "预算执行情况（资金到位率 = 实际到位 ÷ 核定或预算；资金执行率 = 实际支出 ÷ 实际到位；"
+                + "预算执行率 = 实际支出 ÷ 预算数，预算数为预算明细合计，无预算明细的按核定数）",
             columns: [
                 Column("资金来源", .text, width: 14), Column("核定/预算数", .money, width: 14), Column("实际到位", .money, width: 14),
-                Column("到位率", .percent, width: 9), Column("实际支出", .money, width: 14), Column("执行率", .percent, width: 9),
-                Column("结余", .money, width: 14),
+                Column("到位率", .percent, width: 9), Column("实际支出", .money, width: 14), Column("资金执行率", .percent, width: 10),
+                Column("预算执行率", .percent, width: 10), Column("结余", .money, width: 14),
             ],
             rows: rows)
     }
@@ -250,10 +260,10 @@ enum EvaluationDocuments {
         var blocks: [Block] = []
         let subsidy = part(value, .subsidy)
         var budget = "（一）预算执行情况。补助资金核定 \(input.header.studio.approvedSubsidy.groupedString) 元，实际到位 \(subsidy?.receivedFen.groupedString ?? "0.00") 元，"
-        budget += "资金到位率 \(rateText(subsidy?.arrivalRate))；实际支出 \(subsidy?.spentFen.groupedString ?? "0.00") 元，预算执行率 \(rateText(subsidy?.executionRate))，结余 \(subsidy?.balanceFen.groupedString ?? "0.00") 元。"
+        budget += "资金到位率 \(rateText(subsidy?.arrivalRate))；实际支出 \(subsidy?.spentFen.groupedString ?? "0.00") 元，资金执行率 \(rateText(subsidy?.fundExecutionRate))，预算执行率 \(rateText(subsidy?.executionRate))，结余 \(subsidy?.balanceFen.groupedString ?? "0.00") 元。"
         for fund in [Fund.enterprise, .selfRaised] {
             if let other = part(value, fund), !(other.receivedFen.isZero && other.spentFen.isZero) {
-                budget += "\(fund.chineseName)到位 \(other.receivedFen.groupedString) 元，支出 \(other.spentFen.groupedString) 元，执行率 \(rateText(other.executionRate))。"
+                budget += "\(fund.chineseName)到位 \(other.receivedFen.groupedString) 元，支出 \(other.spentFen.groupedString) 元，预算执行率 \(rateText(other.executionRate))。"
             }
         }
         blocks.append(.paragraph(budget))
@@ -327,16 +337,20 @@ enum EvaluationDocuments {
         var text = "工作室当前状态：\(value.lifecycleState.chineseName)"
         if let last = input.history.last { text += "（\(last.date.chinese)，\(last.by)）" }
         text += "。"
-        let ground = input.history.last(where: { $0.to == .revoked })?.ground
+        let revocation = input.history.last(where: { $0.to == .revoked })
+        let ground = revocation?.ground
         if let ground { text += "撤销事由：\(ground.chineseName)。" }
-        // 第十条 for fraud (骗取建设项目资金), 第十四条 for failing re-inspection.
-        let article = ground == .fraud ? "第十条" : "第十四条"
-        if value.refundOwedFen.fen > 0 {
-            text += "按\(article)规定应追回全部补助资金，应退补助资金 \(value.refundOwedFen.groupedString) 元尚未退回。"
-        } else if let ground, ground.clawsBack {
-            text += "按\(article)规定追回的补助资金已全部退回。"
-        } else if ground != nil {
-            text += "该撤销事由不涉及追回补助资金。"
+        // The recovery with its true basis (`RevocationGround.recoveryBasis`): 第十四条 for a
+        // failed re-inspection; for fraud 第十条 disqualifies and the recovery is the revocation's
+        // own decision, named with its decision-maker and date; nothing where the measures are silent.
+        if let ground, let revocation, let basis = ground.recoveryBasis {
+            text += basis
+            if ground == .fraud { text += "（\(revocation.by)，\(revocation.date.chinese)）" }
+            text += value.refundOwedFen.fen > 0
+                ? "，应退补助资金 \(value.refundOwedFen.groupedString) 元尚未退回。"
+                : "；截至评价截止日没有尚未退回的应退补助资金。"
+        } else if value.refundOwedFen.fen > 0 {
+            text += "应退补助资金 \(value.refundOwedFen.groupedString) 元尚未退回。"
         }
         text += "本报告数据截至\(value.asOf.chinese)，由 WorkshopLedger 根据项目账簿和活动记录生成；第三方审计机构出具的项目经费使用情况审计报告另附。"
         return DocumentSection(heading: "七、其他需要说明的问题", blocks: [.paragraph(text)])

@@ -13,6 +13,7 @@ public enum StudioReports {
             Fact("核定补助", .text("\(status.approvedSubsidyFen.groupedString) 元，已到位 \(status.subsidyReceivedFen.groupedString) 元")),
         ]
         if let deadline = status.rectificationDeadline { facts.append(Fact("整改期限", .date(deadline))) }
+        if let deadline = status.orderedRectificationDeadline { facts.append(Fact("警告限期整改期限", .date(deadline))) }
         if status.refundOwedFen.fen > 0 {
             facts.append(Fact("应退补助资金", .text("\(status.refundOwedFen.groupedString) 元未退回（欠款中）")))
         }

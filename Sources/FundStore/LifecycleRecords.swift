@@ -121,6 +121,17 @@ extension LedgerStore {
     }
 }
 
+/// A warning that orders rectification by a deadline (警告并限期整改, 第九条(三)): the notice
+/// with its deadline. Kept beside `LifecycleStorage` (Storage.swift) until its `recordNotice`
+/// takes the deadline itself; `LedgerStore`'s lifecycle implements it.
+public protocol RectificationOrderStorage: LifecycleStorage {
+    func recordNotice(
+        _ kind: GovernanceNoticeKind, studio: String, date: CalendarDate, by: String, note: String, deadline: CalendarDate?, stamp: Stamp
+    ) throws
+}
+
+extension SQLiteLifecycle: RectificationOrderStorage {}
+
 extension SQLiteLifecycle {
     /// Records one transition after checking it against the studio's history, and posts the
     /// vouchers `vouchers` returns (the clawback), all in one write transaction, logged.
@@ -171,24 +182,29 @@ extension SQLiteLifecycle {
 
     /// Records a warning or commendation (第九条(三)) for a recognised studio.
     func recordNotice(_ kind: GovernanceNoticeKind, studio code: String, date: CalendarDate, by: String, note: String, stamp: Stamp) throws {
+        try recordNotice(kind, studio: code, date: date, by: by, note: note, deadline: nil, stamp: stamp)
+    }
+
+    /// Records a warning or commendation (第九条(三)) for a recognised studio; a warning may
+    /// order rectification by `deadline` (kept in `lifecycle_event.deadline`).
+    func recordNotice(
+        _ kind: GovernanceNoticeKind, studio code: String, date: CalendarDate, by: String, note: String, deadline: CalendarDate?, stamp: Stamp
+    ) throws {
         try queue.write { db in
             let (_, studio) = try LedgerStore.studioRow(db, code: code)
             let by = by.trimmingSpaces
             if by.isEmpty { throw Rejection(.actorMissing, field: "by", "须注明作出决定的单位（--by）") }
             let history = try LedgerStore.lifecycleRecords(db, studio: code).filter { $0.kind == "transition" }.map(\.transition)
-            let state = Lifecycle.effective(history)
-            guard state.isRecognized, date >= studio.recognized else {
-                throw Rejection(.noticeNotAllowed, field: "studio", "工作室 \(code) 当前为“\(state.chineseName)”，不能予以\(kind.chineseName)")
-            }
+            try Lifecycle.validateNotice(kind, date: date, deadline: deadline, state: Lifecycle.effective(history), studio: studio)
             try db.execute(
                 sql: """
-                    INSERT INTO lifecycle_event (studio, kind, to_state, date, decided_by, note, at, user)
-                    VALUES (?, ?, NULL, ?, ?, ?, ?, ?)
+                    INSERT INTO lifecycle_event (studio, kind, to_state, date, decided_by, note, deadline, at, user)
+                    VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [code, kind.rawValue, date.iso, by, note.trimmingSpaces, stamp.at, stamp.user])
+                arguments: [code, kind.rawValue, date.iso, by, note.trimmingSpaces, deadline?.iso, stamp.at, stamp.user])
             try LedgerStore.appendLog(
                 db, stamp: stamp, action: "studio.\(kind.rawValue)", studio: code,
-                detail: "\(date.iso) \(kind.chineseName)，决定：\(by)\(note.isEmpty ? "" : "；" + note)")
+                detail: "\(date.iso) \(kind.chineseName)\(deadline.map { "并限期整改，整改期限 \($0.iso)" } ?? "")，决定：\(by)\(note.isEmpty ? "" : "；" + note)")
         }
     }
 

@@ -281,7 +281,8 @@ enum StudioPages {
             forms.append("""
                 <form method="post" action="\(Address.studio(call.studio, "lifecycle", "notice"))">\(Pages.csrf(call))
                 <label>通报<select name="kind"><option value="commendation">通报表扬</option><option value="warning">警告</option></select></label>
-                <label>日期<input type="date" name="date" required></label><label>说明<input name="note" size="30" required></label><button type="submit">记录</button></form>
+                <label>日期<input type="date" name="date" required></label><label>限期整改至（仅警告，可不填）<input type="date" name="deadline"></label>
+                <label>说明<input name="note" size="30" required></label><button type="submit">记录</button></form>
                 """)
         }
         return forms.isEmpty ? .empty : "<section class=\"actions\"><h2>记录步骤</h2><p class=\"muted\">以您的账户（\(account.name)）记录。</p>\(forms)</section>"
@@ -488,7 +489,8 @@ enum StudioPages {
     static func notice(_ call: WebCall) async throws -> WebReply {
         _ = try await offload {
             try call.app.lifecycle.notice(
-                studio: call.studio, kind: call.form["kind"] ?? "", date: call.form["date"] ?? "", by: call.app.user, note: call.form["note"] ?? "")
+                studio: call.studio, kind: call.form["kind"] ?? "", date: call.form["date"] ?? "", by: call.app.user, note: call.form["note"] ?? "",
+                deadline: call.form["deadline"])
         }
         return .redirect(Address.studio(call.studio, "lifecycle"))
     }

@@ -48,18 +48,19 @@ extension StudioCommand {
     }
 
     struct Notice: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "记录警告或通报表扬（第九条第三项）")
+        static let configuration = CommandConfiguration(abstract: "记录警告（可同时限期整改）或通报表扬（第九条第三项）")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "工作室编号") var studio: String
         @Option(help: "warning（警告）或 commendation（通报表扬）") var kind: String
         @Option(help: "日期 YYYY-MM-DD") var date: String
         @Option(help: "作出决定的单位") var by: String
         @Option(help: "说明") var note: String = ""
+        @Option(help: "警告并限期整改的整改期限 YYYY-MM-DD（第九条第三项，建设期内任何时候均可；列入 deadlines）") var deadline: String?
 
         func run() throws {
             try FundLedger.run {
-                let recorded = try global.open().lifecycle.notice(studio: studio, kind: kind, date: date, by: by, note: note)
-                emit("已记录 \(studio) \(recorded.chineseName)（\(date)）\n")
+                let recorded = try global.open().lifecycle.notice(studio: studio, kind: kind, date: date, by: by, note: note, deadline: deadline)
+                emit("已记录 \(studio) \(recorded.chineseName)（\(date)）\(deadline.map { "，限期整改至 \($0)" } ?? "")\n")
             }
         }
     }

@@ -91,9 +91,9 @@ struct EndToEndTests {
         #expect(check.status == 1, "violations exit 1")
         let checked = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any]
         let findings = checked?["findings"] as? [[String: Any]] ?? []
-        // The ten seeded findings, the bonus's memo, and the clawback posted without a reviewer
-        // (JE-002 for a blank reviewer, issue 15 item 5).
-        #expect(findings.count == 12)
+        // The ten seeded findings and the bonus's memo; the clawback carries the deciding bureau
+        // as its reviewer (issue 15 item 5), so no JE-002 on it.
+        #expect(findings.count == 11)
         #expect(findings.allSatisfy { ($0["rule"] as? String) != nil && ($0["article"] as? String)?.contains("第") == true && $0["amountFen"] is Int })
         #expect((checked?["summary"] as? [String: Any])?["studios"] as? Int == 4)
         let clean = try run(["check", "--db", database, "--studio", "ZY2025-003", "--as-of", "2026-11-20"], in: directory)

@@ -61,9 +61,8 @@ struct CheckTests {
             "EVD-002 ZY2025-002 2026-06 记-1",  // no attachments, no invoice
             "PAY-002 ZY2025-002 2026-05 记-1",  // supermarket, 800.00
             "JE-002 ZY2025-002 2026-04 记-1",  // preparer = reviewer
-            // The clawback of the revocation is posted with no reviewer: a blank reviewer is no
-            // review by someone else (issue 15, item 5) until posting records a real one.
-            "JE-002 ZY2025-002 2026-11 转-1",
+            // The clawback of the revocation (转-1) carries the bureau that decided it as 审核
+            // (issue 15, item 5), so JE-002 no longer fires on it.
         ].sorted()
         #expect(found == expected)
         #expect(!result.findings.contains { $0.studio == "ZY2025-003" }, "the college's studio is clean")

@@ -80,6 +80,11 @@ struct EvaluationTests {
         let subsidy = try #require(built.value.funds.first { $0.fund == .subsidy })
         #expect(subsidy.executionRate == Percent(hundredths: 6_000))
         #expect(subsidy.fundExecutionRate == Percent(hundredths: 8_000))
+        // The self-evaluation form prints both, each under its own name (资金执行率 80 %, 预算执行率 60 %).
+        let table = try #require(built.selfEvaluation.tables.first { $0.name == "预算执行" })
+        #expect(table.columns.map(\.title)[5...6] == ["资金执行率", "预算执行率"])
+        let row = try #require(table.rows.first { $0.cells[0] == .text(Fund.subsidy.chineseName) })
+        #expect(row.cells[5] == .percent(Percent(hundredths: 8_000)) && row.cells[6] == .percent(Percent(hundredths: 6_000)))
     }
 
     /// 满意度 with neither a target nor an actual is unset: its 10 points go to the 产出
@@ -338,6 +343,18 @@ struct EvaluationTests {
         let planned = try #require(total.cells[1].money)
         let received = try #require(total.cells[2].money)
         #expect(total.cells[3] == Percent.ratio(received, planned).map { .percent($0) })
+        // Issue 15, item 3: both rates, labelled exactly; 预算执行率 divides by the budget, not receipts.
+        #expect(budget.columns.map(\.title).contains("资金执行率") && budget.columns.map(\.title).contains("预算执行率"))
+        #expect(budget.caption?.contains("资金执行率 = 实际支出 ÷ 实际到位") == true && budget.caption?.contains("预算执行率 = 实际支出 ÷ 预算数") == true)
+        #expect(budget.caption?.contains("预算执行率 = 实际支出 ÷ 实际到位") == false)
+        let subsidy = try #require(built.value.funds.first { $0.fund == .subsidy })
+        let subsidyRow = try #require(budget.rows.first { $0.cells[0] == .text(Fund.subsidy.chineseName) })
+        #expect(subsidyRow.cells[5] == subsidy.fundExecutionRate.map { .percent($0) })
+        #expect(subsidyRow.cells[6] == subsidy.executionRate.map { .percent($0) })
+        let basis = built.value.funds.compactMap(\.budgetBasisFen).reduce(Money.zero) { try! $0.adding($1) }
+        let spent = try #require(total.cells[4].money)
+        #expect(total.cells[5] == Percent.ratio(spent, received).map { .percent($0) })
+        #expect(total.cells[6] == Percent.ratio(spent, basis).map { .percent($0) })
     }
 
     /// 25 × 2.41/3 = 20.0833… twice (20.08 shown), 25 × 2.98/3 = 24.8333… (24.83 shown), 25 at

@@ -61,6 +61,9 @@ struct LifecycleAppTests {
         #expect(try subsidyBalance(app, "230701") == Money(fen: -3_000_000))
         #expect(try app.admin.verify().isClean)
         #expect(try app.store.lifecycle.acceptanceScores(studio: "S1").map(\.score.hundredths) == [5_800, 5_500])
+        // Issue 15, item 8: the recovery after a failed re-inspection is 第十四条's, not 第十条's.
+        let owedText = try reportText(app, asOf: "2028-06-30").text
+        #expect(owedText.contains("按第十四条规定追回全部补助资金，应退补助资金 30,000.00 元尚未退回") && !owedText.contains("第十条"))
 
         // Not before the clawback, and not while the host unit's money is not in the books.
         #expect((#expect(throws: Rejection.self) { try app.lifecycle.repay(studio: "S1", date: day("2028-06-29"), amount: nil) })?.code == .repaymentDateInvalid)
@@ -101,6 +104,11 @@ struct LifecycleAppTests {
         let findings = try app.compliance.check(studio: "S1", asOf: day("2028-07-31")).findings
         #expect(!findings.contains { $0.rule == "FND-001" }, "\(findings.filter { $0.rule == "FND-001" }.map(\.message))")
         #expect(!findings.contains { $0.category == .fundDiversion })
+        // Issue 15, item 5: the clawback and the repayment carry a second person, the bureau
+        // whose revocation they carry out, so JE-002 does not fire on them.
+        #expect(clawback[0].draft.preparer == "测试员" && clawback[0].draft.reviewer == "资阳市人力资源和社会保障局")
+        #expect(repaid[0].draft.reviewer == "资阳市人力资源和社会保障局")
+        #expect(!findings.contains { $0.rule == "JE-002" }, "\(findings.filter { $0.rule == "JE-002" }.map(\.message))")
         #expect(try app.admin.verify().isClean)
         for section in try app.books.trialBalance(studio: "S1").sections {
             #expect(section.totals.isBalanced, "\(section.fund?.rawValue ?? "all") book balances")
@@ -207,12 +215,42 @@ struct LifecycleAppTests {
         #expect(before.owed == .zero && !before.text.contains("应退补助资金"))
         let after = try reportText(app, asOf: "2026-03-10")
         #expect(after.owed == Money(fen: 3_000_000))
-        #expect(after.text.contains("按第十条规定应追回全部补助资金") && !after.text.contains("第十四条规定应追回"))
+        // Issue 15, item 8: 第十条 only disqualifies; the recovery is the revocation's decision.
+        #expect(!after.text.contains("按第十条规定") && !after.text.contains("按第十四条规定"))
+        #expect(after.text.contains("依第十条取消资格，追回全部补助资金系撤销决定所定"))
+        #expect(after.text.contains("应退补助资金 30,000.00 元尚未退回"))
 
         let other = try studioWithBooks()
         try other.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-02", ground: .leaderLeft))
         let noClawback = try reportText(other, asOf: "2026-03-10")
-        #expect(noClawback.text.contains("该撤销事由不涉及追回补助资金") && !noClawback.text.contains("已全部退回"))
+        // The measures say nothing of recovery on this ground: nothing is printed about it.
+        #expect(noClawback.text.contains("撤销事由：") && !noClawback.text.contains("追回") && !noClawback.text.contains("不涉及"))
+    }
+
+    /// Issue 15, item 2: 到位 is money in the subsidy's bank, not a receivable. A subsidy booked
+    /// Dr 应收补助资金 / Cr 补助资金收入 shows 0 received until the bank receives it.
+    @Test func theStatusCountsCashArrivalNotAReceivable() throws {
+        let app = try TestLedger.app(clock: Self.late)
+        let stamp = Stamp(user: "测试员", at: "2026-01-10T01:00:00Z", today: day("2026-01-10"))
+        _ = try app.store.books.post(
+            [TestLedger.simple(date: "2026-01-05", debit: "121802", credit: "400101", fen: 5_000_000, memo: "确认应收补助资金")], stamp: stamp)
+        #expect(try app.lifecycle.status(studio: "S1", asOf: day("2026-01-06")).subsidyReceivedFen == .zero)
+        _ = try app.store.books.post(
+            [TestLedger.simple(date: "2026-01-08", debit: "100201", credit: "121802", fen: 2_000_000, memo: "收到补助资金")], stamp: stamp)
+        #expect(try app.lifecycle.status(studio: "S1", asOf: day("2026-01-07")).subsidyReceivedFen == .zero)
+        #expect(try app.lifecycle.status(studio: "S1", asOf: day("2026-01-08")).subsidyReceivedFen == Money(fen: 2_000_000))
+        let overview = try app.review.overview(studios: ["S1"], asOf: day("2026-01-08"))
+        #expect(overview.first?.subsidyReceivedFen == Money(fen: 2_000_000))
+    }
+
+    /// Issue 15, item 5: when the acting user is the decision-maker, they cannot review their
+    /// own voucher: the reviewer stays blank and JE-002 says so.
+    @Test func theDecisionMakerIsNoReviewerOfTheirOwnClawback() throws {
+        let app = try LedgerApp(store: studioWithBooks().store, clock: Self.late, user: "资阳市人力资源和社会保障局")
+        let clawback = try app.lifecycle.advance(studio: "S1", transition: step(.revoked, "2026-03-02", ground: .fraud))
+        #expect(clawback.count == 1 && clawback[0].draft.reviewer.isEmpty)
+        let findings = try app.compliance.check(studio: "S1", asOf: day("2026-03-31")).findings
+        #expect(findings.contains { $0.rule == "JE-002" && $0.voucher == FindingVoucher(clawback[0]) })
     }
 
     @Test func illegalStepsChangeNothing() throws {
@@ -248,6 +286,35 @@ struct LifecycleAppTests {
         #expect((#expect(throws: Rejection.self) {
             try app.lifecycle.recordChangeDecided(studio: "S1", id: change.id, date: day("2026-03-11"), note: "")
         })?.code == .changeUnknown)
+    }
+
+    /// Issue 15, item 10: a warning with a rectification deadline (警告并限期整改, 第九条(三)) can
+    /// be ordered at any time during construction; it is listed in the deadlines and the
+    /// overview until the bureau's next record on or after the deadline settles it.
+    @Test func aWarningOrdersRectificationDuringConstruction() throws {
+        let app = try TestLedger.app()
+        try app.lifecycle.advance(studio: "S1", transition: step(.recognized, "2025-12-15"))
+        try app.lifecycle.advance(studio: "S1", transition: step(.underConstruction, "2025-12-20"))
+        try app.lifecycle.notice(studio: "S1", kind: "warning", date: "2026-03-02", by: "市人社局", note: "台账不全", deadline: "2026-05-29")
+        #expect(try app.lifecycle.records(studio: "S1").last?.transition.deadline == day("2026-05-29"))
+        #expect(try app.lifecycle.deadlines(asOf: day("2026-03-01")).isEmpty)
+        let listed = try app.lifecycle.deadlines(asOf: day("2026-04-01"))
+        #expect(listed.map(\.kind) == [.orderedRectificationDue])
+        #expect(listed.map(\.date) == [day("2026-05-29")] && listed.map(\.overdue) == [false])
+        #expect(try app.lifecycle.status(studio: "S1", asOf: day("2026-04-01")).orderedRectificationDeadline == day("2026-05-29"))
+        #expect(try app.review.overview(studios: ["S1"], asOf: day("2026-04-01")).first?.nextDeadline?.kind == .orderedRectificationDue)
+        #expect(try app.lifecycle.deadlines(asOf: day("2026-06-05")).map(\.overdue) == [true])
+        // Only a warning orders rectification, and its deadline comes after it.
+        #expect((#expect(throws: Rejection.self) {
+            try app.lifecycle.notice(studio: "S1", kind: "commendation", date: "2026-03-02", by: "市人社局", note: "", deadline: "2026-05-29")
+        })?.code == .rectificationDeadlineInvalid)
+        #expect((#expect(throws: Rejection.self) {
+            try app.lifecycle.notice(studio: "S1", kind: "warning", date: "2026-03-02", by: "市人社局", note: "", deadline: "2026-03-02")
+        })?.code == .rectificationDeadlineInvalid)
+        // The bureau's follow-up on or after the deadline settles the order.
+        try app.lifecycle.notice(.commendation, studio: "S1", date: day("2026-06-05"), by: "市人社局", note: "整改到位")
+        #expect(try app.lifecycle.deadlines(asOf: day("2026-06-10")).isEmpty)
+        #expect(try app.lifecycle.status(studio: "S1", asOf: day("2026-06-10")).orderedRectificationDeadline == nil)
     }
 
     @Test func activityImportIsAllOrNothingWithLocatedErrors() throws {

@@ -189,7 +189,8 @@ struct LifecycleTransitionTests {
     }
 
     @Test("the 7-day public notice must run before recognition", arguments: [
-        ("2025-12-07", true), ("2025-12-08", false), ("2025-12-01", true),
+        // Issue 15, item 14: counted from its first day, a notice from 12-08 ends 12-14.
+        ("2025-12-08", true), ("2025-12-09", false), ("2025-12-01", true),
     ])
     func publicNotice(start: String, allowed: Bool) throws {
         let past = history(reaching: .comprehensiveReview) + [LifecycleTransition(to: .publicNotice, date: day(start), by: "市人社局")]
@@ -246,13 +247,18 @@ struct DeadlineRuleTests {
         #expect(Deadlines.changeDecisionDue(report: day(report)) == day(due))
     }
 
-    @Test("public notice: 7 days from the day after the start (民法典 第二百零一条)", arguments: [
-        ("2026-01-05", "2026-01-12", "2026-01-13"), ("2024-02-26", "2024-03-04", "2024-03-05"), ("2025-02-26", "2025-03-05", "2025-03-06"),
-        ("2025-12-29", "2026-01-05", "2026-01-06"),
+    @Test("public notice: 7 days counted from its first day (公示期 X月X日至X月X日; issue 15, item 14)", arguments: [
+        ("2026-01-05", "2026-01-11", "2026-01-12"), ("2024-02-26", "2024-03-03", "2024-03-04"), ("2025-02-26", "2025-03-04", "2025-03-05"),
+        ("2025-12-29", "2026-01-04", "2026-01-05"),
     ])
     func publicNotice(start: String, last: String, recognition: String) {
         #expect(Deadlines.publicNoticeEnd(start: day(start)) == day(last))
         #expect(Deadlines.earliestRecognition(noticeStart: day(start)) == day(recognition))
+        #expect(day(start).days(until: day(last)) + 1 == Deadlines.publicNoticeDays)
+    }
+
+    @Test func thePublicNoticeNamesItsDays() {
+        #expect(Deadlines.publicNoticePeriodText(start: day("2026-01-05")) == "公示期 2026年1月5日至2026年1月11日")
     }
 
     @Test("rectification: at most 6 months, month ends clamped", arguments: [
@@ -277,7 +283,8 @@ struct DeadlineRuleTests {
 
     @Test func oneRuleForEveryPeriod() {
         // Days: the start day is not counted; months and years: the corresponding day.
-        #expect(Deadlines.end(of: day("2026-01-05"), days: 7) == Deadlines.publicNoticeEnd(start: day("2026-01-05")))
+        // The public notice alone counts its first day (its terms name both days).
+        #expect(Deadlines.end(of: day("2026-01-05"), days: 6) == Deadlines.publicNoticeEnd(start: day("2026-01-05")))
         #expect(Deadlines.end(of: day("2026-01-31"), days: 30) == Deadlines.changeReportDue(event: day("2026-01-31")))
         #expect(Deadlines.end(of: day("2024-02-29"), months: 24) == Deadlines.constructionEnd(recognized: day("2024-02-29")))
         #expect(Deadlines.end(of: day("2025-08-31"), months: 6) == Deadlines.rectificationDeadlineMax(from: day("2025-08-31")))
