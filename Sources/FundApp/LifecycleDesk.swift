@@ -194,16 +194,7 @@ extension LifecycleDesk {
     public func notice(_ kind: GovernanceNoticeKind, studio: String, date: CalendarDate, by: String, note: String, deadline: CalendarDate? = nil) throws {
         try TextField.validate(by, field: "by")
         try TextField.validate(note, field: "note")
-        guard let deadline else {
-            try store.lifecycle.recordNotice(kind, studio: studio, date: date, by: by, note: note, stamp: stamp())
-            return
-        }
-        // The deadline needs the storage's notice-with-deadline (LifecycleRecords.swift) until
-        // `LifecycleStorage.recordNotice` itself takes one.
-        guard let storage = store.lifecycle as? any RectificationOrderStorage else {
-            throw Rejection(.rectificationDeadlineInvalid, field: "deadline", "当前存储不支持记录警告的整改期限")
-        }
-        try storage.recordNotice(kind, studio: studio, date: date, by: by, note: note, deadline: deadline, stamp: stamp())
+        try store.lifecycle.recordNotice(kind, studio: studio, date: date, by: by, note: note, deadline: deadline, stamp: stamp())
     }
 
     /// A notice as typed: the deadline (YYYY-MM-DD) is optional and only for a warning.

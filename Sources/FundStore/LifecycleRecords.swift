@@ -121,16 +121,6 @@ extension LedgerStore {
     }
 }
 
-/// A warning that orders rectification by a deadline (警告并限期整改, 第九条(三)): the notice
-/// with its deadline. Kept beside `LifecycleStorage` (Storage.swift) until its `recordNotice`
-/// takes the deadline itself; `LedgerStore`'s lifecycle implements it.
-public protocol RectificationOrderStorage: LifecycleStorage {
-    func recordNotice(
-        _ kind: GovernanceNoticeKind, studio: String, date: CalendarDate, by: String, note: String, deadline: CalendarDate?, stamp: Stamp
-    ) throws
-}
-
-extension SQLiteLifecycle: RectificationOrderStorage {}
 
 extension SQLiteLifecycle {
     /// Records one transition after checking it against the studio's history, and posts the
@@ -178,11 +168,6 @@ extension SQLiteLifecycle {
             try LedgerStore.logPosted(db, session.posted, stamp: stamp, action: "voucher.clawback", detail: "撤销资格，追回补助资金")
             return session.posted
         }
-    }
-
-    /// Records a warning or commendation (第九条(三)) for a recognised studio.
-    func recordNotice(_ kind: GovernanceNoticeKind, studio code: String, date: CalendarDate, by: String, note: String, stamp: Stamp) throws {
-        try recordNotice(kind, studio: code, date: date, by: by, note: note, deadline: nil, stamp: stamp)
     }
 
     /// Records a warning or commendation (第九条(三)) for a recognised studio; a warning may

@@ -248,8 +248,11 @@ public protocol LifecycleStorage: Sendable {
         _ transition: LifecycleTransition, studio: String, stamp: Stamp,
         vouchers: (LifecycleBooks) throws -> [VoucherDraft]
     ) throws -> [PostedVoucher]
-    /// Records a warning or commendation (第九条(三)) for a recognised studio.
-    func recordNotice(_ kind: GovernanceNoticeKind, studio: String, date: CalendarDate, by: String, note: String, stamp: Stamp) throws
+    /// Records a warning or commendation (第九条(三)) for a recognised studio; a warning may order
+    /// rectification by `deadline` (警告并限期整改).
+    func recordNotice(
+        _ kind: GovernanceNoticeKind, studio: String, date: CalendarDate, by: String, note: String, deadline: CalendarDate?, stamp: Stamp
+    ) throws
     /// Transitions and notices, oldest first.
     func lifecycleRecords(studio: String) throws -> [LifecycleRecord]
     /// The acceptance scores the county recorded, oldest first.
