@@ -76,6 +76,16 @@ public struct PackageManifest: Sendable, Codable, Equatable {
     /// then. Packages leave it out (their bytes depend only on the books and the day), so a
     /// package signed by any key the host unit registered is accepted, and verify says which.
     public var createdAt: String? = nil
+    /// The host unit's 涉密 marking (第十二条) when it is in force, and whether the evidence
+    /// files were included on purpose; absent for an unmarked host unit.
+    public var confidentiality: Confidentiality? = nil
+
+    public struct Confidentiality: Sendable, Codable, Equatable {
+        public let marking: String
+        public let basis: String
+        public let since: CalendarDate
+        public let evidenceIncluded: Bool
+    }
 
     public static let formatName = "workshop-ledger-audit-package/1"
 }
@@ -437,8 +447,10 @@ extension PackagesDesk {
     /// Builds the audit package of one studio as of a day. The same ledger and day give the
     /// same bytes: the books are cut off at the day, every file is dated on it, and the export
     /// itself is logged after the fact and left out of the manifest's log head.
-    public func auditPackage(studio code: String, asOf given: CalendarDate?, keyFile: URL? = nil) throws -> Data {
-        let built = try buildPackage(studio: code, asOf: given, keyFile: keyFile)
+    public func auditPackage(
+        studio code: String, asOf given: CalendarDate?, keyFile: URL? = nil, includeConfidentialEvidence: Bool = false
+    ) throws -> Data {
+        let built = try buildPackage(studio: code, asOf: given, keyFile: keyFile, includeConfidentialEvidence: includeConfidentialEvidence)
         try store.evidence.logExport(studio: code, detail: built.logDetail, stamp: stamp())
         try signCheckpoint(studio: code, hostUnit: built.hostUnit, kind: "package", label: built.label, key: built.key)
         return built.data
@@ -449,7 +461,7 @@ extension PackagesDesk {
     /// it holds only keys) and key files are refused before anything is built; the export is logged only once the
     /// file is in place.
     public func writeAuditPackage(
-        studio code: String, asOf given: CalendarDate?, keyFile: URL? = nil, to path: String
+        studio code: String, asOf given: CalendarDate?, keyFile: URL? = nil, to path: String, includeConfidentialEvidence: Bool = false
     ) throws -> (url: URL, data: Data, verification: PackageVerification) {
         var protected = app.protectedPaths
         if let keyFile {
@@ -462,7 +474,7 @@ extension PackagesDesk {
             }
         }
         let target = path == "-" ? URL(fileURLWithPath: "/dev/stdout") : try SafeOutput.check(path, protecting: protected)
-        let built = try buildPackage(studio: code, asOf: given, keyFile: keyFile)
+        let built = try buildPackage(studio: code, asOf: given, keyFile: keyFile, includeConfidentialEvidence: includeConfidentialEvidence)
         try SafeOutput.write(built.data, to: path, protecting: protected)
         try store.evidence.logExport(studio: code, detail: built.logDetail, stamp: stamp())
         try signCheckpoint(studio: code, hostUnit: built.hostUnit, kind: "package", label: built.label, key: built.key)
@@ -492,7 +504,7 @@ extension PackagesDesk {
 
     /// The package's bytes and what the log says about it.
     func buildPackage(
-        studio code: String, asOf given: CalendarDate?, keyFile: URL?
+        studio code: String, asOf given: CalendarDate?, keyFile: URL?, includeConfidentialEvidence: Bool = false
     ) throws -> (data: Data, logDetail: String, key: Curve25519.Signing.PrivateKey, hostUnit: String, label: String) {
         try requireIntactBooks(studio: code)
         let asOf = app.cutoff(given)
@@ -512,18 +524,22 @@ extension PackagesDesk {
         work.finishPDFs()
         // Meanwhile, the rest of what the database holds: evidence, chain heads.
         var files: [PackageFile] = []
-        // Evidence, content-addressed, with an index from vouchers to files.
+        // Evidence, content-addressed, with an index from vouchers to files. A 涉密 host unit's
+        // files (第十二条) stay out unless included on purpose: the index still lists each
+        // voucher's files by SHA-256, with no file in the package.
+        let marking = try app.register.confidentiality(hostUnit: snapshot.hostUnit.creditCode)
+        let withheld = marking != nil && !includeConfidentialEvidence
         let evidence = try store.evidence.evidence(studio: code).filter { link in snapshot.vouchers.contains { $0.ref == link.voucher } }
         var index = CSVWriter()
         index.row(text: ["会计期间", "凭证字号", "附单据张数", "文件名", "包内路径", "字节数", "SHA-256"])
         var stored: Set<String> = []
         for link in evidence {
             let ext = URL(fileURLWithPath: link.fileName).pathExtension.lowercased()
-            let path = "证据/\(link.sha256)\(ext.isEmpty ? "" : ".\(ext)")"
-            if stored.insert(path).inserted { files.append(try PackageFile(path: path, data: try store.evidence.evidenceContent(sha256: link.sha256))) }
+            let path = withheld ? "未收录（涉密）" : "证据/\(link.sha256)\(ext.isEmpty ? "" : ".\(ext)")"
+            if !withheld, stored.insert(path).inserted { files.append(try PackageFile(path: path, data: try store.evidence.evidenceContent(sha256: link.sha256))) }
             let attachments = snapshot.vouchers.first { $0.ref == link.voucher }?.draft.attachments ?? 0
             index.row([
-                .text(link.voucher.period.iso), .text(link.voucher.label), .count(attachments), .text(link.fileName), .text(path),
+                .text(link.voucher.period.iso), .text(link.voucher.label), .count(attachments), .text(withheld ? "（涉密，不列文件名）" : link.fileName), .text(path),
                 .count(link.size), .text(link.sha256),
             ])
         }
@@ -552,7 +568,14 @@ extension PackagesDesk {
         let keyInfo = SigningKey(
             hostUnit: snapshot.hostUnit.creditCode.description, publicKeyHex: Hex.encode(publicKey), at: "", user: "",
             fingerprint: SigningKey.fingerprint(publicKeyHex: Hex.encode(publicKey), sha256: { Array(SHA256.hash(data: $0)) }))
-        let readme = Self.packageReadme(snapshot: snapshot, fingerprint: keyInfo.fingerprint, files: files.map(\.path))
+        var readme = Self.packageReadme(snapshot: snapshot, fingerprint: keyInfo.fingerprint, files: files.map(\.path))
+        if let marking {
+            readme = "【\(ReportHeader.markingText(marking))】\n"
+                + (withheld
+                    ? "依托单位为涉密单位：凭证所附电子单据未收入本资料包（证据索引只列 SHA-256），须经批准另行调阅。\n\n"
+                    : "依托单位为涉密单位：经明确要求，本资料包收入了凭证所附电子单据，须按涉密载体管理。\n\n")
+                + readme
+        }
         files.append(try PackageFile(path: "README.txt", data: CSVEncoding.utf8.encode(readme)))
         let manifest = PackageManifest(
             format: PackageManifest.formatName, generator: .init(name: "WorkshopLedger", version: LedgerApp.version),
@@ -568,14 +591,17 @@ extension PackagesDesk {
             voucherChain: .init(sequence: chain?.sequence ?? 0, hash: chain?.hash ?? Canonical.genesis),
             operationLog: .init(sequence: log?.sequence ?? 0, hash: log?.hash ?? Canonical.genesis),
             signingKey: .init(algorithm: "Ed25519", publicKey: keyInfo.publicKeyHex, fingerprint: keyInfo.fingerprint),
-            files: files.sorted { $0.path < $1.path }.map { .init(path: $0.path, size: $0.size, sha256: $0.sha256) })
+            files: files.sorted { $0.path < $1.path }.map { .init(path: $0.path, size: $0.size, sha256: $0.sha256) },
+            confidentiality: marking.map {
+                .init(marking: HostUnitMarking.label, basis: $0.basis, since: $0.date, evidenceIncluded: !withheld)
+            })
         let manifestData = try ReportOutput.json(manifest)
         let signature = try privateKey.signature(for: manifestData)
         files.append(try PackageFile(path: "manifest.json", data: manifestData))
         files.append(try PackageFile(path: "manifest.sig", data: signature))
         let package = try ZIPWriter.archive(prepared: files.sorted { $0.path < $1.path }.map(\.entry))
         return (
-            package, "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件，清单 SHA-256 \(Hex.encode(SHA256.hash(data: manifestData)))）",
+            package, "生成审计资料包（截至 \(asOf.iso)，\(manifest.files.count) 个文件\(marking == nil ? "" : withheld ? "，涉密：电子单据未收录" : "，涉密：经明确要求收录电子单据")，清单 SHA-256 \(Hex.encode(SHA256.hash(data: manifestData)))）",
             privateKey, snapshot.hostUnit.creditCode.description, Self.packageLabel(asOf: asOf, manifest: manifestData)
         )
     }

@@ -20,12 +20,77 @@ extension ComplianceDesk {
         }
         let directory = FixturesBundle.policyDirectory
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
-        return try names.map { try decoder.decode(Policy.self, from: Data(contentsOf: directory.appendingPathComponent($0))) }
+        let shipped = try names.map { try decoder.decode(Policy.self, from: Data(contentsOf: directory.appendingPathComponent($0))) }
+        // A policy a bureau loaded (`policy add`) replaces the shipped one of its id; of its
+        // versions, the latest applies.
+        var loaded: [String: Policy] = [:]
+        for document in try store.registry.documents(kind: .policy) {
+            var policy: Policy
+            do { policy = try decoder.decode(Policy.self, from: Data(document.content.utf8)) } catch {
+                throw StoreCorruption(table: "loaded_document", rowID: document.id, message: "政策 \(document.key) 第 \(document.version) 版无法读取：\(error)")
+            }
+            policy.version = document.version
+            loaded[policy.id] = policy
+        }
+        return shipped.filter { loaded[$0.id] == nil } + loaded.values.sorted { $0.effectiveFrom < $1.effectiveFrom }
     }
 
+    /// The shipped calendar with every schedule loaded by `calendar add` laid over it in load
+    /// order (a later load of a year replaces the earlier one).
     public func holidayCalendar() throws -> HolidayCalendar {
         let url = FixturesBundle.holidayCalendar
-        return try HolidayCalendar.parseCSV(String(contentsOf: url, encoding: .utf8), file: url.path)
+        var calendar = try HolidayCalendar.parseCSV(String(contentsOf: url, encoding: .utf8), file: url.path)
+        for document in try store.registry.documents(kind: .calendar) {
+            do { calendar = calendar.merging(try HolidayCalendar.parseCSV(document.content, file: "calendar \(document.key)")) } catch {
+                throw StoreCorruption(table: "loaded_document", rowID: document.id, message: "\(document.key) 年节假日安排第 \(document.version) 版无法读取：\(error)")
+            }
+        }
+        return calendar
+    }
+
+    /// `policy add FILE [--text TEXT]`: loads a policy version (JSON as in Fixtures/policy/),
+    /// optionally with the measures' own text. A document number in its `document` needs that
+    /// text. Stored append-only as the next version of its id, logged; nothing is written for a
+    /// file that does not validate.
+    public func addPolicy(file: URL, text textFile: URL? = nil) throws -> (policy: Policy, document: LoadedDocument) {
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch { throw LedgerEnvironmentError("找不到或无法读取文件：\(file.path)") }
+        let text: String?
+        if let textFile {
+            do { text = try String(contentsOf: textFile, encoding: .utf8) } catch {
+                throw LocatedRejection(file: textFile.path, line: nil, rejection: Rejection(.policyInvalid, field: "text", "原文文件无法读取（须为 UTF-8 文本）"))
+            }
+        } else {
+            text = nil
+        }
+        guard let content = String(data: data, encoding: .utf8) else {
+            throw LocatedRejection(file: file.path, line: nil, rejection: Rejection(.importEncoding, field: "file", "政策文件须为 UTF-8 编码的 JSON"))
+        }
+        var policy = try Policy.parse(data, file: file.path, text: text)
+        let document = try store.registry.addDocument(
+            kind: .policy, key: policy.id, content: content, sourceText: text ?? "", fileName: file.lastPathComponent, stamp: stamp())
+        policy.version = document.version
+        return (policy, document)
+    }
+
+    /// The schedules loaded by `calendar add`, in load order.
+    public func loadedCalendars() throws -> [LoadedDocument] { try store.registry.documents(kind: .calendar) }
+
+    /// `calendar add FILE`: loads the State Council's holiday schedule for the years the file
+    /// covers (`date,kind,name`, as Fixtures/calendar/), as the next version of those years,
+    /// logged. JE-001 and deadline roll-forward use it from then on.
+    public func addCalendar(file: URL) throws -> (years: [Int], document: LoadedDocument) {
+        let text: String
+        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
+            guard FileManager.default.fileExists(atPath: file.path) else { throw LedgerEnvironmentError("找不到或无法读取文件：\(file.path)") }
+            throw LocatedRejection(file: file.path, line: nil, rejection: Rejection(.importEncoding, field: "file", "节假日安排须为 UTF-8 编码的 CSV"))
+        }
+        let schedule = try HolidayCalendar.parseSchedule(text, file: file.path)
+        let years = schedule.coveredYears
+        let document = try store.registry.addDocument(
+            kind: .calendar, key: years.map(String.init).joined(separator: ","), content: text, sourceText: "",
+            fileName: file.lastPathComponent, stamp: stamp())
+        return (years, document)
     }
 
     /// Runs the rule catalogue over one studio (or all), as of a date (default today): each
@@ -71,7 +136,7 @@ extension ComplianceDesk {
                 { following.map(vouchers) })
             next = loaded
             guard let policy, let checked else { continue }
-            if !summary.policies.contains(policy.id) { summary.policies.append(policy.id) }
+            if !summary.policies.contains(policy.label) { summary.policies.append(policy.label) }
             findings += checked
             summary.studios += 1
             summary.vouchers += studioVouchers.count

@@ -23,6 +23,26 @@ public struct RegisterDesk: Desk {
         return unit
     }
 
+    /// Marks a host unit 涉密 (第十二条), or lifts the marking: an append-only chained row,
+    /// logged. Its studios' evidence files then stay out of audit packages and exports unless
+    /// included on purpose, and every report and package says so.
+    public func markHostUnit(creditCode: String, confidential: Bool, basis: String, date: CalendarDate?) throws -> HostUnitMarking {
+        let marking = HostUnitMarking(
+            hostUnit: try CreditCode(creditCode), confidential: confidential, basis: basis, date: date ?? clock.today())
+        try TextField.validate(basis, field: "basis")
+        try store.registry.markHostUnit(marking, stamp: stamp())
+        return marking
+    }
+
+    /// The host unit's 涉密 marking in force, or nil when it is not marked.
+    public func confidentiality(hostUnit: CreditCode) throws -> HostUnitMarking? {
+        let last = try store.registry.markings().last { $0.hostUnit == hostUnit }
+        return last?.confidential == true ? last : nil
+    }
+
+    /// Every marking recorded (marked and lifted), in order.
+    public func markings() throws -> [HostUnitMarking] { try store.registry.markings() }
+
     public func addStudio(
         code: String, name: String, hostUnit: String, leader: String, field: String, recognized: String, subsidy: String
     ) throws -> Studio {

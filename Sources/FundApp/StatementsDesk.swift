@@ -65,9 +65,10 @@ extension StatementsDesk {
         let vouchers = allVouchers.filter { $0.ref.period >= from && $0.ref.period <= to }
             .sorted { ($0.draft.date, $0.ref) < ($1.draft.date, $1.ref) }
         let turnovers = allTurnovers.filter { $0.period <= to }
-        let header = ReportHeader(
+        var header = ReportHeader(
             studio: studio, hostUnit: hostUnit, chart: chart, fund: request.fund, from: from, to: to,
             preparedOn: asOf)
+        header.confidentiality = try app.register.confidentiality(hostUnit: hostUnit.creditCode)
         switch request.kind {
         case .trialBalance:
             let balance = try TrialBalance.build(
@@ -210,8 +211,24 @@ public struct ExportedFile: Sendable {
 extension StatementsDesk {
     /// One studio's books as of a day in a data format: GB/T 24589 XML (GB18030), the AO
     /// tables in UTF-8/ and GB18030/, an hledger journal or a beancount file.
+    /// The data exports carry no evidence files; for a studio of a 涉密 host unit (第十二条)
+    /// every export also carries the marking: a `涉密标记.txt` in a folder export, a comment
+    /// line at the top of a one-file export.
     public func export(_ format: ExportFormat, studio: String, asOf: CalendarDate? = nil) throws -> [ExportedFile] {
         let snapshot = try booksSnapshot(studio: studio, asOf: app.cutoff(asOf))
+        var files = try unmarkedExport(format, snapshot)
+        if let marking = try app.register.confidentiality(hostUnit: snapshot.hostUnit.creditCode) {
+            let text = "\(snapshot.hostUnit.name) \(ReportHeader.markingText(marking))"
+            if format.isFolder {
+                files.insert(ExportedFile(path: "涉密标记.txt", data: Data((text + "\n").utf8)), at: 0)
+            } else {
+                files[0] = ExportedFile(path: files[0].path, data: Data("; \(text)\n".utf8) + files[0].data)
+            }
+        }
+        return files
+    }
+
+    func unmarkedExport(_ format: ExportFormat, _ snapshot: BooksSnapshot) throws -> [ExportedFile] {
         switch format {
         case .hledger: return [ExportedFile(path: "", data: Data(HledgerExport.journal(snapshot).utf8))]
         case .beancount: return [ExportedFile(path: "", data: Data(BeancountExport.file(snapshot).utf8))]

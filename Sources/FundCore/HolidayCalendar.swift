@@ -54,4 +54,42 @@ public struct HolidayCalendar: Sendable, Equatable {
         }
         return calendar
     }
+
+    /// This calendar with `other`'s schedules laid over it: for each year `other` covers, this
+    /// calendar's days of that year are replaced by `other`'s (a later load of a year is a new
+    /// version of it); `other`'s stray days in a neighbouring year are added.
+    public func merging(_ other: HolidayCalendar) -> HolidayCalendar {
+        let replaced = Set(other.coveredYears)
+        var merged = self
+        merged.holidays = merged.holidays.filter { !replaced.contains($0.key.year) }.merging(other.holidays) { _, new in new }
+        merged.workdays = merged.workdays.filter { !replaced.contains($0.year) }.union(other.workdays)
+        return merged
+    }
+
+    /// A State Council schedule for `calendar add`: read as `parseCSV`, and it must cover at
+    /// least one year (name 国庆节 on 1 October) and hold no date outside the years it covers
+    /// and their neighbours (元旦's make-up day can fall in the December before). Nothing is
+    /// assumed for a year the file does not cover.
+    public static func parseSchedule(_ text: String, file: String) throws(LocatedRejection) -> HolidayCalendar {
+        let calendar = try parseCSV(text, file: file)
+        let years = calendar.coveredYears
+        guard !years.isEmpty else {
+            throw LocatedRejection(
+                file: file, line: nil,
+                rejection: Rejection(.calendarInvalid, field: "date", "文件未收录任何一年的完整放假安排（每年的安排都有 10 月 1 日国庆节）"))
+        }
+        let allowed = Set(years.flatMap { [$0 - 1, $0, $0 + 1] })
+        if let records = try? CSVText.parse(text.strippingBOM) {
+            for record in records.dropFirst() {
+                guard let date = try? CalendarDate.parse(record.fields[0]), !allowed.contains(date.year) else { continue }
+                throw LocatedRejection(
+                    file: file, line: record.line,
+                    rejection: Rejection(
+                        .calendarInvalid, field: "date",
+                        "\(date.iso) 不在本文件收录的年份（\(years.map(String.init).joined(separator: "、"))）及其前后一年内：未收录年份的安排不能附带载入"))
+            }
+        }
+        return calendar
+    }
 }
+

@@ -24,6 +24,7 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case fieldTooLong = "S007"
     case subsidyOutOfRange = "S008"
     case hostUnitKindUnknown = "S009"
+    case markingUnchanged = "S010"
     // Chart of accounts
     case accountCodeFormat = "A001"
     case accountParentMissing = "A002"
@@ -85,6 +86,9 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case importNumber = "I011"
     // Compliance
     case postingBlocked = "C001"
+    case policyInvalid = "C002"
+    case calendarInvalid = "C003"
+    case documentAlreadyLoaded = "C004"
     case findingKeyInvalid = "F001"
     case findingUnknown = "F002"
     case findingSelfDecision = "F003"

@@ -61,6 +61,31 @@ public enum HostUnitKind: String, CaseIterable, Sendable, Codable {
 }
 
 /// A host unit (依托单位 / 建设单位).
+/// A host unit's confidentiality marking (第十二条: 涉密单位): a row of its own, the latest of
+/// which is in force. Its studios' evidence files stay out of packages and exports unless
+/// included on purpose, and every output says it is marked.
+public struct HostUnitMarking: Hashable, Sendable {
+    public let hostUnit: CreditCode
+    public let confidential: Bool
+    /// Why: the bureau's decision or the unit's secrecy classification.
+    public let basis: String
+    public let date: CalendarDate
+    public let at: String
+    public let user: String
+
+    public init(hostUnit: CreditCode, confidential: Bool, basis: String, date: CalendarDate, at: String = "", user: String = "") {
+        self.hostUnit = hostUnit
+        self.confidential = confidential
+        self.basis = basis
+        self.date = date
+        self.at = at
+        self.user = user
+    }
+
+    /// What outputs print for a marked host unit.
+    public static let label = "涉密"
+}
+
 public struct HostUnit: Hashable, Sendable, Codable {
     public let creditCode: CreditCode
     public let name: String

@@ -12,6 +12,8 @@ public struct ReportHeader: Sendable {
     public let to: Period
     /// 编制日期.
     public let preparedOn: CalendarDate
+    /// The host unit's 涉密 marking (第十二条) when it is in force: the title block says so.
+    public var confidentiality: HostUnitMarking? = nil
 
     public init(
         studio: Studio, hostUnit: HostUnit, chart: ChartOfAccounts, fund: Fund?, from: Period, to: Period,
@@ -25,6 +27,11 @@ public struct ReportHeader: Sendable {
         self.from = from
         self.to = to
         self.preparedOn = preparedOn
+    }
+
+    /// "涉密（第十二条；依据：…，自 2026年12月1日起）": what outputs print for a marked host unit.
+    public static func markingText(_ marking: HostUnitMarking) -> String {
+        "\(HostUnitMarking.label)（依托单位为涉密单位，第十二条；依据：\(marking.basis)，自 \(marking.date.chinese)起）"
     }
 
     /// The funds a report covers, in book order.
@@ -41,7 +48,9 @@ public struct ReportHeader: Sendable {
 
     /// 编制单位, 工作室, 资金, 期间, 编制日期, 单位: 元.
     public func titleBlock(fund showFund: Bool = true, extra: [LabeledValue] = []) -> [LabeledValue] {
-        var block = [LabeledValue("编制单位", hostUnit.name), LabeledValue("工作室", studioText)]
+        var block = [LabeledValue("编制单位", hostUnit.name)]
+        if let confidentiality, confidentiality.confidential { block.append(LabeledValue("密级", Self.markingText(confidentiality))) }
+        block.append(LabeledValue("工作室", studioText))
         if showFund { block.append(LabeledValue("资金", fundText)) }
         block.append(LabeledValue("期间", periodText))
         block += extra

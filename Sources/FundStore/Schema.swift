@@ -90,6 +90,12 @@ enum Schema {
             // draft's move to `posted`.
             for statement in v13 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v14-registry") { db in
+            // Policies and holiday schedules a bureau loads (`policy add`, `calendar add`) and
+            // host units' confidentiality markings (第十二条): new tables, append-only and in the
+            // row chain (RowChain.tables), so no chained table's rows change.
+            for statement in v14 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -394,4 +400,33 @@ enum Schema {
             }
         }
     }
+
+    static let v14: [String] = [
+        """
+        CREATE TABLE loaded_document (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind = 'policy' OR kind = 'calendar'),
+            key TEXT NOT NULL CHECK (key <> ''),
+            version INTEGER NOT NULL CHECK (version >= 1),
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            content TEXT NOT NULL CHECK (content <> ''),
+            source_text TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL CHECK (user <> ''),
+            UNIQUE (kind, key, version)
+        ) STRICT
+        """,
+        """
+        CREATE TABLE host_unit_marking (
+            id INTEGER PRIMARY KEY,
+            host_unit TEXT NOT NULL REFERENCES host_unit(credit_code),
+            confidential INTEGER NOT NULL CHECK (confidential = 0 OR confidential = 1),
+            basis TEXT NOT NULL CHECK (basis <> ''),
+            date TEXT NOT NULL CHECK (date(date) IS date),
+            at TEXT NOT NULL,
+            user TEXT NOT NULL CHECK (user <> '')
+        ) STRICT
+        """,
+    ] + appendOnlyTriggers(["loaded_document", "host_unit_marking"])
 }

@@ -44,6 +44,36 @@ public protocol RegisterStorage: Sendable {
     func studio(code: String) throws -> Studio
 }
 
+/// What a bureau loads into the ledger beside the books (migration v14): policy versions,
+/// holiday schedules and host units' confidentiality markings — append-only, in the row chain,
+/// each load logged.
+///
+/// What a second backend (PostgreSQL) implements for the registry.
+public protocol RegistryStorage: Sendable {
+    /// Stores `content` as the next version of (`kind`, `key`); rejects content identical to
+    /// the current version of that key (`documentAlreadyLoaded`). Logged as `policy.add` or
+    /// `calendar.add`.
+    func addDocument(
+        kind: LoadedDocument.Kind, key: String, content: String, sourceText: String, fileName: String, stamp: Stamp
+    ) throws -> LoadedDocument
+    /// Every loaded document of `kind`, in load order.
+    func documents(kind: LoadedDocument.Kind) throws -> [LoadedDocument]
+    /// Marks a registered host unit 涉密 (or lifts the marking); rejects with `markingUnchanged`
+    /// when it is already so. Logged as `host-unit.confidential`.
+    func markHostUnit(_ marking: HostUnitMarking, stamp: Stamp) throws
+    /// Every marking, in the order recorded (the last of a host unit is in force).
+    func markings() throws -> [HostUnitMarking]
+}
+
+extension RegistryStorage {
+    /// The host units whose latest marking is 涉密.
+    public func confidentialHostUnits() throws -> Set<CreditCode> {
+        var state: [CreditCode: Bool] = [:]
+        for marking in try markings() { state[marking.hostUnit] = marking.confidential }
+        return Set(state.filter(\.value).keys)
+    }
+}
+
 /// The journal: posting and reversing vouchers (numbered and hash-chained per studio), closing
 /// and reopening months, and what is read back from the books.
 ///

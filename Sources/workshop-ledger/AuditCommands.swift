@@ -98,12 +98,16 @@ struct AuditPackageCommand: ParsableCommand {
         @Option(name: .customLong("as-of"), help: "账簿截止日（默认今天）") var asOf: CalendarDate?
         @Option(name: .customLong("key-file"), help: "依托单位私钥文件（默认：数据库文件名.keys/信用代码.ed25519）") var keyFile: String?
         @Option(help: "输出 ZIP 文件") var out: String
+        @Flag(name: .customLong("include-confidential-evidence"), help: "涉密依托单位（第十二条）的原始单据也放入资料包（默认不放，清单注明）")
+        var includeConfidentialEvidence = false
 
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
                 let written = try Progress.standardError.run("生成审计资料包") {
-                    try app.packages.writeAuditPackage(studio: studio, asOf: asOf, keyFile: keyFile.map { URL(fileURLWithPath: $0) }, to: out)
+                    try app.packages.writeAuditPackage(
+                        studio: studio, asOf: asOf, keyFile: keyFile.map { URL(fileURLWithPath: $0) }, to: out,
+                        includeConfidentialEvidence: includeConfidentialEvidence)
                 }
                 let verification = written.verification
                 emit("已生成审计资料包：\(out)（\(written.data.count) 字节，\(verification.filesChecked) 个文件，签名公钥指纹 \(verification.manifest?.signingKey.fingerprint ?? "")）\n")

@@ -24,7 +24,8 @@ struct WorkshopLedger: ParsableCommand {
             ImportCommand.self, PeriodCommand.self, Balance.self, Journal.self, Ledger.self, Verify.self, Check.self, FindingCommand.self,
             BudgetCommand.self, ReportCommand.self, EvidenceCommand.self, KeysCommand.self, AuditPackageCommand.self,
             ExportCommand.self, DeadlinesCommand.self, ActivityCommand.self, TargetCommand.self, EvaluationCommand.self,
-            Log.self, DemoCommand.self, ServeCommand.self, OverviewCommand.self,
+            Log.self, DemoCommand.self, ServeCommand.self, OverviewCommand.self, PolicyCommand.self, CalendarCommand.self,
+            ConfidentialCommand.self,
         ])
 
     /// Like the default `main`, but bad usage (unknown option, missing argument, failed

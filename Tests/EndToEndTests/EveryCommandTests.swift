@@ -45,7 +45,7 @@ struct EveryCommandTests {
     }
 
     static func record(_ arguments: [String]) {
-        let groups: Set<String> = ["user", "host-unit", "studio", "voucher", "import", "period", "finding", "budget", "evidence", "keys", "activity", "target"]
+        let groups: Set<String> = ["user", "host-unit", "studio", "voucher", "import", "period", "finding", "budget", "evidence", "keys", "activity", "target", "policy", "calendar", "confidential"]
         guard let first = arguments.first else { return }
         if groups.contains(first), arguments.count > 1 {
             ran.insert("\(first) \(arguments[1])")
@@ -166,6 +166,27 @@ struct EveryCommandTests {
         try l.run(["export", "gbt24589", "--studio", "S1", "--out", "xml"])
         #expect(try l.run(["export", "hledger", "--studio", "S1", "--out", "-"]).stdout.contains("100201"))
         try l.run(["export", "beancount", "--studio", "S1", "--out", "l.beancount"])
+
+        // Issue 15: a policy version, a holiday schedule, a 涉密 host unit.
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/policy/policy-2025.json")
+        let policy = try String(contentsOf: shipped, encoding: .utf8)
+            .replacingOccurrences(of: "资人社规〔2025〕2号《资阳市技能大师工作室建设项目实施管理办法》", with: "资阳市技能大师工作室建设项目实施管理办法（测试载入）")
+        try l.write("p.json", policy)
+        #expect(try l.run(["policy", "add", "p.json"]).stdout.contains("第 1 版"))
+        #expect(try l.run(["policy", "list"]).stdout.contains("ziyang-2025 第 1 版"))
+        try l.write("bad.json", policy.replacingOccurrences(of: "\"cashLimitFen\": 100000", with: "\"cashLimitFen\": \"x\""))
+        #expect(try l.run(["policy", "add", "bad.json"], expect: 2).stderr.contains("thresholds.cashLimitFen"))
+        try l.write("2027.csv", "date,kind,name\n2027-10-01,holiday,国庆节\n")
+        #expect(try l.run(["calendar", "add", "2027.csv"]).stdout.contains("2027"))
+        #expect(try l.run(["calendar", "list"]).stdout.contains("2027"))
+        try l.run(["confidential", "mark", "--host-unit", Self.host, "--basis", "涉密资格"])
+        #expect(try l.run(["confidential", "list"]).stdout.contains("标记涉密"))
+        #expect(try l.run(["confidential", "audit-package", "--studio", "S1", "--as-of", "2026-11-20", "--key-file", "k.ed25519", "--out", "c.zip"])
+            .stdout.contains("电子单据未收录"))
+        try l.run(["confidential", "mark", "--host-unit", Self.host, "--basis", "再次"], expect: 2)
+        try l.run(["confidential", "lift", "--host-unit", Self.host, "--basis", "解密"])
+        #expect(try l.run(["log", "--action", "policy.add"]).stdout.contains("ziyang-2025"))
 
         // The studio's life and its evaluation.
         try l.write("a.csv", "日期,类型,名称,数量,金额,是否达成,证明材料,备注\n2026-03-12,培训,刀工培训,24,,,签到表.pdf,\n")

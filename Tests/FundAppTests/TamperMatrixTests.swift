@@ -40,6 +40,17 @@ struct TamperMatrixTests {
                                   ("accepted", "2026-10-13", "92.5")] as [(String, String, String?)] {
             _ = try app.lifecycle.advance(studio: "S2", form: TransitionForm(to: to, date: date, by: "雁江区人社局", score: score))
         }
+        // A loaded policy and holiday schedule (loaded_document) and a 涉密 marking
+        // (host_unit_marking), after the package so that it keeps its evidence.
+        let policy = directory.appendingPathComponent("policy.json")
+        let measures = directory.appendingPathComponent("measures.txt")
+        try Data(try RegistryTests.shippedPolicy2025().replacingOccurrences(of: "100000", with: "90000").utf8).write(to: policy)
+        try Data("资人社规〔2025〕2号 原文".utf8).write(to: measures)
+        _ = try app.compliance.addPolicy(file: policy, text: measures)
+        let schedule = directory.appendingPathComponent("2027.csv")
+        try Data(RegistryTests.schedule2027.utf8).write(to: schedule)
+        _ = try app.compliance.addCalendar(file: schedule)
+        _ = try app.register.markHostUnit(creditCode: T.hostCode.description, confidential: true, basis: "涉密资格", date: nil)
         return app
     }
 
