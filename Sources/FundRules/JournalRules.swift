@@ -40,7 +40,7 @@ struct PeriodEndSurge: Rule {
     }
 }
 
-/// 预算执行率低: less than a fifth of the money available spent in a construction year.
+/// 资金执行率低: less than a fifth of the money available spent in a construction year.
 struct LowExecution: Rule {
     let code = "EXE-002"
     let category = FindingCategory.lowExecution
