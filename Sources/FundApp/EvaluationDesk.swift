@@ -34,9 +34,11 @@ extension EvaluationDesk {
         let snapshot = try app.statements.booksSnapshot(studio: code, asOf: day)
         let studio = snapshot.studio
         let from = min(snapshot.vouchers.map(\.ref.period).min() ?? studio.recognized.period, studio.recognized.period)
-        let header = ReportHeader(
+        var header = ReportHeader(
             studio: studio, hostUnit: snapshot.hostUnit, chart: snapshot.chart, fund: nil, from: from, to: max(from, day.period),
             preparedOn: day)
+        // 第十二条: an evaluation of a 涉密 host unit's studio says so, like every statement.
+        header.confidentiality = try app.register.confidentiality(hostUnit: studio.hostUnit)
         let turnovers = snapshot.turnovers
         let budget = try store.compliance.budget(studio: code)
         let statement = try FundStatementReport.build(header, vouchers: snapshot.vouchers, turnovers: turnovers, budget: budget, policy: app.statements.policy(for: studio)).value

@@ -4,9 +4,15 @@ import FundCore
 enum EvaluationDocuments {
     static func titleBlock(_ value: PerformanceEvaluation, input: EvaluationInput) -> [LabeledValue] {
         let window = input.header.studio.constructionWindow
-        return [
+        var block = [
             LabeledValue("项目名称", "\(value.studioName)建设项目（\(value.studio)）"),
             LabeledValue("建设（依托）单位", value.hostUnit),
+        ]
+        // 第十二条: a 涉密 host unit's evaluation carries the marking, as its statements do.
+        if let marking = input.header.confidentiality, marking.confidential {
+            block.append(LabeledValue("密级", ReportHeader.markingText(marking)))
+        }
+        return block + [
             LabeledValue("主管部门", "资阳市人力资源和社会保障局"),
             LabeledValue("建设期", "\(window.lowerBound.chinese)—\(window.upperBound.chinese)"),
             LabeledValue("评价截止日", value.asOf.chinese),

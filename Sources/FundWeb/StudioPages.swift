@@ -57,7 +57,11 @@ enum StudioPages {
             let href = item.path.isEmpty ? Address.studio(studio.code) : Address.studio(studio.code, item.path)
             return "<a href=\"\(href)\"\(item.path == tab ? " class=\"current\"" : "")>\(item.title)</a>"
         }
-        let head: HTML = "<p class=\"muted\">\(studio.code) · 领办人 \(studio.leader) · \(studio.field)</p><nav class=\"tabs\">\(links)</nav>"
+        // 第十二条: a 涉密 host unit's studio says so on every page of it.
+        let marking = try await offload { try call.app.register.confidentiality(hostUnit: studio.hostUnit) }
+        let secret: HTML = marking.map { $0.confidential } == true
+            ? " · <span class=\"sev sev-violation\">\(HostUnitMarking.label)</span> <span class=\"muted\">（第十二条；\(marking!.basis)）</span>" : .empty
+        let head: HTML = "<p class=\"muted\">\(studio.code) · 领办人 \(studio.leader) · \(studio.field)\(secret)</p><nav class=\"tabs\">\(links)</nav>"
         return .page(title: "\(studio.name) · \(title)", body: head + content)
     }
 

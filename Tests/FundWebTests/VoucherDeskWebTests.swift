@@ -146,3 +146,22 @@ struct MultipartTests {
         }
     }
 }
+
+/// 第十二条: a 涉密 host unit's studio says so on the web desk and in its evaluation, as its
+/// statements and packages do.
+@Suite("Confidential marking beyond the statements")
+struct ConfidentialMarkingTests {
+    @Test func theStudioPageAndTheEvaluationCarryTheMarking() async throws {
+        let app = try WebFixture.app()
+        _ = try app.register.markHostUnit(creditCode: "91512002MA62Q8K514", confidential: true, basis: "市保密局确定的涉密单位", date: nil)
+        try await WebDesk.application(app: app, configuration: WebFixture.configuration(app)).test(.router) { client in
+            let bureau = try await client.signIn(WebFixture.names[.bureau]!)
+            let own = String(buffer: try await client.get("/studios/\(WebFixture.own)", as: bureau).body)
+            #expect(own.contains(">涉密</span>") && own.contains("市保密局确定的涉密单位"))
+            let foreign = String(buffer: try await client.get("/studios/\(WebFixture.foreign)", as: bureau).body)
+            #expect(!foreign.contains(">涉密</span>"), "another host unit's studio is not marked")
+        }
+        let evaluation = try app.evaluation.evaluate(studio: WebFixture.own, asOf: try CalendarDate.parse("2026-11-20"))
+        #expect("\(evaluation.selfEvaluation)".contains("密级") && "\(evaluation.report)".contains("密级"))
+    }
+}
