@@ -262,7 +262,7 @@ public struct VoucherDesk: Desk {
         do { try check(draft) } catch let rejection as Rejection { problem = rejection } catch let errors as VoucherFormErrors {
             problem = errors.errors.first?.rejection
         }
-        let findings = draft.voucher.lines.isEmpty ? [] : try app.compliance.findings(forDrafts: [draft.voucher])
+        let findings = draft.voucher.lines.isEmpty ? [] : try app.compliance.findings(forDrafts: [Self.asPosted(draft)])
         return DraftView(draft: draft, findings: findings, problem: problem)
     }
 
@@ -322,7 +322,7 @@ public struct VoucherDesk: Desk {
     public func findings(of drafts: [StoredDraft]) throws -> [Int64: [Finding]] {
         var result: [Int64: [Finding]] = [:]
         for (_, group) in Dictionary(grouping: drafts.filter { !$0.voucher.lines.isEmpty }, by: \.studio) {
-            let found = try app.compliance.findings(forDrafts: group.map(\.voucher))
+            let found = try app.compliance.findings(forDrafts: group.map(Self.asPosted))
             for finding in found {
                 // Provisional vouchers are numbered from 1,000,000 in the order given.
                 guard let number = finding.voucher?.number, group.indices.contains(number - 1_000_000) else { continue }
@@ -330,6 +330,15 @@ public struct VoucherDesk: Desk {
             }
         }
         return result
+    }
+
+    /// A draft's voucher as it will be posted, for the findings it would raise: posting always
+    /// names a reviewer other than the maker (R003), so a draft not yet reviewed is not shown a
+    /// JE-002 it will never have. Its reviewer once reviewed, else a stand-in for the one to come.
+    static func asPosted(_ draft: StoredDraft) -> VoucherDraft {
+        var voucher = draft.voucher
+        voucher.reviewer = draft.reviewer ?? "（待审核人）"
+        return voucher
     }
 
     /// What submitting and posting require of a draft's voucher.

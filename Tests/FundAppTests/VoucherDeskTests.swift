@@ -51,6 +51,9 @@ struct VoucherDeskTests {
         #expect(try app.books.journal(studio: "S1").count == before)
         #expect(try app.store.unsafeScalarForTesting("SELECT count(*) FROM row_chain WHERE tbl LIKE '%draft%'") == 0)
         #expect(try app.admin.verify().problems.isEmpty)
+        // Posting will name a second person: the preview does not charge the draft with JE-002.
+        #expect(try !app.vouchers.view(draft.id, studio: "S1").findings.contains { $0.rule == "JE-002" })
+        #expect(try !app.vouchers.findings(of: [draft]).values.joined().contains { $0.rule == "JE-002" })
         // The maker changes it from the version the form was built on; a stale form is refused.
         var form = Self.equipmentForm()
         form.counterparty = "资阳精工机床厂"
