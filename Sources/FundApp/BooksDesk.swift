@@ -142,7 +142,9 @@ public struct BooksDesk: Desk {
     /// without the key is refused before anything is written. Returns whether it was signed.
     @discardableResult
     public func closePeriod(_ period: Period, studio: String, keyFile: URL? = nil) throws -> Bool {
-        let hostUnit = try store.register.studio(code: studio).hostUnit
+        // The host unit that keeps the books now signs the close (after a host-unit change in
+        // effect, 第十一条, the new one, whichever month is closed).
+        let hostUnit = try app.register.studio(code: studio).hostUnit
         let signed = try store.evidence.signingKeys(hostUnit: hostUnit).isEmpty
             ? nil : try app.packages.signingKey(for: hostUnit, file: keyFile)
         try store.books.closePeriod(period, studio: studio, stamp: stamp())

@@ -256,6 +256,41 @@ extension LifecycleDesk {
         return try store.lifecycle.recordChangeStep(studio: studio, id: id, step: "decided", date: date, note: note, stamp: stamp())
     }
 
+    /// 第十一条: the decided, approved change `change` of leader or host unit takes effect on
+    /// its decision date. The studio keeps its code, books and recognition; reports dated from
+    /// then on name the new leader or host unit, and after a host-unit change the studio is in
+    /// the new unit's scope (accounts, county) and its packages are signed with the new unit's
+    /// key. Refuses an `other` change, one not decided or refused (L026), a wrong or repeated
+    /// effect (L027), an unregistered host unit (S001).
+    public func recordChangeEffect(studio: String, change: Int, target: StudioChangeTarget) throws -> StudioChangeEffect {
+        try store.lifecycle.recordChangeEffect(studio: studio, change: change, target: target, stamp: stamp())
+    }
+
+    /// A change's effect as typed: the change number and exactly one of the new leader's name
+    /// and the new host unit's credit code.
+    public func changeEffect(studio: String, change: String, newLeader: String?, newHostUnit: String?) throws -> StudioChangeEffect {
+        let trimmed = change.trimmingSpaces
+        guard let id = Int(trimmed), id > 0 else {
+            throw Rejection(.changeUnknown, field: "change", "变动编号“\(change)”无效（应为正整数）")
+        }
+        let leader = newLeader.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
+        let hostUnit = newHostUnit.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
+        let target: StudioChangeTarget
+        switch (leader, hostUnit) {
+        case (let name?, nil): target = try StudioChangeTarget.leader(parsing: name)
+        case (nil, let code?): target = try StudioChangeTarget.hostUnit(parsing: code)
+        default:
+            throw Rejection(.changeEffectInvalid, field: "new-leader", "新领办人（--new-leader）与新依托单位（--new-host-unit）须且只能填写一个")
+        }
+        return try recordChangeEffect(studio: studio, change: id, target: target)
+    }
+
+    /// The studio's changes in effect, oldest first.
+    public func changeEffects(studio: String) throws -> [StudioChangeEffect] {
+        _ = try store.register.studio(code: studio)
+        return try store.lifecycle.changeEffects(studio: studio)
+    }
+
     /// Every due and overdue item across studios (or one), by date.
     public func deadlines(asOf: CalendarDate? = nil, studio: String? = nil) throws -> [DeadlineItem] {
         let day = app.cutoff(asOf)

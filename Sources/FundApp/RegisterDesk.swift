@@ -1,5 +1,6 @@
 import FundCore
 import FundFixtures
+import FundReports
 import FundStore
 import Foundation
 
@@ -57,7 +58,30 @@ public struct RegisterDesk: Desk {
 
     public func hostUnits() throws -> [HostUnit] { try store.register.hostUnits() }
 
-    public func studios() throws -> [Studio] { try store.register.studios() }
+    /// Every studio as it is now: the leader and host unit of the last approved change in
+    /// effect (第十一条), or as registered.
+    public func studios() throws -> [Studio] { try studioHistories().map(\.current) }
 
-    public func studio(code: String) throws -> Studio { try store.register.studio(code: code) }
+    /// Every studio's history (registered row and changes in effect), by code.
+    public func studioHistories() throws -> [StudioHistory] {
+        let effects = Dictionary(grouping: try store.lifecycle.changeEffects(studio: nil), by: \.studio)
+        return try store.register.studios().map { StudioHistory(studio: $0, effects: effects[$0.code] ?? []) }
+    }
+
+    /// The studio as it is now (its current leader and host unit).
+    public func studio(code: String) throws -> Studio { try studioHistory(code: code).current }
+
+    /// The studio as of `date`: a report dated (or ending) before a change of leader or host
+    /// unit shows the old ones, from the change's decision date the new ones.
+    public func studio(code: String, asOf date: CalendarDate) throws -> Studio { try studioHistory(code: code).asOf(date) }
+
+    /// The registered studio and the approved changes of leader and host unit in effect.
+    public func studioHistory(code: String) throws -> StudioHistory {
+        StudioHistory(studio: try store.register.studio(code: code), effects: try store.lifecycle.changeEffects(studio: code))
+    }
+
+    /// The studio's history of leaders and host units as a register report (沿革).
+    public func studioHistoryReport(code: String) throws -> AnyReport {
+        RegisterReports.studioHistory(try studioHistory(code: code), hostUnits: try store.register.hostUnits())
+    }
 }

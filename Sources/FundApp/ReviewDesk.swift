@@ -83,10 +83,11 @@ extension ReviewDesk {
     func overviewWithSpending(studios selection: Set<String>?, asOf: CalendarDate?) throws -> [(row: StudioOverview, spending: MonthlySpending)] {
         let day = app.cutoff(asOf)
         let mark = try store.admin.changeMark()
+        // Each studio as of the day: its leader and host unit after the changes in effect then.
         let selected = if let selection, selection.count == 1, let code = selection.first {
-            [try store.register.studio(code: code)]
+            [try app.register.studio(code: code, asOf: day)]
         } else {
-            try store.register.studios().filter { selection?.contains($0.code) ?? true }
+            try app.register.studioHistories().filter { selection?.contains($0.original.code) ?? true }.map { $0.asOf(day) }
         }
         var rows = app.cache.rows(selected.map(\.code), mark: mark, day: day)
         let missing = selected.filter { rows[$0.code] == nil }

@@ -177,9 +177,12 @@ extension StatementsDesk {
 }
 
 extension StatementsDesk {
-    /// One studio's books as of a day, for the data exports.
+    /// One studio's books as of a day, for the data exports. The studio is as of that day:
+    /// its leader and host unit after any approved change in effect by then (第十一条), so a
+    /// statement, export or package dated before a change names the old ones and one dated on
+    /// or after it the new ones (and the new host unit's key signs its package).
     public func booksSnapshot(studio code: String, asOf: CalendarDate) throws -> BooksSnapshot {
-        let studio = try store.register.studio(code: code)
+        let studio = try app.register.studio(code: code, asOf: asOf)
         guard let hostUnit = try store.register.hostUnits().first(where: { $0.creditCode == studio.hostUnit }) else {
             throw Rejection(.hostUnitUnknown, field: "studio", "工作室 \(studio.code) 的依托单位未登记")
         }

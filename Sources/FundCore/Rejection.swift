@@ -135,6 +135,8 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case activityDuplicate = "L023"
     case booksChanged = "L024"
     case reinspectionBeforeDeadline = "L025"
+    case changeNotApproved = "L026"
+    case changeEffectInvalid = "L027"
     // Output files (--out)
     case outputProtected = "O001"
     case outputNotRegularFile = "O002"

@@ -151,6 +151,30 @@ public struct Studio: Hashable, Sendable, Codable {
     public var constructionWindow: ClosedRange<CalendarDate> {
         recognized...Deadlines.constructionEnd(recognized: recognized)
     }
+
+    /// The same studio under another leader or host unit (第十一条: an approved change keeps
+    /// the studio's identity, its books and its recognition; only these two move). The new
+    /// leader was validated as a name when the change took effect (`StudioChangeEffect`).
+    public func replacing(leader newLeader: String? = nil, hostUnit newHostUnit: CreditCode? = nil) -> Studio {
+        Studio(
+            verified: code, name: name, hostUnit: newHostUnit ?? hostUnit, leader: newLeader ?? leader, field: field,
+            recognized: recognized, approvedSubsidy: approvedSubsidy)
+    }
+
+    /// A copy of fields that have passed `init`'s checks already.
+    private init(
+        verified code: String, name: String, hostUnit: CreditCode, leader: String, field: String, recognized: CalendarDate,
+        approvedSubsidy: Money
+    ) {
+        precondition(!leader.isEmpty, "a studio always has a leader")
+        self.code = code
+        self.name = name
+        self.hostUnit = hostUnit
+        self.leader = leader
+        self.field = field
+        self.recognized = recognized
+        self.approvedSubsidy = approvedSubsidy
+    }
 }
 
 func requireName(_ value: String, field: String, label: String) throws(Rejection) -> String {

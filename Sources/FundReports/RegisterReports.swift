@@ -28,6 +28,44 @@ public enum RegisterReports {
         public let recognized: CalendarDate
         public let constructionEnds: CalendarDate
         public let approvedSubsidyFen: Money
+        /// The approved changes of leader and host unit in effect (第十一条), oldest first; absent
+        /// when there are none. `leader` and `hostUnit` above are the current ones.
+        public var changes: [ChangeEffectJSON]? = nil
+    }
+
+    /// One change of leader or host unit in effect from `effective`.
+    public struct ChangeEffectJSON: Sendable, Codable, Hashable {
+        public let studio: String
+        public let change: Int
+        public let kind: String
+        public let effective: CalendarDate
+        public let leader: String?
+        public let hostUnit: String?
+        public let at: String
+        public let user: String
+
+        public init(_ effect: StudioChangeEffect) {
+            studio = effect.studio
+            change = effect.change
+            kind = effect.target.kind.rawValue
+            effective = effect.effective
+            switch effect.target {
+            case .leader(let name): (leader, hostUnit) = (name, nil)
+            case .hostUnit(let code): (leader, hostUnit) = (nil, code.text)
+            }
+            at = effect.at
+            user = effect.user
+        }
+    }
+
+    /// One stretch of a studio's leader or host unit (沿革).
+    public struct StudioStretchJSON: Sendable, Codable, Hashable {
+        public let kind: String
+        public let value: String
+        public let name: String
+        public let from: CalendarDate
+        public let until: CalendarDate?
+        public let change: Int?
     }
 
     public struct SigningKeyJSON: Sendable, Codable, Hashable {
@@ -95,12 +133,16 @@ public enum RegisterReports {
         return AnyReport(document: .view(.hostUnits, blocks: blocks), value: value)
     }
 
-    /// 工作室列表.
-    public static func studios(_ studios: [Studio]) -> AnyReport {
+    /// 工作室列表: each studio as it is now (`studios` are the current values); with `effects`,
+    /// a second table lists every change of leader or host unit in effect (第十一条) with its date.
+    public static func studios(_ studios: [Studio], effects: [StudioChangeEffect] = []) -> AnyReport {
+        let byStudio = Dictionary(grouping: effects, by: \.studio)
         let value = studios.map {
-            StudioJSON(
+            var json = StudioJSON(
                 code: $0.code, name: $0.name, hostUnit: $0.hostUnit.text, leader: $0.leader, field: $0.field, recognized: $0.recognized,
                 constructionEnds: $0.constructionWindow.upperBound, approvedSubsidyFen: $0.approvedSubsidy)
+            if let changes = byStudio[$0.code], !changes.isEmpty { json.changes = changes.map(ChangeEffectJSON.init) }
+            return json
         }
         let table = DocumentTable(
             name: "工作室",
@@ -114,8 +156,63 @@ public enum RegisterReports {
                     .money($0.approvedSubsidy),
                 ])
             })
-        let blocks: [Block] = studios.isEmpty ? [.paragraph("尚未登记工作室（workshop-ledger studio add）")] : [.table(table)]
+        var blocks: [Block] = studios.isEmpty ? [.paragraph("尚未登记工作室（workshop-ledger studio add）")] : [.table(table)]
+        let listed = effects.filter { effect in studios.contains { $0.code == effect.studio } }
+        if !listed.isEmpty { blocks.append(.table(changeTable(listed))) }
         return AnyReport(document: .view(.studios, blocks: blocks), value: value)
+    }
+
+    /// 领办人、依托单位变更（第十一条）: one row per change in effect.
+    static func changeTable(_ effects: [StudioChangeEffect]) -> DocumentTable {
+        DocumentTable(
+            name: "领办人、依托单位变更（第十一条）",
+            columns: [
+                Column("工作室", .code, width: 12), Column("生效日期", .date, width: 11), Column("变动编号", .code, width: 8),
+                Column("变更事项", .text, width: 16), Column("变更为", .text, width: 24), Column("记录人", .text, width: 10),
+            ],
+            rows: effects.sorted { ($0.studio, $0.effective, $0.id) < ($1.studio, $1.effective, $1.id) }.map { effect in
+                let to: String
+                switch effect.target {
+                case .leader(let name): to = name
+                case .hostUnit(let code): to = code.text
+                }
+                return Row(.body, [
+                    .text(effect.studio), .date(effect.effective), .text("\(effect.change)"), .text(effect.target.kind.chineseName),
+                    .text(to), .optionalText(effect.user),
+                ])
+            })
+    }
+
+    /// 领办人与依托单位沿革 of one studio: who led and which unit hosted it, each from the day
+    /// it took over (the first from recognition) until the next change (第十一条).
+    public static func studioHistory(_ history: StudioHistory, hostUnits: [HostUnit]) -> AnyReport {
+        let names = Dictionary(hostUnits.map { ($0.creditCode.text, $0.name) }, uniquingKeysWith: { first, _ in first })
+        func rows(_ kind: String, _ stretches: [StudioHistory.Stretch], name: (String) -> String) -> [StudioStretchJSON] {
+            stretches.enumerated().map { index, stretch in
+                StudioStretchJSON(
+                    kind: kind, value: stretch.value, name: name(stretch.value), from: stretch.from,
+                    until: index + 1 < stretches.count ? stretches[index + 1].from : nil, change: stretch.change)
+            }
+        }
+        let value = rows("leader", history.leaders) { $0 } + rows("host-unit", history.hostUnits) { names[$0] ?? "（未登记）" }
+        let table = DocumentTable(
+            name: "领办人与依托单位沿革",
+            columns: [
+                Column("事项", .text, width: 8), Column("自", .date, width: 11), Column("至", .text, width: 11),
+                Column("领办人/依托单位", .text, width: 40), Column("依据", .text, width: 20),
+            ],
+            rows: value.map { item in
+                let what = item.kind == "leader" ? "领办人" : "依托单位"
+                let who = item.kind == "leader" ? item.value : "\(item.name)（\(item.value)）"
+                let basis = item.change.map { "第 \($0) 号变动（第十一条）" } ?? "认定登记"
+                return Row(.body, [.text(what), .date(item.from), .text(item.until.map { "\($0.iso) 前" } ?? "至今"), .text(who), .text(basis)])
+            })
+        let studio = history.original
+        return AnyReport(
+            document: .view(
+                .studios, titleBlock: [LabeledValue("工作室", "\(studio.name)（\(studio.code)）")], blocks: [.table(table)],
+                orientation: .landscape, stem: "\(studio.code)-history"),
+            value: value)
     }
 
     /// 签名公钥 of a host unit, first to last; the last is 现行 (in force), the others 已替换.

@@ -144,17 +144,23 @@ extension SQLiteAccounts {
 
     func studioPlaces() throws -> [StudioPlace] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: Self.placeQuery + " ORDER BY s.code").map(Self.place)
+            try Row.fetchAll(db, sql: Self.placeQuery + " ORDER BY p.code").map(Self.place)
         }
     }
 
     func studioPlace(code: String) throws -> StudioPlace? {
         try queue.read { db in
-            try Row.fetchOne(db, sql: Self.placeQuery + " WHERE s.code = ?", arguments: [code]).map(Self.place)
+            try Row.fetchOne(db, sql: Self.placeQuery + " WHERE p.code = ?", arguments: [code]).map(Self.place)
         }
     }
 
-    static let placeQuery = "SELECT s.code, s.host_unit, h.county FROM studio s JOIN host_unit h ON h.credit_code = s.host_unit"
+    /// A studio's place is where it is now: its current host unit (the last host-unit change
+    /// in effect, 第十一条, or the registered one) and that unit's county. After a host-unit
+    /// change the old unit's accounts (and county) no longer see the studio; the new ones do.
+    static let placeQuery = """
+        SELECT p.code, p.host_unit, h.county FROM (SELECT s.code AS code, \(LedgerStore.currentHostUnitSQL) AS host_unit FROM studio s) p
+        JOIN host_unit h ON h.credit_code = p.host_unit
+        """
 
     static func place(_ row: Row) throws -> StudioPlace {
         let r = StoredRow(row, table: "studio", idColumn: nil)

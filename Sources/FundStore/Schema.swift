@@ -96,6 +96,12 @@ enum Schema {
             // row chain (RowChain.tables), so no chained table's rows change.
             for statement in v14 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v15-studio-change-effect") { db in
+            // 第十一条: an approved change of leader or host unit in effect from its decision
+            // date. A new table, append-only and in the row chain; the studio row stays as
+            // registered (StudioChanges.swift).
+            for statement in v15 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -298,6 +298,12 @@ public protocol LifecycleStorage: Sendable {
     func recordChange(studio: String, kind: ChangeKind, date: CalendarDate, detail: String, stamp: Stamp) throws -> StudioChange
     func recordChangeStep(studio: String, id: Int, step: String, date: CalendarDate, note: String, stamp: Stamp) throws -> StudioChange
     func changes(studio: String) throws -> [StudioChange]
+    /// Records that the decided change `change` (leader or host unit, approved) takes effect
+    /// on its decision date with `target`; rejects anything else (L026, L027, S001). Logged as
+    /// `studio.change.effect`.
+    func recordChangeEffect(studio: String, change: Int, target: StudioChangeTarget, stamp: Stamp) throws -> StudioChangeEffect
+    /// The changes in effect of one studio (every studio's when nil), in effect order.
+    func changeEffects(studio: String?) throws -> [StudioChangeEffect]
     func setTargets(_ targets: [PerformanceTarget], stamp: Stamp) throws
     func targets(studio: String) throws -> [PerformanceTarget]
     func addActivities(_ activities: [Activity], source: String, stamp: Stamp) throws

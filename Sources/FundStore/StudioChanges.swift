@@ -78,3 +78,115 @@ extension SQLiteLifecycle {
         try queue.read { db in try LedgerStore.changes(db, studio: studio) }
     }
 }
+
+// Changes that take effect (第十一条, migration v15-studio-change-effect): one append-only row
+// per approved leader or host-unit change, chained like every register row. The `studio` row
+// is never touched; the studio as of a day is `StudioHistory(studio, effects).asOf(day)`.
+
+extension Schema {
+    static let v15: [String] = [
+        """
+        CREATE TABLE studio_change_effect (
+            id INTEGER PRIMARY KEY,
+            studio TEXT NOT NULL REFERENCES studio(code),
+            change_id INTEGER NOT NULL UNIQUE REFERENCES studio_change(id),
+            kind TEXT NOT NULL CHECK (kind = 'leader' OR kind = 'host-unit'),
+            effective_date TEXT NOT NULL CHECK (date(effective_date) IS effective_date),
+            leader TEXT CHECK (leader IS NULL OR leader <> ''),
+            host_unit TEXT REFERENCES host_unit(credit_code),
+            at TEXT NOT NULL,
+            user TEXT NOT NULL CHECK (user <> ''),
+            CHECK ((kind = 'leader') = (leader IS NOT NULL)),
+            CHECK ((kind = 'host-unit') = (host_unit IS NOT NULL))
+        ) STRICT
+        """,
+        "CREATE INDEX studio_change_effect_by_studio ON studio_change_effect(studio, effective_date, id)",
+    ] + appendOnlyTriggers(["studio_change_effect"])
+}
+
+/// `studio_change_effect`: an approved change in effect.
+struct StudioChangeEffectRecord: FetchableRecord {
+    let effect: StudioChangeEffect
+
+    init(row: Row) throws {
+        let r = StoredRow(row, table: "studio_change_effect")
+        let kind: ChangeKind = try r.code("kind")
+        let target: StudioChangeTarget
+        switch kind {
+        case .leader: target = .leader(try r.value("leader"))
+        case .hostUnit:
+            let code: String = try r.value("host_unit")
+            target = .hostUnit(try r.build { try CreditCode(code) })
+        case .other: throw r.corruption("变更生效记录的类别为 other")
+        }
+        effect = StudioChangeEffect(
+            id: try r.value("id"), studio: try r.value("studio"), change: try r.value("change_id"),
+            effective: try r.date("effective_date"), target: target, at: try r.value("at"), user: try r.value("user"))
+    }
+}
+
+extension LedgerStore {
+    /// The studio's effects in effect order (all studios' when nil).
+    static func changeEffects(_ db: Database, studio: String?) throws -> [StudioChangeEffect] {
+        guard try db.tableExists("studio_change_effect") else { return [] }
+        if let studio {
+            return try StudioChangeEffectRecord.fetchAll(
+                db, sql: "SELECT * FROM studio_change_effect WHERE studio = ? ORDER BY effective_date, id", arguments: [studio]
+            ).map(\.effect)
+        }
+        return try StudioChangeEffectRecord.fetchAll(db, sql: "SELECT * FROM studio_change_effect ORDER BY studio, effective_date, id").map(\.effect)
+    }
+
+    /// SQL for a studio's host unit now (`s` is the studio row): the last host-unit change in
+    /// effect, or the registered one. Effects are never dated after the day they are recorded,
+    /// so the last in effect order is the one in force today.
+    static let currentHostUnitSQL = """
+        coalesce((SELECT e.host_unit FROM studio_change_effect e WHERE e.studio = s.code AND e.kind = 'host-unit'
+        ORDER BY e.effective_date DESC, e.id DESC LIMIT 1), s.host_unit)
+        """
+}
+
+extension SQLiteLifecycle {
+    /// Records that decided change `id` takes effect on its decision date with `target`, after
+    /// checking it (`StudioChangeEffect.validate`) and that a new host unit is registered; one
+    /// write transaction with its log entry (`studio.change.effect`).
+    func recordChangeEffect(studio code: String, change id: Int, target: StudioChangeTarget, stamp: Stamp) throws -> StudioChangeEffect {
+        try queue.write { db in
+            let (_, studio) = try LedgerStore.studioRow(db, code: code)
+            guard let change = try LedgerStore.changes(db, studio: code).first(where: { $0.id == id }) else {
+                throw Rejection(.changeUnknown, field: "change", "工作室 \(code) 没有第 \(id) 号变动记录")
+            }
+            let earlier = try LedgerStore.changeEffects(db, studio: code)
+            let effective = try StudioChangeEffect.validate(change, target: target, studio: studio, earlier: earlier, today: stamp.today)
+            var leader: String?
+            var hostUnit: String?
+            switch target {
+            case .leader(let name): leader = name
+            case .hostUnit(let unit):
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM host_unit WHERE credit_code = ?", arguments: [unit.text]) != nil else {
+                    throw Rejection(.hostUnitUnknown, field: "new-host-unit", "依托单位 \(unit) 未登记：请先运行 workshop-ledger host-unit add")
+                }
+                hostUnit = unit.text
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO studio_change_effect (studio, change_id, kind, effective_date, leader, host_unit, at, user)
+                    VALUES (?,?,?,?,?,?,?,?)
+                    """,
+                arguments: [code, id, change.kind.rawValue, effective.iso, leader, hostUnit, stamp.at, stamp.user])
+            let effect = StudioChangeEffect(
+                id: Int(db.lastInsertedRowID), studio: code, change: id, effective: effective, target: target, at: stamp.at, user: stamp.user)
+            let before = StudioHistory(studio: studio, effects: earlier).asOf(effective)
+            let was = target.kind == .leader ? "领办人 \(before.leader)" : "依托单位 \(before.hostUnit)"
+            try LedgerStore.appendLog(
+                db, stamp: stamp, action: "studio.change.effect", studio: code,
+                detail: "第 \(id) 号\(change.kind.chineseName)自 \(effective.iso) 起生效：\(was) → \(target.text)")
+            return effect
+        }
+    }
+
+    /// The studio's changes in effect (every studio's when nil), in effect order.
+    func changeEffects(studio: String?) throws -> [StudioChangeEffect] {
+        try queue.read { db in try LedgerStore.changeEffects(db, studio: studio) }
+    }
+}

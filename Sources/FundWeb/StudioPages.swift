@@ -32,6 +32,7 @@ enum StudioPages {
             WebRoute(.post, "/studios/:code/lifecycle/municipal", .municipalStep) { call in try await step(call, .municipalStep) },
             WebRoute(.post, "/studios/:code/lifecycle/acceptance", .acceptanceStep) { call in try await step(call, .acceptanceStep) },
             WebRoute(.post, "/studios/:code/lifecycle/notice", .municipalStep, notice),
+            WebRoute(.post, "/studios/:code/lifecycle/change-effect", .municipalStep, changeEffect),
             WebRoute(.post, "/studios/:code/supervision", .acceptanceStep) { call in
                 _ = try await offload {
                     try call.app.lifecycle.addSupervisionNote(studio: call.studio, date: call.form["date"] ?? "", text: call.form["text"] ?? "")
@@ -249,9 +250,10 @@ enum StudioPages {
 
     static func lifecycle(_ call: WebCall) async throws -> WebReply {
         let asOf = try ScopePages.asOf(call)
-        let (history, supervision, activities, targets) = try await offload {
+        let (history, succession, supervision, activities, targets) = try await offload {
             (
                 try call.app.lifecycle.historyReport(studio: call.studio),
+                try call.app.register.studioHistoryReport(code: call.studio),
                 try call.app.lifecycle.supervisionReport(studio: call.studio),
                 try call.app.lifecycle.activitiesReport(studio: call.studio),
                 try call.app.lifecycle.targetsReport(studio: call.studio)
@@ -263,7 +265,7 @@ enum StudioPages {
         let forms = stepForms(call) + recordForms(call)
         return try await page(
             call, tab: "lifecycle", title: "建设与验收",
-            Pages.document(history) + forms + Pages.document(supervision) + supervisionForm(call) + Pages.document(activities) + Pages.document(targets) + Pages.document(evaluation))
+            Pages.document(history) + Pages.document(succession) + forms + Pages.document(supervision) + supervisionForm(call) + Pages.document(activities) + Pages.document(targets) + Pages.document(evaluation))
     }
 
     static func stepForms(_ call: WebCall) -> HTML {
@@ -289,7 +291,25 @@ enum StudioPages {
                 <label>说明<input name="note" size="30" required></label><button type="submit">记录</button></form>
                 """)
         }
+        if allowed.contains(.municipalStep) {
+            // 第十一条: an approved change of leader or host unit takes effect from its decision date.
+            forms.append("""
+                <form method="post" action="\(Address.studio(call.studio, "lifecycle", "change-effect"))" data-confirm="变更生效后不能撤回，确定？">\(Pages.csrf(call))
+                <label>已答复的变动编号<input name="change" size="4" required></label>
+                <label>新领办人<input name="new-leader" size="10"></label><label>或新依托单位（统一社会信用代码）<input name="new-host-unit" size="20"></label>
+                <button type="submit">变更生效</button></form>
+                """)
+        }
         return forms.isEmpty ? .empty : "<section class=\"actions\"><h2>记录步骤</h2><p class=\"muted\">以您的账户（\(account.name)）记录。</p>\(forms)</section>"
+    }
+
+    /// 第十一条: records that a decided change of leader or host unit takes effect.
+    static func changeEffect(_ call: WebCall) async throws -> WebReply {
+        _ = try await offload {
+            try call.app.lifecycle.changeEffect(
+                studio: call.studio, change: call.form["change"] ?? "", newLeader: call.form["new-leader"], newHostUnit: call.form["new-host-unit"])
+        }
+        return .redirect(Address.studio(call.studio, "lifecycle"))
     }
 
     static func supervisionForm(_ call: WebCall) -> HTML {
@@ -412,7 +432,8 @@ enum StudioPages {
         let asOf = try ScopePages.asOf(call)
         let day = call.app.cutoff(asOf)
         let data = try await offload {
-            let hostUnit = try call.app.register.studio(code: call.studio).hostUnit
+            // The package names (and is signed by) the host unit as of its day (第十一条).
+            let hostUnit = try call.app.register.studio(code: call.studio, asOf: day).hostUnit
             let keyFile = call.app.packages.currentKeyFile(hostUnit: hostUnit, in: call.configuration.keyDirectory)
             let data: Data
             do {

@@ -102,6 +102,32 @@ extension StudioCommand {
         }
     }
 
+    struct ChangeEffect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "change-effect",
+            abstract: "已获市人社局认定的领办人或依托单位变更自答复之日起生效（第十一条）",
+            discussion: """
+                工作室编号、账簿和认定不变；答复之日及以后的报表、资料包和授权范围使用新的领办人或依托单位，
+                此前的报表仍为原领办人或依托单位。变动须为 leader 或 host-unit 类别，且已答复、答复未予拒绝。
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "工作室编号") var studio: String
+        @Option(help: "已答复的变动编号（studio change --decided 的编号）") var change: Int
+        @Option(name: .customLong("new-leader"), help: "新领办人姓名（领办人变更）") var newLeader: String?
+        @Option(name: .customLong("new-host-unit"), help: "新依托单位统一社会信用代码（依托单位变更，须已登记）") var newHostUnit: String?
+
+        func validate() throws {
+            guard (newLeader == nil) != (newHostUnit == nil) else { throw ValidationError("--new-leader、--new-host-unit 须且只能给出一个") }
+        }
+
+        func run() throws {
+            try FundLedger.run {
+                let effect = try global.open().lifecycle.changeEffect(studio: studio, change: "\(change)", newLeader: newLeader, newHostUnit: newHostUnit)
+                emit("第 \(effect.change) 号\(effect.target.kind.chineseName)自 \(effect.effective.iso) 起生效：\(effect.target.text)\n")
+            }
+        }
+    }
+
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "工作室生命周期记录、通报和变动")
         @OptionGroup var global: GlobalOptions

@@ -39,6 +39,7 @@ struct ParseTests {
         (["studio", "advance", "S1", "--to", "revoked", "--date", "2026-01-01", "--by", "市人社局", "--ground", "fraud"], StudioCommand.Advance.self),
         (["studio", "notice", "S1", "--kind", "warning", "--date", "2026-01-01", "--by", "b"], StudioCommand.Notice.self),
         (["studio", "change", "S1", "--kind", "leader", "--date", "2026-01-01"], StudioCommand.Change.self),
+        (["studio", "change-effect", "S1", "--change", "1", "--new-leader", "王师傅"], StudioCommand.ChangeEffect.self),
         (["studio", "history", "S1"], StudioCommand.History.self),
         (["studio", "repay", "S1", "--date", "2026-01-01", "--amount", "100"], StudioCommand.Repay.self),
         (["voucher", "post", "-"], VoucherCommand.Post.self),
@@ -138,6 +139,8 @@ struct ParseTests {
         ["report", "journal", "--studio", "S1", "--account", "1002"],    // --account only for 明细账
         ["studio", "change", "S1", "--date", "2026-01-01"],             // no step
         ["studio", "change", "S1", "--kind", "leader", "--reported", "1", "--date", "2026-01-01"],
+        ["studio", "change-effect", "S1", "--change", "1"],                           // neither new leader nor host unit
+        ["studio", "change-effect", "S1", "--change", "1", "--new-leader", "a", "--new-host-unit", "b"],
         ["export", "xbrl", "--studio", "S1", "--out", "x"],
         ["import", "vouchers", "a.csv", "--studio", "S1", "--fund", "gift"],
         ["frobnicate"],

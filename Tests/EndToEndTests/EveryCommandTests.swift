@@ -200,6 +200,11 @@ struct EveryCommandTests {
         try l.run(["studio", "change", "S1", "--kind", "leader", "--date", "2026-10-26", "--note", "领办人调任"])
         try l.run(["studio", "change", "S1", "--reported", "1", "--date", "2026-10-30"])
         try l.run(["studio", "change", "S1", "--decided", "1", "--date", "2026-11-05", "--note", "同意"])
+        // 第十一条: the approved change of leader takes effect from its decision date.
+        #expect(try l.run(["studio", "change-effect", "S1", "--change", "1", "--new-leader", "王师傅"]).stdout.contains("自 2026-11-05 起生效"))
+        try l.run(["studio", "change-effect", "S1", "--change", "1", "--new-leader", "王师傅"], expect: 2)
+        let register = try l.run(["studio", "list", "--format", "csv"]).stdout
+        #expect(register.contains("王师傅") && register.contains("2026-11-05"), "\(register)")
         #expect(try l.run(["deadlines", "--as-of", "2026-11-20", "--format", "json"]).stdout.hasPrefix("["))
         let overview = try l.run(["overview", "--as-of", "2026-11-20", "--format", "csv"]).stdout
         #expect(overview.contains("合计") && overview.contains("核定补助"))

@@ -29,6 +29,9 @@ struct TamperMatrixTests {
         _ = try app.lifecycle.notice(studio: "S1", kind: "commendation", date: "2026-10-28", by: "市人社局", note: "通报表扬")
         _ = try app.lifecycle.change(studio: "S1", step: .new(kind: "leader"), date: "2026-10-26", note: "领办人调任")
         _ = try app.lifecycle.change(studio: "S1", step: .reported(id: 1), date: "2026-10-30", note: "")
+        // The approved change takes effect (studio_change_effect, 第十一条).
+        _ = try app.lifecycle.change(studio: "S1", step: .decided(id: 1), date: "2026-11-05", note: "同意")
+        _ = try app.lifecycle.changeEffect(studio: "S1", change: "1", newLeader: "赵师傅", newHostUnit: nil)
         _ = try app.lifecycle.setTarget(studio: "S1", indicator: "satisfaction", target: "90", actual: "96", note: "")
         _ = try app.lifecycle.addActivity(ActivityForm(studio: "S1", date: "2026-03-12", kind: "training", title: "刀工培训", quantity: 24))
         _ = try app.lifecycle.addSupervisionNote(studio: "S1", date: "2026-03-20", text: "查看培训记录")

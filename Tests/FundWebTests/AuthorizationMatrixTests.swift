@@ -29,6 +29,7 @@ struct AuthorizationMatrixTests {
         "POST /studios/:code/periods/close": .closePeriod, "POST /studios/:code/periods/reopen": .closePeriod,
         "POST /studios/:code/lifecycle/municipal": .municipalStep, "POST /studios/:code/lifecycle/acceptance": .acceptanceStep,
         "POST /studios/:code/lifecycle/notice": .municipalStep,
+        "POST /studios/:code/lifecycle/change-effect": .municipalStep,
         "POST /studios/:code/supervision": .acceptanceStep, "POST /studios/:code/budget": .editStudio, "POST /studios/:code/activities": .editStudio, "POST /studios/:code/targets": .editStudio,
         "GET /vouchers": .voucherDesk, "GET /studios/:code/drafts": .enterVoucher, "GET /studios/:code/drafts/new": .enterVoucher,
         "POST /studios/:code/drafts": .enterVoucher, "POST /studios/:code/drafts/post": .reviewVoucher,
