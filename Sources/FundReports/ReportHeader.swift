@@ -3,7 +3,10 @@ import FundCore
 /// What every report of one studio shows in its title block: who keeps the books, which
 /// studio and fund, which months, when it was prepared.
 public struct ReportHeader: Sendable {
+    /// The studio as of the report's day (`StudioHistory.asOf`): after an approved change of
+    /// leader or host unit in effect by then (第十一条), the new leader and host unit.
     public let studio: Studio
+    /// The host unit of `studio` as of that day: 编制单位 in the title block.
     public let hostUnit: HostUnit
     public let chart: ChartOfAccounts
     /// nil: every fund (a section per fund and a combined one where the report has them).

@@ -39,7 +39,6 @@ struct ParseTests {
         (["studio", "advance", "S1", "--to", "revoked", "--date", "2026-01-01", "--by", "市人社局", "--ground", "fraud"], StudioCommand.Advance.self),
         (["studio", "notice", "S1", "--kind", "warning", "--date", "2026-01-01", "--by", "b"], StudioCommand.Notice.self),
         (["studio", "change", "S1", "--kind", "leader", "--date", "2026-01-01"], StudioCommand.Change.self),
-        (["studio", "change-effect", "S1", "--change", "1", "--new-leader", "王师傅"], StudioCommand.ChangeEffect.self),
         (["studio", "history", "S1"], StudioCommand.History.self),
         (["studio", "repay", "S1", "--date", "2026-01-01", "--amount", "100"], StudioCommand.Repay.self),
         (["voucher", "post", "-"], VoucherCommand.Post.self),
@@ -96,6 +95,7 @@ struct ParseTests {
         (["user", "list", "--format", "json"], UserCommand.List.self),
         (["user", "disable", "--name", "王主管"], UserCommand.Disable.self),
         (["user", "reset-password", "--name", "王主管"], UserCommand.ResetPassword.self),
+        (["studio", "change-effect", "S1", "--change", "1", "--new-leader", "王师傅"], StudioCommand.ChangeEffect.self),
     ]
 
     @Test("every leaf command parses from a documented command line")

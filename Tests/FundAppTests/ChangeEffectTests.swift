@@ -22,7 +22,7 @@ struct ChangeEffectTests {
     /// books; as the bureau (市人社局审核员), on 2026-11-20.
     func ledger() throws -> LedgerApp {
         let app = try TestLedger.app(studios: ["S1", "S2"], user: "市人社局审核员")
-        _ = try app.register.addHostUnit(creditCode: Self.newHost.text, name: "安岳县职业技能公共实训基地", kind: "training-base", county: "安岳县")
+        _ = try app.register.addHostUnit(creditCode: Self.newHost, name: "安岳县职业技能公共实训基地", kind: "training-base", county: "安岳县")
         _ = try app.store.books.post(
             [TestLedger.receipt(fund: .subsidy, fen: 3_000_000)], stamp: Stamp(user: "测试员", at: "2025-12-20T01:00:00Z", today: day("2025-12-20")))
         return app
@@ -43,7 +43,7 @@ struct ChangeEffectTests {
         let other = try decided(app, "other", event: "2026-03-02", reported: "2026-03-10", decided: "2026-04-01")
         let refused = try decided(app, "host-unit", event: "2026-03-03", reported: "2026-03-10", decided: "2026-04-02", decision: "不予认定")
         let logged = try app.admin.log().count
-        for (id, leader, host) in [(undecided, "王师傅", nil), (other, "王师傅", nil), (refused, nil, Self.newHost.text)] as [(Int, String?, String?)] {
+        for (id, leader, host) in [(undecided, "王师傅", nil), (other, "王师傅", nil), (refused, nil, Self.newHost)] as [(Int, String?, String?)] {
             let rejection = #expect(throws: Rejection.self) {
                 try app.lifecycle.changeEffect(studio: "S1", change: "\(id)", newLeader: leader, newHostUnit: host)
             }
@@ -89,14 +89,14 @@ struct ChangeEffectTests {
         let app = try ledger()
         let accounts = app.accounts
         let oldAccountant = try accounts.add(NewAccountForm(name: "李会计", role: "accountant", hostUnit: TestLedger.hostCode), password: Self.strong).account
-        let newAccountant = try accounts.add(NewAccountForm(name: "周会计", role: "accountant", hostUnit: Self.newHost.text), password: Self.strong).account
+        let newAccountant = try accounts.add(NewAccountForm(name: "周会计", role: "accountant", hostUnit: Self.newHost), password: Self.strong).account
         let newCounty = try accounts.add(NewAccountForm(name: "安岳县人社局", role: "county", county: "安岳县"), password: Self.strong).account
         #expect(try accounts.authorize(oldAccountant, .editStudio, studio: "S1") == .allow)
         #expect(try accounts.authorize(newAccountant, .editStudio, studio: "S1").isAllowed == false)
         #expect(try accounts.authorize(newCounty, .acceptanceStep, studio: "S1").isAllowed == false)
 
         let id = try decided(app, "host-unit", event: "2026-05-01", reported: "2026-05-20", decided: "2026-06-15", decision: "同意变更举办单位")
-        _ = try app.lifecycle.changeEffect(studio: "S1", change: "\(id)", newLeader: nil, newHostUnit: Self.newHost.text)
+        _ = try app.lifecycle.changeEffect(studio: "S1", change: "\(id)", newLeader: nil, newHostUnit: Self.newHost)
 
         // Scope: the old host unit's accounts no longer see S1, the new one's (and its county) do; S2 stays.
         #expect(try accounts.authorize(oldAccountant, .editStudio, studio: "S1").isAllowed == false)
@@ -105,7 +105,7 @@ struct ChangeEffectTests {
         #expect(try accounts.authorize(newCounty, .acceptanceStep, studio: "S1") == .allow)
         let places = try accounts.places()
         #expect(places.map(\.code) == ["S1", "S2"])
-        #expect(places.first { $0.code == "S1" } == StudioPlace(code: "S1", hostUnit: Self.newHost.text, county: "安岳县"))
+        #expect(places.first { $0.code == "S1" } == StudioPlace(code: "S1", hostUnit: Self.newHost, county: "安岳县"))
         #expect(try app.vouchers.studios(of: newAccountant) == ["S1"])
 
         // Statements: 编制单位 is the host unit as of the statement's day.
@@ -118,13 +118,13 @@ struct ChangeEffectTests {
         // studio's history shows both host units with their dates.
         let list = try app.register.studiosReport()
         let json = try #require(list.value as? [RegisterReports.StudioJSON])
-        #expect(json.first { $0.code == "S1" }?.hostUnit == Self.newHost.text)
+        #expect(json.first { $0.code == "S1" }?.hostUnit == Self.newHost)
         #expect(json.first { $0.code == "S1" }?.changes?.map(\.effective) == [day("2026-06-15")])
         #expect(json.first { $0.code == "S2" }?.changes == nil)
         #expect(list.document.sections.flatMap(\.blocks).count == 2, "the studios and the changes in effect")
         let history = try app.register.studioHistoryReport(code: "S1")
         let stretches = try #require(history.value as? [RegisterReports.StudioStretchJSON])
-        #expect(stretches.filter { $0.kind == "host-unit" }.map(\.value) == [TestLedger.hostCode, Self.newHost.text])
+        #expect(stretches.filter { $0.kind == "host-unit" }.map(\.value) == [TestLedger.hostCode, Self.newHost])
         #expect(stretches.filter { $0.kind == "host-unit" }.map(\.until) == [day("2026-06-15"), nil])
         #expect(stretches.filter { $0.kind == "leader" }.map(\.value) == ["张师傅"])
         #expect(try app.admin.verify().isClean)
@@ -134,9 +134,33 @@ struct ChangeEffectTests {
         let app = try ledger()
         let early = try decided(app, "leader", event: "2026-03-01", reported: "2026-03-10", decided: "2026-04-10")
         let late = try decided(app, "host-unit", event: "2026-03-02", reported: "2026-03-10", decided: "2026-05-10")
-        _ = try app.lifecycle.changeEffect(studio: "S1", change: "\(late)", newLeader: nil, newHostUnit: Self.newHost.text)
+        _ = try app.lifecycle.changeEffect(studio: "S1", change: "\(late)", newLeader: nil, newHostUnit: Self.newHost)
         let rejection = #expect(throws: Rejection.self) { try app.lifecycle.changeEffect(studio: "S1", change: "\(early)", newLeader: "王师傅", newHostUnit: nil) }
         #expect(rejection?.code == .changeEffectInvalid)
+    }
+
+    @Test func aPackageIsSignedByTheHostUnitItNamesAsOfItsDay() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-change-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let app = try ledger()
+        let oldKey = directory.appendingPathComponent("old.ed25519")
+        let newKey = directory.appendingPathComponent("new.ed25519")
+        _ = try app.packages.generateSigningKey(hostUnit: TestLedger.hostCode, file: oldKey)
+        _ = try app.packages.generateSigningKey(hostUnit: Self.newHost, file: newKey)
+        let id = try decided(app, "host-unit", event: "2026-05-01", reported: "2026-05-20", decided: "2026-06-15")
+        _ = try app.lifecycle.changeEffect(studio: "S1", change: "\(id)", newLeader: nil, newHostUnit: Self.newHost)
+
+        let before = try app.packages.auditPackage(studio: "S1", asOf: day("2026-06-14"), keyFile: oldKey)
+        #expect(AuditPackage.verify(before).manifest?.hostUnit.creditCode == TestLedger.hostCode)
+        #expect(try app.packages.verifyPackage(before, publicKey: nil).verification.isClean)
+        let after = try app.packages.auditPackage(studio: "S1", asOf: day("2026-11-20"), keyFile: newKey)
+        #expect(AuditPackage.verify(after).manifest?.hostUnit.creditCode == Self.newHost)
+        #expect(try app.packages.verifyPackage(after, publicKey: nil).verification.isClean)
+        // The old unit's key no longer signs the studio's books after the change.
+        let refused = #expect(throws: Rejection.self) { try app.packages.auditPackage(studio: "S1", asOf: day("2026-11-20"), keyFile: oldKey) }
+        #expect(refused?.code == .signingKeyMismatch)
+        #expect(try app.admin.verify().isClean)
     }
 
     func preparedBy(_ app: LedgerApp, asOf: String) throws -> String? {
