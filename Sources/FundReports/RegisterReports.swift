@@ -165,7 +165,7 @@ public enum RegisterReports {
     /// 领办人、依托单位变更（第十一条）: one row per change in effect.
     static func changeTable(_ effects: [StudioChangeEffect]) -> DocumentTable {
         DocumentTable(
-            name: "领办人、依托单位变更（第十一条）",
+            name: "领办人、依托单位变更", caption: "领办人、依托单位变更（第十一条，自答复之日起生效）",
             columns: [
                 Column("工作室", .code, width: 12), Column("生效日期", .date, width: 11), Column("变动编号", .code, width: 8),
                 Column("变更事项", .text, width: 16), Column("变更为", .text, width: 24), Column("记录人", .text, width: 10),
@@ -196,7 +196,7 @@ public enum RegisterReports {
         }
         let value = rows("leader", history.leaders) { $0 } + rows("host-unit", history.hostUnits) { names[$0] ?? "（未登记）" }
         let table = DocumentTable(
-            name: "领办人与依托单位沿革",
+            name: "领办人与依托单位沿革", caption: "领办人与依托单位沿革（第十一条）",
             columns: [
                 Column("事项", .text, width: 8), Column("自", .date, width: 11), Column("至", .text, width: 11),
                 Column("领办人/依托单位", .text, width: 40), Column("依据", .text, width: 20),
