@@ -11,7 +11,7 @@ extension RegisterDesk {
 
     public func hostUnitsReport() throws -> AnyReport { RegisterReports.hostUnits(try hostUnits()) }
 
-    public func studiosReport() throws -> AnyReport { RegisterReports.studios(try studios(), effects: try store.lifecycle.changeEffects(studio: nil)) }
+    public func studiosReport() throws -> AnyReport { RegisterReports.studios(try studios(), effects: try store.lifecycle.changeEffects(studio: nil), hostUnits: try hostUnits()) }
 }
 
 extension BooksDesk {

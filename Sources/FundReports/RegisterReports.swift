@@ -135,7 +135,7 @@ public enum RegisterReports {
 
     /// 工作室列表: each studio as it is now (`studios` are the current values); with `effects`,
     /// a second table lists every change of leader or host unit in effect (第十一条) with its date.
-    public static func studios(_ studios: [Studio], effects: [StudioChangeEffect] = []) -> AnyReport {
+    public static func studios(_ studios: [Studio], effects: [StudioChangeEffect] = [], hostUnits: [HostUnit] = []) -> AnyReport {
         let byStudio = Dictionary(grouping: effects, by: \.studio)
         let value = studios.map {
             var json = StudioJSON(
@@ -158,13 +158,14 @@ public enum RegisterReports {
             })
         var blocks: [Block] = studios.isEmpty ? [.paragraph("尚未登记工作室（workshop-ledger studio add）")] : [.table(table)]
         let listed = effects.filter { effect in studios.contains { $0.code == effect.studio } }
-        if !listed.isEmpty { blocks.append(.table(changeTable(listed))) }
+        if !listed.isEmpty { blocks.append(.table(changeTable(listed, hostUnits: hostUnits))) }
         return AnyReport(document: .view(.studios, blocks: blocks), value: value)
     }
 
     /// 领办人、依托单位变更（第十一条）: one row per change in effect.
-    static func changeTable(_ effects: [StudioChangeEffect]) -> DocumentTable {
-        DocumentTable(
+    static func changeTable(_ effects: [StudioChangeEffect], hostUnits: [HostUnit]) -> DocumentTable {
+        let names = Dictionary(hostUnits.map { ($0.creditCode, $0.name) }, uniquingKeysWith: { first, _ in first })
+        return DocumentTable(
             name: "领办人、依托单位变更", caption: "领办人、依托单位变更（第十一条，自答复之日起生效）",
             columns: [
                 Column("工作室", .code, width: 12), Column("生效日期", .date, width: 11), Column("变动编号", .code, width: 8),
@@ -174,7 +175,7 @@ public enum RegisterReports {
                 let to: String
                 switch effect.target {
                 case .leader(let name): to = name
-                case .hostUnit(let code): to = code.text
+                case .hostUnit(let code): to = names[code].map { "\($0)（\(code.text)）" } ?? code.text
                 }
                 return Row(.body, [
                     .text(effect.studio), .date(effect.effective), .text("\(effect.change)"), .text(effect.target.kind.chineseName),

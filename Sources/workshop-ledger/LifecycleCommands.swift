@@ -93,6 +93,10 @@ extension StudioCommand {
                 let change = try global.open().lifecycle.change(studio: studio, step: step, date: date, note: note)
                 if let decided = change.decided {
                     emit("第 \(change.id) 号变动已答复（\(decided.iso)）\n")
+                    if change.kind != .other, StudioChangeEffect.refusal(in: change.decision ?? "") == nil {
+                        let option = change.kind == .leader ? "--new-leader 姓名" : "--new-host-unit 统一社会信用代码"
+                        emit("获认定的变更自答复之日起生效：workshop-ledger studio change-effect \(studio) --change \(change.id) \(option)\n")
+                    }
                 } else if let due = change.decisionDue {
                     emit("第 \(change.id) 号变动已报告：市人社局应于 \(due.iso) 前答复\n")
                 } else {
