@@ -76,6 +76,10 @@ enum StudioPages {
             throw Rejection(.studioUnknown, field: "studio", "工作室 \(call.studio) 不存在")
         }
         let status = try await offload { try call.app.lifecycle.statusReport(studio: call.studio, asOf: day) }
+        // 第十一条: a studio whose leader or host unit changed shows who and since when.
+        let succession = try await offload {
+            try call.app.register.studioHistory(code: call.studio).effects.isEmpty ? nil : try call.app.register.studioHistoryReport(code: call.studio)
+        }
         func card(_ label: String, _ value: HTML) -> HTML { "<div class=\"card\"><div class=\"label\">\(label)</div><div class=\"value\">\(value)</div></div>" }
         let cards: HTML = """
             <div class="cards">
@@ -89,7 +93,7 @@ enum StudioPages {
             \(card("验收等级", "\(row.acceptanceGrade.map { "\($0.rawValue)（\(row.acceptanceScore?.text ?? "")）" } ?? "—")"))
             </div>
             """
-        return try await page(call, tab: "", title: "概况", cards + Pages.document(status) + periodForms(call))
+        return try await page(call, tab: "", title: "概况", cards + Pages.document(status) + (succession.map { Pages.document($0) } ?? .empty) + periodForms(call))
     }
 
     /// Close or reopen a month: shown to those who may (the guard decides either way).

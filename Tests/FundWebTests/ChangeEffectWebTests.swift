@@ -40,6 +40,8 @@ struct ChangeEffectWebTests {
             #expect(try await client.get("/studios/\(code)", as: accountant).status != .ok)
             let page = String(buffer: try await client.get("/studios/\(code)/lifecycle", as: bureau).body)
             #expect(page.contains("领办人与依托单位沿革") && page.contains(newHost.text) && page.contains("2026-11-01"))
+            let summary = String(buffer: try await client.get("/studios/\(code)", as: bureau).body)
+            #expect(summary.contains("领办人与依托单位沿革") && summary.contains(newHost.text))
         }
         #expect(try app.register.studio(code: code).hostUnit == newHost)
         #expect(try app.admin.verify().isClean)
