@@ -96,6 +96,11 @@ enum Schema {
             // row chain (RowChain.tables), so no chained table's rows change.
             for statement in v14 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v17-host-account-mapping") { db in
+            // Host units' account mappings (科目对照表, `mapping import`): a new table,
+            // append-only and in the row chain; each import is a new version (HostMapping.swift).
+            for statement in HostMappingStore.schema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
