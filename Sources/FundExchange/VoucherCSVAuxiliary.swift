@@ -5,8 +5,9 @@ import FundCore
 // 会计年度/会计期间 beside the date, and account codes in the host unit's own chart.
 
 extension VoucherCSVReader {
-    /// The row's account (ours) and fund: from 资金来源, else from the 核算项目 value, else the
-    /// default fund; with host codes, their code + project translated through the mapping.
+    /// The row's account (ours) and fund: from 资金来源, else the default fund (`--fund`), else
+    /// from the 核算项目 value; with host codes, their code + project translated through the
+    /// mapping.
     func accountAndFund(_ value: RowFields, memos: inout ParseMemos) throws(Rejection) -> (account: String, fund: Fund) {
         let account = value(.account)
         let fundText = value(.fund)
@@ -17,8 +18,9 @@ extension VoucherCSVReader {
         if !fundText.isEmpty {
             return (account, try memos.funds.value(fundText) { text throws(Rejection) in try Fund.parse(text) })
         }
-        if !auxiliary.isEmpty { return (account, try fund(namedBy: auxiliary)) }
+        // `--fund` is the accountant's word for the whole file: it wins over a 核算项目 column.
         if let defaultFund { return (account, defaultFund) }
+        if !auxiliary.isEmpty { return (account, try fund(namedBy: auxiliary)) }
         if value.columns[.fund] == nil {
             throw Rejection(.importAuxiliary, field: Column.auxiliary.chineseName, "核算项目为空：无法确定该行的资金来源")
         }
