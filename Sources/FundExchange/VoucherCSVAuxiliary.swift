@@ -116,7 +116,7 @@ extension VoucherCSVReader {
     /// 币别 must be 人民币; 会计年度/会计期间, when given, must be the date's.
     static func checkCurrencyAndPeriod(_ value: RowFields, date: CalendarDate) throws(Rejection) {
         let currency = value(.currency)
-        guard renminbi.contains(currency.lowercased()) else {
+        guard currency.isEmpty || renminbi.contains(currency.lowercased()) else {
             throw Rejection(
                 .importCurrency, field: Column.currency.chineseName,
                 "币别“\(currency)”不是人民币：项目账簿只记人民币（外币业务请按记账汇率折成人民币后导入）")
