@@ -14,7 +14,8 @@ struct MappingCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "载入科目对照表 CSV（列：科目编码、资金来源、依托单位科目编码、依托单位科目名称、项目编码、项目名称），作为新版本生效；有错则全部列出、不写入")
+            abstract: "载入科目对照表（CSV，作为新版本生效；有错则全部列出、不写入）",
+            discussion: "列：科目编码、资金来源、依托单位科目编码、依托单位科目名称（可无）、项目编码（可无）、项目名称（可无）。")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "对照表 CSV 文件（UTF-8 或 GB18030），或 -") var file: String
         @Option(name: .customLong("host-unit"), help: "依托单位统一社会信用代码") var hostUnit: String
