@@ -52,9 +52,9 @@ public struct BooksDesk: Desk {
     /// then all vouchers posted in one transaction, or nothing at all. Each voucher must name a
     /// reviewer other than its preparer (R005) unless `allowUnreviewed`.
     public func importVouchers(
-        csv data: Data, file: String, studio: String, defaultFund: Fund? = nil, allowUnreviewed: Bool = false
+        csv data: Data, file: String, studio: String, defaultFund: Fund? = nil, allowUnreviewed: Bool = false, hostCodes: Bool = false
     ) throws -> ImportResult {
-        let imported = try prepareImport(csv: data, file: file, studio: studio, defaultFund: defaultFund)
+        let imported = try prepareImport(csv: data, file: file, studio: studio, defaultFund: defaultFund, hostCodes: hostCodes)
         let note: String
         do {
             note = try checkReviewed(imported.map(\.draft), allowUnreviewed: allowUnreviewed) { index in
@@ -72,10 +72,14 @@ public struct BooksDesk: Desk {
 
     /// Reads and checks a voucher CSV for one studio without writing: every row, closed
     /// months, dates and the policy's blocks; every error listed (RejectionList).
-    func prepareImport(csv data: Data, file: String, studio: String, defaultFund: Fund? = nil) throws -> [ImportedVoucher] {
+    ///
+    /// `hostCodes`: the file's account codes are the host unit's own, read through its account
+    /// mapping (ERPDesk); the mapping's project codes and names name funds in a 核算项目 column
+    /// either way.
+    func prepareImport(csv data: Data, file: String, studio: String, defaultFund: Fund? = nil, hostCodes: Bool = false) throws -> [ImportedVoucher] {
         let chart = try store.register.chart()
-        _ = try store.register.studio(code: studio)
-        let reader = VoucherCSVReader(file: file, studio: studio, chart: chart, defaultFund: defaultFund)
+        let mapping = try app.erp.mapping(forStudio: studio, file: file, required: hostCodes)
+        let reader = VoucherCSVReader(file: file, studio: studio, chart: chart, defaultFund: defaultFund, mapping: mapping, hostCodes: hostCodes)
         let imported = try reader.read(data)
         let book = try store.books.periodBook(studio: studio)
         var closed: [LocatedRejection] = []

@@ -33,6 +33,7 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case accountClassification = "A005"
     case accountFundsInvalid = "A006"
     case chartEmpty = "A007"
+    case accountUnmapped = "A008"
     // Vouchers
     case voucherNoLines = "V001"
     case voucherTooManyLines = "V002"
@@ -84,6 +85,12 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case importTooManyRows = "I009"
     case importQuoting = "I010"
     case importNumber = "I011"
+    case importCurrency = "I012"
+    case importFiscalPeriod = "I013"
+    case importAuxiliary = "I014"
+    case importHostAccountUnmapped = "I015"
+    case mappingInvalid = "I016"
+    case mappingMissing = "I017"
     // Compliance
     case postingBlocked = "C001"
     case policyInvalid = "C002"

@@ -13,51 +13,29 @@ public struct ImportedVoucher: Sendable, Equatable {
 /// voucher. Every problem in the file is collected (up to `Limits.importErrorsMax`) with its
 /// line and column; a file with any problem yields no vouchers at all.
 public struct VoucherCSVReader {
-    public enum Column: String, CaseIterable, Sendable {
-        case date, voucherClass = "class", number, classNumber = "class_number", memo, account, fund
-        case debit, credit, amount, direction, attachments, settlement
-        case invoiceCode = "invoice_code", invoiceNumber = "invoice_number"
-        case counterparty, preparer, reviewer, poster
-
-        /// Header names accepted for this column (compared after trimming, case-insensitively).
-        public var aliases: [String] {
-            switch self {
-            case .date: return ["日期", "凭证日期", "制单日期", "date", "fdate"]
-            case .voucherClass: return ["凭证字", "凭证类别字", "凭证类别", "class", "fgroup"]
-            case .number: return ["凭证号", "凭证编号", "业务号", "number", "fnum"]
-            case .classNumber: return ["凭证字号", "class_number"]
-            case .memo: return ["摘要", "memo", "fexp"]
-            case .account: return ["科目编码", "科目代码", "科目编号", "account", "facctid"]
-            case .fund: return ["资金来源", "资金性质", "fund"]
-            case .debit: return ["借方金额", "借方", "金额借方", "debit"]
-            case .credit: return ["贷方金额", "贷方", "金额贷方", "credit"]
-            case .amount: return ["金额", "amount", "famount"]
-            case .direction: return ["方向", "借贷方向", "借贷", "direction", "fdc"]
-            case .attachments: return ["附单据数", "附单据张数", "附件数", "attachments", "fattachments"]
-            case .settlement: return ["结算方式", "settlement"]
-            case .invoiceCode: return ["发票代码", "invoice_code"]
-            case .invoiceNumber: return ["发票号码", "invoice_number"]
-            case .counterparty: return ["往来单位", "对方单位", "收款单位", "counterparty"]
-            case .preparer: return ["制单人", "制单", "preparer", "fprepare"]
-            case .reviewer: return ["审核人", "审核", "reviewer", "fchecker"]
-            case .poster: return ["记账人", "记账", "poster", "fposter"]
-            }
-        }
-
-        public var chineseName: String { aliases[0] }
-    }
-
     public let file: String
     public let studio: String
     public let chart: ChartOfAccounts
     /// The fund for every line when the file has no 资金来源 column.
     public let defaultFund: Fund?
+    /// The host unit's account mapping: its project codes and names name funds in a
+    /// 核算项目 column, and with `hostCodes` it translates the file's account codes.
+    public let mapping: HostAccountMapping?
+    /// The file's account codes are the host unit's (its 用友/金蝶 chart), translated through
+    /// `mapping` (their code + project → our account + fund).
+    public let hostCodes: Bool
 
-    public init(file: String, studio: String, chart: ChartOfAccounts, defaultFund: Fund? = nil) {
+    public init(
+        file: String, studio: String, chart: ChartOfAccounts, defaultFund: Fund? = nil, mapping: HostAccountMapping? = nil,
+        hostCodes: Bool = false
+    ) {
+        precondition(!hostCodes || mapping != nil, "host codes are read through a mapping")
         self.file = file
         self.studio = studio
         self.chart = chart
         self.defaultFund = defaultFund
+        self.mapping = mapping
+        self.hostCodes = hostCodes
     }
 
     /// Decodes and parses file bytes.
@@ -108,8 +86,7 @@ public struct VoucherCSVReader {
     func mapHeader(_ header: CSVRecord) throws(Rejection) -> [Column: Int] {
         var columns: [Column: Int] = [:]
         for (position, name) in header.fields.enumerated() {
-            let key = name.trimmingSpaces.lowercased()
-            guard let column = Column.allCases.first(where: { $0.aliases.contains(key) }) else { continue }
+            guard let column = Column.named(name) else { continue }
             if columns[column] != nil {
                 throw Rejection(.importColumnDuplicate, field: name, "列“\(name)”重复出现（与其他同义列名冲突）")
             }
@@ -118,7 +95,9 @@ public struct VoucherCSVReader {
         var missing: [String] = []
         for column in [Column.date, .memo, .account] where columns[column] == nil { missing.append(column.chineseName) }
         if columns[.classNumber] == nil && columns[.number] == nil { missing.append("凭证号（或 凭证字号）") }
-        if columns[.fund] == nil && defaultFund == nil { missing.append("资金来源（或在命令中用 --fund 指定）") }
+        if columns[.fund] == nil && columns[.auxiliary] == nil && defaultFund == nil && !hostCodes {
+            missing.append("资金来源（或 核算项目，或在命令中用 --fund 指定）")
+        }
         let split = columns[.debit] != nil && columns[.credit] != nil
         let single = columns[.amount] != nil && columns[.direction] != nil
         if !split && !single { missing.append("借方金额 和 贷方金额（或 金额 和 方向）") }
@@ -134,20 +113,31 @@ struct ErrorCollector {
     let file: String
     var items: [LocatedRejection] = []
     var truncated = false
+    /// Host account codes the mapping lacks, with their lines: reported as one error listing
+    /// every code (I015), however many rows name them.
+    var unmapped: [(code: String, line: Int)] = []
 
     init(file: String) { self.file = file }
 
     var full: Bool { items.count >= Limits.importErrorsMax }
 
     mutating func add(_ line: Int?, _ rejection: Rejection) {
+        if rejection.code == .importHostAccountUnmapped, let line {
+            unmapped.append((rejection.message, line))
+            return
+        }
         if full { truncated = true; return }
         items.append(LocatedRejection(file: file, line: line, rejection: rejection))
     }
 
     /// The errors in file order (row errors are found before voucher errors).
     var result: RejectionList? {
-        guard !items.isEmpty else { return nil }
-        let ordered = items.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+        var all = items
+        if let first = unmapped.first {
+            all.append(LocatedRejection(file: file, line: first.line, rejection: VoucherCSVReader.unmappedRejection(unmapped)))
+        }
+        guard !all.isEmpty else { return nil }
+        let ordered = all.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
         return RejectionList(items: ordered.map(\.element), truncated: truncated)
     }
 }

@@ -64,33 +64,6 @@ struct ColumnMap {
     subscript(column: VoucherCSVReader.Column) -> Int? { positions[column.ordinal] }
 }
 
-extension VoucherCSVReader.Column {
-    /// Position in `allCases`.
-    var ordinal: Int {
-        switch self {
-        case .date: return 0
-        case .voucherClass: return 1
-        case .number: return 2
-        case .classNumber: return 3
-        case .memo: return 4
-        case .account: return 5
-        case .fund: return 6
-        case .debit: return 7
-        case .credit: return 8
-        case .amount: return 9
-        case .direction: return 10
-        case .attachments: return 11
-        case .settlement: return 12
-        case .invoiceCode: return 13
-        case .invoiceNumber: return 14
-        case .counterparty: return 15
-        case .preparer: return 16
-        case .reviewer: return 17
-        case .poster: return 18
-        }
-    }
-}
-
 /// Field access for one record by column.
 struct RowFields {
     let record: CSVRecord
@@ -163,11 +136,9 @@ extension VoucherCSVReader {
         }
         let date = attempt(.date) { () throws(Rejection) in try CalendarDate.parse(value(.date)) }
         let classNumber = attempt(.number) { () throws(Rejection) in try Self.classNumber(value, classes: &memos.classes) }
-        let fund = attempt(.fund) { () throws(Rejection) -> Fund in
-            let text = value(.fund)
-            if let defaultFund, text.isEmpty { return defaultFund }
-            return try memos.funds.value(text) { text throws(Rejection) in try Fund.parse(text) }
-        }
+        let accountFund = attempt(.fund) { () throws(Rejection) in try accountAndFund(value, memos: &memos) }
+        let fund = accountFund?.fund
+        if let date { _ = attempt(.currency) { () throws(Rejection) in try Self.checkCurrencyAndPeriod(value, date: date) } }
         let sideAmount = attempt(.amount) { () throws(Rejection) in try Self.sideAndAmount(value, columns: columns) }
         let invoice = attempt(.invoiceNumber) { () throws(Rejection) -> InvoiceKey? in
             let (code, number) = (value(.invoiceCode), value(.invoiceNumber))
@@ -183,7 +154,7 @@ extension VoucherCSVReader {
         var header = HeaderFields(repeating: "")
         for column in Self.headerColumns { header[column] = value(column) }
         let line = VoucherLine(
-            memo: value(.memo), account: value(.account), fund: fund, side: sideAmount.0, amount: sideAmount.1,
+            memo: value(.memo), account: accountFund?.account ?? value(.account), fund: fund, side: sideAmount.0, amount: sideAmount.1,
             invoice: invoice)
         return ParsedRow(
             line: record.line, date: date, voucherClass: classNumber.0, number: classNumber.1, voucherLine: line,

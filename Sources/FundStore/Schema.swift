@@ -102,6 +102,11 @@ enum Schema {
             // registered (StudioChanges.swift).
             for statement in v15 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v17-host-account-mapping") { db in
+            // Host units' account mappings (科目对照表, `mapping import`): a new table,
+            // append-only and in the row chain; each import is a new version (HostMapping.swift).
+            for statement in HostMappingStore.schema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -92,13 +92,15 @@ struct ImportCommand: ParsableCommand {
         @Option(help: "工作室编号") var studio: String
         @Option(help: "文件没有“资金来源”列时，全部分录记入此资金") var fund: Fund?
         @Flag(name: .customLong("allow-unreviewed"), help: "允许审核人为空或与制单人相同的凭证记账（系统迁移等；记入操作日志并形成 JE-002 发现）") var allowUnreviewed = false
+        @Flag(name: .customLong("host-codes"), help: "文件的科目编码是依托单位自己的（用友/金蝶账套），按其科目对照表（mapping import）换成本系统科目与资金来源") var hostCodes = false
 
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
                 let (data, name) = try readInput(file)
                 let result = try Progress.standardError.run("导入凭证") {
-                    try app.books.importVouchers(csv: data, file: name, studio: studio, defaultFund: fund, allowUnreviewed: allowUnreviewed)
+                    try app.books.importVouchers(
+                        csv: data, file: name, studio: studio, defaultFund: fund, allowUnreviewed: allowUnreviewed, hostCodes: hostCodes)
                 }
                 emit("已导入 \(result.vouchers.count) 张凭证、\(result.lines) 行分录到工作室 \(studio)\n")
                 try showRaised(app, result.vouchers)

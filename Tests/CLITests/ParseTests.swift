@@ -96,6 +96,10 @@ struct ParseTests {
         (["user", "disable", "--name", "王主管"], UserCommand.Disable.self),
         (["user", "reset-password", "--name", "王主管"], UserCommand.ResetPassword.self),
         (["studio", "change-effect", "S1", "--change", "1", "--new-leader", "王师傅"], StudioCommand.ChangeEffect.self),
+        (["import", "vouchers", "k3.csv", "--studio", "S1", "--host-codes"], ImportCommand.Vouchers.self),
+        (["mapping", "import", "m.csv", "--host-unit", "X"], MappingCommand.Import.self),
+        (["mapping", "list", "--host-unit", "X", "-o", "m.csv", "--encoding", "gb18030"], MappingCommand.List.self),
+        (["erp", "export", "--format", "kingdee", "--studio", "S1", "--period", "2025-12..2026-06", "-o", "k.csv"], ERPCommand.Export.self),
     ]
 
     @Test("every leaf command parses from a documented command line")

@@ -45,7 +45,7 @@ struct EveryCommandTests {
     }
 
     static func record(_ arguments: [String]) {
-        let groups: Set<String> = ["user", "host-unit", "studio", "voucher", "import", "period", "finding", "budget", "evidence", "keys", "activity", "target", "policy", "calendar", "confidential"]
+        let groups: Set<String> = ["user", "host-unit", "studio", "voucher", "import", "period", "finding", "budget", "evidence", "keys", "activity", "target", "policy", "calendar", "confidential", "mapping", "erp"]
         guard let first = arguments.first else { return }
         if groups.contains(first), arguments.count > 1 {
             ran.insert("\(first) \(arguments[1])")
@@ -166,6 +166,21 @@ struct EveryCommandTests {
         try l.run(["export", "gbt24589", "--studio", "S1", "--out", "xml"])
         #expect(try l.run(["export", "hledger", "--studio", "S1", "--out", "-"]).stdout.contains("100201"))
         try l.run(["export", "beancount", "--studio", "S1", "--out", "l.beancount"])
+
+        // Issue 18: the host unit's own chart both ways (mapping, ERP file, import in its codes).
+        try l.write("m.csv", """
+            科目编码,资金来源,依托单位科目编码,依托单位科目名称,项目编码,项目名称
+            100201,补助资金,1002.01,银行存款-专户,P01,技能大师工作室补助资金
+            400101,补助资金,5301.01,专项收入-补助,P01,技能大师工作室补助资金
+            500101,补助资金,5301.02,专项支出-设备,P01,技能大师工作室补助资金
+
+            """)
+        try l.run(["erp", "export", "--format", "kingdee", "--studio", "S1", "--period", "2025-12..2026-01", "-o", "k.csv"], expect: 2)
+        #expect(try l.run(["mapping", "import", "m.csv", "--host-unit", Self.host]).stdout.contains("第 1 版"))
+        #expect(try l.run(["mapping", "list", "--host-unit", Self.host]).stdout.contains("1002.01"))
+        #expect(try l.run(["erp", "export", "--format", "kingdee", "--studio", "S1", "--period", "2025-12..2026-01", "-o", "k.csv"]).stdout.contains("2 张凭证"))
+        try l.run(["studio", "add", "--code", "S2", "--name", "对照导入工作室", "--host-unit", Self.host, "--leader", "张师傅", "--recognized", "2025-12-15", "--subsidy", "30000"])
+        #expect(try l.run(["import", "vouchers", "k.csv", "--studio", "S2", "--host-codes"]).stdout.contains("已导入 2 张凭证"))
 
         // Issue 15: a policy version, a holiday schedule, a 涉密 host unit.
         let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -54,6 +54,8 @@ struct TamperMatrixTests {
         try Data(RegistryTests.schedule2027.utf8).write(to: schedule)
         _ = try app.compliance.addCalendar(file: schedule)
         _ = try app.register.markHostUnit(creditCode: T.hostCode.description, confidential: true, basis: "涉密资格", date: nil)
+        // A host account mapping (issue 18).
+        _ = try app.erp.importMapping(csv: Data(ERPTests.mappingCSV.utf8), file: "m.csv", hostUnit: T.hostCode.description)
         return app
     }
 
