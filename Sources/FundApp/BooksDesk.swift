@@ -70,13 +70,55 @@ public struct BooksDesk: Desk {
         return ImportResult(vouchers: posted, lines: imported.reduce(0) { $0 + $1.draft.lines.count })
     }
 
+    /// The studio's budget accounting when it keeps one (平行记账), else nil.
+    func parallelBooks(studio: String) throws -> (chart: ParallelChart, basis: BudgetBasis)? {
+        let accounting = try store.registry.budgetAccounting(studio: studio)
+        guard accounting.kept else { return nil }
+        return (ParallelChart(chart: try store.register.chart()), accounting.basis)
+    }
+
+    /// `draft` with budget lines a public-institution studio's posting will accept: its own
+    /// when they keep the invariants (an accountant's edit, such as moving 事业支出 to another
+    /// category), else derived afresh from its financial lines (a new voucher, or budget lines
+    /// left stale by a changed amount). Unchanged for other studios.
+    public func withBudgetLines(_ draft: VoucherDraft) throws -> VoucherDraft {
+        guard let budget = try parallelBooks(studio: draft.studio) else { return draft }
+        let chart = budget.chart.chart
+        if ParallelEntries.hasBudgetLines(draft, chart: chart), (try? ParallelEntries.check(draft, chart: chart)) != nil {
+            return draft
+        }
+        var financial = draft
+        financial.lines = draft.lines.filter { chart[$0.account]?.type.isBudget != true }
+        return try ParallelEntries.withBudgetLines(financial, parallel: budget.chart, basis: budget.basis)
+    }
+
     /// Reads and checks a voucher CSV for one studio without writing: every row, closed
     /// months, dates and the policy's blocks; every error listed (RejectionList).
     func prepareImport(csv data: Data, file: String, studio: String, defaultFund: Fund? = nil) throws -> [ImportedVoucher] {
         let chart = try store.register.chart()
         _ = try store.register.studio(code: studio)
         let reader = VoucherCSVReader(file: file, studio: studio, chart: chart, defaultFund: defaultFund)
-        let imported = try reader.read(data)
+        var imported = try reader.read(data)
+        // 平行记账: a public-institution studio's vouchers get their budget lines now, so the
+        // preview shows them; lines the file already has are kept and checked.
+        if let budget = try parallelBooks(studio: studio) {
+            var errors: [LocatedRejection] = []
+            imported = imported.map { voucher in
+                do {
+                    let draft = try ParallelEntries.withBudgetLines(voucher.draft, parallel: budget.chart, basis: budget.basis)
+                    try ParallelEntries.check(draft, chart: chart)
+                    return ImportedVoucher(draft: draft, fileLines: voucher.fileLines)
+                } catch {
+                    errors.append(LocatedRejection(
+                        file: file, line: voucher.fileLines[0],
+                        rejection: Rejection(error.code, field: error.field, "凭证 \(voucher.draft.sourceRef ?? "")：" + error.message)))
+                    return voucher
+                }
+            }
+            if !errors.isEmpty {
+                throw RejectionList(items: Array(errors.prefix(Limits.importErrorsMax)), truncated: errors.count > Limits.importErrorsMax)
+            }
+        }
         let book = try store.books.periodBook(studio: studio)
         var closed: [LocatedRejection] = []
         for voucher in imported where !book.isOpen(voucher.draft.period) {

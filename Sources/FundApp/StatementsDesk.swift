@@ -109,6 +109,21 @@ extension StatementsDesk {
         case .selfEvaluation, .evaluationReport:
             let built = try app.evaluation.evaluate(studio: studio.code, asOf: asOf)
             return AnyReport(document: request.kind == .selfEvaluation ? built.selfEvaluation : built.report, value: built.value)
+        case .budgetStatement, .budgetCarryover, .budgetReconciliation:
+            let accounting = try store.registry.budgetAccounting(studio: studio.code)
+            guard accounting.kept else {
+                throw Rejection(
+                    .budgetLinesNotKept, field: "report",
+                    accounting.hostUnitKind == .enterprise
+                        ? "工作室 \(studio.code) 的依托单位是企业，不做预算会计，没有\(request.kind.chineseTitle)"
+                        : "科目表没有预算会计科目（6/7/8 类），工作室 \(studio.code) 未平行记账，没有\(request.kind.chineseTitle)")
+            }
+            let build = switch request.kind {
+            case .budgetStatement: BudgetStatementReport.build
+            case .budgetCarryover: BudgetStatementReport.buildCarryover
+            default: BudgetStatementReport.buildReconciliation
+            }
+            return try statement(dated: header.preparedOn, build(header, vouchers, turnovers, accounting.basis))
         }
     }
 

@@ -121,6 +121,10 @@ public enum BeancountExport {
         case .netAssets: "Equity"
         case .revenue: "Income"
         case .expense: "Expenses"
+        // Beancount allows only its five roots; budget accounting sits under them, apart.
+        case .budgetRevenue: "Income:Budget"
+        case .budgetExpenditure: "Expenses:Budget"
+        case .budgetBalance: "Equity:Budget"
         }
     }
 

@@ -25,7 +25,7 @@ enum RowChain {
     static let tables = [
         "host_unit", "studio", "account", "period_event", "finding_note", "budget_revision", "evidence_blob", "evidence_link",
         "signing_key", "lifecycle_event", "acceptance_score", "studio_change", "change_step", "performance_target", "activity",
-        "checkpoint", "supervision_note", "loaded_document", "host_unit_marking",
+        "checkpoint", "supervision_note", "loaded_document", "host_unit_marking", "budget_basis",
     ]
 
     static let schema = [

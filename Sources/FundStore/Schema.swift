@@ -96,6 +96,11 @@ enum Schema {
             // row chain (RowChain.tables), so no chained table's rows change.
             for statement in v14 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v16-budget-basis") { db in
+            // 平行记账 (政府会计制度) for public-institution hosts: each studio's choice of
+            // 预算收入 per fund; append-only and in the row chain.
+            for statement in LedgerStore.v16Accounts + LedgerStore.v16 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
