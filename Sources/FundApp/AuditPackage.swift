@@ -155,6 +155,12 @@ public enum AuditPackage {
         ("08-检查发现报告", .findings), ("09-累计支出图", .spendingChart),
     ]
 
+    /// A public-institution studio's budget statements (平行记账), after the others.
+    static let budgetStatements: [(String, ReportKind)] = [
+        ("10-项目预算收入支出表", .budgetStatement), ("11-预算结转结余变动表", .budgetCarryover),
+        ("12-本期预算结余与本期盈余差异调节表", .budgetReconciliation),
+    ]
+
     /// Statements whose files take longest to render go first: voucher prints and ledgers make
     /// the most pages.
     static let renderWeight: [ReportKind: Int] = [.vouchers: 9, .subsidiaryLedger: 8, .journal: 7, .expenseDetail: 6, .findings: 5]
@@ -515,7 +521,8 @@ extension PackagesDesk {
         // statement is built (the biggest first). The PDFs get their fonts together at the end.
         let work = PackageWork()
         work.run { try Self.dataFiles(snapshot) }
-        let order = AuditPackage.statements.sorted { (AuditPackage.renderWeight[$0.1] ?? 0) > (AuditPackage.renderWeight[$1.1] ?? 0) }
+        let kept = try app.store.registry.budgetAccounting(studio: code).kept
+        let order = (AuditPackage.statements + (kept ? AuditPackage.budgetStatements : [])).sorted { (AuditPackage.renderWeight[$0.1] ?? 0) > (AuditPackage.renderWeight[$1.1] ?? 0) }
         for (name, kind) in order {
             let built = try app.statements.buildReport(ReportRequest(kind: kind, studio: code, asOf: asOf), books: snapshot)
             work.draft("报表/\(name).pdf", built.document)

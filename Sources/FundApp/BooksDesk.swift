@@ -70,6 +70,64 @@ public struct BooksDesk: Desk {
         return ImportResult(vouchers: posted, lines: imported.reduce(0) { $0 + $1.draft.lines.count })
     }
 
+    /// The studio's budget accounting when it keeps one (平行记账), else nil.
+    func parallelBooks(studio: String) throws -> (chart: ParallelChart, basis: BudgetBasis)? {
+        let accounting = try store.registry.budgetAccounting(studio: studio)
+        guard accounting.kept else { return nil }
+        return (ParallelChart(chart: try store.register.chart()), accounting.basis)
+    }
+
+    /// `draft` with budget lines a public-institution studio's posting will accept: its own
+    /// when they keep the invariants (an accountant's edit, such as moving 事业支出 to another
+    /// category), else derived afresh from its financial lines (a new voucher, or budget lines
+    /// left stale by a changed amount). Unchanged for other studios.
+    public func withBudgetLines(_ draft: VoucherDraft) throws -> VoucherDraft {
+        guard let budget = try parallelBooks(studio: draft.studio) else { return draft }
+        let chart = budget.chart.chart
+        if ParallelEntries.hasBudgetLines(draft, chart: chart), (try? ParallelEntries.check(draft, chart: chart)) != nil {
+            return draft
+        }
+        var financial = draft
+        financial.lines = draft.lines.filter { chart[$0.account]?.type.isBudget != true }
+        return try ParallelEntries.withBudgetLines(financial, parallel: budget.chart, basis: budget.basis)
+    }
+
+    /// Posts the year-end closing of a public-institution studio's budget accounts for `year`
+    /// (年末预算收支结转, a 转 voucher dated 31 December): 预算收入 and 事业支出 into 本年收支结转
+    /// and on into 累计结转, with 年初余额调整, 资金调剂 and 缴回资金. `reviewer` signs as 审核
+    /// (R005, as for every voucher). Refused when the studio keeps no budget accounting or there
+    /// is nothing to close.
+    public func closeBudgetYear(studio: String, year: Int, reviewer: String, allowUnreviewed: Bool = false) throws -> [PostedVoucher] {
+        guard let budget = try parallelBooks(studio: studio) else {
+            throw Rejection(.budgetLinesNotKept, field: "studio", "工作室 \(studio) 不做预算会计（依托单位为企业，或科目表没有 6/7/8 类科目）")
+        }
+        guard let date = CalendarDate(year: year, month: 12, day: 31) else {
+            throw Rejection(.periodInvalid, field: "year", "年度 \(year) 无效")
+        }
+        let snapshot = try app.statements.booksSnapshot(studio: studio, asOf: date)
+        var sums: [String: Money] = [:]
+        for turnover in snapshot.turnovers where turnover.period <= date.period {
+            let key = "\(turnover.fund.rawValue)|\(turnover.account)"
+            sums[key] = try (sums[key] ?? .zero).adding(try turnover.debit.subtracting(turnover.credit))
+        }
+        let balances = sums.keys.sorted().compactMap { key -> (fund: Fund, account: String, balance: Money)? in
+            let parts = key.split(separator: "|").map(String.init)
+            guard let fund = Fund(rawValue: parts[0]) else { return nil }
+            return (fund, parts[1], sums[key]!)
+        }
+        let lines = try ParallelEntries.yearEndLines(balances: balances, year: year, parallel: budget.chart, basis: budget.basis)
+        guard !lines.isEmpty else {
+            throw Rejection(.budgetLinesUnbalanced, field: "year", "工作室 \(studio) \(year) 年没有需要结转的预算收支")
+        }
+        let stamp = stamp()
+        let draft = VoucherDraft(
+            studio: studio, date: date, voucherClass: .zhuan, lines: lines, preparer: stamp.user, reviewer: reviewer.trimmingSpaces,
+            poster: stamp.user)
+        let note = try checkReviewed([draft], allowUnreviewed: allowUnreviewed) { _ in "\(year) 年末预算收支结转凭证" }
+        return try store.books.post(
+            [draft], stamp: stamp, action: "voucher.budget-close", detail: "\(year) 年末预算收支结转（平行记账）" + note)
+    }
+
     /// Reads and checks a voucher CSV for one studio without writing: every row, closed
     /// months, dates and the policy's blocks; every error listed (RejectionList).
     ///
@@ -80,7 +138,27 @@ public struct BooksDesk: Desk {
         let chart = try store.register.chart()
         let mapping = try app.erp.mapping(forStudio: studio, file: file, required: hostCodes)
         let reader = VoucherCSVReader(file: file, studio: studio, chart: chart, defaultFund: defaultFund, mapping: mapping, hostCodes: hostCodes)
-        let imported = try reader.read(data)
+        var imported = try reader.read(data)
+        // 平行记账: a public-institution studio's vouchers get their budget lines now, so the
+        // preview shows them; lines the file already has are kept and checked.
+        if let budget = try parallelBooks(studio: studio) {
+            var errors: [LocatedRejection] = []
+            imported = imported.map { voucher in
+                do throws(Rejection) {
+                    let draft = try ParallelEntries.withBudgetLines(voucher.draft, parallel: budget.chart, basis: budget.basis)
+                    try ParallelEntries.check(draft, chart: chart)
+                    return ImportedVoucher(draft: draft, fileLines: voucher.fileLines)
+                } catch {
+                    errors.append(LocatedRejection(
+                        file: file, line: voucher.fileLines[0],
+                        rejection: Rejection(error.code, field: error.field, "凭证 \(voucher.draft.sourceRef ?? "")：" + error.message)))
+                    return voucher
+                }
+            }
+            if !errors.isEmpty {
+                throw RejectionList(items: Array(errors.prefix(Limits.importErrorsMax)), truncated: errors.count > Limits.importErrorsMax)
+            }
+        }
         let book = try store.books.periodBook(studio: studio)
         var closed: [LocatedRejection] = []
         for voucher in imported where !book.isOpen(voucher.draft.period) {

@@ -125,11 +125,12 @@ extension ComplianceDesk {
             let studioVouchers = try next!.get()
             let following = position + 1 < selected.count ? selected[position + 1] : nil
             let policy = Policy.inForce(on: studioValue.recognized, among: policies)
+            let keepsBudget = try store.registry.budgetAccounting(studio: studioValue.code).kept
             let (checked, loaded) = overlapped(
                 {
                     policy.map { policy in
                         Catalogue.check(
-                            StudioBooks(studio: studioValue, vouchers: studioVouchers),
+                            StudioBooks(studio: studioValue, vouchers: studioVouchers, keepsBudget: keepsBudget),
                             CheckContext(chart: chart, policy: policy, calendar: calendar, asOf: day, invoiceUses: invoiceUses))
                     }
                 },
@@ -210,7 +211,8 @@ extension ComplianceDesk {
                     draft: draft, kind: .normal, postedBy: user, postedAt: "", sequence: existing.count + index + 1,
                     previousHash: "", hash: "")
             }
-            let books = StudioBooks(studio: studio, vouchers: existing + provisional)
+            let books = StudioBooks(
+                studio: studio, vouchers: existing + provisional, keepsBudget: try store.registry.budgetAccounting(studio: code).kept)
             let day = max(clock.today(), drafts.map(\.date).max()!)
             // The ledger's invoice index (one query over every studio), then the new vouchers' uses.
             let invoiceUses = try store.books.invoiceUses(asOf: day).merging(

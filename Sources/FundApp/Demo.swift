@@ -48,6 +48,13 @@ public struct DemoManifest: Decodable, Sendable {
         public let through: String
     }
 
+    /// A public-institution studio's year-end closing of its budget accounts (平行记账).
+    public struct BudgetCloseEntry: Decodable, Sendable {
+        public let studio: String
+        public let year: Int
+        public let reviewer: String
+    }
+
     public let today: String
     public let instant: String
     public let user: String
@@ -56,6 +63,8 @@ public struct DemoManifest: Decodable, Sendable {
     public let imports: [ImportEntry]
     public let reversals: [ReversalEntry]
     public let closes: [CloseEntry]
+    /// Year-end closings of budget accounts, posted before the month closes (optional).
+    public let budgetCloses: [BudgetCloseEntry]?
     /// 资金使用计划 CSVs, one per studio (optional).
     public let budgets: [ImportEntry]?
     /// Activity records (第十三条 outputs), one CSV per studio (optional).
@@ -173,6 +182,9 @@ public enum Demo {
             vouchers += try app.books.reverse(ref, date: try CalendarDate.parse(reversal.date), reason: reversal.reason, correction: correction,
                 reviewer: reversal.reviewer).count
         }
+        for entry in manifest.budgetCloses ?? [] {
+            vouchers += try app.books.closeBudgetYear(studio: entry.studio, year: entry.year, reviewer: entry.reviewer).count
+        }
         for close in manifest.closes {
             try closeThrough(try Period.parse(close.through), studio: close.studio, app: app)
         }
@@ -191,7 +203,7 @@ public enum Demo {
         for studio in studios {
             let folder = directory.appendingPathComponent(studio, isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for kind in ReportKind.bookKinds {
+            for kind in try app.statements.bookKinds(studio: studio) {
                 let built = try app.statements.buildReport(ReportRequest(kind: kind, studio: studio))
                 for format in formats {
                     // Chinese names like the audit package's (ZY2025-001-科目余额表.pdf), or ASCII
@@ -282,6 +294,8 @@ public struct DemoOutcome: Sendable {
         public let name: String
         /// The studio's 科目余额表 as of the demo's day.
         public let trialBalance: AnyReport
+        /// 项目预算收入支出表 of a studio that keeps budget accounting (平行记账), else nil.
+        public let budgetStatement: AnyReport?
         public let status: StudioStatus
     }
 
@@ -336,6 +350,8 @@ extension Demo {
             studios.append(DemoOutcome.StudioSummary(
                 code: code, name: try app.register.studio(code: code).name,
                 trialBalance: try app.statements.buildReport(ReportRequest(kind: .trialBalance, studio: code)),
+                budgetStatement: try app.statements.bookKinds(studio: code).contains(.budgetStatement)
+                    ? app.statements.buildReport(ReportRequest(kind: .budgetStatement, studio: code)) : nil,
                 status: try app.lifecycle.status(studio: code)))
         }
         let check = try app.compliance.check(studio: nil)

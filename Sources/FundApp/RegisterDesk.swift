@@ -41,6 +41,20 @@ public struct RegisterDesk: Desk {
         return last?.confidential == true ? last : nil
     }
 
+    /// The studio's budget accounting (平行记账): kept when its host unit is a public
+    /// institution and the chart has classes 6–8; each fund's 预算收入.
+    public func budgetAccounting(studio: String) throws -> BudgetAccounting {
+        try store.registry.budgetAccounting(studio: studio)
+    }
+
+    /// Makes `account` the 预算收入 of `fund`'s receipts (e.g. 600101 财政拨款预算收入 for a
+    /// municipal unit paid by its own finance bureau) for vouchers posted from now on.
+    public func setBudgetRevenue(studio: String, fund: String, account: String) throws -> BudgetAccounting {
+        let parsed = try parseField("fund") { () throws(Rejection) in try Fund.parse(fund) }
+        try store.registry.setBudgetRevenue(studio: studio, fund: parsed, account: account.trimmingSpaces, stamp: stamp())
+        return try budgetAccounting(studio: studio)
+    }
+
     /// Every marking recorded (marked and lifted), in order.
     public func markings() throws -> [HostUnitMarking] { try store.registry.markings() }
 

@@ -46,6 +46,18 @@ public struct StatementsDesk: Desk {
 }
 
 extension StatementsDesk {
+    /// The statements of a studio's books: `ReportKind.bookKinds`, and the budget statements
+    /// when it keeps budget accounting (平行记账, a public-institution host).
+    public func bookKinds(studio: String) throws -> [ReportKind] {
+        ReportKind.bookKinds + (try store.registry.budgetAccounting(studio: studio).kept ? ReportKind.budgetKinds : [])
+    }
+
+    /// Every statement `report KIND` builds for the studio (the books' and the evaluation's).
+    public func statementKinds(studio: String) throws -> [ReportKind] {
+        let books = try bookKinds(studio: studio)
+        return ReportKind.statementKinds.filter { !ReportKind.budgetKinds.contains($0) || books.contains($0) }
+    }
+
     /// Builds one report of one studio from the books. `books`, when given, are the studio's
     /// books already read and cut off at the request's as-of day (the audit package builds nine
     /// statements from one read).
@@ -109,6 +121,21 @@ extension StatementsDesk {
         case .selfEvaluation, .evaluationReport:
             let built = try app.evaluation.evaluate(studio: studio.code, asOf: asOf)
             return AnyReport(document: request.kind == .selfEvaluation ? built.selfEvaluation : built.report, value: built.value)
+        case .budgetStatement, .budgetCarryover, .budgetReconciliation:
+            let accounting = try store.registry.budgetAccounting(studio: studio.code)
+            guard accounting.kept else {
+                throw Rejection(
+                    .budgetLinesNotKept, field: "report",
+                    accounting.hostUnitKind == .enterprise
+                        ? "工作室 \(studio.code) 的依托单位是企业，不做预算会计，没有\(request.kind.chineseTitle)"
+                        : "科目表没有预算会计科目（6/7/8 类），工作室 \(studio.code) 未平行记账，没有\(request.kind.chineseTitle)")
+            }
+            let build = switch request.kind {
+            case .budgetStatement: BudgetStatementReport.build
+            case .budgetCarryover: BudgetStatementReport.buildCarryover
+            default: BudgetStatementReport.buildReconciliation
+            }
+            return try statement(dated: header.preparedOn, build(header, vouchers, turnovers, accounting.basis))
         }
     }
 

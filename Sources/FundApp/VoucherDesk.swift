@@ -213,7 +213,8 @@ public struct VoucherDesk: Desk {
     /// Saves a new draft, or the maker's change to an editable one (`id`, from `version`).
     @discardableResult
     public func save(_ form: VoucherForm, studio: String, id: Int64? = nil, version: Int? = nil) throws -> StoredDraft {
-        let voucher = try voucher(from: form, studio: studio)
+        // 平行记账: the draft carries its budget lines, shown and editable before posting.
+        let voucher = try app.books.withBudgetLines(try voucher(from: form, studio: studio))
         if let id, try draft(id, studio: studio).reverses != nil {
             throw Rejection(.draftState, field: "draft", "草稿 \(id) 是红字冲销申请，不能按普通凭证修改；如需改动，请删除后重新申请")
         }

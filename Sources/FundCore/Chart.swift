@@ -19,9 +19,19 @@ public enum Side: String, CaseIterable, Sendable, Codable {
 
 /// Account classes, numbered by first digit as in 政府会计制度 (1 assets, 2 liabilities,
 /// 3 net assets, 4 revenue, 5 expenses), which suits project books of colleges and training
-/// bases and reads naturally to enterprise accountants.
+/// bases and reads naturally to enterprise accountants. Classes 6–8 are 政府会计制度's budget
+/// accounting (预算收入, 预算支出, 预算结余), kept in parallel (平行记账) by public-institution
+/// hosts only; see `ParallelEntries`.
 public enum AccountType: String, CaseIterable, Sendable, Codable {
     case asset, liability, netAssets = "net-assets", revenue, expense
+    case budgetRevenue = "budget-revenue"
+    case budgetExpenditure = "budget-expenditure"
+    case budgetBalance = "budget-balance"
+
+    /// Classes 6–8: budget accounting (cash basis), beside the financial classes 1–5.
+    public var isBudget: Bool {
+        self == .budgetRevenue || self == .budgetExpenditure || self == .budgetBalance
+    }
 
     public var chineseName: String {
         switch self {
@@ -30,6 +40,9 @@ public enum AccountType: String, CaseIterable, Sendable, Codable {
         case .netAssets: return "净资产"
         case .revenue: return "收入"
         case .expense: return "支出"
+        case .budgetRevenue: return "预算收入"
+        case .budgetExpenditure: return "预算支出"
+        case .budgetBalance: return "预算结余"
         }
     }
 
@@ -41,6 +54,9 @@ public enum AccountType: String, CaseIterable, Sendable, Codable {
         case .netAssets: return "3"
         case .revenue: return "4"
         case .expense: return "5"
+        case .budgetRevenue: return "6"
+        case .budgetExpenditure: return "7"
+        case .budgetBalance: return "8"
         }
     }
 }
@@ -55,6 +71,30 @@ public enum AccountRole: String, CaseIterable, Sendable, Codable {
     case fundReceipts = "fund-receipts"
     case fundBalance = "fund-balance"
     case otherIncome = "other-income"
+    // Budget accounting (classes 6–8, 政府会计制度); `ParallelEntries` derives the lines.
+    /// 预算收入 of a fund's receipts (财政拨款预算收入, 非同级财政拨款预算收入, 事业预算收入, 捐赠预算收入).
+    case budgetReceipts = "budget-receipts"
+    /// 其他预算收入—利息预算收入.
+    case budgetOtherReceipts = "budget-other-receipts"
+    /// 事业支出 by spending category (the leaf also names its category).
+    case budgetSpending = "budget-spending"
+    /// 事业支出—暂付款项: advances and loans paid out, until settled.
+    case budgetAdvances = "budget-advances"
+    /// 资金结存—货币资金: always equal to the fund's cash and bank balance.
+    case budgetCash = "budget-cash"
+    /// 结转—年初余额调整: balances brought in.
+    case budgetOpening = "budget-opening"
+    /// 结转—单位内部调剂 / 资金调剂: money moved between the project's funds.
+    case budgetTransfer = "budget-transfer"
+    /// 结转—归集上缴 / 缴回资金: money paid back to whoever granted it.
+    case budgetReturn = "budget-return"
+    /// 结转—本年收支结转: the year-end closing of budget revenue and spending.
+    case budgetClosing = "budget-closing"
+    /// 结转—累计结转: what is carried into the next year.
+    case budgetCarried = "budget-carried"
+
+    /// Roles of classes 6–8.
+    public var isBudget: Bool { rawValue.hasPrefix("budget-") }
 }
 
 /// Spending lines of a studio's project (资金使用计划 lines); the eligibility policy maps each
@@ -101,7 +141,10 @@ public struct Account: Hashable, Sendable, Codable {
     public let type: AccountType
     public let normalSide: Side
     public let role: AccountRole?
-    public let category: SpendingCategory?
+    /// The spending category as declared in the chart. A financial account's is `category`; a
+    /// 事业支出 leaf's is `budgetCategory`, kept apart so that no financial rule or statement
+    /// counts budget spending twice.
+    public let declaredCategory: SpendingCategory?
     /// Funds that may post to this account; empty means all funds.
     public let funds: [Fund]
     /// Set by the chart: only leaf accounts take postings.
@@ -116,9 +159,20 @@ public struct Account: Hashable, Sendable, Codable {
         self.type = type
         self.normalSide = normalSide
         self.role = role
-        self.category = category
+        self.declaredCategory = category
         self.funds = funds
         self.isLeaf = isLeaf
+    }
+
+    /// The spending category of a financial account (expense leaves, fixed assets); nil for
+    /// budget accounts.
+    public var category: SpendingCategory? { type.isBudget ? nil : declaredCategory }
+
+    /// The spending category of a 事业支出 leaf (class 7); nil for every other account.
+    public var budgetCategory: SpendingCategory? { type.isBudget ? declaredCategory : nil }
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, type, normalSide, role, declaredCategory = "category", funds, isLeaf
     }
 
     /// The parent's code under 4-2-2, or nil for a first-level account.
@@ -154,7 +208,7 @@ public struct ChartOfAccounts: Sendable, Equatable {
         // carried a category reads them as 培训设施设备 (第八条(一)), the subsidy's main use; the
         // stored row is left as it was (the row chain records it).
         var accounts = input.map { account -> Account in
-            guard account.role == .fixedAssets, account.category == nil, account.type == .asset else { return account }
+            guard account.role == .fixedAssets, account.declaredCategory == nil, account.type == .asset else { return account }
             return Account(
                 code: account.code, name: account.name, type: account.type, normalSide: account.normalSide, role: account.role,
                 category: .equipment, funds: account.funds, isLeaf: account.isLeaf)
@@ -230,6 +284,24 @@ public struct ChartOfAccounts: Sendable, Equatable {
     /// reports never guess from names or codes. Fixed-asset leaves carry both: capitalised
     /// equipment is spending of the fund that paid for it.
     static func checkClassification(_ account: Account) throws(Rejection) {
+        if account.type.isBudget {
+            // A budget leaf carries a budget role, and a 事业支出 leaf also its category.
+            let spending = account.role == .budgetSpending
+            guard let role = account.role, role.isBudget, (account.declaredCategory != nil) == spending,
+                (role == .budgetReceipts || role == .budgetOtherReceipts) == (account.type == .budgetRevenue),
+                (role == .budgetSpending || role == .budgetAdvances) == (account.type == .budgetExpenditure)
+            else {
+                throw Rejection(
+                    .accountClassification, field: "role",
+                    "预算会计末级科目 \(account.code) \(account.name) 必须有与科目类别相符的预算科目用途（budget-…），事业支出科目还须有支出类别")
+            }
+            return
+        }
+        if let role = account.role, role.isBudget {
+            throw Rejection(
+                .accountClassification, field: "role",
+                "财务会计科目 \(account.code) \(account.name) 不能使用预算会计科目用途 \(role.rawValue)")
+        }
         if account.type == .expense {
             guard account.category != nil, account.role == nil else {
                 throw Rejection(

@@ -22,6 +22,7 @@ public enum FindingCategory: String, CaseIterable, Sendable, Codable {
     case weekendHoliday = "weekend-holiday"
     case selfApproval = "self-approval"
     case benford
+    case parallelEntries = "parallel-entries"
 
     /// The category as a Chinese auditor names it, in every printed report (the code stays in JSON).
     public var chineseName: String {
@@ -48,6 +49,7 @@ public enum FindingCategory: String, CaseIterable, Sendable, Codable {
         case .weekendHoliday: "节假日业务"
         case .selfApproval: "未经他人审核"
         case .benford: "金额分布异常（本福特定律）"
+        case .parallelEntries: "未平行记账"
         }
     }
 }

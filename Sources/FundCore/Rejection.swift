@@ -67,6 +67,10 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case jsonAmountType = "V031"
     case reversalAcrossYears = "V032"
     case reversalBeforeOriginal = "V033"
+    case budgetLinesUnbalanced = "V034"
+    case budgetCashMismatch = "V035"
+    case budgetLinesNotKept = "V036"
+    case budgetChartMissing = "V037"
     // Periods
     case periodClosed = "P001"
     case periodCloseOutOfOrder = "P002"

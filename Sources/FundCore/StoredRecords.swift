@@ -145,6 +145,7 @@ public struct VerificationProblem: Sendable, Hashable, Codable, CustomStringConv
         case rowTampered = "X015"
         case rowChainBroken = "X016"
         case checkpointBroken = "X017"
+        case parallelBroken = "X018"
     }
 
     public let code: Code

@@ -121,6 +121,11 @@ public enum BeancountExport {
         case .netAssets: "Equity"
         case .revenue: "Income"
         case .expense: "Expenses"
+        // Beancount allows only its five roots; budget accounting (classes 6–8) sits under
+        // them, in a `Budget` branch of each fund (`account(_:fund:chart:)`).
+        case .budgetRevenue: "Income"
+        case .budgetExpenditure: "Expenses"
+        case .budgetBalance: "Equity"
         }
     }
 
@@ -132,7 +137,7 @@ public enum BeancountExport {
         }
     }
 
-    /// Assets:Subsidy:1002:100201.
+    /// Assets:Subsidy:1002:100201; a budget account Income:Subsidy:Budget:6601:660101.
     public static func account(_ code: String, fund: Fund, chart: ChartOfAccounts) -> String {
         var levels: [String] = []
         var current: String? = code
@@ -141,7 +146,7 @@ public enum BeancountExport {
             current = chart[each]?.parentCode
         }
         let type = chart[code]?.type ?? .asset
-        return ([root(type), fundComponent(fund)] + levels).joined(separator: ":")
+        return ([root(type), fundComponent(fund)] + (type.isBudget ? ["Budget"] : []) + levels).joined(separator: ":")
     }
 
     static func path(_ code: String, chart: ChartOfAccounts) -> String {

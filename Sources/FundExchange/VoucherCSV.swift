@@ -5,6 +5,11 @@ import Foundation
 public struct ImportedVoucher: Sendable, Equatable {
     public let draft: VoucherDraft
     public let fileLines: [Int]
+
+    public init(draft: VoucherDraft, fileLines: [Int]) {
+        self.draft = draft
+        self.fileLines = fileLines
+    }
 }
 
 /// Reads 序时账 / voucher-import CSV files as accountants export them from 用友 and 金蝶.

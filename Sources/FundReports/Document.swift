@@ -19,6 +19,13 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
     case spendingChart = "spending-chart"
     case selfEvaluation = "self-evaluation"
     case evaluationReport = "evaluation-report"
+    // 平行记账 (public-institution hosts only): ParallelReports.swift.
+    case budgetStatement = "budget-statement"
+    case budgetCarryover = "budget-carryover"
+    case budgetReconciliation = "budget-reconciliation"
+
+    /// The budget-accounting statements of a studio whose host unit is a public institution.
+    public static var budgetKinds: [ReportKind] { [.budgetStatement, .budgetCarryover, .budgetReconciliation] }
 
     /// The statements of the books (what `demo` and the golden files cover); the evaluation
     /// documents are built by `evaluation`.
@@ -27,7 +34,7 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
     }
 
     /// Every statement `report KIND` builds: the books and the two evaluation documents.
-    public static var statementKinds: [ReportKind] { bookKinds + [.selfEvaluation, .evaluationReport] }
+    public static var statementKinds: [ReportKind] { bookKinds + [.selfEvaluation, .evaluationReport] + budgetKinds }
 
     /// The kinds the CLI's `report` command accepts (the 11 statements; never the views, which
     /// are `DocumentKind`s only).
@@ -54,6 +61,9 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
         case .spendingChart: "专项资金累计支出图"
         case .selfEvaluation: "项目支出绩效自评表"
         case .evaluationReport: "补助资金绩效评价报告"
+        case .budgetStatement: "项目预算收入支出表"
+        case .budgetCarryover: "预算结转结余变动表"
+        case .budgetReconciliation: "本期预算结余与本期盈余差异调节表"
         }
     }
 }

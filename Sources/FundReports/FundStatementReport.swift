@@ -108,7 +108,8 @@ public enum FundStatementReport {
             }
             for voucher in vouchers where voucher.ref.period >= header.from && voucher.ref.period <= header.to {
                 for line in voucher.draft.lines where line.fund == fund {
-                    guard let account = chart[line.account] else { continue }
+                    // Budget accounting (平行记账) restates the same cash; it is its own statement.
+                    guard let account = chart[line.account], !account.type.isBudget else { continue }
                     // What the line does to the fund's bank and cash: the other side of it.
                     let effect = line.signedAmount.negated
                     if account.role == .bank || account.role == .cash { continue }

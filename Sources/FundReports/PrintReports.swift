@@ -30,20 +30,28 @@ public enum VoucherPrintReport {
                     memo: line.memo, account: header.accountTitle(line.account), fund: line.fund.chineseName,
                     debit: line.side == .debit ? line.amount : nil, credit: line.side == .credit ? line.amount : nil)
             }
-            let debit = try sum(lines.compactMap(\.debit))
-            let credit = try sum(lines.compactMap(\.credit))
-            guard debit == credit else {
+            // 平行记账: a public institution's budget lines (classes 6–8) print with the voucher;
+            // its 合计 (and 大写) is the financial lines', the budget lines' own total is noted.
+            let budget = voucher.draft.lines.map { header.chart[$0.account]?.type.isBudget == true }
+            let debit = try sum(lines.indices.filter { !budget[$0] }.compactMap { lines[$0].debit })
+            let credit = try sum(lines.indices.filter { !budget[$0] }.compactMap { lines[$0].credit })
+            let budgetDebit = try sum(lines.indices.filter { budget[$0] }.compactMap { lines[$0].debit })
+            let budgetCredit = try sum(lines.indices.filter { budget[$0] }.compactMap { lines[$0].credit })
+            guard debit == credit, budgetDebit == budgetCredit else {
                 throw ReportInconsistency(report: "记账凭证", detail: "\(voucher.ref) 借贷不平")
             }
-            let note: String? = switch voucher.kind {
+            let kindNote: String? = switch voucher.kind {
             case .normal: nil
             case .reversal(let original): "红字冲销：注销 \(original.period.chinese) \(original.label) 号凭证"
             case .correction(let original): "订正：更正 \(original.period.chinese) \(original.label) 号凭证"
             }
+            let budgetNote: String? = budget.contains(true)
+                ? "平行记账：6–8 类为预算会计分录，借贷各 \(budgetDebit.groupedString) 元；合计为财务会计分录" : nil
+            let note = [kindNote, budgetNote].compactMap { $0 }.joined(separator: "；")
             let cashier = voucher.draft.settlement.map { _ in "" } ?? "—"
             prints.append(VoucherPrint(
                 label: voucher.ref.label, date: voucher.draft.date, attachments: voucher.draft.attachments,
-                unit: "\(header.hostUnit.name)　\(header.studio.name)", note: note, lines: lines, debitTotal: debit, creditTotal: credit,
+                unit: "\(header.hostUnit.name)　\(header.studio.name)", note: note.isEmpty ? nil : note, lines: lines, debitTotal: debit, creditTotal: credit,
                 signatures: [
                     LabeledValue("会计主管", ""), LabeledValue("记账", voucher.draft.poster), LabeledValue("审核", voucher.draft.reviewer),
                     LabeledValue("出纳", cashier), LabeledValue("制单", voucher.draft.preparer),

@@ -94,12 +94,12 @@ public enum RegisterReports {
         let value = chart.accounts.map {
             AccountJSON(
                 code: $0.code, name: $0.name, type: $0.type.rawValue, normalSide: $0.normalSide.rawValue,
-                role: $0.role?.rawValue, category: $0.category?.rawValue, funds: $0.funds.map(\.rawValue), leaf: $0.isLeaf)
+                role: $0.role?.rawValue, category: $0.declaredCategory?.rawValue, funds: $0.funds.map(\.rawValue), leaf: $0.isLeaf)
         }
         let rows = chart.accounts.map { account in
             Row(.body, indent: account.level - 1, [
                 .text(account.code), .text(account.name), .text(account.type.chineseName), .text(account.normalSide.chinese),
-                .optionalText(account.role?.rawValue ?? account.category?.rawValue),
+                .optionalText(account.role?.rawValue ?? account.declaredCategory?.rawValue),
                 .optionalText(account.funds.map(\.chineseName).joined(separator: "、")), account.isLeaf ? .text("是") : .empty,
             ])
         }

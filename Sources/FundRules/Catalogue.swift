@@ -11,9 +11,13 @@ public struct StudioBooks: Sendable {
     /// The vouchers that still stand: red reversals and the vouchers they reverse cancel out, so
     /// fixing the books makes a finding disappear.
     public let effective: [PostedVoucher]
+    /// Whether the studio keeps budget accounting (平行记账: its host unit is a public
+    /// institution and the chart has classes 6–8); BUD-001 checks only such studios.
+    public var keepsBudget: Bool
 
-    public init(studio: Studio, vouchers: [PostedVoucher]) {
+    public init(studio: Studio, vouchers: [PostedVoucher], keepsBudget: Bool = false) {
         self.studio = studio
+        self.keepsBudget = keepsBudget
         self.vouchers = vouchers
         let reversed = Set(vouchers.compactMap { voucher -> VoucherRef? in
             if case .reversal(let original) = voucher.kind { return original }
@@ -108,7 +112,7 @@ public enum Catalogue {
         IneligibleSpending(), NeedsJustification(), OutsideWindow(), FundDiversion(), OverdrawnFund(),
         SubsidyShortfall(), SubsidyOverCap(), DuplicateInvoice(), MissingEvidence(), CashOverLimit(), SplitPayment(),
         PeriodEndSurge(), RoundAmountRetail(), AllowanceMemo(), IndividualPayment(), ReceiptNetting(),
-        IncomeInPayables(), StaleBalance(), LowExecution(), WeekendHoliday(), SelfApproval(), BenfordFirstDigit(),
+        IncomeInPayables(), StaleBalance(), LowExecution(), WeekendHoliday(), SelfApproval(), BenfordFirstDigit(), MissingParallelEntries(),
     ]
 
     /// Runs the catalogue over one studio: the facts every rule reads are worked out once.

@@ -192,7 +192,7 @@ struct SelfApproval: Rule {
             // 审核 signs every voucher).
             if draft.reviewer.trimmingSpacesFast.isEmpty {
                 let voucher = facts.voucher(position)
-                let amount = Money(fen: voucher.draft.lines.filter { $0.side == .debit }.reduce(0) { $0 + $1.amount.fen })
+                let amount = facts.financialDebits(position)
                 return finding(
                     facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: amount,
                     message: "凭证没有审核人（制单人“\(preparer)”），凭证未经他人审核",
@@ -207,7 +207,7 @@ struct SelfApproval: Rule {
             }
             guard same else { return nil }
             let voucher = facts.voucher(position)
-            let amount = Money(fen: voucher.draft.lines.filter { $0.side == .debit }.reduce(0) { $0 + $1.amount.fen })
+            let amount = facts.financialDebits(position)
             return finding(
                 facts.books, voucher, fund: voucher.draft.lines.first?.fund, amount: amount,
                 message: "制单人与审核人都是“\(preparer)”，凭证未经他人审核",

@@ -129,6 +129,14 @@ public struct StudioFacts: Sendable {
         self.payments = payments
     }
 
+    /// The voucher's 借方合计 of its financial lines: a public-institution voucher's budget
+    /// lines (平行记账) restate the same money and are not added again.
+    public func financialDebits(_ position: Int) -> Money {
+        Money(fen: lines[vouchers[position].lines].reduce(0) { total, line in
+            line.side == .debit && line.role?.isBudget != true ? total + line.fen : total
+        })
+    }
+
     /// The posted voucher at `position` of `books.effective`, for what a finding quotes.
     func voucher(_ position: Int) -> PostedVoucher { books.effective[position] }
 

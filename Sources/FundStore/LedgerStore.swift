@@ -327,7 +327,7 @@ extension SQLiteRegister {
                         """,
                     arguments: [
                         account.code, account.name, account.type.rawValue, account.normalSide.rawValue,
-                        account.role?.rawValue, account.category?.rawValue,
+                        account.role?.rawValue, account.declaredCategory?.rawValue,
                         account.funds.map(\.rawValue).joined(separator: "|"), account.isLeaf, account.parentCode,
                     ])
             }

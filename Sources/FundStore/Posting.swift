@@ -18,14 +18,24 @@ final class PostingSession {
         var headSequence: Int
         var headHash: String
         let periods: PeriodBook
+        /// The studio's budget accounting: the basis when its host unit is a public institution
+        /// and the chart has budget accounts (平行记账), nil otherwise.
+        let budget: BudgetBasis?
+        /// Whether the host unit is an enterprise, which keeps no budget accounting.
+        let enterpriseHost: Bool
         var nextNumber: [NumberingKey: Int] = [:]
 
-        init(id: Int64, studio: Studio, headSequence: Int, headHash: String, periods: PeriodBook) {
+        init(
+            id: Int64, studio: Studio, headSequence: Int, headHash: String, periods: PeriodBook, budget: BudgetBasis?,
+            enterpriseHost: Bool
+        ) {
             self.id = id
             self.studio = studio
             self.headSequence = headSequence
             self.headHash = headHash
             self.periods = periods
+            self.budget = budget
+            self.enterpriseHost = enterpriseHost
         }
     }
 
@@ -75,6 +85,7 @@ final class PostingSession {
 
     let db: Database
     let chart: ChartOfAccounts
+    let parallel: ParallelChart
     let stamp: Stamp
     var studios: [String: StudioState] = [:]
     var balanceDelta: [BalanceKey: (debit: Int64, credit: Int64)] = [:]
@@ -89,6 +100,7 @@ final class PostingSession {
         self.db = db
         self.stamp = stamp
         self.chart = try LedgerStore.loadChart(db)
+        self.parallel = ParallelChart(chart: chart)
         nextVoucherID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM voucher") ?? 0) + 1
     }
 
@@ -99,22 +111,34 @@ final class PostingSession {
         let (id, studio) = try LedgerStore.studioRow(db, code: code)
         let head = try Row.fetchOne(
             db, sql: "SELECT seq, hash FROM voucher WHERE studio_id = ? ORDER BY seq DESC LIMIT 1", arguments: [id])
+        let enterpriseHost = try LedgerStore.hostUnitKind(db, studio: studio) == .enterprise
         let state = StudioState(
             id: id, studio: studio, headSequence: head?["seq"] ?? 0, headHash: head?["hash"] ?? Canonical.genesis,
-            periods: try LedgerStore.periodBook(db, studioID: id))
+            periods: try LedgerStore.periodBook(db, studioID: id),
+            budget: enterpriseHost || !parallel.keepsBudget ? nil : try LedgerStore.budgetBasis(db, studio: code, chart: chart),
+            enterpriseHost: enterpriseHost)
         studios[code] = state
         return state
     }
 
     /// Validates and appends one voucher. `original` is the voucher a red reversal reverses.
     @discardableResult
-    func post(_ draft: VoucherDraft, kind: VoucherKind, original: (id: Int64, voucher: PostedVoucher)? = nil) throws -> PostedVoucher {
-        let state = try state(for: draft.studio)
+    func post(_ given: VoucherDraft, kind: VoucherKind, original: (id: Int64, voucher: PostedVoucher)? = nil) throws -> PostedVoucher {
+        let state = try state(for: given.studio)
+        var draft = given
         if case .reversal = kind {
             precondition(original != nil, "a reversal names its original")
             try VoucherValidation.validateReversal(draft, of: original!.voucher.draft, chart: chart)
         } else {
+            // 平行记账: a public-institution studio's voucher gets its budget lines here when
+            // no door derived them first (the lifecycle's vouchers, the CLI's JSON).
+            if let basis = state.budget { draft = try ParallelEntries.withBudgetLines(draft, parallel: parallel, basis: basis) }
             try VoucherValidation.validate(draft, chart: chart)
+        }
+        if state.budget != nil {
+            try ParallelEntries.check(draft, chart: chart)
+        } else if state.enterpriseHost {
+            try ParallelEntries.checkNone(draft, chart: chart)
         }
         let period = draft.period
         guard state.periods.isOpen(period) else {

@@ -27,7 +27,7 @@ enum RowChain {
         "signing_key", "lifecycle_event", "acceptance_score", "studio_change", "change_step", "performance_target", "activity",
         "checkpoint", "supervision_note", "loaded_document", "host_unit_marking",
         "studio_change_effect",
-        "host_account_mapping",
+        "host_account_mapping", "budget_basis",
     ]
 
     static let schema = [

@@ -102,6 +102,11 @@ enum Schema {
             // registered (StudioChanges.swift).
             for statement in v15 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v16-budget-basis") { db in
+            // 平行记账 (政府会计制度) for public-institution hosts: each studio's choice of
+            // 预算收入 per fund; append-only and in the row chain.
+            for statement in LedgerStore.v16Accounts + LedgerStore.v16 { try db.execute(sql: statement) }
+        }
         migrator.registerMigration("v17-host-account-mapping") { db in
             // Host units' account mappings (科目对照表, `mapping import`): a new table,
             // append-only and in the row chain; each import is a new version (HostMapping.swift).

@@ -63,6 +63,11 @@ public protocol RegistryStorage: Sendable {
     func markHostUnit(_ marking: HostUnitMarking, stamp: Stamp) throws
     /// Every marking, in the order recorded (the last of a host unit is in force).
     func markings() throws -> [HostUnitMarking]
+    /// The studio's budget accounting (平行记账): whether it is kept, and each fund's 预算收入.
+    func budgetAccounting(studio: String) throws -> BudgetAccounting
+    /// Makes `account` the 预算收入 of `fund`'s receipts for the studio's vouchers posted from
+    /// now on. Logged as `studio.budget-basis`.
+    func setBudgetRevenue(studio: String, fund: Fund, account: String, stamp: Stamp) throws
 }
 
 extension RegistryStorage {

@@ -224,6 +224,48 @@ extension LedgerStore {
         }
     }
 
+    /// 平行记账, re-derived from the postings: in every voucher that has budget lines, per fund,
+    /// the budget lines balance and 资金结存 moves by exactly the bank and cash (what posting
+    /// holds every public-institution voucher to, ParallelEntries.check). Only studios with
+    /// budget turnover in `month_balance` are read, so books without budget accounting cost one
+    /// small query.
+    static func verifyParallel(_ db: Database, studioID: Int64?, report: inout VerificationReport) throws {
+        let budgetTypes = "('budget-revenue','budget-expenditure','budget-balance')"
+        let studios = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT m.studio_id FROM month_balance m JOIN account a ON a.code = m.account
+                WHERE a.type IN \(budgetTypes)\(studioID == nil ? "" : " AND m.studio_id = ?") ORDER BY m.studio_id
+                """, arguments: StatementArguments(studioID.map { [$0] } ?? []))
+        let signed = "(CASE p.side WHEN 'debit' THEN p.amount_fen ELSE -p.amount_fen END)"
+        for studio in studios {
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.code, v.period, v.class, v.number, p.fund,
+                        sum(CASE WHEN a.type IN \(budgetTypes) THEN \(signed) ELSE 0 END) AS budget,
+                        sum(CASE WHEN a.role = 'cash' OR a.role = 'bank' THEN \(signed) ELSE 0 END) AS cash,
+                        sum(CASE WHEN a.role = 'budget-cash' THEN \(signed) ELSE 0 END) AS budget_cash,
+                        max(CASE WHEN a.type IN \(budgetTypes) THEN 1 ELSE 0 END) AS kept
+                    FROM posting p JOIN account a ON a.code = p.account JOIN voucher v ON v.id = p.voucher_id
+                    JOIN studio s ON s.id = v.studio_id
+                    WHERE p.studio_id = ? AND p.voucher_id IN (
+                        SELECT p2.voucher_id FROM posting p2 JOIN account a2 ON a2.code = p2.account
+                        WHERE p2.studio_id = ? AND a2.type IN \(budgetTypes))
+                    GROUP BY p.voucher_id, p.fund
+                    HAVING budget <> 0 OR (kept = 1 AND cash <> budget_cash) OR (kept = 0 AND cash <> 0)
+                    ORDER BY v.seq, p.fund
+                    """, arguments: [studio, studio])
+            for row in rows {
+                let fund = Fund(rawValue: row["fund"])?.chineseName ?? (row["fund"] as String)
+                report.problems.append(VerificationProblem(
+                    code: .parallelBroken, studio: row["code"],
+                    voucher: "\(Period(key: row["period"]).map(\.iso) ?? "?") \(row["class"] as String)-\(String(format: "%04d", row["number"] as Int))",
+                    message: "\(fund)：预算分录合计 \(Money(fen: row["budget"]).plainString)（应为 0），货币资金变动 \(Money(fen: row["cash"]).plainString)，资金结存变动 \(Money(fen: row["budget_cash"]).plainString)：平行记账不符"))
+            }
+        }
+    }
+
     static func verifyBalances(_ db: Database, studioID: Int64?, report: inout VerificationReport) throws {
         let only = studioID == nil ? "" : " WHERE studio_id = ?"
         let arguments = StatementArguments(studioID.map { [$0] } ?? [])
@@ -353,6 +395,7 @@ extension SQLiteAdmin {
                 try LedgerStore.verifyNumbering(db, studioID: studioID, report: &tail)
                 try LedgerStore.verifyMisfiled(db, studioID: studioID, report: &tail)
                 try LedgerStore.verifyBalances(db, studioID: studioID, report: &tail)
+                try LedgerStore.verifyParallel(db, studioID: studioID, report: &tail)
                 try LedgerStore.verifyLog(db, report: &tail)
                 try LedgerStore.verifyKeys(db, report: &tail)
                 try RowChain.verify(db, report: &tail)

@@ -90,8 +90,9 @@ enum VoucherPages {
         let drafts = try await offload { try call.app.vouchers.drafts(studios: studios) }
         let waiting = drafts.filter { $0.state == .submitted || $0.state == .reviewed }
         let findings = try await offload { try call.app.vouchers.findings(of: waiting) }
+        let chart = try await offload { try call.app.register.chart() }
         func row(_ draft: StoredDraft, check: Bool = false) -> HTML {
-            let debit = Money(fen: draft.voucher.lines.filter { $0.side == .debit }.reduce(Int64(0)) { $0 &+ $1.amount.fen })
+            let debit = ParallelEntries.financialDebits(draft.voucher, chart: chart)
             let raised = findings[draft.id] ?? []
             let found: HTML = raised.isEmpty ? "<span class=\"muted\">无</span>" : HTML(trusted: raised.map { finding -> String in
                 "<div>\(Pages.severityBadge(finding.severity).raw) \(HTML.escape(finding.rule)) \(HTML.escape(finding.category.chineseName))</div>"
@@ -336,10 +337,10 @@ enum VoucherPages {
                     <button type="submit" form="voucher-form" name="then" value="submit" class="secondary">保存并提交审核</button></div>
                     """
             } else {
-                body = body + voucherTable(draft.voucher)
+                body = body + voucherTable(draft.voucher, chart: try await offload { try call.app.register.chart() })
             }
         } else if !draft.voucher.lines.isEmpty {
-            body = body + voucherTable(draft.voucher)
+            body = body + voucherTable(draft.voucher, chart: try await offload { try call.app.register.chart() })
         }
         // Findings the rules would raise.
         if !view.findings.isEmpty {
@@ -386,16 +387,18 @@ enum VoucherPages {
     }
 
     /// A voucher's lines read-only, with the 合计 and its 大写.
-    static func voucherTable(_ voucher: VoucherDraft) -> HTML {
+    /// 平行记账: a public institution's budget lines (classes 6–8) are listed with the others,
+    /// marked 预算; the 合计 and its 大写 are the financial lines'.
+    static func voucherTable(_ voucher: VoucherDraft, chart: ChartOfAccounts) -> HTML {
         let rows = voucher.lines.map { line -> HTML in
             """
-            <tr><td>\(line.memo)</td><td class="code">\(line.account)</td><td>\(line.fund.chineseName)</td>
+            <tr><td>\(line.memo)</td><td class="code">\(line.account)\(chart[line.account]?.type.isBudget == true ? " 预算" as HTML : .empty)</td><td>\(line.fund.chineseName)</td>
             <td class="num">\(line.side == .debit ? "\(line.amount)" as HTML : .empty)</td><td class="num">\(line.side == .credit ? "\(line.amount)" as HTML : .empty)</td>
             <td class="code">\(line.invoice?.description ?? "")</td></tr>
             """
         }
-        let debit = Money(fen: voucher.lines.filter { $0.side == .debit }.reduce(Int64(0)) { $0 &+ $1.amount.fen })
-        let credit = Money(fen: voucher.lines.filter { $0.side == .credit }.reduce(Int64(0)) { $0 &+ $1.amount.fen })
+        let debit = ParallelEntries.financialDebits(voucher, chart: chart)
+        let credit = ParallelEntries.financialCredits(voucher, chart: chart)
         return """
             <p>日期 \(voucher.date) · 凭证字 \(voucher.voucherClass.rawValue) · 附单据 \(voucher.attachments) 张\(voucher.settlement.map { " · \($0.chineseName)" } ?? "")\(voucher.counterparty.isEmpty ? "" : " · 往来单位 \(voucher.counterparty)")</p>
             <table class="list"><thead><tr><th>摘要</th><th>科目</th><th>资金来源</th><th>借方金额</th><th>贷方金额</th><th>发票</th></tr></thead><tbody>\(rows)</tbody>
@@ -513,7 +516,7 @@ enum VoucherPages {
             <div class="filters"><label>冲销原因（必填）<input name="reason" value="\(reason)" size="50" required>\(reasonError)</label>
             <label class="check"><span><input type="checkbox" name="correct" value="1"\(correct ? " checked" : "")> 同时填制更正凭证（按下表，已按原凭证预填，请改正）</span></label></div>
             """
-        let body: HTML = "<h2>原凭证 \(ref.period.iso) \(ref.label)</h2>" + voucherTable(original)
+        let body: HTML = "<h2>原凭证 \(ref.period.iso) \(ref.label)</h2>" + voucherTable(original, chart: try await offload { try call.app.register.chart() })
             + "<h2>红字冲销申请</h2><p class=\"muted\">提交后由财务负责人审核、记账：记账时生成红字冲销凭证（金额取负）及更正凭证。日期为冲销（及更正）凭证的日期。</p>"
             + voucherForm(call, form: form, errors: errors.filter { $0.field != "reason" }, choices: choices,
                 action: Address.studio(call.studio, "vouchers", StudioPages.voucherPath(ref), "reverse"), version: nil, extra: extra)
@@ -581,8 +584,9 @@ enum VoucherPages {
                 \(Pages.table(["行", "列", "错误", "代码"], rows))
                 """
         } else {
+            let chart = try await offload { try call.app.register.chart() }
             let rows = preview.vouchers.enumerated().map { index, voucher -> HTML in
-                let debit = Money(fen: voucher.lines.filter { $0.side == .debit }.reduce(Int64(0)) { $0 &+ $1.amount.fen })
+                let debit = ParallelEntries.financialDebits(voucher, chart: chart)
                 return """
                     <tr><td class="nowrap">\(voucher.date)</td><td class="code">\(voucher.sourceRef ?? "")</td><td>\(voucher.lines.first?.memo ?? "")</td>
                     <td class="num">\(voucher.lines.count)</td><td class="num">\(debit)</td><td>\(voucher.preparer)</td><td>\(voucher.reviewer)\(preview.unreviewed.contains(index) ? "<span class=\"sev sev-warning\">未经他人审核</span>" as HTML : .empty)</td></tr>

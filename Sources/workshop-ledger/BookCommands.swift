@@ -17,7 +17,7 @@ struct VoucherLocator: ParsableArguments {
 
 struct VoucherCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "voucher", abstract: "记账凭证", subcommands: [Post.self, Show.self, Reverse.self])
+        commandName: "voucher", abstract: "记账凭证", subcommands: [Post.self, Show.self, Reverse.self, BudgetClose.self])
 
     struct Post: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "记账：从 JSON 文件（或 - 表示标准输入）登记一张或多张凭证，全部成功或全部不记")
@@ -68,6 +68,28 @@ struct VoucherCommand: ParsableCommand {
                 for voucher in posted {
                     let what = voucher.kind.code == "reversal" ? "红字冲销凭证" : "订正凭证"
                     emit("已记账\(what) \(voucher.ref.period.iso) \(voucher.ref.label)\n")
+                }
+            }
+        }
+    }
+}
+
+extension VoucherCommand {
+    struct BudgetClose: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "budget-close",
+            abstract: "事业单位工作室年末预算收支结转（平行记账）：预算收入、事业支出转入本年收支结转，再转入累计结转",
+            discussion: "记一张 12 月 31 日的转账凭证；依托单位为企业的工作室不做预算会计。")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "工作室编号") var studio: String
+        @Option(help: "年度，如 2025") var year: Int
+        @Option(help: "审核人（须为操作人以外的人）") var reviewer: String
+        @Flag(name: .customLong("allow-unreviewed"), help: "允许审核人与制单人相同（记入操作日志并形成 JE-002 发现）") var allowUnreviewed = false
+
+        func run() throws {
+            try FundLedger.run {
+                for voucher in try global.open().books.closeBudgetYear(studio: studio, year: year, reviewer: reviewer, allowUnreviewed: allowUnreviewed) {
+                    emit("已记账年末预算收支结转凭证 \(voucher.ref.period.iso) \(voucher.ref.label)（\(voucher.draft.lines.count) 行）\n")
                 }
             }
         }

@@ -57,6 +57,10 @@ struct DemoCommand: ParsableCommand {
             for studio in outcome.studios {
                 emit("\n======== \(studio.code) \(studio.name) ========\n")
                 try OutputOptions.write(studio.trialBalance)
+                if let budget = studio.budgetStatement {
+                    emit("\n—— 依托单位为事业单位，平行记账（政府会计制度）——\n")
+                    try OutputOptions.write(budget)
+                }
             }
             emit("\n======== 合规检查（截至 \(outcome.check.summary.asOf)）========\n")
             try OutputOptions.write(outcome.checkReport)

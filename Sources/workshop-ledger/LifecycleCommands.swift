@@ -132,6 +132,39 @@ extension StudioCommand {
         }
     }
 
+    struct BudgetBasis: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "budget-basis",
+            abstract: "事业单位工作室平行记账：查看或设定各资金收款记入的预算收入科目",
+            discussion: """
+                默认：补助资金 660101 非同级财政拨款预算收入，企业支持资金 660901 捐赠预算收入，自筹资金 610101 事业预算收入。
+                市属单位由市财政拨付补助资金的，设为 600101 财政拨款预算收入（其结转记入 8101 财政拨款结转）。此后记账的凭证按新设定平行记账。
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "工作室编号") var studio: String
+        @Option(help: "资金来源（补助资金/企业支持资金/自筹资金）") var fund: String?
+        @Option(help: "预算收入末级科目编码，如 600101") var account: String?
+
+        func validate() throws {
+            guard (fund == nil) == (account == nil) else { throw ValidationError("--fund 与 --account 须同时给出（都不给则只查看）") }
+        }
+
+        func run() throws {
+            try FundLedger.run {
+                let app = try global.open()
+                let accounting = try fund.map { try app.register.setBudgetRevenue(studio: studio, fund: $0, account: account!) }
+                    ?? app.register.budgetAccounting(studio: studio)
+                guard accounting.kept else {
+                    emit("工作室 \(studio) 不做预算会计（依托单位类型：\(accounting.hostUnitKind.chineseName)）\n")
+                    return
+                }
+                for fund in Fund.allCases {
+                    emit("\(fund.chineseName)：\(accounting.basis.revenue[fund] ?? "—")；结转科目 \(accounting.basis.carryoverRoot(fund))\n")
+                }
+            }
+        }
+    }
+
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "工作室生命周期记录、通报和变动")
         @OptionGroup var global: GlobalOptions

@@ -59,7 +59,7 @@ struct HostUnitCommand: ParsableCommand {
 struct StudioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "studio", abstract: "技能大师工作室",
-        subcommands: [Add.self, List.self, Status.self, Advance.self, Notice.self, Change.self, ChangeEffect.self, History.self, Repay.self])
+        subcommands: [Add.self, List.self, Status.self, Advance.self, Notice.self, Change.self, ChangeEffect.self, History.self, Repay.self, BudgetBasis.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "登记工作室（建立其项目账簿）")

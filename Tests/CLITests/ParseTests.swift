@@ -100,6 +100,8 @@ struct ParseTests {
         (["mapping", "import", "m.csv", "--host-unit", "X"], MappingCommand.Import.self),
         (["mapping", "list", "--host-unit", "X", "-o", "m.csv", "--encoding", "gb18030"], MappingCommand.List.self),
         (["erp", "export", "--format", "kingdee", "--studio", "S1", "--period", "2025-12..2026-06", "-o", "k.csv"], ERPCommand.Export.self),
+        (["studio", "budget-basis", "C1", "--fund", "补助资金", "--account", "600101"], StudioCommand.BudgetBasis.self),
+        (["voucher", "budget-close", "--studio", "C1", "--year", "2025", "--reviewer", "王主管"], VoucherCommand.BudgetClose.self),
     ]
 
     @Test("every leaf command parses from a documented command line")

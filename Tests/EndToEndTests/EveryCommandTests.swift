@@ -218,6 +218,16 @@ struct EveryCommandTests {
         // 第十一条: the approved change of leader takes effect from its decision date.
         #expect(try l.run(["studio", "change-effect", "S1", "--change", "1", "--new-leader", "王师傅"]).stdout.contains("自 2026-11-05 起生效"))
         try l.run(["studio", "change-effect", "S1", "--change", "1", "--new-leader", "王师傅"], expect: 2)
+        // 平行记账: a college's studio gets budget lines on its receipt, its basis and its year end.
+        try l.run(["host-unit", "add", "--credit-code", "12512000MB1C72496Q", "--name", "资阳测试职业技术学院", "--kind", "college", "--county", "雁江区"])
+        try l.run(["studio", "add", "--code", "C1", "--name", "学院工作室", "--host-unit", "12512000MB1C72496Q", "--leader", "张桂芳", "--recognized", "2025-11-20", "--subsidy", "30000"])
+        #expect(try l.run(["studio", "budget-basis", "C1"]).stdout.contains("补助资金：660101；结转科目 8201"))
+        #expect(try l.run(["studio", "budget-basis", "C1", "--fund", "补助资金", "--account", "600101"]).stdout.contains("补助资金：600101；结转科目 8101"))
+        try l.write("c.json", Self.vouchers.replacingOccurrences(of: "\"S1\"", with: "\"C1\""))
+        try l.run(["voucher", "post", "c.json", "--allow-unreviewed"])
+        #expect(try l.run(["report", "budget-statement", "--studio", "C1", "--format", "csv"]).stdout.contains("600101"))
+        #expect(try l.run(["voucher", "budget-close", "--studio", "C1", "--year", "2025", "--reviewer", "王主管"]).stdout.contains("年末预算收支结转"))
+        try l.run(["voucher", "budget-close", "--studio", "S1", "--year", "2025", "--reviewer", "王主管"], expect: 2)
         let register = try l.run(["studio", "list", "--format", "csv"]).stdout
         #expect(register.contains("王师傅") && register.contains("2026-11-05"), "\(register)")
         #expect(try l.run(["deadlines", "--as-of", "2026-11-20", "--format", "json"]).stdout.hasPrefix("["))

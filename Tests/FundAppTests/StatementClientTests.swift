@@ -16,7 +16,7 @@ struct StatementClientTests {
         let demo = try Demo.build(in: directory)
         var statements: [(AnyReport, URL, URL)] = []
         for studio in demo.studios {
-            for kind in ReportKind.allCases {
+            for kind in try demo.app.statements.statementKinds(studio: studio) {
                 let built = try demo.app.statements.buildReport(ReportRequest(kind: kind, studio: studio))
                 let xlsx = directory.appendingPathComponent("\(built.document.fileStem).xlsx")
                 let pdf = directory.appendingPathComponent("\(built.document.fileStem).pdf")

@@ -56,6 +56,12 @@ struct TamperMatrixTests {
         _ = try app.register.markHostUnit(creditCode: T.hostCode.description, confidential: true, basis: "涉密资格", date: nil)
         // A host account mapping (issue 18).
         _ = try app.erp.importMapping(csv: Data(ERPTests.mappingCSV.utf8), file: "m.csv", hostUnit: T.hostCode.description)
+        // A college's studio whose subsidy is 财政拨款预算收入 (budget_basis, 平行记账).
+        _ = try app.register.addHostUnit(creditCode: "12512000MB1C72496Q", name: "资阳测试职业技术学院", kind: "college", county: "雁江区")
+        _ = try app.register.addStudio(
+            code: "S3", name: "S3 工作室", hostUnit: "12512000MB1C72496Q", leader: "李师傅", field: "烹饪", recognized: "2025-11-20",
+            subsidy: "30000")
+        _ = try app.register.setBudgetRevenue(studio: "S3", fund: "补助资金", account: "600101")
         return app
     }
 

@@ -28,7 +28,8 @@ private let bank = ["1002,银行存款,asset,debit,,,", "100201,项目资金专�
 struct ChartTests {
     @Test func defaultChartLoads() throws {
         let chart = try ChartOfAccounts.parseCSV(try defaultChartText(), file: "default-chart.csv")
-        #expect(chart.accounts.count == 41)
+        #expect(chart.accounts.count == 82)
+        #expect(chart.accounts.filter { !$0.type.isBudget }.count == 41)
         #expect(chart.accounts.map(\.code) == chart.accounts.map(\.code).sorted())
         #expect(chart == Fixture.chart)
     }
@@ -65,7 +66,13 @@ struct ChartTests {
             }
             #expect(account.code.first == account.type.leadingDigit, "\(account.code)")
         }
-        #expect(Fixture.chart.leaves.count == 32)
+        #expect(Fixture.chart.leaves.filter { !$0.type.isBudget }.count == 32)
+        // 平行记账: 41 accounts of classes 6–8, of which 33 leaves, each with a budget role; the
+        // 事业支出 leaves mirror the spending categories one to one, never as `category`.
+        let budget = Fixture.chart.leaves.filter(\.type.isBudget)
+        #expect(budget.count == 33)
+        #expect(budget.allSatisfy { $0.role?.isBudget == true && $0.category == nil })
+        #expect(Set(budget.compactMap(\.budgetCategory)) == Set(SpendingCategory.allCases))
     }
 
     @Test func rolesAndFunds() throws {

@@ -438,10 +438,10 @@ struct ViewBuilderTests {
         #expect(many["rows"] == nil && many["account"] == nil)
     }
 
-    @Test("kinds: the report command keeps its 11 statements; views are document kinds only")
+    @Test("kinds: the report command keeps its 14 statements (3 of them budget accounting); views are document kinds only")
     func kinds() {
         #expect(ReportKind.reportCommandKinds == ReportKind.allCases)
-        #expect(ReportKind.reportCommandKinds.count == 11)
+        #expect(ReportKind.reportCommandKinds.count == 14)
         #expect(ReportKind.bookKinds.count == 9)
         #expect(!ReportKind.bookKinds.contains(.selfEvaluation))
         for kind in ReportKind.allCases { #expect(DocumentKind.statement(kind).reportKind == kind) }

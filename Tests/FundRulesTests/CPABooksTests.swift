@@ -17,7 +17,7 @@ struct CPABooksTests {
         let stored = try ChartOfAccounts(chart.accounts.map { account in
             Account(
                 code: account.code, name: account.name, type: account.type, normalSide: account.normalSide, role: account.role,
-                category: account.role == .fixedAssets ? nil : account.category, funds: account.funds)
+                category: account.role == .fixedAssets ? nil : account.declaredCategory, funds: account.funds)
         })
         #expect(stored["160101"]?.category == .equipment)
         // Other balance-sheet leaves still may not carry a category.

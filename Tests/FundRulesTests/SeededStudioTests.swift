@@ -48,7 +48,8 @@ struct SeededStudioTests {
 
     @Test func everyRuleFiresExactlyOnce() throws {
         let books = try seeded()
-        let studioBooks = books.studioBooks
+        // Kept as a public institution's (平行记账) whose vouchers have no budget lines: BUD-001.
+        let studioBooks = StudioBooks(studio: books.studio, vouchers: books.studioBooks.vouchers, keepsBudget: true)
         let context = CheckContext(
             chart: try T.defaultChart(), policy: try T.policy2025(), calendar: try T.holidayCalendar(), asOf: T.date("2028-01-20"),
             invoiceUses: CheckContext.invoiceIndex([studioBooks]))

@@ -38,8 +38,9 @@ struct AccountMigrationTests {
             try store.unsafeExecuteForTesting("DROP TABLE host_unit_marking")
             try store.unsafeExecuteForTesting("DROP TABLE studio_change_effect")
             try store.unsafeExecuteForTesting("DROP TABLE host_account_mapping")
+            try store.unsafeExecuteForTesting("DROP TABLE budget_basis")
             try store.unsafeExecuteForTesting(
-                "DELETE FROM grdb_migrations WHERE identifier IN ('v10-accounts', 'v11-voucher-book-order', 'v12-supervision-notes', 'v13-voucher-drafts', 'v14-registry', 'v15-studio-change-effect', 'v17-host-account-mapping')")
+                "DELETE FROM grdb_migrations WHERE identifier IN ('v10-accounts', 'v11-voucher-book-order', 'v12-supervision-notes', 'v13-voucher-drafts', 'v14-registry', 'v15-studio-change-effect', 'v16-budget-basis', 'v17-host-account-mapping')")
             #expect(try store.unsafeStringsForTesting("SELECT identifier FROM grdb_migrations ORDER BY rowid").last == "v9-checkpoints")
             #expect(try store.unsafeScalarForTesting("SELECT count(*) FROM sqlite_master WHERE name LIKE 'web_%' OR name LIKE 'login_%'") == 0)
         }
