@@ -274,9 +274,13 @@ enum Assets {
           function fundName(value) {
             var option = form.querySelector(".fund option[value='" + value + "']"); return option ? option.textContent : value;
           }
+          // 平行记账: a line on an account of classes 6–8 is budget accounting; it balances among
+          // the budget lines and stays out of the 合计, which is the financial lines'.
+          function isBudget(row) { return /^[678]/.test(cell(row, "account").value.trim()); }
           function totals() {
             var debit = 0, credit = 0, perFund = {};
             rows().forEach(function (row) {
+              if (isBudget(row)) { return; }
               var fund = cell(row, "fund").value, d = fen(cell(row, "debit").value), c = fen(cell(row, "credit").value);
               if (d !== null) { debit += d; perFund[fund] = (perFund[fund] || 0) + d; }
               if (c !== null) { credit += c; perFund[fund] = (perFund[fund] || 0) - c; }
@@ -293,7 +297,7 @@ enum Assets {
           function balancing(row, side) {
             var fund = cell(row, "fund").value, net = 0;
             rows().forEach(function (other) {
-              if (other === row || cell(other, "fund").value !== fund) { return; }
+              if (other === row || cell(other, "fund").value !== fund || isBudget(other) !== isBudget(row)) { return; }
               var d = fen(cell(other, "debit").value), c = fen(cell(other, "credit").value);
               if (d !== null) { net += d; } if (c !== null) { net -= c; }
             });

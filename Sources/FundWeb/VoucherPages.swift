@@ -256,9 +256,10 @@ enum VoucherPages {
                 """)
         }
         // The totals as the server reads the form (the script keeps them live while typing).
+        // 平行记账: budget lines (classes 6–8) restate the money; the 合计 is the financial lines'.
         var debit: Int64 = 0, credit: Int64 = 0
         var perFund: [Fund: Int64] = [:]
-        for line in form.lines where !line.isBlank {
+        for line in form.lines where !line.isBlank && !"678".contains(line.account.trimmingCharacters(in: .whitespaces).first ?? "0") {
             guard let fund = try? Fund.parse(line.fund) else { continue }
             if let amount = try? Money.parse(line.debit) { debit &+= amount.fen; perFund[fund, default: 0] &+= amount.fen }
             if let amount = try? Money.parse(line.credit) { credit &+= amount.fen; perFund[fund, default: 0] &-= amount.fen }

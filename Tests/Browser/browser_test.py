@@ -283,6 +283,40 @@ def voucher_desk(driver, base, accounts, args, pdf):
     logout(driver)
 
 
+def parallel_books(driver, base, accounts, args, downloads):
+    """A college's accountant (平行记账, 政府会计制度): a voucher saved as a draft carries its budget
+    lines, marked 预算, with the financial 合计; the studio's budget statement ties to the bank."""
+    college = "ZY2025-003"
+    login(driver, base, accounts["college-accountant"])
+    driver.get(base + f"/studios/{college}/drafts/new")
+    check(title(driver).endswith("填制凭证"), "the college accountant opens the voucher form", title(driver))
+    fill_voucher(driver, [
+        ("支付中式烹调带徒培训食材费", "500104", 2, "300", ""),
+        ("..", "yhck", 2, "", "="),
+    ])
+    navigating(driver, lambda: control(driver, "s"))
+    problems = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".error, .cell-error")]
+    check("/drafts/" in driver.current_url, "the college's draft saved", f"{driver.current_url} {problems}")
+    accounts_entered = [e.get_attribute("value") for e in driver.find_elements(By.CSS_SELECTOR, "input.account")]
+    check("720104" in accounts_entered and "800102" in accounts_entered,
+          "the saved draft carries its budget lines (事业支出, 资金结存), editable in the form", str(accounts_entered))
+    form = driver.find_element(By.ID, "voucher-form")
+    check(form.find_element(By.CSS_SELECTOR, ".daxie").text == "人民币叁佰元整", "the 合计 is the financial lines'",
+          form.find_element(By.CSS_SELECTOR, ".daxie").text)
+    driver.save_screenshot(os.path.join(args.out, "college-draft.png"))
+    driver.get(base + f"/studios/{college}/downloads")
+    check(f"/studios/{college}/reports/budget-statement.pdf" in driver.page_source, "the downloads list the budget statements")
+    before = set(os.listdir(downloads))
+    driver.find_element(By.CSS_SELECTOR, f"a[href^='/studios/{college}/reports/budget-statement.pdf']").click()
+    pdf = wait_for_download(downloads, ".pdf", before)
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    check("项目预算收入支出表" in text and "核对：银行存款及库存现金期末余额" in text, "the budget statement PDF, read back with pdftotext", text[:300])
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", pdf, os.path.join(args.out, "budget-statement")], check=True)
+    driver.get(base + "/studios/ZY2025-001/downloads")
+    check("不存在或不在您的授权范围内" in driver.page_source, "the college's accountant is refused the enterprise's studio")
+    logout(driver)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
@@ -361,6 +395,7 @@ def main():
         logout(driver)
 
         voucher_desk(driver, base, accounts, args, pdf)
+        parallel_books(driver, base, accounts, args, downloads)
 
         # The county bureau cannot open another county's studio.
         login(driver, base, accounts["county"])

@@ -15,13 +15,16 @@ struct WebServeTests {
     static let password = "browser-test-password-7"
 
     /// The roles' accounts, each scoped to the demo's 雁江区 enterprise studio ZY2025-001.
-    static let accounts: [(role: String, name: String, scope: [String])] = [
-        ("bureau", "市人社局王审核", []),
-        ("county", "雁江区人社局李科长", ["--county", "雁江区"]),
-        ("accountant", "众诚机械赵会计", ["--host-unit", "91512002MA62Q8K514"]),
-        ("supervisor", "众诚机械钱主管", ["--host-unit", "91512002MA62Q8K514"]),
-        ("auditor", "蜀审会计师事务所孙审计", ["--studio", "ZY2025-001", "--expires", "2099-12-31"]),
-        ("admin", "信息中心周管理员", []),
+    /// `key`: what the browser test calls the account (its role, or a second account of a role).
+    static let accounts: [(key: String, role: String, name: String, scope: [String])] = [
+        ("bureau", "bureau", "市人社局王审核", []),
+        ("county", "county", "雁江区人社局李科长", ["--county", "雁江区"]),
+        ("accountant", "accountant", "众诚机械赵会计", ["--host-unit", "91512002MA62Q8K514"]),
+        ("supervisor", "supervisor", "众诚机械钱主管", ["--host-unit", "91512002MA62Q8K514"]),
+        ("auditor", "auditor", "蜀审会计师事务所孙审计", ["--studio", "ZY2025-001", "--expires", "2099-12-31"]),
+        ("admin", "admin", "信息中心周管理员", []),
+        // The college's accountant (平行记账, issue 18).
+        ("college-accountant", "accountant", "川中学院赵会计", ["--host-unit", "12512000MB1C72496Q"]),
     ]
 
     /// A port nothing listens on now.
@@ -146,7 +149,7 @@ struct WebServeTests {
     @Test func browsersUseTheDeskAsEachRole() throws {
         try serving { base, db, directory in
             var accounts: [String: [String: String]] = [:]
-            for account in Self.accounts { accounts[account.role] = ["name": account.name, "password": Self.password] }
+            for account in Self.accounts { accounts[account.key] = ["name": account.name, "password": Self.password] }
             let file = directory.appendingPathComponent("accounts.json")
             try JSONSerialization.data(withJSONObject: accounts).write(to: file)
             let screenshots = EndToEndTests.packageRoot.appendingPathComponent(".build/screenshots")
