@@ -1,5 +1,6 @@
 import FundCore
 import FundExchange
+import FundRender
 import FundStore
 import Foundation
 
@@ -88,7 +89,9 @@ public struct ERPDesk: Desk {
 
     /// The studio's vouchers of the months `from`…`to` as the host ERP's voucher-import file,
     /// in the host's codes (A008 listing every unmapped account; nothing written).
-    public func exportVouchers(format: ERPFormat, studio: String, from: Period, to: Period) throws -> ERPExport {
+    /// `xlsx`: an .xlsx workbook (header in row 1, amounts as number cells) instead of the
+    /// GB18030 CSV; both products import either.
+    public func exportVouchers(format: ERPFormat, studio: String, from: Period, to: Period, xlsx: Bool = false) throws -> ERPExport {
         guard from <= to else {
             throw Rejection(.periodInvalid, field: "period", "起始期间 \(from.iso) 晚于截止期间 \(to.iso)")
         }
@@ -96,7 +99,7 @@ public struct ERPDesk: Desk {
         let mapping = try mapping(hostUnit: hostUnit.description)
         let vouchers = try store.books.vouchers(studio: studio, from: from, to: to)
         let writer = ERPVoucherWriter(format: format, chart: try store.register.chart(), mapping: mapping)
-        let data = try writer.csv(vouchers)
+        let data = xlsx ? try PlainXLSX.render(sheet: format == .yonyou ? "凭证" : "Page1", rows: try writer.rows(vouchers)) : try writer.csv(vouchers)
         return ERPExport(data: data, vouchers: vouchers.count, lines: vouchers.reduce(0) { $0 + $1.draft.lines.count }, mapping: mapping)
     }
 

@@ -63,15 +63,16 @@ struct ERPCommand: ParsableCommand {
         @Option(help: "工作室编号") var studio: String
         @Option(help: "会计期间 YYYY-MM 或 YYYY-MM..YYYY-MM") var period: String
         @Option(name: [.customShort("o"), .long], help: "输出文件（默认 - 为标准输出）") var out: String = "-"
+        @Flag(help: "写 XLSX 工作簿（第 1 行为表头，金额为数值）而不是 GB18030 CSV") var xlsx = false
 
         func run() throws {
             try FundLedger.run {
                 let range = try ERPDesk.periodRange(period)
-                let export = try global.open().erp.exportVouchers(format: format, studio: studio, from: range.from, to: range.to)
+                let export = try global.open().erp.exportVouchers(format: format, studio: studio, from: range.from, to: range.to, xlsx: xlsx)
                 try writeOutput(export.data, to: out, protecting: global.protectedPaths)
                 if out != "-" {
                     emit(
-                        "已生成\(format.chineseName)文件（GB18030）：\(out)，\(export.vouchers) 张凭证、\(export.lines) 行分录"
+                        "已生成\(format.chineseName)文件（\(xlsx ? "XLSX" : "GB18030 CSV")）：\(out)，\(export.vouchers) 张凭证、\(export.lines) 行分录"
                             + "（依托单位 \(export.mapping.hostUnit) 科目对照表第 \(export.mapping.version) 版）\n")
                 }
             }

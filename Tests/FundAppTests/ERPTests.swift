@@ -259,4 +259,39 @@ struct ERPTests {
         }
         #expect(try app.admin.verify().isClean)
     }
+
+    @Test("the XLSX import file: header on row 1 as the ERP reads it, amounts as numbers; read back with openpyxl it gives the same books")
+    func xlsxReadsBackWithOpenpyxl() throws {
+        let app = try TestLedger.app(studios: ["S1", "S3"])
+        _ = try app.erp.importMapping(csv: Data(Self.mappingCSV.utf8), file: "m.csv", hostUnit: Self.host)
+        _ = try app.store.books.post(Self.sample, stamp: Stamp(user: "u", at: "x", today: TestLedger.clock.today()))
+        let export = try app.erp.exportVouchers(
+            format: .kingdee, studio: "S1", from: Period(year: 2025, month: 12)!, to: Period(year: 2026, month: 1)!, xlsx: true)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("erp-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try export.data.write(to: file)
+        let script = """
+            import sys, csv, openpyxl
+            sheet = openpyxl.load_workbook(sys.argv[1]).active
+            out = csv.writer(sys.stdout)
+            types = set()
+            for row in sheet.iter_rows(values_only=True):
+                cells = []
+                for value in row:
+                    if isinstance(value, float):
+                        types.add("float"); cells.append("%.2f" % value)
+                    elif value is None:
+                        cells.append("")
+                    else:
+                        cells.append(str(value))
+                out.writerow(cells)
+            assert "float" in types, "amounts are not number cells"
+            """
+        let csv = try ExternalTool.python(script, [file.path])
+        let header = try #require(csv.split(whereSeparator: \.isNewline).first)
+        #expect(header.hasPrefix("凭证日期,会计年度,会计期间,凭证字,凭证号,科目代码"), "row 1 is the header: \(header)")
+        let imported = try app.books.importVouchers(csv: Data(csv.utf8), file: "erp.csv", studio: "S3", hostCodes: true)
+        #expect(imported.vouchers.count == 5)
+        #expect(try books(app, "S3").postings == books(app, "S1").postings)
+    }
 }
