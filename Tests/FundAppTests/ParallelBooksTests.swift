@@ -123,6 +123,18 @@ struct ParallelBooksTests {
             #expect(carried == cash, "\(section.title)")
             #expect(section.balanced)
         }
+        // The three statements of the whole window as golden CSVs (Fixtures/golden/parallel/;
+        // WORKSHOP_LEDGER_REGENERATE_GOLDEN=1 rewrites them).
+        for kind in ReportKind.budgetKinds {
+            let csv = try app.statements.renderReport(ReportRequest(kind: kind, studio: "C1"), format: .csv)
+            let golden = GoldenTests.golden.appendingPathComponent("parallel/C1-\(kind.chineseTitle).csv")
+            if GoldenTests.regenerate {
+                try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try csv.write(to: golden)
+            } else {
+                #expect(csv == (try? Data(contentsOf: golden)), "\(golden.lastPathComponent) differs from its golden file")
+            }
+        }
         // Enterprise studios have no budget statements.
         #expect(throws: Rejection.self) { try app.statements.buildReport(ReportRequest(kind: .budgetStatement, studio: "S1")) }
         #expect(try app.statements.bookKinds(studio: "S1") == ReportKind.bookKinds)
