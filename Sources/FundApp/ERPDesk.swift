@@ -6,7 +6,7 @@ import Foundation
 
 /// The host unit's own chart both ways (issue 18): its account mapping (科目对照表: our account +
 /// fund → its account code and 辅助核算 project), read by `import vouchers --host-codes` and used
-/// by `erp export` to write the studio's vouchers as its ERP's voucher-import file (用友 U8 or
+/// by `export erp` to write the studio's vouchers as its ERP's voucher-import file (用友 U8 or
 /// 金蝶 K3, GB18030 CSV).
 ///
 /// Authorisation: the CLI acts as its `--user` like every other command (it has no accounts);

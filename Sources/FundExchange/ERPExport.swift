@@ -1,7 +1,7 @@
 import FundCore
 import Foundation
 
-/// The host unit's ERP whose voucher-import file `erp export` writes.
+/// The host unit's ERP whose voucher-import file `export erp` writes.
 public enum ERPFormat: String, CaseIterable, Sendable {
     /// 用友 U8 总账工具 凭证引入 (text/CSV, one row per entry, positional).
     case yonyou

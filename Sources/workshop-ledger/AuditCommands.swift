@@ -148,10 +148,18 @@ struct AuditPackageCommand: ParsableCommand {
 
 extension ExportFormat: ExpressibleByArgument {}
 
+/// `export FORMAT …` (the default subcommand `data`: audit software and ledger tools) and
+/// `export erp --format yonyou|kingdee …` (the host unit's ERP, ERPCommands.swift).
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "导出审计软件数据：gbt24589（XML，GB18030）、ao（平面表 CSV）、hledger、beancount",
+        abstract: "导出：审计软件数据（gbt24589、ao、hledger、beancount），或依托单位 ERP 的凭证引入文件（export erp）",
+        subcommands: [Data.self, ERPCommand.Export.self], defaultSubcommand: Data.self)
+
+    struct Data: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "导出审计软件数据：gbt24589（XML，GB18030）、ao（平面表 CSV）、hledger、beancount（export data 可省略 data）",
         discussion: "gbt24589 与 ao 的 --out 是目录；hledger 与 beancount 的 --out 是文件（- 为标准输出）。")
 
     @OptionGroup var global: GlobalOptions
@@ -171,5 +179,6 @@ struct ExportCommand: ParsableCommand {
                 if out != "-" { emit("已导出 \(format.rawValue)：\(out)\n") }
             }
         }
+    }
     }
 }

@@ -48,15 +48,14 @@ struct MappingCommand: ParsableCommand {
     }
 }
 
-/// `erp export`: the studio's vouchers as the host ERP's voucher-import file.
-struct ERPCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "erp", abstract: "依托单位 ERP：把工作室的凭证写成用友/金蝶的凭证引入文件（按科目对照表换成依托单位的科目编码）",
-        subcommands: [Export.self])
+/// `export erp`: the studio's vouchers as the host ERP's voucher-import file (a subcommand of
+/// `export`, AuditCommands.swift).
+enum ERPCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "导出凭证引入文件：yonyou（用友 U8 凭证引入）或 kingdee（金蝶 K3 标准凭证引入），GB18030 编码 CSV",
+            commandName: "erp",
+            abstract: "导出依托单位 ERP 的凭证引入文件：yonyou（用友 U8 凭证引入）或 kingdee（金蝶 K3 标准凭证引入），GB18030 CSV 或 XLSX，按科目对照表换成依托单位的科目编码",
             discussion: "科目对照表缺少的科目（及资金来源）全部列出，不生成文件。")
         @OptionGroup var global: GlobalOptions
         @Option(help: "格式：yonyou（用友）或 kingdee（金蝶）") var format: ERPFormat

@@ -25,7 +25,7 @@ struct WorkshopLedger: ParsableCommand {
             BudgetCommand.self, ReportCommand.self, EvidenceCommand.self, KeysCommand.self, AuditPackageCommand.self,
             ExportCommand.self, DeadlinesCommand.self, ActivityCommand.self, TargetCommand.self, EvaluationCommand.self,
             Log.self, DemoCommand.self, ServeCommand.self, OverviewCommand.self, PolicyCommand.self, CalendarCommand.self,
-            ConfidentialCommand.self, MappingCommand.self, ERPCommand.self,
+            ConfidentialCommand.self, MappingCommand.self,
         ])
 
     /// Like the default `main`, but bad usage (unknown option, missing argument, failed

@@ -69,7 +69,7 @@ struct ParseTests {
         (["audit-package", "--studio", "S1", "--out", "p.zip"], AuditPackageCommand.Build.self),
         (["audit-package", "build", "--studio", "S1", "--as-of", "2026-10-31", "--out", "p.zip"], AuditPackageCommand.Build.self),
         (["audit-package", "verify", "p.zip", "--public-key", "ab"], AuditPackageCommand.Check.self),
-        (["export", "beancount", "--studio", "S1", "--out", "-"], ExportCommand.self),
+        (["export", "beancount", "--studio", "S1", "--out", "-"], ExportCommand.Data.self),
         (["deadlines", "--as-of", "2027-09-30"], DeadlinesCommand.self),
         (["activity", "add", "--studio", "S1", "--date", "2026-03-12", "--kind", "training", "--title", "t"], ActivityCommand.Add.self),
         (["activity", "import", "a.csv", "--studio", "S1"], ActivityCommand.Import.self),
@@ -99,7 +99,7 @@ struct ParseTests {
         (["import", "vouchers", "k3.csv", "--studio", "S1", "--host-codes"], ImportCommand.Vouchers.self),
         (["mapping", "import", "m.csv", "--host-unit", "X"], MappingCommand.Import.self),
         (["mapping", "list", "--host-unit", "X", "-o", "m.csv", "--encoding", "gb18030"], MappingCommand.List.self),
-        (["erp", "export", "--format", "kingdee", "--studio", "S1", "--period", "2025-12..2026-06", "-o", "k.csv"], ERPCommand.Export.self),
+        (["export", "erp", "--format", "kingdee", "--studio", "S1", "--period", "2025-12..2026-06", "-o", "k.csv"], ERPCommand.Export.self),
         (["studio", "budget-basis", "C1", "--fund", "补助资金", "--account", "600101"], StudioCommand.BudgetBasis.self),
         (["voucher", "budget-close", "--studio", "C1", "--year", "2025", "--reviewer", "王主管"], VoucherCommand.BudgetClose.self),
     ]
