@@ -104,11 +104,31 @@ public struct BooksDesk: Desk {
         guard let date = CalendarDate(year: year, month: 12, day: 31) else {
             throw Rejection(.periodInvalid, field: "year", "年度 \(year) 无效")
         }
-        let snapshot = try app.statements.booksSnapshot(studio: studio, asOf: date)
+        // The whole books, so that a later year's closing is seen.
+        let snapshot = try app.statements.booksSnapshot(studio: studio, asOf: app.cutoff(nil))
+        let chart = budget.chart.chart
+        if let later = snapshot.vouchers.first(where: { voucher in
+            voucher.draft.date > date && voucher.draft.lines.contains { chart[$0.account]?.role == .budgetClosing }
+        }) {
+            throw Rejection(
+                .budgetYearOrder, field: "year",
+                "工作室 \(studio) 已有 \(later.draft.date.year) 年的年末预算收支结转（\(later.ref)），不能再结转更早的 \(year) 年")
+        }
         var sums: [String: Money] = [:]
+        var earlier: [String: Money] = [:]
         for turnover in snapshot.turnovers where turnover.period <= date.period {
             let key = "\(turnover.fund.rawValue)|\(turnover.account)"
-            sums[key] = try (sums[key] ?? .zero).adding(try turnover.debit.subtracting(turnover.credit))
+            let net = try turnover.debit.subtracting(turnover.credit)
+            sums[key] = try (sums[key] ?? .zero).adding(net)
+            if turnover.period.year < year { earlier[key] = try (earlier[key] ?? .zero).adding(net) }
+        }
+        // Earlier years must be closed first: their 预算收入 and 事业支出 left at zero.
+        if let open = earlier.first(where: { key, balance in
+            !balance.isZero && [.budgetRevenue, .budgetExpenditure].contains(chart[String(key.split(separator: "|")[1])]?.type)
+        }) {
+            throw Rejection(
+                .budgetYearOrder, field: "year",
+                "\(year - 1) 年及以前的预算收支尚未结转（如科目 \(open.key.split(separator: "|")[1])），请先结转以前年度")
         }
         let balances = sums.keys.sorted().compactMap { key -> (fund: Fund, account: String, balance: Money)? in
             let parts = key.split(separator: "|").map(String.init)
@@ -117,7 +137,7 @@ public struct BooksDesk: Desk {
         }
         let lines = try ParallelEntries.yearEndLines(balances: balances, year: year, parallel: budget.chart, basis: budget.basis)
         guard !lines.isEmpty else {
-            throw Rejection(.budgetLinesUnbalanced, field: "year", "工作室 \(studio) \(year) 年没有需要结转的预算收支")
+            throw Rejection(.budgetNothingToClose, field: "year", "工作室 \(studio) \(year) 年没有需要结转的预算收支（已结转，或没有预算收支）")
         }
         let stamp = stamp()
         let draft = VoucherDraft(

@@ -67,7 +67,7 @@ public struct ERPDesk: Desk {
     /// The mapping of a studio's host unit for an import: nil when it has none, unless
     /// `required` (host codes), then I017 located in the file.
     func mapping(forStudio studio: String, file: String, required: Bool) throws -> HostAccountMapping? {
-        let hostUnit = try store.register.studio(code: studio).hostUnit
+        let hostUnit = try app.register.studio(code: studio, asOf: clock.today()).hostUnit
         let mapping = try store.hostMappings.current(hostUnit: hostUnit)
         if required && mapping == nil {
             throw LocatedRejection(
@@ -95,7 +95,7 @@ public struct ERPDesk: Desk {
         guard from <= to else {
             throw Rejection(.periodInvalid, field: "period", "起始期间 \(from.iso) 晚于截止期间 \(to.iso)")
         }
-        let hostUnit = try store.register.studio(code: studio).hostUnit
+        let hostUnit = try app.register.studio(code: studio, asOf: clock.today()).hostUnit
         let mapping = try mapping(hostUnit: hostUnit.description)
         let vouchers = try store.books.vouchers(studio: studio, from: from, to: to)
         let writer = ERPVoucherWriter(format: format, chart: try store.register.chart(), mapping: mapping)

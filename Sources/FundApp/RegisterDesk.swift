@@ -17,6 +17,15 @@ public struct RegisterDesk: Desk {
         return chart
     }
 
+    /// Gives a ledger begun before budget accounting the default chart's classes 6–8, so its
+    /// public-institution studios keep 平行记账 from now on (BUD-001 then reports what their
+    /// earlier vouchers lack). Returns how many accounts were added.
+    public func addBudgetAccounts() throws -> Int {
+        let url = FixturesBundle.defaultChart
+        let chart = try ChartOfAccounts.parseCSV(try String(contentsOf: url, encoding: .utf8), file: url.path)
+        return try store.register.addBudgetAccounts(from: chart, stamp: stamp())
+    }
+
     public func addHostUnit(creditCode: String, name: String, kind: String, county: String) throws -> HostUnit {
         let unit = try HostUnit(
             creditCode: try CreditCode(creditCode), name: name, kind: try HostUnitKind.parse(kind), county: county)

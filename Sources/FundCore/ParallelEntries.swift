@@ -188,6 +188,12 @@ public enum ParallelEntries {
                     images.append((image.code, line.signedAmount, line.memo))
                 }
             }
+            if cash.fen == 0 {
+                // No cash moved: budget accounting records nothing, except that settling an
+                // advance (or a loan) moves its 事业支出 from 暂付款项 to what it was spent on.
+                result += try reclassification(lines, fund: fund, parallel: parallel)
+                continue
+            }
             var fundLines: [VoucherLine] = []
             if cash.fen != 0 {
                 guard let cashAccount = parallel.cash else {
@@ -201,6 +207,37 @@ public enum ParallelEntries {
             result += fundLines.filter { $0.side == .debit } + fundLines.filter { $0.side == .credit }
         }
         return result
+    }
+
+    /// A fund's lines that move no cash: the advances credited (settled) are spent on the
+    /// voucher's spending lines, in order, as far as they go (借 事业支出—category 贷 事业支出—暂付款项).
+    static func reclassification(_ lines: [VoucherLine], fund: Fund, parallel: ParallelChart) throws(Rejection) -> [VoucherLine] {
+        let chart = parallel.chart
+        var settled = Money.zero
+        for line in lines {
+            guard let account = chart[line.account], account.role == .advances || (account.role == .receivables && !account.isReceivable(of: fund))
+            else { continue }
+            settled = try settled.subtracting(line.signedAmount)
+        }
+        guard settled.fen > 0, let advances = parallel.advances else { return [] }
+        var remaining = settled
+        var debits: [VoucherLine] = []
+        for line in lines where remaining.fen > 0 {
+            guard let category = chart[line.account]?.category, line.side == .debit, line.amount.fen > 0 else { continue }
+            guard let leaf = parallel.spending(category) else {
+                throw Rejection(.budgetChartMissing, field: "account", "科目表没有预算会计科目“事业支出—\(category.chineseName)”")
+            }
+            let amount = min(line.amount, remaining)
+            remaining = try remaining.subtracting(amount)
+            if let index = debits.firstIndex(where: { $0.account == leaf.code }) {
+                debits[index] = Self.line(leaf.code, fund: fund, signed: try debits[index].amount.adding(amount), memo: debits[index].memo)
+            } else {
+                debits.append(Self.line(leaf.code, fund: fund, signed: amount, memo: line.memo))
+            }
+        }
+        let total = try settled.subtracting(remaining)
+        guard total.fen > 0 else { return [] }
+        return debits + [Self.line(advances.code, fund: fund, signed: total.negated, memo: debits[0].memo)]
     }
 
     static func line(_ account: String, fund: Fund, signed: Money, memo: String) -> VoucherLine {
@@ -248,20 +285,28 @@ public enum ParallelEntries {
     /// What posting and `verify` hold a public-institution studio's voucher to, per fund: the
     /// budget lines balance (V034), and 资金结存 moves by exactly the fund's cash and bank
     /// movement (V035). A fund that moves no cash and has no budget lines passes.
+    ///
+    /// One exception: a fund whose lines in the voucher are all budget lines on 资金结存 and
+    /// 结转—年初余额调整 (the 补记 of a fund's budget books begun late: 借 资金结存 贷 年初余额调整 for
+    /// the cash they do not yet hold, what BUD-001 asks for) only has to balance.
     public static func check(_ draft: VoucherDraft, chart: ChartOfAccounts) throws(Rejection) {
         for fund in draft.funds {
             var budget = Money.zero
             var cash = Money.zero
             var budgetCash = Money.zero
+            var catchUp = true
             for line in draft.lines where line.fund == fund {
                 guard let account = chart[line.account] else { continue }
                 if account.type.isBudget {
                     budget = try budget.adding(line.signedAmount)
                     if account.role == .budgetCash { budgetCash = try budgetCash.adding(line.signedAmount) }
-                } else if isCash(account) {
-                    cash = try cash.adding(line.signedAmount)
+                    catchUp = catchUp && (account.role == .budgetCash || account.role == .budgetOpening)
+                } else {
+                    catchUp = false
+                    if isCash(account) { cash = try cash.adding(line.signedAmount) }
                 }
             }
+            if catchUp && budget.fen == 0 { continue }
             guard budget.fen == 0 else {
                 throw Rejection(
                     .budgetLinesUnbalanced, field: "lines",

@@ -71,6 +71,8 @@ public enum RejectionCode: String, CaseIterable, Sendable, Codable {
     case budgetCashMismatch = "V035"
     case budgetLinesNotKept = "V036"
     case budgetChartMissing = "V037"
+    case budgetYearOrder = "V038"
+    case budgetNothingToClose = "V039"
     // Periods
     case periodClosed = "P001"
     case periodCloseOutOfOrder = "P002"

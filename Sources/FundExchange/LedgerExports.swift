@@ -121,11 +121,10 @@ public enum BeancountExport {
         case .netAssets: "Equity"
         case .revenue: "Income"
         case .expense: "Expenses"
-        // Beancount allows only its five roots; budget accounting (classes 6–8) sits under
-        // them, in a `Budget` branch of each fund (`account(_:fund:chart:)`).
-        case .budgetRevenue: "Income"
-        case .budgetExpenditure: "Expenses"
-        case .budgetBalance: "Equity"
+        // Beancount allows only its five roots. Budget accounting (classes 6–8) restates the
+        // cash, so it sits under Equity, in a `Budget` branch of each fund
+        // (`account(_:fund:chart:)`), where no income statement adds it to the financial books.
+        case .budgetRevenue, .budgetExpenditure, .budgetBalance: "Equity"
         }
     }
 
@@ -137,7 +136,7 @@ public enum BeancountExport {
         }
     }
 
-    /// Assets:Subsidy:1002:100201; a budget account Income:Subsidy:Budget:6601:660101.
+    /// Assets:Subsidy:1002:100201; a budget account Equity:Subsidy:Budget:6601:660101.
     public static func account(_ code: String, fund: Fund, chart: ChartOfAccounts) -> String {
         var levels: [String] = []
         var current: String? = code

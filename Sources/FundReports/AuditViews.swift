@@ -128,7 +128,9 @@ public enum AuditViews {
         var credit = Money.zero
         var lines: [VoucherPrint.Line] = []
         for line in draft.lines {
-            if line.side == .debit { debit = try debit.adding(line.amount) } else { credit = try credit.adding(line.amount) }
+            // 平行记账: the 合计 is the financial lines'; budget lines (6–8) restate the money.
+            if chart[line.account]?.type.isBudget == true {
+            } else if line.side == .debit { debit = try debit.adding(line.amount) } else { credit = try credit.adding(line.amount) }
             lines.append(VoucherPrint.Line(
                 memo: line.memo, account: line.account + " " + (chart[line.account]?.name ?? ""), fund: line.fund.chineseName,
                 debit: line.side == .debit ? line.amount : nil, credit: line.side == .credit ? line.amount : nil))

@@ -4,8 +4,9 @@ import FundCore
 /// they move (政府会计制度's 平行记账; ParallelEntries.check). Posting refuses such a voucher, so
 /// this finds the books kept before budget accounting was (a studio whose host unit became a
 /// public institution, a ledger begun before this version) and anything written behind the
-/// ledger's back. One finding per studio: how many vouchers, and by how much each fund's
-/// 资金结存 falls short of its bank and cash.
+/// ledger's back. One finding per studio while any fund's 资金结存 differs from its bank and
+/// cash: how many vouchers, and by how much. A 补记 voucher (借 资金结存 贷 结转—年初余额调整 for
+/// the difference) clears it.
 struct MissingParallelEntries: Rule {
     let code = "BUD-001"
     let category = FindingCategory.parallelEntries
@@ -33,8 +34,8 @@ struct MissingParallelEntries: Rule {
                 }
             }
         }
-        guard let first = offending.first else { return [] }
         let funds = Fund.allCases.filter { gap[$0] != 0 }
+        guard let first = offending.first, !funds.isEmpty else { return [] }
         let amount = funds.reduce(Int64(0)) { $0 &+ abs(gap[$1]) }
         let shortfall = funds.map { "\($0.chineseName) \(yuan(Money(fen: gap[$0]))) 元" }.joined(separator: "，")
         let voucher = facts.voucher(first)
@@ -42,6 +43,6 @@ struct MissingParallelEntries: Rule {
             facts.books, voucher, fund: funds.count == 1 ? funds[0] : nil, amount: Money(fen: amount),
             message: "依托单位为事业单位，\(offending.count) 张凭证动用货币资金而没有相符的预算会计分录（首张 \(voucher.ref.period.iso) \(voucher.ref.label)）"
                 + (shortfall.isEmpty ? "" : "；资金结存与银行存款及库存现金相差：\(shortfall)"),
-            remedy: "按政府会计制度平行记账：以转账凭证补记预算会计分录（借 资金结存 贷 预算收入／借 事业支出 贷 资金结存），使各资金的资金结存与货币资金一致")]
+            remedy: "按政府会计制度平行记账：以转账凭证补记（借 资金结存—货币资金 贷 结转—年初余额调整，金额为上述差额），使各资金的资金结存与货币资金一致")]
     }
 }

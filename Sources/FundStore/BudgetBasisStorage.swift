@@ -20,6 +20,35 @@ extension LedgerStore {
         return kind
     }
 
+    /// The kinds of the studio's host units over time: the registered one, then each host-unit
+    /// change in effect from its date (第十一条), in order.
+    static func hostUnitKinds(_ db: Database, studio: Studio) throws -> [(from: CalendarDate?, kind: HostUnitKind)] {
+        let registered = studio.hostUnit.description
+        var result: [(from: CalendarDate?, kind: HostUnitKind)] = []
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT NULL AS effective_date, h.kind FROM host_unit h WHERE h.credit_code = ?1
+                UNION ALL
+                SELECT * FROM (SELECT e.effective_date, h.kind FROM studio_change_effect e JOIN host_unit h ON h.credit_code = e.host_unit
+                WHERE e.studio = ?2 AND e.kind = 'host-unit' ORDER BY e.effective_date, e.id)
+                """, arguments: [registered, studio.code])
+        for row in rows {
+            guard let kind = HostUnitKind(rawValue: row["kind"]) else {
+                throw StoreCorruption(table: "host_unit", rowID: nil, message: "依托单位类型无效")
+            }
+            let date: String? = row["effective_date"]
+            result.append((try date.map { text in
+                guard let day = try? CalendarDate.parse(text) else {
+                    throw StoreCorruption(table: "studio_change_effect", rowID: nil, message: "生效日期无效")
+                }
+                return day
+            }, kind))
+        }
+        guard !result.isEmpty else { throw StoreCorruption(table: "host_unit", rowID: nil, message: "依托单位 \(registered) 不存在") }
+        return result
+    }
+
     static func budgetBasis(_ db: Database, studio: String, chart: ChartOfAccounts) throws -> BudgetBasis {
         var basis = BudgetBasis.defaults(chart: chart)
         for row in try Row.fetchAll(db, sql: "SELECT fund, account FROM budget_basis WHERE studio = ? ORDER BY id", arguments: [studio]) {
@@ -37,7 +66,9 @@ extension LedgerStore {
         CREATE TABLE account_v16 (
             code TEXT PRIMARY KEY CHECK (length(code) IN (4, 6, 8)),
             name TEXT NOT NULL CHECK (name <> ''),
-            type TEXT NOT NULL CHECK (\(Schema.oneOf("type", AccountType.allCases.map(\.rawValue)))),
+            type TEXT NOT NULL CHECK (\(Schema.oneOf("type", [
+                "asset", "liability", "net-assets", "revenue", "expense", "budget-revenue", "budget-expenditure", "budget-balance",
+            ]))),
             normal_side TEXT NOT NULL CHECK (normal_side IN ('debit','credit')),
             role TEXT,
             category TEXT,

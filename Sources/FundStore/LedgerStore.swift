@@ -337,6 +337,35 @@ extension SQLiteRegister {
         }
     }
 
+    /// Adds `chart`'s budget accounts (classes 6–8) that the installed chart lacks, to a ledger
+    /// whose chart was installed before budget accounting; the chart with them must be valid.
+    /// Logged as `chart.extend`; the rows join the row chain like every account. Returns how
+    /// many were added (0: nothing to add).
+    func addBudgetAccounts(from chart: ChartOfAccounts, stamp: Stamp) throws -> Int {
+        try queue.write { db in
+            let installed = try LedgerStore.loadChart(db)
+            let missing = chart.accounts.filter { $0.type.isBudget && installed[$0.code] == nil }
+            guard !missing.isEmpty else { return 0 }
+            _ = try ChartOfAccounts(installed.accounts + missing)
+            for account in missing {
+                try db.execute(
+                    sql: """
+                        INSERT INTO account (code, name, type, normal_side, role, category, funds, is_leaf, parent)
+                        VALUES (?,?,?,?,?,?,?,?,?)
+                        """,
+                    arguments: [
+                        account.code, account.name, account.type.rawValue, account.normalSide.rawValue,
+                        account.role?.rawValue, account.declaredCategory?.rawValue,
+                        account.funds.map(\.rawValue).joined(separator: "|"), account.isLeaf, account.parentCode,
+                    ])
+            }
+            try LedgerStore.appendLog(
+                db, stamp: stamp, action: "chart.extend", studio: "",
+                detail: "补充预算会计科目（6/7/8 类，平行记账）\(missing.count) 个")
+            return missing.count
+        }
+    }
+
     func chart() throws -> ChartOfAccounts {
         try queue.read { db in try LedgerStore.loadChart(db) }
     }

@@ -18,16 +18,16 @@ final class PostingSession {
         var headSequence: Int
         var headHash: String
         let periods: PeriodBook
-        /// The studio's budget accounting: the basis when its host unit is a public institution
-        /// and the chart has budget accounts (平行记账), nil otherwise.
+        /// The studio's budget basis when the chart has budget accounts (平行记账), nil otherwise.
         let budget: BudgetBasis?
-        /// Whether the host unit is an enterprise, which keeps no budget accounting.
-        let enterpriseHost: Bool
+        /// The host unit's kind over time (第十一条 changes in effect from their dates): a voucher
+        /// keeps budget accounting when, on its date, the host unit is a public institution.
+        let hostKinds: [(from: CalendarDate?, kind: HostUnitKind)]
         var nextNumber: [NumberingKey: Int] = [:]
 
         init(
             id: Int64, studio: Studio, headSequence: Int, headHash: String, periods: PeriodBook, budget: BudgetBasis?,
-            enterpriseHost: Bool
+            hostKinds: [(from: CalendarDate?, kind: HostUnitKind)]
         ) {
             self.id = id
             self.studio = studio
@@ -35,7 +35,12 @@ final class PostingSession {
             self.headHash = headHash
             self.periods = periods
             self.budget = budget
-            self.enterpriseHost = enterpriseHost
+            self.hostKinds = hostKinds
+        }
+
+        /// Whether the host unit on `date` is an enterprise.
+        func enterpriseHost(on date: CalendarDate) -> Bool {
+            (hostKinds.last { $0.from.map { $0 <= date } ?? true } ?? hostKinds[0]).kind == .enterprise
         }
     }
 
@@ -111,12 +116,11 @@ final class PostingSession {
         let (id, studio) = try LedgerStore.studioRow(db, code: code)
         let head = try Row.fetchOne(
             db, sql: "SELECT seq, hash FROM voucher WHERE studio_id = ? ORDER BY seq DESC LIMIT 1", arguments: [id])
-        let enterpriseHost = try LedgerStore.hostUnitKind(db, studio: studio) == .enterprise
         let state = StudioState(
             id: id, studio: studio, headSequence: head?["seq"] ?? 0, headHash: head?["hash"] ?? Canonical.genesis,
             periods: try LedgerStore.periodBook(db, studioID: id),
-            budget: enterpriseHost || !parallel.keepsBudget ? nil : try LedgerStore.budgetBasis(db, studio: code, chart: chart),
-            enterpriseHost: enterpriseHost)
+            budget: parallel.keepsBudget ? try LedgerStore.budgetBasis(db, studio: code, chart: chart) : nil,
+            hostKinds: try LedgerStore.hostUnitKinds(db, studio: studio))
         studios[code] = state
         return state
     }
@@ -127,18 +131,23 @@ final class PostingSession {
         let state = try state(for: given.studio)
         var draft = given
         if case .reversal = kind {
+            // The exact mirror of a posted voucher, whatever regime it was posted under.
             precondition(original != nil, "a reversal names its original")
             try VoucherValidation.validateReversal(draft, of: original!.voucher.draft, chart: chart)
         } else {
-            // 平行记账: a public-institution studio's voucher gets its budget lines here when
-            // no door derived them first (the lifecycle's vouchers, the CLI's JSON).
-            if let basis = state.budget { draft = try ParallelEntries.withBudgetLines(draft, parallel: parallel, basis: basis) }
+            // 平行记账: a voucher of a public institution's (on the voucher's date) gets its
+            // budget lines here when no door derived them first (the lifecycle's vouchers, the
+            // CLI's JSON), and is held to them.
+            let enterprise = state.enterpriseHost(on: draft.date)
+            if let basis = state.budget, !enterprise {
+                draft = try ParallelEntries.withBudgetLines(draft, parallel: parallel, basis: basis)
+            }
             try VoucherValidation.validate(draft, chart: chart)
-        }
-        if state.budget != nil {
-            try ParallelEntries.check(draft, chart: chart)
-        } else if state.enterpriseHost {
-            try ParallelEntries.checkNone(draft, chart: chart)
+            if enterprise {
+                try ParallelEntries.checkNone(draft, chart: chart)
+            } else if state.budget != nil {
+                try ParallelEntries.check(draft, chart: chart)
+            }
         }
         let period = draft.period
         guard state.periods.isOpen(period) else {

@@ -31,6 +31,9 @@ public struct Stamp: Sendable, Equatable {
 public protocol RegisterStorage: Sendable {
     /// Installs the chart once, into an empty database.
     func installChart(_ chart: ChartOfAccounts, source: String, stamp: Stamp) throws
+    /// Adds `chart`'s budget accounts (classes 6–8) the installed chart lacks; logged
+    /// `chart.extend`. Returns how many were added.
+    func addBudgetAccounts(from chart: ChartOfAccounts, stamp: Stamp) throws -> Int
     /// The chart; rejects with `chartEmpty` before `installChart`.
     func chart() throws -> ChartOfAccounts
     func addHostUnit(_ unit: HostUnit, stamp: Stamp) throws

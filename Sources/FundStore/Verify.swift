@@ -226,7 +226,8 @@ extension LedgerStore {
 
     /// 平行记账, re-derived from the postings: in every voucher that has budget lines, per fund,
     /// the budget lines balance and 资金结存 moves by exactly the bank and cash (what posting
-    /// holds every public-institution voucher to, ParallelEntries.check). Only studios with
+    /// holds every public-institution voucher to, ParallelEntries.check, with its one exception:
+    /// a fund's 补记 lines on 资金结存 and 年初余额调整 alone only balance). Only studios with
     /// budget turnover in `month_balance` are read, so books without budget accounting cost one
     /// small query.
     static func verifyParallel(_ db: Database, studioID: Int64?, report: inout VerificationReport) throws {
@@ -246,14 +247,15 @@ extension LedgerStore {
                         sum(CASE WHEN a.type IN \(budgetTypes) THEN \(signed) ELSE 0 END) AS budget,
                         sum(CASE WHEN a.role = 'cash' OR a.role = 'bank' THEN \(signed) ELSE 0 END) AS cash,
                         sum(CASE WHEN a.role = 'budget-cash' THEN \(signed) ELSE 0 END) AS budget_cash,
-                        max(CASE WHEN a.type IN \(budgetTypes) THEN 1 ELSE 0 END) AS kept
+                        max(CASE WHEN a.type IN \(budgetTypes) THEN 1 ELSE 0 END) AS kept,
+                        max(CASE WHEN a.role = 'budget-cash' OR a.role = 'budget-opening' THEN 0 ELSE 1 END) AS not_catch_up
                     FROM posting p JOIN account a ON a.code = p.account JOIN voucher v ON v.id = p.voucher_id
                     JOIN studio s ON s.id = v.studio_id
                     WHERE p.studio_id = ? AND p.voucher_id IN (
                         SELECT p2.voucher_id FROM posting p2 JOIN account a2 ON a2.code = p2.account
                         WHERE p2.studio_id = ? AND a2.type IN \(budgetTypes))
                     GROUP BY p.voucher_id, p.fund
-                    HAVING budget <> 0 OR (kept = 1 AND cash <> budget_cash) OR (kept = 0 AND cash <> 0)
+                    HAVING budget <> 0 OR (not_catch_up = 1 AND ((kept = 1 AND cash <> budget_cash) OR (kept = 0 AND cash <> 0)))
                     ORDER BY v.seq, p.fund
                     """, arguments: [studio, studio])
             for row in rows {

@@ -398,7 +398,8 @@ enum StudioPages {
     static func downloads(_ call: WebCall) async throws -> WebReply {
         let asOf = call.value("as-of")
         let formats: [OutputFormat] = [.pdf, .xlsx, .csv, .html, .json]
-        let rows = try call.app.statements.statementKinds(studio: call.studio).map { kind -> HTML in
+        let kinds = try await offload { try call.app.statements.statementKinds(studio: call.studio) }
+        let rows = kinds.map { kind -> HTML in
             let links = formats.map { format -> HTML in
                 "<a href=\"\(Address.with(Address.studio(call.studio, "reports", "\(kind.rawValue).\(format.rawValue)"), query: [("as-of", asOf)]))\">\(format.rawValue.uppercased())</a>"
             }

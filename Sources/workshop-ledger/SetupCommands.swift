@@ -6,9 +6,15 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "新建账套数据库并安装科目表")
     @OptionGroup var global: GlobalOptions
     @Option(help: "科目表 CSV（默认为内置的项目资金科目表）") var chart: String?
+    @Flag(name: .customLong("add-budget-accounts"), help: "已有账套：补充内置科目表的预算会计科目（6/7/8 类），事业单位工作室此后平行记账") var addBudgetAccounts = false
 
     func run() throws {
         try FundLedger.run {
+            if addBudgetAccounts {
+                let added = try global.open().register.addBudgetAccounts()
+                emit(added == 0 ? "科目表已有预算会计科目，无需补充\n" : "已补充预算会计科目 \(added) 个（6/7/8 类）\n")
+                return
+            }
             let installed = try global.open(creating: true).register.initialize(chartFile: chart.map { URL(fileURLWithPath: $0) })
             emit("已初始化 \(global.databasePath)：\(installed.accounts.count) 个科目（末级 \(installed.leaves.count) 个）\n")
         }

@@ -190,4 +190,73 @@ struct ParallelBooksTests {
         #expect(try app.admin.verify().isClean)
         #expect(try app.compliance.check(studio: "C1").findings.filter { $0.rule == "BUD-001" }.isEmpty)
     }
+
+    @Test("a ledger begun before budget accounting: init --add-budget-accounts, BUD-001 names the gap, a 补记 voucher clears it, old vouchers still reverse")
+    func legacyLedger() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-legacy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let chartFile = directory.appendingPathComponent("chart-1-5.csv")
+        let text = try String(contentsOf: packageRoot.appendingPathComponent("Fixtures/chart/default-chart.csv"), encoding: .utf8)
+        try Data(text.split(separator: "\n").filter { !"678".contains($0.first!) }.joined(separator: "\n").utf8).write(to: chartFile)
+        let app = LedgerApp(store: try LedgerStore(), clock: T.clock, user: "赵敏")
+        _ = try app.register.initialize(chartFile: chartFile)
+        _ = try app.register.addHostUnit(creditCode: Self.college, name: "资阳测试职业技术学院", kind: "college", county: "雁江区")
+        _ = try app.register.addStudio(
+            code: "C1", name: "C1 工作室", hostUnit: Self.college, leader: "张桂芳", field: "中式烹调", recognized: "2025-11-20", subsidy: "30000")
+        let stamp = Stamp(user: "赵敏", at: "2026-11-20T01:00:00Z", today: T.date("2026-11-20"))
+        let old = try app.store.books.post(Array(Self.scenario.prefix(3)), stamp: stamp)
+        #expect(old.allSatisfy { Self.budgetLines($0, try! app.register.chart()).isEmpty }, "no budget accounts yet: no budget lines")
+        #expect(try !app.register.budgetAccounting(studio: "C1").kept)
+
+        #expect(try app.register.addBudgetAccounts() == 41)
+        #expect(try app.register.addBudgetAccounts() == 0)
+        #expect(try app.admin.verify().isClean, "the added accounts are in the row chain")
+        #expect(try app.register.budgetAccounting(studio: "C1").kept)
+        let gap = try app.compliance.check(studio: "C1").findings.filter { $0.rule == "BUD-001" }
+        #expect(gap.count == 1 && gap[0].message.contains("3 张凭证") && gap[0].amountFen == 3_800_000, "\(gap.map(\.message))")
+        // An old voucher still reverses (its mirror has no budget lines either).
+        _ = try app.books.reverse(old[2].ref, date: T.date("2025-12-28"), reason: "误记", correction: nil, reviewer: "孙海涛")
+        // The 补记: 借 资金结存 贷 结转—年初余额调整 for each fund's cash, budget lines only.
+        let catchUp = Self.voucher("2025-12-31", [
+            T.line("800102", .subsidy, .debit, 3_000_000), T.line("820101", .subsidy, .credit, 3_000_000),
+            T.line("800102", .selfRaised, .debit, 2_000_000), T.line("820101", .selfRaised, .credit, 2_000_000),
+        ])
+        _ = try app.store.books.post([catchUp], stamp: stamp)
+        #expect(try app.compliance.check(studio: "C1").findings.filter { $0.rule == "BUD-001" }.isEmpty)
+        // From now on the studio's vouchers carry their budget lines.
+        let next = try app.store.books.post([Self.scenario[3]], stamp: stamp)
+        #expect(Self.budgetLines(next[0], try app.register.chart()) == ["借 720104 self-raised 200000", "贷 800102 self-raised 200000"])
+        #expect(try app.admin.verify().isClean)
+        _ = try app.statements.renderReport(ReportRequest(kind: .budgetStatement, studio: "C1"), format: .csv)
+    }
+
+    @Test("no cash, no budget lines, except an advance settled: 暂付款项 into the categories it paid for; the year end in order")
+    func noCashAndYearOrder() throws {
+        let app = try Self.collegeApp()
+        let stamp = Stamp(user: "赵敏", at: "2026-11-20T01:00:00Z", today: T.date("2026-11-20"))
+        let chart = try app.register.chart()
+        let posted = try app.store.books.post([
+            Self.scenario[0],
+            Self.voucher("2025-12-10", [T.line("121801", .selfRaised, .debit, 100_000), T.line("100201", .selfRaised, .credit, 100_000)]),
+            // Settled without cash: 700 travel and 300 materials.
+            Self.voucher("2025-12-20", [
+                T.line("500106", .selfRaised, .debit, 70_000), T.line("500105", .selfRaised, .debit, 30_000), T.line("121801", .selfRaised, .credit, 100_000),
+            ]),
+            // Two categories on credit: nothing (no cash moved).
+            Self.voucher("2025-12-22", [
+                T.line("500104", .selfRaised, .debit, 10_000), T.line("500105", .selfRaised, .debit, 5_000), T.line("230201", .selfRaised, .credit, 15_000),
+            ]),
+            // A refund owed recognised without cash: nothing.
+            Self.voucher("2025-12-23", [T.line("300101", .selfRaised, .debit, 1_000), T.line("230799", .selfRaised, .credit, 1_000)]),
+        ], stamp: stamp)
+        #expect(Self.budgetLines(posted[2], chart) == ["借 720106 self-raised 70000", "借 720105 self-raised 30000", "贷 720198 self-raised 100000"])
+        #expect(Self.budgetLines(posted[3], chart).isEmpty && Self.budgetLines(posted[4], chart).isEmpty)
+        // Nothing in 2024; 2025 closes; closing 2024 afterwards is refused, 2025 twice is nothing to close.
+        #expect { try app.books.closeBudgetYear(studio: "C1", year: 2024, reviewer: "孙海涛") } throws: { ($0 as? Rejection)?.code == .budgetNothingToClose }
+        _ = try app.books.closeBudgetYear(studio: "C1", year: 2025, reviewer: "孙海涛")
+        #expect { try app.books.closeBudgetYear(studio: "C1", year: 2025, reviewer: "孙海涛") } throws: { ($0 as? Rejection)?.code == .budgetNothingToClose }
+        #expect { try app.books.closeBudgetYear(studio: "C1", year: 2024, reviewer: "孙海涛") } throws: { ($0 as? Rejection)?.code == .budgetYearOrder }
+        #expect(try app.admin.verify().isClean)
+    }
 }
