@@ -312,6 +312,20 @@ extension SQLiteAdmin {
 }
 
 extension SQLiteRegister {
+    /// One account row, as the chart has it.
+    static func insert(_ account: Account, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO account (code, name, type, normal_side, role, category, funds, is_leaf, parent)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                """,
+            arguments: [
+                account.code, account.name, account.type.rawValue, account.normalSide.rawValue,
+                account.role?.rawValue, account.declaredCategory?.rawValue,
+                account.funds.map(\.rawValue).joined(separator: "|"), account.isLeaf, account.parentCode,
+            ])
+    }
+
     /// Installs the chart once, into an empty database.
     func installChart(_ chart: ChartOfAccounts, source: String, stamp: Stamp) throws {
         try queue.write { db in
@@ -320,16 +334,7 @@ extension SQLiteRegister {
                 throw Rejection(.accountDuplicate, "数据库已有科目表，不能重复初始化")
             }
             for account in chart.accounts {
-                try db.execute(
-                    sql: """
-                        INSERT INTO account (code, name, type, normal_side, role, category, funds, is_leaf, parent)
-                        VALUES (?,?,?,?,?,?,?,?,?)
-                        """,
-                    arguments: [
-                        account.code, account.name, account.type.rawValue, account.normalSide.rawValue,
-                        account.role?.rawValue, account.declaredCategory?.rawValue,
-                        account.funds.map(\.rawValue).joined(separator: "|"), account.isLeaf, account.parentCode,
-                    ])
+                try Self.insert(account, db)
             }
             try LedgerStore.appendLog(
                 db, stamp: stamp, action: "chart.install", studio: "",
@@ -348,16 +353,7 @@ extension SQLiteRegister {
             guard !missing.isEmpty else { return 0 }
             _ = try ChartOfAccounts(installed.accounts + missing)
             for account in missing {
-                try db.execute(
-                    sql: """
-                        INSERT INTO account (code, name, type, normal_side, role, category, funds, is_leaf, parent)
-                        VALUES (?,?,?,?,?,?,?,?,?)
-                        """,
-                    arguments: [
-                        account.code, account.name, account.type.rawValue, account.normalSide.rawValue,
-                        account.role?.rawValue, account.declaredCategory?.rawValue,
-                        account.funds.map(\.rawValue).joined(separator: "|"), account.isLeaf, account.parentCode,
-                    ])
+                try Self.insert(account, db)
             }
             try LedgerStore.appendLog(
                 db, stamp: stamp, action: "chart.extend", studio: "",
