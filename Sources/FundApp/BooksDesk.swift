@@ -70,6 +70,12 @@ public struct BooksDesk: Desk {
         return ImportResult(vouchers: posted, lines: imported.reduce(0) { $0 + $1.draft.lines.count })
     }
 
+    /// What raised each payable of the studio, from the books (ParallelEntries.PayableCategory).
+    func payables(_ studio: String) -> ParallelEntries.PayableCategory {
+        let store = self.store
+        return { account, fund in try? store.registry.payableCategory(studio: studio, account: account, fund: fund) ?? nil }
+    }
+
     /// The studio's budget accounting when it keeps one (平行记账), else nil.
     func parallelBooks(studio: String) throws -> (chart: ParallelChart, basis: BudgetBasis)? {
         let accounting = try store.registry.budgetAccounting(studio: studio)
@@ -89,7 +95,7 @@ public struct BooksDesk: Desk {
         }
         var financial = draft
         financial.lines = draft.lines.filter { chart[$0.account]?.type.isBudget != true }
-        return try ParallelEntries.withBudgetLines(financial, parallel: budget.chart, basis: budget.basis)
+        return try ParallelEntries.withBudgetLines(financial, parallel: budget.chart, basis: budget.basis, payableCategory: payables(draft.studio))
     }
 
     /// Posts the year-end closing of a public-institution studio's budget accounts for `year`
@@ -165,7 +171,7 @@ public struct BooksDesk: Desk {
             var errors: [LocatedRejection] = []
             imported = imported.map { voucher in
                 do throws(Rejection) {
-                    let draft = try ParallelEntries.withBudgetLines(voucher.draft, parallel: budget.chart, basis: budget.basis)
+                    let draft = try ParallelEntries.withBudgetLines(voucher.draft, parallel: budget.chart, basis: budget.basis, payableCategory: payables(studio))
                     try ParallelEntries.check(draft, chart: chart)
                     return ImportedVoucher(draft: draft, fileLines: voucher.fileLines)
                 } catch {

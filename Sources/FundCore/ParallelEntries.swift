@@ -154,9 +154,15 @@ public enum ParallelEntries {
 
     /// The voucher with its budget lines appended, when it has none yet; unchanged when it has
     /// some (they were written or edited by hand, and `check` decides).
-    public static func withBudgetLines(_ draft: VoucherDraft, parallel: ParallelChart, basis: BudgetBasis) throws(Rejection) -> VoucherDraft {
+    ///
+    /// `payableCategory`: for a payable paid in a voucher that names no spending, the spending
+    /// category of what raised it (the books' latest credit to that payable and fund, when its
+    /// voucher spent on one category); nil leaves such a payment in 事业支出—其他支出.
+    public static func withBudgetLines(
+        _ draft: VoucherDraft, parallel: ParallelChart, basis: BudgetBasis, payableCategory: PayableCategory? = nil
+    ) throws(Rejection) -> VoucherDraft {
         guard !hasBudgetLines(draft, chart: parallel.chart) else { return draft }
-        let lines = try derive(draft, parallel: parallel, basis: basis)
+        let lines = try derive(draft, parallel: parallel, basis: basis, payableCategory: payableCategory)
         guard !lines.isEmpty else { return draft }
         var result = draft
         result.lines += lines
@@ -164,7 +170,12 @@ public enum ParallelEntries {
     }
 
     /// The budget lines of `draft`'s financial lines, fund by fund, debits before credits.
-    public static func derive(_ draft: VoucherDraft, parallel: ParallelChart, basis: BudgetBasis) throws(Rejection) -> [VoucherLine] {
+    /// What raised a payable: (payable account, fund) → the spending category, when one.
+    public typealias PayableCategory = (_ account: String, _ fund: Fund) -> SpendingCategory?
+
+    public static func derive(
+        _ draft: VoucherDraft, parallel: ParallelChart, basis: BudgetBasis, payableCategory: PayableCategory? = nil
+    ) throws(Rejection) -> [VoucherLine] {
         let chart = parallel.chart
         var result: [VoucherLine] = []
         for fund in draft.funds {
@@ -181,7 +192,8 @@ public enum ParallelEntries {
                     if cashMemo == nil { cashMemo = line.memo }
                     continue
                 }
-                let image = try self.image(of: account, fund: fund, categories: categories, parallel: parallel, basis: basis)
+                let image = try self.image(
+                    of: account, fund: fund, categories: categories, parallel: parallel, basis: basis, payableCategory: payableCategory)
                 if let index = images.firstIndex(where: { $0.account == image.code }) {
                     images[index].fen = try images[index].fen.adding(line.signedAmount)
                 } else {
@@ -246,7 +258,8 @@ public enum ParallelEntries {
 
     /// The budget account a financial line of `account` is mirrored on.
     static func image(
-        of account: Account, fund: Fund, categories: Set<SpendingCategory>, parallel: ParallelChart, basis: BudgetBasis
+        of account: Account, fund: Fund, categories: Set<SpendingCategory>, parallel: ParallelChart, basis: BudgetBasis,
+        payableCategory: PayableCategory?
     ) throws(Rejection) -> Account {
         func need(_ found: Account?, _ what: String) throws(Rejection) -> Account {
             guard let found else {
@@ -269,7 +282,7 @@ public enum ParallelEntries {
         case .otherIncome?:
             return try need(parallel.otherReceipts, "其他预算收入—利息预算收入")
         case .payables?:
-            let category = categories.count == 1 ? categories.first! : .other
+            let category = categories.count == 1 ? categories.first! : (categories.isEmpty ? payableCategory?(account.code, fund) : nil) ?? .other
             return try need(parallel.spending(category), "事业支出—\(category.chineseName)")
         case .refundDue?:
             return try need(parallel.carryover(.budgetReturn, fund: fund, basis: basis), "结转—缴回资金")

@@ -49,6 +49,22 @@ extension LedgerStore {
         return result
     }
 
+    /// What raised a payable: the spending category of the studio's latest voucher crediting
+    /// `account` for `fund`, when that voucher's debits of the fund are of one category.
+    static func payableCategory(_ db: Database, studioID: Int64, account: String, fund: Fund, chart: ChartOfAccounts) -> SpendingCategory? {
+        guard let voucher = try? Int64.fetchOne(
+            db,
+            sql: """
+                SELECT voucher_id FROM posting WHERE studio_id = ? AND account = ? AND fund = ? AND side = 'credit' AND amount_fen > 0
+                ORDER BY voucher_id DESC LIMIT 1
+                """, arguments: [studioID, account, fund.rawValue]),
+            let debits = try? String.fetchAll(
+                db, sql: "SELECT account FROM posting WHERE voucher_id = ? AND fund = ? AND side = 'debit'", arguments: [voucher, fund.rawValue])
+        else { return nil }
+        let categories = Set(debits.compactMap { chart[$0]?.category })
+        return categories.count == 1 ? categories.first : nil
+    }
+
     static func budgetBasis(_ db: Database, studio: String, chart: ChartOfAccounts) throws -> BudgetBasis {
         var basis = BudgetBasis.defaults(chart: chart)
         for row in try Row.fetchAll(db, sql: "SELECT fund, account FROM budget_basis WHERE studio = ? ORDER BY id", arguments: [studio]) {
@@ -108,6 +124,13 @@ extension SQLiteRegistry {
             return BudgetAccounting(
                 kept: kind != .enterprise && ParallelChart(chart: chart).keepsBudget, hostUnitKind: kind,
                 basis: try LedgerStore.budgetBasis(db, studio: code, chart: chart))
+        }
+    }
+
+    func payableCategory(studio code: String, account: String, fund: Fund) throws -> SpendingCategory? {
+        try queue.read { db in
+            let (id, _) = try LedgerStore.studioRow(db, code: code)
+            return LedgerStore.payableCategory(db, studioID: id, account: account, fund: fund, chart: try LedgerStore.loadChart(db))
         }
     }
 

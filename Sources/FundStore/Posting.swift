@@ -140,7 +140,12 @@ final class PostingSession {
             // CLI's JSON), and is held to them.
             let enterprise = state.enterpriseHost(on: draft.date)
             if let basis = state.budget, !enterprise {
-                draft = try ParallelEntries.withBudgetLines(draft, parallel: parallel, basis: basis)
+                let studioID = state.id
+                draft = try ParallelEntries.withBudgetLines(draft, parallel: parallel, basis: basis) { [self] account, fund in
+                    // Only a payable paid on its own asks: the batch's queued rows first.
+                    guard (try? writePending()) != nil else { return nil }
+                    return LedgerStore.payableCategory(db, studioID: studioID, account: account, fund: fund, chart: chart)
+                }
             }
             try VoucherValidation.validate(draft, chart: chart)
             if enterprise {

@@ -68,6 +68,10 @@ public protocol RegistryStorage: Sendable {
     func markings() throws -> [HostUnitMarking]
     /// The studio's budget accounting (平行记账): whether it is kept, and each fund's 预算收入.
     func budgetAccounting(studio: String) throws -> BudgetAccounting
+    /// What raised a payable of the studio: the spending category of its latest credit to
+    /// `account` for `fund`, when that voucher spent on one category (for 平行记账's image of a
+    /// payable paid on its own).
+    func payableCategory(studio: String, account: String, fund: Fund) throws -> SpendingCategory?
     /// Makes `account` the 预算收入 of `fund`'s receipts for the studio's vouchers posted from
     /// now on. Logged as `studio.budget-basis`.
     func setBudgetRevenue(studio: String, fund: Fund, account: String, stamp: Stamp) throws
