@@ -18,8 +18,10 @@ extension LedgerStore {
     /// `through` is the last sequence to check (the caller's snapshot, when the chain is read
     /// on another connection); nil reads it here.
     static func verifyChain(
-        _ db: Database, studioID: Int64, code: String, chart: ChartOfAccounts, through: Int? = nil, report: inout VerificationReport
+        _ db: Database, studioID: Int64, code: String, chart: ChartOfAccounts, through: Int? = nil, fast: Bool = true,
+        report: inout VerificationReport
     ) throws {
+        if fast { return try verifyChainFast(db, studioID: studioID, code: code, chart: chart, through: through, report: &report) }
         var walk = ChainWalk()
         let count = try through ?? Int.fetchOne(db, sql: "SELECT max(seq) FROM voucher WHERE studio_id = ?", arguments: [studioID]) ?? 0
         var low = 1
@@ -130,7 +132,8 @@ extension LedgerStore {
     /// holds. Each worker returns the studios it took (index, report); a studio no worker took
     /// (none could open a connection) is left to the caller.
     static func startChains(
-        _ database: LedgerDatabase, studios: [(id: Int64, code: String)], counts: [Int], chart: ChartOfAccounts, workers: Int
+        _ database: LedgerDatabase, studios: [(id: Int64, code: String)], counts: [Int], chart: ChartOfAccounts, workers: Int,
+        fast: Bool = true
     ) -> ChainWorkers<[(Int, VerificationReport)]> {
         let next = NextIndex()
         return ChainWorkers(workers) { _ in
@@ -139,7 +142,7 @@ extension LedgerStore {
                 var done: [(Int, VerificationReport)] = []
                 while let index = next.take(below: studios.count) {
                     var report = VerificationReport()
-                    try verifyChain(db, studioID: studios[index].id, code: studios[index].code, chart: chart, through: counts[index], report: &report)
+                    try verifyChain(db, studioID: studios[index].id, code: studios[index].code, chart: chart, through: counts[index], fast: fast, report: &report)
                     done.append((index, report))
                 }
                 return done
@@ -359,7 +362,9 @@ extension SQLiteAdmin {
 
     /// Every studio, or one (`studioCode`) with the operation log it is recorded in. At most
     /// `workerLimit` connections check chains at once (nil: one per core; 1: this connection alone).
-    func verify(studioCode: String?, workerLimit: Int? = nil) throws -> VerificationReport {
+    /// `fastChains: false` walks every chain with the full check of each voucher (tests and
+    /// `ledger-bench verify-only --full-chains` compare the two).
+    func verify(studioCode: String?, workerLimit: Int? = nil, fastChains: Bool = true) throws -> VerificationReport {
         try queue.read { db in
             var report = VerificationReport()
             let chart: ChartOfAccounts
@@ -384,7 +389,7 @@ extension SQLiteAdmin {
             var pending: ChainWorkers<[(Int, VerificationReport)]>? = nil
             if workers > 1, queue.isFile {
                 let counts = try listed.map { try Int.fetchOne(db, sql: "SELECT max(seq) FROM voucher WHERE studio_id = ?", arguments: [$0.id]) ?? 0 }
-                pending = LedgerStore.startChains(queue, studios: listed, counts: counts, chart: chart, workers: workers)
+                pending = LedgerStore.startChains(queue, studios: listed, counts: counts, chart: chart, workers: workers, fast: fastChains)
             }
             let rest = Result { () throws -> (periods: [VerificationReport], tail: VerificationReport) in
                 var periods = [VerificationReport](repeating: VerificationReport(), count: listed.count)
@@ -415,7 +420,7 @@ extension SQLiteAdmin {
                     report.vouchers += chain.vouchers
                     report.problems += chain.problems
                 } else {
-                    try LedgerStore.verifyChain(db, studioID: studio.id, code: studio.code, chart: chart, report: &report)
+                    try LedgerStore.verifyChain(db, studioID: studio.id, code: studio.code, chart: chart, fast: fastChains, report: &report)
                 }
                 report.problems += periods[index].problems
             }
@@ -430,8 +435,8 @@ extension SQLiteAdmin {
 extension LedgerStore {
     /// `verify` with the chains checked by at most `workers` connections (1: this one alone,
     /// one studio after another): tests compare the two walks problem for problem.
-    @_spi(Testing) public func verifyForTesting(workers: Int, studio: String? = nil) throws -> VerificationReport {
-        try SQLiteAdmin(queue: queue).verify(studioCode: studio, workerLimit: workers)
+    @_spi(Testing) public func verifyForTesting(workers: Int, studio: String? = nil, fastChains: Bool = true) throws -> VerificationReport {
+        try SQLiteAdmin(queue: queue).verify(studioCode: studio, workerLimit: workers, fastChains: fastChains)
     }
 }
 
