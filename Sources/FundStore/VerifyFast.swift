@@ -47,12 +47,16 @@ extension LedgerStore {
         }
     }
 
-    /// The chain of one studio, fast lane first (see above). Same contract as `verifyChain`.
+    /// The chain of one studio, fast lane first (see above). Same contract as `verifyChain`:
+    /// returns the number of posting lines read, or nil when one was filed under another studio
+    /// or period than its voucher's (or a line was left over), so `verifyMisfiled` must look.
     static func verifyChainFast(
         _ db: Database, studioID: Int64, code: String, chart: ChartOfAccounts, through: Int?, report: inout VerificationReport
-    ) throws {
+    ) throws -> Int? {
         let count = try through ?? Int.fetchOne(db, sql: "SELECT max(seq) FROM voucher WHERE studio_id = ?", arguments: [studioID]) ?? 0
-        guard count > 0 else { return }
+        guard count > 0 else { return 0 }
+        var linesRead = 0
+        var misfiled = false
         let accounts = LeafAccounts(chart)
         var walk = ChainWalk()
         var previous = Array(walk.previous.utf8)
@@ -66,7 +70,8 @@ extension LedgerStore {
                 """)
         let lineStatement = try db.cachedStatement(
             sql: """
-                SELECT p.voucher_id, p.memo, p.account, p.fund, p.side, p.amount_fen, p.invoice_code, p.invoice_number
+                SELECT p.voucher_id, p.memo, p.account, p.fund, p.side, p.amount_fen, p.invoice_code, p.invoice_number,
+                    p.studio_id, p.period
                 FROM voucher v JOIN posting p ON p.voucher_id = v.id
                 WHERE v.studio_id = ? AND v.seq BETWEEN ? AND ? ORDER BY v.seq, p.line_no
                 """)
@@ -92,7 +97,10 @@ extension LedgerStore {
                 // The lines (always read to the end of the voucher, to keep the two cursors together).
                 var lines = 0
                 var sums = FundSums()
+                let period = sqlite3_column_int64(v, 2)
                 while lineReady && sqlite3_column_int64(p, 0) == id {
+                    linesRead += 1
+                    if sqlite3_column_int64(p, 8) != studioID || sqlite3_column_int64(p, 9) != period { misfiled = true }
                     if plain {
                         plain = line(p, index: lines, accounts: accounts, sums: &sums, into: &canonical)
                     }
@@ -119,8 +127,12 @@ extension LedgerStore {
                     previous = Array(walk.previous.utf8)
                 }
             }
+            // A line no voucher of the chunk took (cannot happen while both statements read the
+            // same join in the same order): let `verifyMisfiled` look.
+            if lineReady { misfiled = true }
             low = high + 1
         }
+        return misfiled ? nil : linesRead
     }
 
     /// Debit and credit per fund, and the clearing legs, of one voucher.
