@@ -69,6 +69,67 @@ public enum Canonical {
     }
 }
 
+/// The canonical voucher text written from stored bytes: the same bytes `voucherText` returns
+/// (as UTF-8) for the voucher whose fields these bytes are, into one buffer that is reused from
+/// voucher to voucher. `verify` hashes every voucher of every chain this way, without building a
+/// `PostedVoucher`, a draft or a string per line. Text fields are given as their UTF-8 bytes;
+/// a field that `voucherText` writes quoted is quoted here too.
+public struct CanonicalVoucherBytes {
+    private var out = CanonicalWriter(capacity: 2_048)
+
+    public init() {}
+
+    /// Starts a voucher: everything before its lines. `settlement`, `source` and the link text
+    /// are empty when the voucher has none.
+    public mutating func begin(
+        studio: UnsafeBufferPointer<UInt8>, sequence: Int, period: Period, voucherClass: UnsafeBufferPointer<UInt8>, number: Int,
+        date: CalendarDate, kind: VoucherKind, attachments: Int, settlement: UnsafeBufferPointer<UInt8>,
+        counterparty: UnsafeBufferPointer<UInt8>, preparer: UnsafeBufferPointer<UInt8>, reviewer: UnsafeBufferPointer<UInt8>,
+        poster: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>, postedBy: UnsafeBufferPointer<UInt8>,
+        postedAt: UnsafeBufferPointer<UInt8>
+    ) {
+        out.removeAll()
+        out.text(Canonical.voucherTag); out.literal("\n")
+        out.literal("studio="); out.quoted(bytes: studio); out.literal("\n")
+        out.literal("seq="); out.decimal(sequence); out.literal("\n")
+        out.literal("period="); out.period(period); out.literal(" class="); out.quoted(bytes: voucherClass)
+        out.literal(" number="); out.decimal(number); out.literal("\n")
+        out.literal("date="); out.date(date); out.literal("\n")
+        out.literal("kind="); out.text(kind.code); out.literal(" link=")
+        out.quoted(kind.link.map { "\($0.period.iso) \($0.label)" } ?? ""); out.literal("\n")
+        out.literal("attachments="); out.decimal(attachments); out.literal(" settlement=")
+        out.quoted(bytes: settlement); out.literal("\n")
+        out.literal("counterparty="); out.quoted(bytes: counterparty); out.literal("\n")
+        out.literal("preparer="); out.quoted(bytes: preparer); out.literal(" reviewer="); out.quoted(bytes: reviewer)
+        out.literal(" poster="); out.quoted(bytes: poster); out.literal("\n")
+        out.literal("source="); out.quoted(bytes: source); out.literal("\n")
+        out.literal("postedBy="); out.quoted(bytes: postedBy); out.literal(" postedAt="); out.quoted(bytes: postedAt); out.literal("\n")
+    }
+
+    /// One line; `index` counts from 0 as `draft.lines` does. `invoice` is the invoice key's
+    /// `description`, empty without one.
+    public mutating func line(
+        index: Int, account: UnsafeBufferPointer<UInt8>, fund: UnsafeBufferPointer<UInt8>, side: UnsafeBufferPointer<UInt8>,
+        fen: Int64, invoice: UnsafeBufferPointer<UInt8>, memo: UnsafeBufferPointer<UInt8>
+    ) {
+        out.literal("line="); out.decimal(index + 1); out.literal(" account="); out.text(bytes: account)
+        out.literal(" fund="); out.text(bytes: fund); out.literal(" side="); out.text(bytes: side)
+        out.literal(" fen="); out.decimal(fen); out.literal(" invoice=")
+        out.quoted(bytes: invoice)
+        out.literal(" memo="); out.quoted(bytes: memo); out.literal("\n")
+    }
+
+    /// Ends the voucher with its previous hash.
+    public mutating func end(previousHash: UnsafeBufferPointer<UInt8>) {
+        out.literal("prev="); out.text(bytes: previousHash); out.literal("\n")
+    }
+
+    /// The text written so far.
+    public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try out.withBytes(body)
+    }
+}
+
 /// UTF-8 output for canonical texts. Every byte it escapes is ASCII, and UTF-8 never uses an
 /// ASCII byte inside a multi-byte scalar, so escaping bytes gives the same text as escaping
 /// scalars did.
@@ -80,6 +141,31 @@ struct CanonicalWriter {
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Empties the buffer, keeping its capacity (`CanonicalVoucherBytes` reuses it).
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try bytes.withUnsafeBufferPointer(body)
+    }
+
+    /// `text(_:)` of a text given as its UTF-8 bytes.
+    mutating func text(bytes text: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: text)
+    }
+
+    /// `quoted(_:)` of a text given as its UTF-8 bytes.
+    mutating func quoted(bytes utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        var start = 0
+        for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+            escape(byte)
+            start = index + 1
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        bytes.append(UInt8(ascii: "\""))
+    }
 
     /// Fixed text of the format (names, separators).
     mutating func literal(_ text: StaticString) {

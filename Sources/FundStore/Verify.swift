@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import FundCore
 internal import GRDB
+internal import GRDBSQLite
 
 extension LedgerStore {
     static let verifyChunk = 5_000
@@ -16,10 +17,15 @@ extension LedgerStore {
     /// Checks one studio's hash chain, voucher by voucher in sequence order: numbering of the
     /// chain, the previous hash, the hash of the canonical text, and the posting rules again.
     /// `through` is the last sequence to check (the caller's snapshot, when the chain is read
-    /// on another connection); nil reads it here.
+    /// on another connection); nil reads it here. Returns how many posting lines the chain's
+    /// vouchers have when each was seen filed under the voucher's studio and period (the fast
+    /// lane), nil when not known or when one was not (then `verifyMisfiled` must look).
+    @discardableResult
     static func verifyChain(
-        _ db: Database, studioID: Int64, code: String, chart: ChartOfAccounts, through: Int? = nil, report: inout VerificationReport
-    ) throws {
+        _ db: Database, studioID: Int64, code: String, chart: ChartOfAccounts, through: Int? = nil, fast: Bool = true,
+        report: inout VerificationReport
+    ) throws -> Int? {
+        if fast { return try verifyChainFast(db, studioID: studioID, code: code, chart: chart, through: through, report: &report) }
         var walk = ChainWalk()
         let count = try through ?? Int.fetchOne(db, sql: "SELECT max(seq) FROM voucher WHERE studio_id = ?", arguments: [studioID]) ?? 0
         var low = 1
@@ -40,6 +46,7 @@ extension LedgerStore {
             }
             low = high + 1
         }
+        return nil
     }
 
     /// A chunk with an unreadable row: each voucher read on its own.
@@ -130,17 +137,19 @@ extension LedgerStore {
     /// holds. Each worker returns the studios it took (index, report); a studio no worker took
     /// (none could open a connection) is left to the caller.
     static func startChains(
-        _ database: LedgerDatabase, studios: [(id: Int64, code: String)], counts: [Int], chart: ChartOfAccounts, workers: Int
-    ) -> ChainWorkers<[(Int, VerificationReport)]> {
+        _ database: LedgerDatabase, studios: [(id: Int64, code: String)], counts: [Int], chart: ChartOfAccounts, workers: Int,
+        fast: Bool = true
+    ) -> ChainWorkers<[(Int, VerificationReport, Int?)]> {
         let next = NextIndex()
         return ChainWorkers(workers) { _ in
             guard let reader = try database.readOnlyCompanion() else { return [] }
             return try reader.read { db in
-                var done: [(Int, VerificationReport)] = []
+                var done: [(Int, VerificationReport, Int?)] = []
                 while let index = next.take(below: studios.count) {
                     var report = VerificationReport()
-                    try verifyChain(db, studioID: studios[index].id, code: studios[index].code, chart: chart, through: counts[index], report: &report)
-                    done.append((index, report))
+                    let lines = try verifyChain(
+                        db, studioID: studios[index].id, code: studios[index].code, chart: chart, through: counts[index], fast: fast, report: &report)
+                    done.append((index, report, lines))
                 }
                 return done
             }
@@ -268,40 +277,82 @@ extension LedgerStore {
         }
     }
 
+    /// The balances re-derived in one pass: the postings' GROUP BY and `month_balance`, both in
+    /// key order (studio, fund, account, period; month_balance's primary key), merged row by
+    /// row on the column bytes. Keys and messages are built only for a mismatch; the mismatches
+    /// come out as before (stored rows in key order, then the keys the postings have and
+    /// month_balance lacks, in key order).
     static func verifyBalances(_ db: Database, studioID: Int64?, report: inout VerificationReport) throws {
         let only = studioID == nil ? "" : " WHERE studio_id = ?"
         let arguments = StatementArguments(studioID.map { [$0] } ?? [])
-        struct Key: Hashable { let studio: Int64; let fund: String; let account: String; let period: Int }
-        var derived: [Key: (Int64, Int64)] = [:]
-        let cursor = try Row.fetchCursor(
-            db,
+        struct Key { let studio: Int64; let fund: String; let account: String; let period: Int }
+        let derivedStatement = try db.makeStatement(
             sql: """
                 SELECT studio_id, fund, account, period,
                     sum(CASE WHEN side = 'debit' THEN amount_fen ELSE 0 END),
                     sum(CASE WHEN side = 'credit' THEN amount_fen ELSE 0 END)
-                FROM posting\(only) GROUP BY studio_id, fund, account, period
-                """, arguments: arguments)
-        while let row = try cursor.next() {
-            derived[Key(studio: row[0], fund: row[1], account: row[2], period: row[3])] = (row[4], row[5])
-        }
+                FROM posting\(only) GROUP BY studio_id, fund, account, period ORDER BY studio_id, fund, account, period
+                """)
+        let storedStatement = try db.makeStatement(
+            sql: "SELECT studio_id, fund, account, period, debit_fen, credit_fen FROM month_balance\(only) ORDER BY studio_id, fund, account, period")
         let codes = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, code FROM studio").map { ($0[0] as Int64, $0[1] as String) })
-        let stored = try Row.fetchCursor(
-            db, sql: "SELECT studio_id, fund, account, period, debit_fen, credit_fen FROM month_balance\(only)", arguments: arguments)
         func mismatch(_ key: Key, _ message: String) {
             report.problems.append(VerificationProblem(
                 code: .balanceMismatch, studio: codes[key.studio] ?? "?", voucher: nil,
                 message: "\(Fund(rawValue: key.fund)?.chineseName ?? key.fund) 科目 \(key.account) \(Period(key: key.period)?.iso ?? "?")：\(message)"))
         }
-        while let row = try stored.next() {
-            let key = Key(studio: row[0], fund: row[1], account: row[2], period: row[3])
-            let storedPair: (Int64, Int64) = (row[4], row[5])
-            let fromPostings = derived.removeValue(forKey: key) ?? (0, 0)
+        func key(_ row: Row) -> Key { Key(studio: row[0], fund: row[1], account: row[2], period: row[3]) }
+        let d = derivedStatement.sqliteStatement
+        let s = storedStatement.sqliteStatement
+        /// SQLite's order of the two current rows' keys (BINARY text: bytes, then length).
+        func order() -> Int {
+            func integers(_ column: Int32) -> Int {
+                let left = sqlite3_column_int64(d, column), right = sqlite3_column_int64(s, column)
+                return left < right ? -1 : left > right ? 1 : 0
+            }
+            func texts(_ column: Int32) -> Int {
+                let left = sqlite3_column_text(d, column), leftCount = Int(sqlite3_column_bytes(d, column))
+                let right = sqlite3_column_text(s, column), rightCount = Int(sqlite3_column_bytes(s, column))
+                let common = min(leftCount, rightCount)
+                if common > 0, let left, let right {
+                    let compared = memcmp(left, right, common)
+                    if compared != 0 { return compared < 0 ? -1 : 1 }
+                }
+                return leftCount < rightCount ? -1 : leftCount > rightCount ? 1 : 0
+            }
+            var compared = integers(0)
+            if compared == 0 { compared = texts(1) }
+            if compared == 0 { compared = texts(2) }
+            if compared == 0 { compared = integers(3) }
+            return compared
+        }
+        let derived = try Row.fetchCursor(derivedStatement, arguments: arguments)
+        let stored = try Row.fetchCursor(storedStatement, arguments: arguments)
+        var missing: [(Key, (Int64, Int64))] = []
+        var derivedRow = try derived.next()
+        while let storedRow = try stored.next() {
+            var compared = 1
+            while let row = derivedRow {
+                compared = order()
+                if compared >= 0 { break }
+                missing.append((key(row), (sqlite3_column_int64(d, 4), sqlite3_column_int64(d, 5))))
+                derivedRow = try derived.next()
+            }
+            let storedPair = (sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5))
+            var fromPostings: (Int64, Int64) = (0, 0)
+            if derivedRow != nil && compared == 0 {
+                fromPostings = (sqlite3_column_int64(d, 4), sqlite3_column_int64(d, 5))
+                derivedRow = try derived.next()
+            }
             if storedPair != fromPostings {
-                mismatch(key, "余额表记录借 \(Money(fen: storedPair.0).plainString) 贷 \(Money(fen: storedPair.1).plainString)，分录合计借 \(Money(fen: fromPostings.0).plainString) 贷 \(Money(fen: fromPostings.1).plainString)")
+                mismatch(key(storedRow), "余额表记录借 \(Money(fen: storedPair.0).plainString) 贷 \(Money(fen: storedPair.1).plainString)，分录合计借 \(Money(fen: fromPostings.0).plainString) 贷 \(Money(fen: fromPostings.1).plainString)")
             }
         }
-        // In key order, so the report reads the same every run.
-        for (key, pair) in derived.sorted(by: { ($0.key.studio, $0.key.fund, $0.key.account, $0.key.period) < ($1.key.studio, $1.key.fund, $1.key.account, $1.key.period) }) {
+        while let row = derivedRow {
+            missing.append((key(row), (sqlite3_column_int64(d, 4), sqlite3_column_int64(d, 5))))
+            derivedRow = try derived.next()
+        }
+        for (key, pair) in missing {
             mismatch(key, "分录合计借 \(Money(fen: pair.0).plainString) 贷 \(Money(fen: pair.1).plainString)，余额表中没有记录")
         }
     }
@@ -361,7 +412,9 @@ extension SQLiteAdmin {
 
     /// Every studio, or one (`studioCode`) with the operation log it is recorded in. At most
     /// `workerLimit` connections check chains at once (nil: one per core; 1: this connection alone).
-    func verify(studioCode: String?, workerLimit: Int? = nil) throws -> VerificationReport {
+    /// `fastChains: false` walks every chain with the full check of each voucher (tests and
+    /// `ledger-bench verify-only --full-chains` compare the two).
+    func verify(studioCode: String?, workerLimit: Int? = nil, fastChains: Bool = true) throws -> VerificationReport {
         try queue.read { db in
             var report = VerificationReport()
             let chart: ChartOfAccounts
@@ -383,19 +436,21 @@ extension SQLiteAdmin {
             // connection) and there is more than one studio, while this connection checks the
             // rest; the problems are merged in the order the sequential walk reports them.
             let workers = min(workerLimit ?? ProcessInfo.processInfo.activeProcessorCount, listed.count)
-            var pending: ChainWorkers<[(Int, VerificationReport)]>? = nil
+            var pending: ChainWorkers<[(Int, VerificationReport, Int?)]>? = nil
             if workers > 1, queue.isFile {
                 let counts = try listed.map { try Int.fetchOne(db, sql: "SELECT max(seq) FROM voucher WHERE studio_id = ?", arguments: [$0.id]) ?? 0 }
-                pending = LedgerStore.startChains(queue, studios: listed, counts: counts, chart: chart, workers: workers)
+                pending = LedgerStore.startChains(queue, studios: listed, counts: counts, chart: chart, workers: workers, fast: fastChains)
             }
-            let rest = Result { () throws -> (periods: [VerificationReport], tail: VerificationReport) in
+            let rest = Result { () throws -> (periods: [VerificationReport], numbering: VerificationReport, tail: VerificationReport) in
                 var periods = [VerificationReport](repeating: VerificationReport(), count: listed.count)
                 for (index, studio) in listed.enumerated() {
                     try LedgerStore.verifyPeriods(db, studioID: studio.id, code: studio.code, report: &periods[index])
                 }
+                var numbering = VerificationReport()
+                try LedgerStore.verifyNumbering(db, studioID: studioID, report: &numbering)
+                // (The misfiled postings come after the numbering; looked for below, once the
+                // chains have said whether they saw every posting filed with its voucher.)
                 var tail = VerificationReport()
-                try LedgerStore.verifyNumbering(db, studioID: studioID, report: &tail)
-                try LedgerStore.verifyMisfiled(db, studioID: studioID, report: &tail)
                 try LedgerStore.verifyBalances(db, studioID: studioID, report: &tail)
                 try LedgerStore.verifyParallel(db, studioID: studioID, report: &tail)
                 try LedgerStore.verifyLog(db, report: &tail)
@@ -405,21 +460,36 @@ extension SQLiteAdmin {
                 tail.postings = try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM posting\(studioID == nil ? "" : " WHERE studio_id = ?")",
                     arguments: StatementArguments(studioID.map { [$0] } ?? [])) ?? 0
-                return (periods, tail)
+                return (periods, numbering, tail)
             }
-            var chains = [VerificationReport?](repeating: nil, count: listed.count)
+            var chains = [(VerificationReport, Int?)?](repeating: nil, count: listed.count)
             if let pending {
-                for (index, chain) in try pending.wait().joined() { chains[index] = chain }
+                for (index, chain, lines) in try pending.wait().joined() { chains[index] = (chain, lines) }
             }
-            let (periods, tail) = try rest.get()
+            let (periods, numbering, tail) = try rest.get()
+            // Lines the chains saw, each filed under its voucher's studio and period; nil once
+            // one was not, or a chain could not tell.
+            var linesSeen: Int? = 0
             for (index, studio) in listed.enumerated() {
-                if let chain = chains[index] {
+                let lines: Int?
+                if case let (chain, chainLines)? = chains[index] {
                     report.vouchers += chain.vouchers
                     report.problems += chain.problems
+                    lines = chainLines
                 } else {
-                    try LedgerStore.verifyChain(db, studioID: studio.id, code: studio.code, chart: chart, report: &report)
+                    lines = try LedgerStore.verifyChain(db, studioID: studio.id, code: studio.code, chart: chart, fast: fastChains, report: &report)
                 }
+                linesSeen = linesSeen.flatMap { seen in lines.map { seen + $0 } }
                 report.problems += periods[index].problems
+            }
+            report.problems += numbering.problems
+            // Every posting of the books seen by the chains, filed with its voucher: there is no
+            // misfiled posting to look for (the join over every posting is the caller's costliest
+            // query after the balances). Otherwise, or for one studio, look.
+            if studioID != nil || linesSeen != tail.postings {
+                var misfiled = VerificationReport()
+                try LedgerStore.verifyMisfiled(db, studioID: studioID, report: &misfiled)
+                report.problems += misfiled.problems
             }
             report.problems += tail.problems
             report.logEntries = tail.logEntries
@@ -432,8 +502,8 @@ extension SQLiteAdmin {
 extension LedgerStore {
     /// `verify` with the chains checked by at most `workers` connections (1: this one alone,
     /// one studio after another): tests compare the two walks problem for problem.
-    @_spi(Testing) public func verifyForTesting(workers: Int, studio: String? = nil) throws -> VerificationReport {
-        try SQLiteAdmin(queue: queue).verify(studioCode: studio, workerLimit: workers)
+    @_spi(Testing) public func verifyForTesting(workers: Int, studio: String? = nil, fastChains: Bool = true) throws -> VerificationReport {
+        try SQLiteAdmin(queue: queue).verify(studioCode: studio, workerLimit: workers, fastChains: fastChains)
     }
 }
 

@@ -10,7 +10,8 @@
 //   ledger-bench serve-only [--studios 1000] [--vouchers 1000] [--big 100000] [--dir PATH] [--seconds 5]
 //   (the web desk under wrk: overview, a studio page and 序时账 pages of the big studio, logged in,
 //   beside the same figures the CLI's way)
-//   ledger-bench verify-only DATABASE [--runs N]   (verify alone on an existing ledger, for profiling)
+//   ledger-bench verify-only DATABASE [--runs N] [--full-chains]   (verify alone on an existing ledger, for
+//   profiling; --full-chains: every voucher through the full check, as before the fast chain lane)
 //   ledger-bench peers [--scale 10000|100000|1000000] [--dir PATH]   (the same books in hledger,
 //   ledger and beancount beside ours, each a whole process with its peak memory; every account
 //   total compared, a mismatch exits 1)
@@ -20,6 +21,7 @@
 // balance (run in a child process so its peak memory is its own).
 import FundApp
 import FundCore
+@_spi(Testing) import FundStore
 import Foundation
 import GRDBSQLite
 
@@ -35,6 +37,8 @@ struct Options {
     var database = ""
     var runs = 3
     var breakdown = false
+    /// verify-only: every voucher through the full check (the chain walk before the fast lane).
+    var fullChains = false
     /// serve-only: the vouchers of the one big studio, and how long wrk loads each page.
     var big = 100_000
     var seconds = 5
@@ -50,6 +54,7 @@ struct Options {
             case "--dir": directory = iterator.next() ?? directory
             case "--runs": runs = Int(iterator.next() ?? "") ?? runs
             case "--breakdown": breakdown = true
+            case "--full-chains": fullChains = true
             case "--big": big = Int(iterator.next() ?? "") ?? big
             case "--seconds": seconds = Int(iterator.next() ?? "") ?? seconds
             case "serve-only": mode = "serve-only"
@@ -154,9 +159,17 @@ if options.mode == "check-only" {
 if options.mode == "verify-only" {
     // `verify` alone on an existing ledger, for profiling.
     let app = try LedgerApp(path: options.database, clock: clock, user: "bench")
+    // --full-chains: the same verify with every voucher through the full check, to compare.
+    let store = options.fullChains ? try LedgerStore(path: options.database) : nil
     for _ in 0..<max(1, options.runs) {
         var report: VerificationReport? = nil
-        let timing = try measure { report = try app.admin.verify() }
+        let timing = try measure {
+            if let store {
+                report = try store.verifyForTesting(workers: ProcessInfo.processInfo.activeProcessorCount, fastChains: false)
+            } else {
+                report = try app.admin.verify()
+            }
+        }
         let postings = report?.postings ?? 0
         print(
             "verify: \(postings) postings, \(report?.problems.count ?? -1) problems, \(format(timing.wall, 3)) s wall, \(format(timing.cpu, 3)) s CPU, "
