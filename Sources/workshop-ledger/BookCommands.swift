@@ -119,13 +119,25 @@ struct ImportCommand: ParsableCommand {
         func run() throws {
             try FundLedger.run {
                 let app = try global.open()
-                let (data, name) = try readInput(file)
+                if file == "-" {
+                    let (data, name) = try readInput(file)
+                    let result = try Progress.standardError.run("导入凭证") {
+                        try app.books.importVouchers(
+                            csv: data, file: name, studio: studio, defaultFund: fund, allowUnreviewed: allowUnreviewed, hostCodes: hostCodes)
+                    }
+                    emit("已导入 \(result.vouchers.count) 张凭证、\(result.lines) 行分录到工作室 \(studio)\n")
+                    try showRaised(app, result.vouchers)
+                    return
+                }
+                // A file on disk is read a chunk at a time, each voucher posted as it is read
+                // (bounded memory, whatever the file's size).
+                guard FileManager.default.fileExists(atPath: file) else { throw LedgerEnvironmentError("文件 \(file) 不存在") }
                 let result = try Progress.standardError.run("导入凭证") {
                     try app.books.importVouchers(
-                        csv: data, file: name, studio: studio, defaultFund: fund, allowUnreviewed: allowUnreviewed, hostCodes: hostCodes)
+                        csvFile: file, file: file, studio: studio, defaultFund: fund, allowUnreviewed: allowUnreviewed, hostCodes: hostCodes)
                 }
-                emit("已导入 \(result.vouchers.count) 张凭证、\(result.lines) 行分录到工作室 \(studio)\n")
-                try showRaised(app, result.vouchers)
+                emit("已导入 \(result.vouchers) 张凭证、\(result.lines) 行分录到工作室 \(studio)\n")
+                if let raised = try app.books.raisedReport(result) { try OutputOptions.write(raised) }
             }
         }
     }
