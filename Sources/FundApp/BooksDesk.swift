@@ -344,10 +344,22 @@ public struct FileImportResult: Sendable {
     public let studio: String
     public let vouchers: Int
     public let lines: Int
-    /// The posted vouchers as findings name them, and the latest voucher date: enough to list
-    /// the findings the import raised (`raisedReport`).
-    public let refs: Set<FindingVoucher>
+    /// The latest voucher date; with `posted`, enough to list the findings the import raised
+    /// (`raisedReport`).
     public let latestDate: CalendarDate?
+    /// The posted vouchers by month, class and number, packed into one integer each (a set of
+    /// `FindingVoucher`s, three strings each, was a large share of a big import's memory).
+    let keys: Set<Int>
+
+    static func key(period: Period, voucherClass: VoucherClass, number: Int) -> Int {
+        (period.key * 8 + (VoucherClass.allCases.firstIndex(of: voucherClass) ?? 7)) * 1_000_000 + number
+    }
+
+    /// Whether `voucher` is one this import posted.
+    public func posted(_ voucher: FindingVoucher) -> Bool {
+        guard let period = try? Period.parse(voucher.period), let voucherClass = VoucherClass(rawValue: voucher.class) else { return false }
+        return keys.contains(Self.key(period: period, voucherClass: voucherClass, number: voucher.number))
+    }
 }
 
 extension BooksDesk {
@@ -371,8 +383,8 @@ extension BooksDesk {
                 csv: Data(contentsOf: URL(fileURLWithPath: path)), file: file, studio: studio, defaultFund: defaultFund,
                 allowUnreviewed: allowUnreviewed, hostCodes: hostCodes)
             return FileImportResult(
-                studio: studio, vouchers: result.vouchers.count, lines: result.lines, refs: Set(result.vouchers.map(FindingVoucher.init)),
-                latestDate: result.vouchers.map(\.draft.date).max())
+                studio: studio, vouchers: result.vouchers.count, lines: result.lines, latestDate: result.vouchers.map(\.draft.date).max(),
+                keys: Set(result.vouchers.map { FileImportResult.key(period: $0.ref.period, voucherClass: $0.ref.voucherClass, number: $0.ref.number) }))
         }
         let chart = try store.register.chart()
         let mapping = try app.erp.mapping(forStudio: studio, file: file, required: hostCodes)
@@ -386,7 +398,7 @@ extension BooksDesk {
         var checks = ImportChecks(file: file)
         let today = clock.today()
         var lines = 0
-        var refs = Set<FindingVoucher>()
+        var keys = Set<Int>()
         var latest: CalendarDate? = nil
         var postingFailure: Rejection? = nil
         var stopped = false  // nothing more is posted
@@ -423,7 +435,7 @@ extension BooksDesk {
                 }
                 do {
                     let posted = try post(voucher.draft)
-                    refs.insert(FindingVoucher(posted))
+                    keys.insert(FileImportResult.key(period: posted.ref.period, voucherClass: posted.ref.voucherClass, number: posted.ref.number))
                     latest = max(latest ?? posted.draft.date, posted.draft.date)
                     lines += voucher.draft.lines.count
                 } catch let rejection as Rejection {
@@ -450,17 +462,17 @@ extension BooksDesk {
                 }
             }
             if let postingFailure { throw postingFailure }
-            return "导入 \(URL(fileURLWithPath: file).lastPathComponent)（\(refs.count) 张凭证）" + note
+            return "导入 \(URL(fileURLWithPath: file).lastPathComponent)（\(keys.count) 张凭证）" + note
         }
-        return FileImportResult(studio: studio, vouchers: refs.count, lines: lines, refs: refs, latestDate: latest)
+        return FileImportResult(studio: studio, vouchers: keys.count, lines: lines, latestDate: latest, keys: keys)
     }
 
     /// The findings the vouchers of a file import raised, as `ComplianceDesk.raisedReport`
     /// lists them for posted vouchers.
     public func raisedReport(_ result: FileImportResult) throws -> AnyReport? {
-        guard let latest = result.latestDate, !result.refs.isEmpty else { return nil }
+        guard let latest = result.latestDate, result.vouchers > 0 else { return nil }
         let raised = try app.compliance.check(studio: result.studio, asOf: max(clock.today(), latest)).findings
-            .filter { $0.voucher.map(result.refs.contains) ?? false }
+            .filter { $0.voucher.map(result.posted) ?? false }
         return raised.isEmpty ? nil : AuditViews.raisedFindings(raised)
     }
 

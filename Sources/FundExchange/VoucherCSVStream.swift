@@ -36,14 +36,20 @@ struct WholeText: UTF8Chunks {
 public struct VoucherFileSource {
     public let path: String
     public let encoding: TextEncoding
-    static let chunkSize = 1 << 20
+    /// Bytes read at a time (1 MB; tests use a few bytes, to cut records and characters).
+    let chunkSize: Int
 
     /// Opens and checks the file's encoding; throws I001 when it is neither UTF-8 nor GB18030.
     public init(path: String, file: String) throws {
+        try self.init(path: path, file: file, chunkSize: 1 << 20)
+    }
+
+    init(path: String, file: String, chunkSize: Int) throws {
         self.path = path
-        if try Self.scan(path: path, { chunk, final, carry in Self.validUTF8(chunk, final: final, carry: &carry) }) {
+        self.chunkSize = chunkSize
+        if try Self.scan(path: path, chunkSize: chunkSize, { chunk, final, carry in Self.validUTF8(chunk, final: final, carry: &carry) }) {
             encoding = .utf8
-        } else if try Self.scan(path: path, { chunk, final, carry in
+        } else if try Self.scan(path: path, chunkSize: chunkSize, { chunk, final, carry in
             var converter = GB18030Converter()
             return converter.convert(chunk, final: final, carry: &carry) != nil
         }) {
@@ -58,7 +64,7 @@ public struct VoucherFileSource {
     /// Reads the file chunk by chunk through `check` (given the chunk, whether it is the last,
     /// and the bytes of an unfinished character the previous chunk left); false at the first
     /// chunk `check` refuses.
-    static func scan(path: String, _ check: ([UInt8], Bool, inout [UInt8]) -> Bool) throws -> Bool {
+    static func scan(path: String, chunkSize: Int, _ check: ([UInt8], Bool, inout [UInt8]) -> Bool) throws -> Bool {
         var reader = try ChunkReader(path: path, size: chunkSize)
         var carry: [UInt8] = []
         var first = true
@@ -84,7 +90,7 @@ public struct VoucherFileSource {
     }
 
     func chunks() throws -> FileChunks {
-        FileChunks(reader: try ChunkReader(path: path, size: Self.chunkSize), encoding: encoding)
+        FileChunks(reader: try ChunkReader(path: path, size: chunkSize), encoding: encoding)
     }
 }
 
