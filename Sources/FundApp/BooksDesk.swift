@@ -1,5 +1,6 @@
 import FundCore
 import FundExchange
+import FundReports
 import FundStore
 import Foundation
 
@@ -34,13 +35,19 @@ public struct BooksDesk: Desk {
     func checkReviewed(_ drafts: [VoucherDraft], allowUnreviewed: Bool, where place: (Int) -> String) throws(Rejection) -> String {
         let unreviewed = DraftRules.unreviewed(drafts)
         guard let first = unreviewed.first else { return "" }
+        return try reviewNote(first: place(first), count: unreviewed.count, allowUnreviewed: allowUnreviewed)
+    }
+
+    /// R005 for `count` unreviewed vouchers, the first described by `first`: the refusal, or
+    /// the log's note when allowed.
+    func reviewNote(first: String, count: Int, allowUnreviewed: Bool) throws(Rejection) -> String {
         guard allowUnreviewed else {
             throw Rejection(
                 .voucherUnreviewed, field: "reviewer",
-                "\(place(first))未经他人审核：审核人为空或与制单人相同（\(DraftRules.reviewBasis)）；共 \(unreviewed.count) 张。"
+                "\(first)未经他人审核：审核人为空或与制单人相同（\(DraftRules.reviewBasis)）；共 \(count) 张。"
                     + "确需记入未审核凭证（如系统迁移），请加 --allow-unreviewed（将记入操作日志并形成 JE-002 发现）")
         }
-        return "；--allow-unreviewed：\(unreviewed.count) 张凭证未经他人审核"
+        return "；--allow-unreviewed：\(count) 张凭证未经他人审核"
     }
 
     public struct ImportResult: Sendable {
@@ -171,13 +178,9 @@ public struct BooksDesk: Desk {
             var errors: [LocatedRejection] = []
             imported = imported.map { voucher in
                 do throws(Rejection) {
-                    let draft = try ParallelEntries.withBudgetLines(voucher.draft, parallel: budget.chart, basis: budget.basis, payableCategory: payables(studio))
-                    try ParallelEntries.check(draft, chart: chart)
-                    return ImportedVoucher(draft: draft, fileLines: voucher.fileLines)
+                    return try Self.withBudgetLines(voucher, budget, chart: chart, payableCategory: payables(studio))
                 } catch {
-                    errors.append(LocatedRejection(
-                        file: file, line: voucher.fileLines[0],
-                        rejection: Rejection(error.code, field: error.field, "凭证 \(voucher.draft.sourceRef ?? "")：" + error.message)))
+                    errors.append(LocatedRejection(file: file, line: voucher.fileLines[0], rejection: Self.labelled(error, voucher)))
                     return voucher
                 }
             }
@@ -188,16 +191,12 @@ public struct BooksDesk: Desk {
         let book = try store.books.periodBook(studio: studio)
         var closed: [LocatedRejection] = []
         for voucher in imported where !book.isOpen(voucher.draft.period) {
-            closed.append(LocatedRejection(
-                file: file, line: voucher.fileLines[0],
-                rejection: Rejection(.periodClosed, field: "日期", "\(voucher.draft.period.chinese) 已结账，不能导入凭证 \(voucher.draft.sourceRef ?? "")")))
+            closed.append(Self.closedRejection(voucher, file: file))
         }
         let dateRule = VoucherDateRule(today: clock.today(), recognized: try store.register.studio(code: studio).recognized)
         for voucher in imported {
             do { try dateRule.check(voucher.draft.date, field: "日期") } catch {
-                closed.append(LocatedRejection(
-                    file: file, line: voucher.fileLines[0],
-                    rejection: Rejection(error.code, field: error.field, "凭证 \(voucher.draft.sourceRef ?? "")：" + error.message)))
+                closed.append(LocatedRejection(file: file, line: voucher.fileLines[0], rejection: Self.labelled(error, voucher)))
             }
         }
         if !closed.isEmpty {
@@ -363,6 +362,202 @@ public struct BooksDesk: Desk {
             throw Rejection(.periodInvalid, field: "from", "起始期间 \(low.iso) 晚于截止期间 \(high.iso)")
         }
         return (low, high)
+    }
+}
+
+/// What `importVouchers(csvFile:)` returns: the file's vouchers were posted, and are not kept.
+public struct FileImportResult: Sendable {
+    public let studio: String
+    public let vouchers: Int
+    public let lines: Int
+    /// The latest voucher date; with `posted`, enough to list the findings the import raised
+    /// (`raisedReport`).
+    public let latestDate: CalendarDate?
+    /// The posted vouchers by month, class and number, packed into one integer each (a set of
+    /// `FindingVoucher`s, three strings each, was a large share of a big import's memory).
+    let keys: Set<Int>
+
+    static func key(period: Period, voucherClass: VoucherClass, number: Int) -> Int {
+        (period.key * 8 + (VoucherClass.allCases.firstIndex(of: voucherClass) ?? 7)) * 1_000_000 + number
+    }
+
+    /// Whether `voucher` is one this import posted.
+    public func posted(_ voucher: FindingVoucher) -> Bool {
+        guard let period = try? Period.parse(voucher.period), let voucherClass = VoucherClass(rawValue: voucher.class) else { return false }
+        return keys.contains(Self.key(period: period, voucherClass: voucherClass, number: voucher.number))
+    }
+}
+
+extension BooksDesk {
+    /// Imports a voucher CSV file from disk for one studio, in bounded memory: the file is read
+    /// 1 MB at a time and each voucher, once its last row is read and it passes the checks
+    /// `importVouchers(csv:)` makes (rows, budget lines, closed months, dates, R005), is posted
+    /// into the one write transaction the import holds open. After the first error nothing
+    /// more is written, but the reading goes on to the end so that every error is listed,
+    /// the same list the whole-file import gives; then the transaction rolls back. Kept in
+    /// memory: the identity of each voucher (numbering conflicts, I009) and the errors.
+    ///
+    /// When a policy blocks categories of findings, the rules must see the studio's books with
+    /// every new voucher added before anything is written (`enforceBlocks`); that holds the
+    /// books in memory anyway, and such a ledger imports through the whole-file path.
+    public func importVouchers(
+        csvFile path: String, file: String, studio: String, defaultFund: Fund? = nil, allowUnreviewed: Bool = false,
+        hostCodes: Bool = false
+    ) throws -> FileImportResult {
+        if try app.compliance.policies().contains(where: { !$0.block.isEmpty }) {
+            let result = try importVouchers(
+                csv: Data(contentsOf: URL(fileURLWithPath: path)), file: file, studio: studio, defaultFund: defaultFund,
+                allowUnreviewed: allowUnreviewed, hostCodes: hostCodes)
+            return FileImportResult(
+                studio: studio, vouchers: result.vouchers.count, lines: result.lines, latestDate: result.vouchers.map(\.draft.date).max(),
+                keys: Set(result.vouchers.map { FileImportResult.key(period: $0.ref.period, voucherClass: $0.ref.voucherClass, number: $0.ref.number) }))
+        }
+        let chart = try store.register.chart()
+        let mapping = try app.erp.mapping(forStudio: studio, file: file, required: hostCodes)
+        let source = try VoucherFileSource(path: path, file: file)
+        let reader = VoucherCSVReader(file: file, studio: studio, chart: chart, defaultFund: defaultFund, mapping: mapping, hostCodes: hostCodes)
+        // What the whole-file import looks up after reading, looked up first; a failure is
+        // thrown where that import would throw it.
+        let budget = Result { try parallelBooks(studio: studio) }
+        let book = Result { try store.books.periodBook(studio: studio) }
+        let recognized = Result { try store.register.studio(code: studio).recognized }
+        var checks = ImportChecks(file: file)
+        let today = clock.today()
+        var lines = 0
+        var keys = Set<Int>()
+        var latest: CalendarDate? = nil
+        var postingFailure: Rejection? = nil
+        var stopped = false  // nothing more is posted
+        if case .failure = budget { stopped = true }
+        if case .failure = book { stopped = true }
+        if case .failure = recognized { stopped = true }
+        try store.books.postStream(stamp: stamp(), action: "voucher.import") { post in
+            try reader.stream(file: source) { read, clean in
+                let voucher = read
+                if case .success(.some) = budget {
+                    // A file's own budget lines are checked here; the rest get theirs when
+                    // posted (PostingSession), where a payable paid on its own finds what
+                    // raised it even earlier in this file.
+                    do throws(Rejection) {
+                        if ParallelEntries.hasBudgetLines(voucher.draft, chart: chart) { try ParallelEntries.check(voucher.draft, chart: chart) }
+                    } catch {
+                        checks.budget.add(LocatedRejection(file: file, line: voucher.fileLines[0], rejection: Self.labelled(error, voucher)))
+                    }
+                }
+                if case .success(let book) = book, !book.isOpen(voucher.draft.period) {
+                    checks.closed.add(Self.closedRejection(voucher, file: file))
+                }
+                if case .success(let recognized) = recognized {
+                    do throws(Rejection) {
+                        try VoucherDateRule(today: today, recognized: recognized).check(voucher.draft.date, field: "日期")
+                    } catch {
+                        checks.dates.add(LocatedRejection(file: file, line: voucher.fileLines[0], rejection: Self.labelled(error, voucher)))
+                    }
+                }
+                if !DraftRules.unreviewed([voucher.draft]).isEmpty {
+                    if checks.unreviewed == 0 { checks.firstUnreviewed = voucher }
+                    checks.unreviewed += 1
+                }
+                if stopped || !clean || !checks.clean || (checks.unreviewed > 0 && !allowUnreviewed) {
+                    stopped = true
+                    return
+                }
+                do {
+                    let posted = try post(voucher.draft)
+                    keys.insert(FileImportResult.key(period: posted.ref.period, voucherClass: posted.ref.voucherClass, number: posted.ref.number))
+                    latest = max(latest ?? posted.draft.date, posted.draft.date)
+                    lines += posted.draft.lines.count  // with the budget lines posting gave it
+                } catch let rejection as Rejection {
+                    postingFailure = rejection
+                    stopped = true
+                }
+            }
+            // Thrown in the order the whole-file import throws them.
+            _ = try budget.get()
+            try checks.budget.throwIfAny()
+            _ = try book.get()
+            _ = try recognized.get()
+            var closed = checks.closed
+            closed.append(checks.dates)
+            try closed.throwIfAny()
+            var note = ""
+            if let first = checks.firstUnreviewed {
+                do throws(Rejection) {
+                    note = try reviewNote(
+                        first: "第 \(first.fileLines[0]) 行起的凭证 \(first.draft.sourceRef ?? "")", count: checks.unreviewed,
+                        allowUnreviewed: allowUnreviewed)
+                } catch {
+                    throw LocatedRejection(file: file, line: first.fileLines[0], rejection: error)
+                }
+            }
+            if let postingFailure { throw postingFailure }
+            return "导入 \(URL(fileURLWithPath: file).lastPathComponent)（\(keys.count) 张凭证）" + note
+        }
+        return FileImportResult(studio: studio, vouchers: keys.count, lines: lines, latestDate: latest, keys: keys)
+    }
+
+    /// The findings the vouchers of a file import raised, as `ComplianceDesk.raisedReport`
+    /// lists them for posted vouchers.
+    public func raisedReport(_ result: FileImportResult) throws -> AnyReport? {
+        guard let latest = result.latestDate, result.vouchers > 0 else { return nil }
+        let raised = try app.compliance.check(studio: result.studio, asOf: max(clock.today(), latest)).findings
+            .filter { $0.voucher.map(result.posted) ?? false }
+        return raised.isEmpty ? nil : AuditViews.raisedFindings(raised)
+    }
+
+    /// The errors of one kind an import collects: the first `Limits.importErrorsMax`, and how
+    /// many there were.
+    struct ErrorList {
+        let file: String
+        var items: [LocatedRejection] = []
+        var count = 0
+
+        mutating func add(_ error: LocatedRejection) {
+            count += 1
+            if items.count <= Limits.importErrorsMax { items.append(error) }
+        }
+
+        mutating func append(_ other: ErrorList) {
+            for item in other.items { add(item) }
+            count += other.count - other.items.count
+        }
+
+        func throwIfAny() throws(RejectionList) {
+            guard count > 0 else { return }
+            throw RejectionList(items: Array(items.prefix(Limits.importErrorsMax)), truncated: count > Limits.importErrorsMax)
+        }
+    }
+
+    /// The checks a streamed import makes on each voucher after reading it.
+    struct ImportChecks {
+        var budget, closed, dates: ErrorList
+        var unreviewed = 0
+        var firstUnreviewed: ImportedVoucher? = nil
+
+        init(file: String) { (budget, closed, dates) = (ErrorList(file: file), ErrorList(file: file), ErrorList(file: file)) }
+
+        var clean: Bool { budget.count == 0 && closed.count == 0 && dates.count == 0 }
+    }
+
+    /// 平行记账: the voucher with its budget lines (derived, or its own checked).
+    static func withBudgetLines(
+        _ voucher: ImportedVoucher, _ budget: (chart: ParallelChart, basis: BudgetBasis), chart: ChartOfAccounts,
+        payableCategory: ParallelEntries.PayableCategory? = nil
+    ) throws(Rejection) -> ImportedVoucher {
+        let draft = try ParallelEntries.withBudgetLines(voucher.draft, parallel: budget.chart, basis: budget.basis, payableCategory: payableCategory)
+        try ParallelEntries.check(draft, chart: chart)
+        return ImportedVoucher(draft: draft, fileLines: voucher.fileLines)
+    }
+
+    /// A rejection about one voucher of a file, named by its number in the file.
+    static func labelled(_ error: Rejection, _ voucher: ImportedVoucher) -> Rejection {
+        Rejection(error.code, field: error.field, "凭证 \(voucher.draft.sourceRef ?? "")：" + error.message)
+    }
+
+    static func closedRejection(_ voucher: ImportedVoucher, file: String) -> LocatedRejection {
+        LocatedRejection(
+            file: file, line: voucher.fileLines[0],
+            rejection: Rejection(.periodClosed, field: "日期", "\(voucher.draft.period.chinese) 已结账，不能导入凭证 \(voucher.draft.sourceRef ?? "")"))
     }
 }
 

@@ -4,6 +4,11 @@
 public struct CSVRecord: Sendable, Equatable {
     public let line: Int
     public let fields: [String]
+
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
 }
 
 public enum CSVText {

@@ -43,7 +43,7 @@ public struct VoucherCSVReader {
         self.hostCodes = hostCodes
     }
 
-    /// Decodes and parses file bytes.
+    /// Decodes and parses file bytes held in memory (an upload, a test).
     public func read(_ data: Data) throws(RejectionList) -> [ImportedVoucher] {
         guard let (text, _) = TextEncoding.decode(data) else {
             throw list(nil, Rejection(.importEncoding, "文件既不是 UTF-8 也不是 GB18030 编码的文本"))
@@ -52,36 +52,90 @@ public struct VoucherCSVReader {
     }
 
     public func read(text: String) throws(RejectionList) -> [ImportedVoucher] {
-        let records: [CSVRecord]
-        do { records = try CSVText.parse(text.strippingBOM) } catch { throw list(nil, error) }
-        guard let header = records.first else {
-            throw list(nil, Rejection(.importEmpty, "文件为空，没有表头"))
+        var vouchers: [ImportedVoucher] = []
+        do {
+            try stream(WholeText(bytes: Array(text.strippingBOM.utf8))) { (voucher: ImportedVoucher, _: Bool) throws(Never) in
+                vouchers.append(voucher)
+            }
+        } catch let errors as RejectionList {
+            throw errors
+        } catch {
+            preconditionFailure("the reader throws only RejectionList: \(error)")
         }
-        if records.count - 1 > Limits.importRowsMax {
+        return vouchers
+    }
+
+    /// Reads a file on disk chunk by chunk, handing each voucher to `voucher` as soon as its
+    /// last row has been read, with whether the file has been free of errors so far. The
+    /// vouchers and errors are exactly those `read` finds in the same bytes; when this throws,
+    /// the vouchers handed over must be discarded (the caller posts them into a transaction it
+    /// then rolls back).
+    public func stream(file source: VoucherFileSource, voucher: (ImportedVoucher, _ clean: Bool) throws -> Void) throws {
+        let chunks: FileChunks
+        do { chunks = try source.chunks() } catch {
+            throw list(nil, Rejection(.importEncoding, "读取文件失败：\(error)"))
+        }
+        try stream(chunks, voucher: voucher)
+    }
+
+    /// The one reading pass both entries share: records one at a time, rows grouped into
+    /// vouchers as they come (a voucher's rows are consecutive), each voucher built and handed
+    /// on when the next one starts. Only what cross-voucher checks need is kept: the identity
+    /// and first line of every voucher seen (I009), the vouchers that lost a row, and the
+    /// errors (each list capped at `Limits.importErrorsMax`).
+    ///
+    /// The errors come out as the whole-file reader listed them: a CSV syntax error alone; an
+    /// empty file; too many rows; a bad header; then the row errors (reading stops at the cap),
+    /// the header-only error, the I009 conflicts, and the vouchers' own errors, in that order
+    /// up to the cap, sorted by line.
+    func stream<Source: UTF8Chunks, Failure: Error>(
+        _ source: Source, voucher emit: (ImportedVoucher, _ clean: Bool) throws(Failure) -> Void
+    ) throws {
+        var records = CSVRecordStream(source)
+        var header: CSVRecord? = nil
+        var recordCount = 0
+        var columns: ColumnMap? = nil
+        var headerError: RejectionList? = nil
+        var state = StreamState(file: file)
+        var memos = ParseMemos()
+        var rowsDone = false
+        var stoppedAt: Int? = nil  // records read when the row errors reached the cap
+        while true {
+            let record: CSVRecord?
+            do { record = try records.next() } catch { throw list(nil, error) }
+            guard let record else { break }
+            recordCount += 1
+            guard header != nil else {
+                header = record
+                do { columns = ColumnMap(try mapHeader(record), headerCount: record.fields.count) } catch {
+                    headerError = list(record.line, error)
+                }
+                continue
+            }
+            // Past the cap of rows, a bad header or the row-error cap, the rest is only
+            // scanned: a syntax error further on, or the count of rows, still decides.
+            guard let columns, !rowsDone, recordCount - 1 <= Limits.importRowsMax else { continue }
+            if let row = parseRow(record, columns: columns, memos: &memos, brokenVouchers: &state.brokenVouchers, collector: &state.rows) {
+                try state.add(row, reader: self, memos: &memos, emit: emit)
+            } else {
+                state.forgetBrokenBuildErrors()
+            }
+            if state.rows.full {
+                rowsDone = true
+                stoppedAt = recordCount
+            }
+        }
+        guard let header else { throw list(nil, Rejection(.importEmpty, "文件为空，没有表头")) }
+        if recordCount - 1 > Limits.importRowsMax {
             throw list(nil, Rejection(.importTooManyRows, "文件超过 \(Limits.importRowsMax) 行，请分批导入"))
         }
-        let columns: ColumnMap
-        do { columns = ColumnMap(try mapHeader(header), headerCount: header.fields.count) } catch { throw list(header.line, error) }
-        var collector = ErrorCollector(file: file)
-        var memos = ParseMemos()
-        var rows: [ParsedRow] = []
-        rows.reserveCapacity(records.count - 1)
-        var brokenVouchers = Set<MonthKey>()
-        for (index, record) in records.enumerated().dropFirst() {
-            if let row = parseRow(record, columns: columns, memos: &memos, brokenVouchers: &brokenVouchers, collector: &collector) {
-                rows.append(row)
-            }
-            if collector.full {
-                collector.truncated = collector.truncated || index + 1 < records.count
-                break
-            }
+        if let headerError { throw headerError }
+        if let stoppedAt, recordCount > stoppedAt { state.rows.truncated = true }
+        try state.finish(reader: self, memos: &memos, emit: emit)
+        if recordCount == 1 {
+            state.rows.add(header.line, Rejection(.importEmpty, "文件只有表头，没有凭证行"))
         }
-        if records.count == 1 {
-            collector.add(header.line, Rejection(.importEmpty, "文件只有表头，没有凭证行"))
-        }
-        let vouchers = group(rows, brokenVouchers: brokenVouchers, memos: &memos, collector: &collector)
-        if let errors = collector.result { throw errors }
-        return vouchers
+        if let errors = state.result() { throw errors }
     }
 
     func list(_ line: Int?, _ rejection: Rejection) -> RejectionList {

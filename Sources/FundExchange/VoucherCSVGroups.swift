@@ -27,44 +27,93 @@ extension VoucherCSVReader {
         }
     }
 
-    /// Groups consecutive rows into vouchers, merges the header fields and validates each
-    /// voucher against the chart, mapping a line's rejection back to its file line.
-    func group(
-        _ rows: [ParsedRow], brokenVouchers: Set<MonthKey>, memos: inout ParseMemos, collector: inout ErrorCollector
-    ) -> [ImportedVoucher] {
-        // A row joins the group before it or starts a new one (or is refused), so the groups
-        // are consecutive runs of `members`: positions of the rows kept, in file order.
-        var members: [Int] = []
-        var starts: [Int] = []
-        members.reserveCapacity(rows.count)
+    /// What the reading pass keeps between rows: the voucher being gathered, the identity of
+    /// every voucher seen, and the errors by the phase the whole-file reader found them in.
+    struct StreamState {
+        /// Row errors (and I015 codes), as the whole-file reader collected them first.
+        var rows: ErrorCollector
+        /// I009: a voucher's rows that are not together, or a voucher number used twice.
+        var conflicts: [LocatedRejection] = []
+        var conflictsDropped = false
+        /// Each voucher's own errors, with the voucher: dropped again if a row of the same
+        /// voucher turns up broken further on (the whole-file reader skipped such vouchers).
+        var buildErrors: [(key: MonthKey, error: LocatedRejection)] = []
+        var buildErrorsDropped = false
+        var brokenVouchers = Set<MonthKey>()
         var seen: [MonthKey: Int] = [:]  // -> first line
-        for (position, row) in rows.enumerated() {
-            if let last = members.last, GroupKey(rows[last]) == GroupKey(row) {
-                members.append(position)
-                continue
+        var current: [ParsedRow] = []
+        var emitted = 0
+
+        init(file: String) { rows = ErrorCollector(file: file) }
+
+        var clean: Bool {
+            rows.items.isEmpty && rows.unmapped.isEmpty && conflicts.isEmpty && buildErrors.isEmpty && brokenVouchers.isEmpty
+        }
+
+        /// A row joins the voucher being gathered, or starts the next one (building the one
+        /// before), or is refused as I009.
+        mutating func add<Failure: Error>(
+            _ row: ParsedRow, reader: VoucherCSVReader, memos: inout ParseMemos, emit: (ImportedVoucher, Bool) throws(Failure) -> Void
+        ) throws(Failure) {
+            if let last = current.last, GroupKey(last) == GroupKey(row) {
+                current.append(row)
+                return
             }
             let monthKey = MonthKey(row)
             if let firstLine = seen[monthKey] {
-                collector.add(row.line, Rejection(
+                let rejection = Rejection(
                     .importVoucherConflict, field: Column.number.chineseName,
-                    "凭证 \(row.voucherClass.rawValue)-\(row.number)（\(row.date.period.chinese)）已在第 \(firstLine) 行出现：同一张凭证的分录行必须相邻且日期相同"))
-                continue
+                    "凭证 \(row.voucherClass.rawValue)-\(row.number)（\(row.date.period.chinese)）已在第 \(firstLine) 行出现：同一张凭证的分录行必须相邻且日期相同")
+                if conflicts.count < Limits.importErrorsMax {
+                    conflicts.append(LocatedRejection(file: rows.file, line: row.line, rejection: rejection))
+                } else {
+                    conflictsDropped = true
+                }
+                return
             }
             seen[monthKey] = row.line
-            starts.append(members.count)
-            members.append(position)
+            try finish(reader: reader, memos: &memos, emit: emit)
+            current = [row]
         }
-        var vouchers: [ImportedVoucher] = []
-        vouchers.reserveCapacity(starts.count)
-        for (index, start) in starts.enumerated() {
-            let end = index + 1 < starts.count ? starts[index + 1] : members.count
-            let group = VoucherRows(rows: rows, members: members[start..<end])
+
+        /// Builds the voucher being gathered, if any, and hands it on.
+        mutating func finish<Failure: Error>(
+            reader: VoucherCSVReader, memos: inout ParseMemos, emit: (ImportedVoucher, Bool) throws(Failure) -> Void
+        ) throws(Failure) {
+            guard let first = current.first else { return }
+            defer { current = [] }
+            let key = MonthKey(first)
             // A voucher that lost a row to a field error is already reported; validating the
             // rest would only add follow-on errors.
-            if brokenVouchers.contains(MonthKey(group.first)) { continue }
-            if let voucher = build(group, memos: &memos, collector: &collector) { vouchers.append(voucher) }
+            if brokenVouchers.contains(key) { return }
+            var collector = ErrorCollector(file: rows.file)
+            let group = VoucherRows(rows: current, members: Array(current.indices)[...])
+            let voucher = reader.build(group, memos: &memos, collector: &collector)
+            for error in collector.items {
+                if buildErrors.count < Limits.importErrorsMax { buildErrors.append((key, error)) } else { buildErrorsDropped = true }
+            }
+            if let voucher {
+                emitted += 1
+                try emit(voucher, clean)
+            }
         }
-        return vouchers
+
+        /// A row just failed: a voucher of the same identity built earlier is no longer
+        /// reported on its own (see `finish`).
+        mutating func forgetBrokenBuildErrors() {
+            guard !buildErrors.isEmpty else { return }
+            buildErrors.removeAll { brokenVouchers.contains($0.key) }
+        }
+
+        /// Every error in the order and up to the cap of the whole-file reader.
+        func result() -> RejectionList? {
+            var collector = rows
+            for error in conflicts { collector.add(error.line, error.rejection) }
+            if conflictsDropped { collector.truncated = true }
+            for (_, error) in buildErrors { collector.add(error.line, error.rejection) }
+            if buildErrorsDropped { collector.truncated = true }
+            return collector.result
+        }
     }
 
     /// The rows of one voucher, in file order.

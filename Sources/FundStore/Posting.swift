@@ -94,15 +94,20 @@ final class PostingSession {
     let stamp: Stamp
     var studios: [String: StudioState] = [:]
     var balanceDelta: [BalanceKey: (debit: Int64, credit: Int64)] = [:]
+    /// The vouchers posted, in order; left empty for an import that streams its vouchers
+    /// (`keepsPosted` false), which keeps only `summary`.
     var posted: [PostedVoucher] = []
+    let keepsPosted: Bool
+    var summary = PostedSummary()
     /// The id the next voucher gets: what SQLite would give a row inserted without one (one
     /// past the largest id), assigned here so that rows can wait in `pendingVouchers`.
     var nextVoucherID: Int64
     var pendingVouchers: [PendingVoucher] = []
     var pendingPostings: [PendingPosting] = []
 
-    init(db: Database, stamp: Stamp) throws {
+    init(db: Database, stamp: Stamp, keepsPosted: Bool = true) throws {
         self.db = db
+        self.keepsPosted = keepsPosted
         self.stamp = stamp
         self.chart = try LedgerStore.loadChart(db)
         self.parallel = ParallelChart(chart: chart)
@@ -188,7 +193,8 @@ final class PostingSession {
         state.nextNumber[counterKey] = number + 1
         state.headSequence = sequence
         state.headHash = hash
-        posted.append(voucher)
+        if keepsPosted { posted.append(voucher) }
+        summary.add(voucher)
         return voucher
     }
 
@@ -282,6 +288,21 @@ final class PostingSession {
             try statement.execute(arguments: [key.studioID, key.fund.rawValue, key.account, key.period, delta.debit, delta.credit])
         }
         balanceDelta = [:]
+    }
+}
+
+/// What the log says of vouchers posted together, per studio: how many, and the labels of
+/// the first five.
+struct PostedSummary {
+    var byStudio: [String: (count: Int, first: [String])] = [:]
+    var total = 0
+
+    mutating func add(_ voucher: PostedVoucher) {
+        total += 1
+        var entry = byStudio[voucher.ref.studio] ?? (0, [])
+        entry.count += 1
+        if entry.first.count < 5 { entry.first.append("\(voucher.ref.period.iso) \(voucher.ref.label)") }
+        byStudio[voucher.ref.studio] = entry
     }
 }
 

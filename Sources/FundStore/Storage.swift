@@ -95,6 +95,15 @@ public protocol BookStorage: Sendable {
     /// (`action`, `detail`) per studio for the batch.
     @discardableResult
     func post(_ drafts: [VoucherDraft], stamp: Stamp, action: String, detail: String?) throws -> [PostedVoucher]
+    /// Posts vouchers handed over one at a time, in one write transaction: all of them or
+    /// none. `produce` is given the function that posts one voucher (numbered, hashed and
+    /// written as it comes; the posted vouchers are not kept) and returns the log's detail
+    /// once it has handed over every voucher; throwing rolls everything back. The log gets the
+    /// same entry `post` writes for the same vouchers. Returns how many were posted.
+    @discardableResult
+    func postStream(
+        stamp: Stamp, action: String, _ produce: (_ post: (VoucherDraft) throws -> PostedVoucher) throws -> String?
+    ) throws -> Int
     /// Red-reverses a posted voucher (红字冲销) and optionally posts its correcting voucher,
     /// in one transaction. Returns the reversal and the correction.
     func reverse(

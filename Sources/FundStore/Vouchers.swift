@@ -5,14 +5,20 @@ import Foundation
 
 extension LedgerStore {
     static func logPosted(_ db: Database, _ posted: [PostedVoucher], stamp: Stamp, action: String, detail: String?) throws {
-        let byStudio = Dictionary(grouping: posted, by: \.ref.studio)
-        for (studio, vouchers) in byStudio.sorted(by: { $0.key < $1.key }) {
-            let labels = vouchers.prefix(5).map { "\($0.ref.period.iso) \($0.ref.label)" }.joined(separator: "、")
-            let more = vouchers.count > 5 ? " 等" : ""
+        var summary = PostedSummary()
+        for voucher in posted { summary.add(voucher) }
+        try logPosted(db, summary, stamp: stamp, action: action, detail: detail)
+    }
+
+    /// The log entry per studio for vouchers posted together: how many, and the first five.
+    static func logPosted(_ db: Database, _ summary: PostedSummary, stamp: Stamp, action: String, detail: String?) throws {
+        for (studio, entry) in summary.byStudio.sorted(by: { $0.key < $1.key }) {
+            let labels = entry.first.joined(separator: "、")
+            let more = entry.count > 5 ? " 等" : ""
             let text = detail.map { $0 + "；" } ?? ""
             try appendLog(
                 db, stamp: stamp, action: action, studio: studio,
-                detail: "\(text)记账 \(vouchers.count) 张凭证：\(labels)\(more)")
+                detail: "\(text)记账 \(entry.count) 张凭证：\(labels)\(more)")
         }
     }
 
@@ -368,6 +374,18 @@ extension SQLiteBooks {
             try session.flush()
             try LedgerStore.logPosted(db, session.posted, stamp: stamp, action: action, detail: detail)
             return session.posted
+        }
+    }
+
+    func postStream(
+        stamp: Stamp, action: String, _ produce: (_ post: (VoucherDraft) throws -> PostedVoucher) throws -> String?
+    ) throws -> Int {
+        try queue.write { db in
+            let session = try PostingSession(db: db, stamp: stamp, keepsPosted: false)
+            let detail = try produce { draft in try session.post(draft, kind: .normal) }
+            try session.flush()
+            try LedgerStore.logPosted(db, session.summary, stamp: stamp, action: action, detail: detail)
+            return session.summary.total
         }
     }
 

@@ -1,4 +1,5 @@
 import FundCore
+import Foundation
 
 /// Deterministic voucher files: per studio a subsidy receipt, then alternating two-line
 /// payments and four-line purchases split across two funds (3 lines a voucher on average),
@@ -18,6 +19,33 @@ struct VoucherFileGenerator {
     static let expenseAccounts = ["500101", "500102", "500103", "500104", "500105", "500106"]
 
     func file(seed: UInt64) -> (String, Int) {
+        var text = ""
+        let lines = write(seed: seed) { text += $0 }
+        return (text, lines)
+    }
+
+    /// Writes the file to `url` a megabyte at a time (the import's peak memory is measured
+    /// in the same process, so the generator must not hold the file either).
+    func write(to url: URL, seed: UInt64) throws -> Int {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var buffer = ""
+        var failure: Error? = nil
+        let lines = write(seed: seed) { piece in
+            buffer += piece
+            if buffer.utf8.count >= 1 << 20, failure == nil {
+                do { try handle.write(contentsOf: Data(buffer.utf8)) } catch { failure = error }
+                buffer = ""
+            }
+        }
+        if let failure { throw failure }
+        try handle.write(contentsOf: Data(buffer.utf8))
+        return lines
+    }
+
+    /// Hands the file's text to `output` piece by piece; returns its posting lines.
+    func write(seed: UInt64, _ output: (String) -> Void) -> Int {
         var random = Random(state: seed)
         var text = Self.header
         var lines = 0
@@ -52,8 +80,13 @@ struct VoucherFileGenerator {
                 text += head + "支付设备款,100201,自筹资金,,\(money(b)),,,,,,,\n"
                 lines += 4
             }
+            if text.utf8.count >= 1 << 16 {
+                output(text)
+                text = ""
+            }
         }
-        return (text, lines)
+        output(text)
+        return lines
     }
 
     func money(_ fen: Int) -> String {
