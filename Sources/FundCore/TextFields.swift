@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Free text that enters the books: what may be in it, and how people's names are compared.
 ///
@@ -91,7 +92,11 @@ public enum PersonName {
     /// space, runs of spaces made one, and trimmed. Forbidden characters (`TextField`) are left
     /// for the validator to refuse, not removed.
     public static func normalized(_ name: String) -> String {
-        if isPlainASCIIName(name) { return name }
+        isAlreadyNormal(name) ? name : normalizedFully(name)
+    }
+
+    /// `normalized` without the shortcut for names already normal (the tests compare the two).
+    static func normalizedFully(_ name: String) -> String {
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in name.precomposedStringWithCanonicalMapping.unicodeScalars {
@@ -115,10 +120,22 @@ public enum PersonName {
     /// "Hant-Hans" is available (it is in swift-corelibs-foundation on Linux). For comparison
     /// only: the stored name keeps the characters as written.
     public static func comparisonKey(_ name: String) -> String {
+        if let key = knownKeys.withLock({ $0[name] }) { return key }
         let folded = normalized(name).lowercased()
-        if folded.utf8.allSatisfy({ $0 < 0x80 }) { return folded }
-        return folded.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? folded
+        let key = folded.utf8.allSatisfy({ $0 < 0x80 }) ? folded
+            : folded.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? folded
+        knownKeys.withLock { keys in
+            if keys.count >= knownKeysMax { keys.removeAll(keepingCapacity: true) }
+            keys[name] = key
+        }
+        return key
     }
+
+    /// The keys of names seen lately. A book names a handful of people thousands of times (制单,
+    /// 审核 on every voucher of an import), and the ICU transform cost more than posting the
+    /// voucher; the key depends on the name alone, so remembering it changes no answer.
+    private static let knownKeys = Mutex<[String: String]>([:])
+    private static let knownKeysMax = 4096
 
     /// Whether two non-empty names name the same person as a reader sees them.
     public static func samePerson(_ first: String, _ second: String) -> Bool {
@@ -132,12 +149,20 @@ public enum PersonName {
         "周麗".applyingTransform(StringTransform("Hant-Hans"), reverse: false) == "周丽"
     }
 
-    /// Printable ASCII without leading, trailing or doubled spaces: already normal.
-    static func isPlainASCIIName(_ name: String) -> Bool {
+    /// Printable ASCII and CJK Unified Ideographs (U+4E00–U+9FFF) without leading, trailing or
+    /// doubled spaces: already normal. No scalar of either range decomposes, composes with
+    /// another of them, is full-width or is white space other than the plain space, so
+    /// `normalized` would return such a name unchanged; most names (李会计, Wang Li) are such.
+    static func isAlreadyNormal(_ name: String) -> Bool {
         var previousSpace = true
-        for byte in name.utf8 {
-            guard byte >= 0x20 && byte < 0x7F else { return false }
-            let space = byte == 0x20
+        for scalar in name.unicodeScalars {
+            let value = scalar.value
+            if value >= 0x4E00 && value <= 0x9FFF {
+                previousSpace = false
+                continue
+            }
+            guard value >= 0x20 && value < 0x7F else { return false }
+            let space = value == 0x20
             if space && previousSpace { return false }
             previousSpace = space
         }

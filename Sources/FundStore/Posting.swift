@@ -1,15 +1,14 @@
 import FundCore
 internal import GRDB
+internal import GRDBSQLite
 
 /// The state one write transaction keeps per studio while it posts vouchers: numbering
 /// counters, the chain head and the period book, read once and advanced in memory.
 ///
-/// Rows are written in batches: `post` numbers, hashes and checks a voucher at once, and
-/// queues its voucher row and posting rows; they are inserted many rows to a statement when a
-/// batch fills, before the session reads the voucher table, and at `flush()`, which every
-/// caller runs before its transaction commits. One statement per row cost more than SQLite's
-/// work for the row: each run rebuilds the lookup tables of the `IN (…)` checks of the schema
-/// and goes through GRDB's per-statement bookkeeping.
+/// `post` numbers, hashes and checks a voucher and inserts its voucher row and posting rows at
+/// once, each through one prepared single-row INSERT the session keeps, bound and stepped
+/// straight through the SQLite C API (`RowInsert`). The month turnover is added up in memory
+/// and written at `flush()`, which every caller runs before its transaction commits.
 final class PostingSession {
     /// A class, so advancing counters mutates in place instead of copying the dictionary.
     final class StudioState {
@@ -71,23 +70,6 @@ final class PostingSession {
         }
     }
 
-    /// A voucher row waiting to be inserted.
-    struct PendingVoucher {
-        let id: Int64
-        let studioID: Int64
-        let linkID: Int64?
-        let voucher: PostedVoucher
-    }
-
-    /// A posting row waiting to be inserted.
-    struct PendingPosting {
-        let voucherID: Int64
-        let lineNumber: Int
-        let studioID: Int64
-        let period: Int
-        let line: VoucherLine
-    }
-
     let db: Database
     let chart: ChartOfAccounts
     let parallel: ParallelChart
@@ -102,8 +84,8 @@ final class PostingSession {
     /// The id the next voucher gets: what SQLite would give a row inserted without one (one
     /// past the largest id), assigned here so that rows can wait in `pendingVouchers`.
     var nextVoucherID: Int64
-    var pendingVouchers: [PendingVoucher] = []
-    var pendingPostings: [PendingPosting] = []
+    let voucherInsert: RowInsert
+    let postingInsert: RowInsert
 
     init(db: Database, stamp: Stamp, keepsPosted: Bool = true) throws {
         self.db = db
@@ -112,12 +94,13 @@ final class PostingSession {
         self.chart = try LedgerStore.loadChart(db)
         self.parallel = ParallelChart(chart: chart)
         nextVoucherID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM voucher") ?? 0) + 1
+        voucherInsert = try RowInsert(db: db, table: "voucher", columns: Self.voucherColumns)
+        postingInsert = try RowInsert(db: db, table: "posting", columns: Self.postingColumns)
     }
 
     /// The state of the studio `code`, read from the database the first time.
     func state(for code: String) throws -> StudioState {
         if let state = studios[code] { return state }
-        try writePending()
         let (id, studio) = try LedgerStore.studioRow(db, code: code)
         let head = try Row.fetchOne(
             db, sql: "SELECT seq, hash FROM voucher WHERE studio_id = ? ORDER BY seq DESC LIMIT 1", arguments: [id])
@@ -147,9 +130,8 @@ final class PostingSession {
             if let basis = state.budget, !enterprise {
                 let studioID = state.id
                 draft = try ParallelEntries.withBudgetLines(draft, parallel: parallel, basis: basis) { [self] account, fund in
-                    // Only a payable paid on its own asks: the batch's queued rows first.
-                    guard (try? writePending()) != nil else { return nil }
-                    return LedgerStore.payableCategory(db, studioID: studioID, account: account, fund: fund, chart: chart)
+                    // Only a payable paid on its own asks; this session's rows are already in.
+                    LedgerStore.payableCategory(db, studioID: studioID, account: account, fund: fund, chart: chart)
                 }
             }
             try VoucherValidation.validate(draft, chart: chart)
@@ -170,7 +152,6 @@ final class PostingSession {
         if let next = state.nextNumber[counterKey] {
             number = next
         } else {
-            try writePending()
             let last = try Int.fetchOne(
                 db, sql: "SELECT max(number) FROM voucher WHERE studio_id = ? AND period = ? AND class = ?",
                 arguments: [state.id, period.key, draft.voucherClass.rawValue]) ?? 0
@@ -203,17 +184,18 @@ final class PostingSession {
         case .normal: return nil
         case .reversal, .correction:
             if let original { return original.id }
-            try writePending()
             return try LedgerStore.voucherID(db, ref: kind.link!)
         }
     }
 
-    /// Queues the voucher's rows and adds its lines to the month turnover.
+    /// Inserts the voucher's rows (the voucher first, so its postings' references hold) and
+    /// adds its lines to the month turnover.
     private func queue(_ voucher: PostedVoucher, linkID: Int64?, studioID: Int64) throws {
         let voucherID = nextVoucherID
         let period = voucher.ref.period.key
+        let draft = voucher.draft
         var fundNet = PerFund<Int64>(0)
-        for (index, line) in voucher.draft.lines.enumerated() {
+        for line in draft.lines {
             let key = BalanceKey(studioID: studioID, fund: line.fund, account: line.account, period: period)
             var delta = balanceDelta[key] ?? (0, 0)
             if line.side == .debit {
@@ -223,59 +205,40 @@ final class PostingSession {
             }
             balanceDelta[key] = delta
             fundNet[line.fund] += line.signedAmount.fen
-            pendingPostings.append(
-                PendingPosting(voucherID: voucherID, lineNumber: index + 1, studioID: studioID, period: period, line: line))
         }
         // Invariant 2, checked a second time on what is being written.
         precondition(Fund.allCases.allSatisfy { fundNet[$0] == 0 }, "a validated voucher must balance per fund")
-        pendingVouchers.append(PendingVoucher(id: voucherID, studioID: studioID, linkID: linkID, voucher: voucher))
+        let row = voucherInsert
+        row.bind(voucherID); row.bind(studioID); row.bind(voucher.sequence); row.bind(period)
+        row.bind(voucher.ref.voucherClass.rawValue); row.bind(voucher.ref.number); row.bind(draft.date.iso)
+        row.bind(voucher.kind.code); row.bind(linkID); row.bind(draft.attachments); row.bind(draft.settlement?.rawValue)
+        row.bind(draft.counterparty); row.bind(draft.preparer); row.bind(draft.reviewer); row.bind(draft.poster)
+        row.bind(draft.sourceRef); row.bind(voucher.postedBy); row.bind(voucher.postedAt); row.bind(voucher.previousHash)
+        row.bind(voucher.hash)
+        try row.insert(db)
+        let posting = postingInsert
+        for (index, line) in draft.lines.enumerated() {
+            posting.bind(voucherID); posting.bind(index + 1); posting.bind(studioID); posting.bind(period); posting.bind(line.account)
+            posting.bind(line.fund.rawValue); posting.bind(line.side.rawValue); posting.bind(line.amount.fen); posting.bind(line.memo)
+            posting.bind(line.invoice?.code); posting.bind(line.invoice?.number)
+            try posting.insert(db)
+        }
         nextVoucherID += 1
-        if pendingVouchers.count >= Self.voucherInsert.rowsMax { try writePending() }
     }
 
-    /// Inserts the queued rows: the vouchers first, so their postings' references hold.
-    func writePending() throws {
-        try Self.voucherInsert.run(pendingVouchers, db: db) { row, bind in
-            let voucher = row.voucher
-            let draft = voucher.draft
-            bind(row.id); bind(row.studioID); bind(voucher.sequence); bind(voucher.ref.period.key)
-            bind(voucher.ref.voucherClass.rawValue); bind(voucher.ref.number); bind(draft.date.iso)
-            bind(voucher.kind.code); bind(row.linkID); bind(draft.attachments); bind(draft.settlement?.rawValue)
-            bind(draft.counterparty); bind(draft.preparer); bind(draft.reviewer); bind(draft.poster)
-            bind(draft.sourceRef); bind(voucher.postedBy); bind(voucher.postedAt); bind(voucher.previousHash)
-            bind(voucher.hash)
-        }
-        pendingVouchers.removeAll(keepingCapacity: true)
-        try Self.postingInsert.run(pendingPostings, db: db) { row, bind in
-            let line = row.line
-            bind(row.voucherID); bind(row.lineNumber); bind(row.studioID); bind(row.period); bind(line.account)
-            bind(line.fund.rawValue); bind(line.side.rawValue); bind(line.amount.fen); bind(line.memo)
-            bind(line.invoice?.code); bind(line.invoice?.number)
-        }
-        pendingPostings.removeAll(keepingCapacity: true)
-    }
+    static let voucherColumns = [
+        "id", "studio_id", "seq", "period", "class", "number", "date", "kind", "link_id", "attachments",
+        "settlement", "counterparty", "preparer", "reviewer", "poster", "source_ref", "posted_by", "posted_at",
+        "prev_hash", "hash",
+    ]
 
-    static let voucherInsert = BatchInsert(
-        table: "voucher",
-        columns: [
-            "id", "studio_id", "seq", "period", "class", "number", "date", "kind", "link_id", "attachments",
-            "settlement", "counterparty", "preparer", "reviewer", "poster", "source_ref", "posted_by", "posted_at",
-            "prev_hash", "hash",
-        ],
-        rowsMax: 32)
+    static let postingColumns = [
+        "voucher_id", "line_no", "studio_id", "period", "account", "fund", "side", "amount_fen", "memo",
+        "invoice_code", "invoice_number",
+    ]
 
-    static let postingInsert = BatchInsert(
-        table: "posting",
-        columns: [
-            "voucher_id", "line_no", "studio_id", "period", "account", "fund", "side", "amount_fen", "memo",
-            "invoice_code", "invoice_number",
-        ],
-        rowsMax: 96)
-
-    /// Writes the queued rows, then adds this session's turnover to the materialised month
-    /// balances.
+    /// Adds this session's turnover to the materialised month balances.
     func flush() throws {
-        try writePending()
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO month_balance (studio_id, fund, account, period, debit_fen, credit_fen)
@@ -306,48 +269,47 @@ struct PostedSummary {
     }
 }
 
-/// A multi-row `INSERT INTO table (columns) VALUES (…), (…), …` of up to `rowsMax` rows.
-struct BatchInsert: Sendable {
-    let table: String
-    let columns: [String]
-    let rowsMax: Int
+/// One prepared single-row `INSERT INTO table (columns) VALUES (?, …)`, kept for a session,
+/// its values bound and the statement stepped straight through the SQLite C API.
+///
+/// Going through GRDB's `execute` for every row (its per-statement bookkeeping) or building
+/// `StatementArguments` (every value boxed in an existential and copied twice) cost more than
+/// SQLite's own work for the row; multi-row `VALUES (…), (…)` statements, tried before, cost
+/// SQLite about a tenth more per row than one row stepped again and again. A binding mistake
+/// cannot pass quietly: the count of bound values is checked for every row, and a refused
+/// row throws SQLite's error as GRDB would.
+final class RowInsert {
+    let sql: String
+    let columnCount: Int32
+    let statement: Statement
+    private var bound: Int32 = 0
 
-    func sql(rows: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-            + Array(repeating: row, count: rows).joined(separator: ",")
+    init(db: Database, table: String, columns: [String]) throws {
+        sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ("
+            + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        columnCount = Int32(columns.count)
+        statement = try db.makeStatement(sql: sql)
     }
 
-    /// Inserts `rows`, `rowsMax` to a statement; `bind` binds one row's values in column order.
-    ///
-    /// Values are bound straight onto the SQLite statement (`StatementBinding`), after
-    /// `setUncheckedArguments` with no arguments has reset it and cleared its bindings;
-    /// `execute()` then runs it with those bindings. Building `StatementArguments` instead
-    /// boxed every value in an existential and copied it twice. A binding mistake cannot pass
-    /// quietly: the count of bound values is checked for every statement.
-    func run<Row>(_ rows: [Row], db: Database, bind: (Row, inout Binder) -> Void) throws {
-        var start = 0
-        while start < rows.count {
-            let end = min(start + rowsMax, rows.count)
-            let statement = try db.cachedStatement(sql: sql(rows: end - start))
-            statement.setUncheckedArguments(StatementArguments())
-            var binder = Binder(statement: statement.sqliteStatement)
-            for row in rows[start..<end] { bind(row, &binder) }
-            precondition(Int(binder.count) == (end - start) * columns.count, "an INSERT gets one value per column and row")
-            try statement.execute()
-            start = end
-        }
+    /// Binds the next column's value.
+    func bind(_ value: some StatementBinding) {
+        bound += 1
+        let code = value.bind(to: statement.sqliteStatement, at: bound)
+        precondition(code == SQLITE_OK, "SQLite refused to bind parameter \(bound) of \(sql) (code \(code))")
     }
 
-    /// Binds values to consecutive parameters, from the first.
-    struct Binder {
-        let statement: SQLiteStatement
-        var count: Int32 = 0
-
-        mutating func callAsFunction(_ value: some StatementBinding) {
-            count += 1
-            let code = value.bind(to: statement, at: count)
-            precondition(code == 0, "SQLite refused to bind parameter \(count) (code \(code))")
+    /// Inserts the row whose values were bound.
+    func insert(_ db: Database) throws {
+        precondition(bound == columnCount, "an INSERT gets one value per column")
+        bound = 0
+        let sqliteStatement = statement.sqliteStatement
+        let code = sqlite3_step(sqliteStatement)
+        if code != SQLITE_DONE {
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            let extended = sqlite3_extended_errcode(db.sqliteConnection)
+            sqlite3_reset(sqliteStatement)
+            throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: sql)
         }
+        sqlite3_reset(sqliteStatement)
     }
 }

@@ -29,6 +29,7 @@ struct Bench {
 
         let baselinePath = directory.appendingPathComponent("baseline.sqlite").path
         let baseline = try RawSQLiteBaseline.insert(rows: lineCount, path: baselinePath)
+        let floor = try RawSQLiteBaseline.sameRows(ledger: path, path: directory.appendingPathComponent("floor.sqlite").path)
 
         // Targets are judged on the figure other load on the machine does not move where one
         // exists: CPU seconds (all threads). The last column says which figure a target uses.
@@ -44,6 +45,7 @@ struct Bench {
             "≥ 50 % of raw SQLite (CPU to CPU) — " + (importShare >= 50 ? "met" : "not met") + "; peak ≤ 300 MB — "
                 + (importPeakMB <= 300 ? "met" : "not met"),
         ])
+        table.append(Self.floorRow(floor, baseline: baseline, importTiming: importTiming))
 
         // One studio's trial balance: median of 21 runs, first studio and last studio.
         var samples: [Timing] = []
@@ -135,6 +137,43 @@ struct Bench {
         }
         precondition(imported == lineCount, "every generated line is imported")
         return (app, path, lineCount, timing)
+    }
+
+    /// The import stage alone, `runs` times into fresh books, each beside a raw-SQLite
+    /// baseline of the same rows taken right after it.
+    func importOnly() throws {
+        let directory = URL(fileURLWithPath: options.directory, isDirectory: true)
+        for run in 0..<max(1, options.runs) {
+            try? FileManager.default.removeItem(at: directory)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let (_, _, lines, timing) = try makeBooks(in: directory, studios: options.studios, vouchers: options.vouchers)
+            let peak = peakMemoryMB()
+            let baseline = try RawSQLiteBaseline.insert(rows: lines, path: directory.appendingPathComponent("baseline.sqlite").path)
+            let floor = try RawSQLiteBaseline.sameRows(
+                ledger: directory.appendingPathComponent("bench.sqlite").path, path: directory.appendingPathComponent("floor.sqlite").path)
+            print(
+                "import run \(run + 1): \(lines) postings, \(format(timing.wall, 2)) s wall, \(format(timing.cpu, 2)) s CPU; "
+                    + "raw SQLite \(format(baseline.wall, 2)) s wall, \(format(baseline.cpu, 2)) s CPU: "
+                    + "\(format(baseline.cpu / timing.cpu * 100, 1)) % by CPU, \(format(baseline.wall / timing.wall * 100, 1)) % by wall; "
+                    + "the import's own rows by SQLite alone \(format(floor.timing.cpu, 2)) s CPU (\(format(baseline.cpu / floor.timing.cpu * 100, 1)) % of "
+                    + "the posting-only baseline; the import at \(format(floor.timing.cpu / timing.cpu * 100, 1)) % of it); peak \(format(peak, 0)) MB")
+        }
+    }
+
+    /// The row of the import's floor: the same voucher, posting and month-balance rows written by
+    /// SQLite alone into the ledger's schema (`RawSQLiteBaseline.sameRows`), beside the posting-only
+    /// baseline: the share of that baseline an import of these rows could reach at best.
+    static func floorRow(_ floor: (timing: Timing, vouchers: Int, postings: Int), baseline: Timing, importTiming: Timing) -> [String] {
+        let postings = Double(floor.postings)
+        return [
+            "raw SQLite, the import's own rows (\(floor.vouchers) vouchers + \(floor.postings) postings, ledger schema, FKs on)",
+            "\(floor.postings)", format(floor.timing.wall, 2), format(floor.timing.cpu, 2),
+            format(postings / floor.timing.wall, 0) + " / " + format(postings / floor.timing.cpu, 0),
+            "posting rows only " + format(baseline.cpu, 2) + " s CPU",
+            "floor at " + format(baseline.cpu / floor.timing.cpu * 100, 1) + " % of the posting-only baseline; import at "
+                + format(floor.timing.cpu / importTiming.cpu * 100, 1) + " % of this floor (CPU)",
+            "the best any import of these rows can reach",
+        ]
     }
 
     /// Items per second by wall and by CPU seconds.

@@ -52,6 +52,128 @@ enum RawSQLiteBaseline {
         }
     }
 
+    /// The floor of the import's own writes: every row the import wrote into the ledger
+    /// (`voucher`, `posting`, `month_balance`) inserted again through the SQLite C API, one
+    /// prepared single-row statement per table stepped in one transaction, into a fresh file
+    /// with the ledger's own schema (its tables, constraints, indexes and triggers, copied from
+    /// `ledger`), its foreign keys on and its page cache and pragmas. No parsing, validation,
+    /// hashing or numbering: only SQLite's work for the rows, which no import of those rows can
+    /// do with less. Rows are read from the ledger 10,000 vouchers at a time, outside the
+    /// timing; only the inserts and the commit are timed.
+    static func sameRows(ledger: String, path: String) throws -> (timing: Timing, vouchers: Int, postings: Int) {
+        var source: OpaquePointer?
+        check(sqlite3_open_v2(ledger, &source, SQLITE_OPEN_READONLY, nil), source, "open ledger")
+        defer { sqlite3_close(source) }
+        var db: OpaquePointer?
+        check(sqlite3_open(path, &db), db, "open")
+        defer { sqlite3_close(db) }
+        // The pragmas LedgerStore sets, then the schema: tables before what refers to them.
+        for sql in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -32768"] {
+            check(sqlite3_exec(db, sql, nil, nil, nil), db, sql)
+        }
+        var schema: OpaquePointer?
+        check(
+            sqlite3_prepare_v2(
+                source,
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+                    + "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid", -1, &schema, nil),
+            source, "schema")
+        while sqlite3_step(schema) == SQLITE_ROW {
+            let sql = String(cString: sqlite3_column_text(schema, 0))
+            check(sqlite3_exec(db, sql, nil, nil, nil), db, sql)
+        }
+        sqlite3_finalize(schema)
+        // The rows the postings and vouchers refer to, copied untimed.
+        let attach = "ATTACH DATABASE '" + ledger.replacingOccurrences(of: "'", with: "''") + "' AS ledger"
+        check(sqlite3_exec(db, attach, nil, nil, nil), db, "attach")
+        for table in ["host_unit", "studio", "account"] {
+            check(sqlite3_exec(db, "INSERT INTO main.\(table) SELECT * FROM ledger.\(table)", nil, nil, nil), db, table)
+        }
+        check(sqlite3_exec(db, "DETACH DATABASE ledger", nil, nil, nil), db, "detach")
+        check(sqlite3_exec(db, "PRAGMA foreign_keys = ON", nil, nil, nil), db, "foreign keys")
+
+        func columns(_ table: String) -> Int32 {
+            var statement: OpaquePointer?
+            check(sqlite3_prepare_v2(source, "SELECT * FROM \(table) LIMIT 0", -1, &statement, nil), source, table)
+            defer { sqlite3_finalize(statement) }
+            return sqlite3_column_count(statement)
+        }
+        func insert(_ table: String, _ count: Int32) -> OpaquePointer? {
+            var statement: OpaquePointer?
+            let sql = "INSERT INTO \(table) VALUES (" + Array(repeating: "?", count: Int(count)).joined(separator: ",") + ")"
+            check(sqlite3_prepare_v2(db, sql, -1, &statement, nil), db, sql)
+            return statement
+        }
+        /// Rows of `sql` (bound to the id range), each value copied out of SQLite's buffers.
+        func read(_ sql: String, _ count: Int32, from low: Int64, to high: Int64) -> [[OpaquePointer?]] {
+            var statement: OpaquePointer?
+            check(sqlite3_prepare_v2(source, sql, -1, &statement, nil), source, sql)
+            defer { sqlite3_finalize(statement) }
+            sqlite3_bind_int64(statement, 1, low)
+            sqlite3_bind_int64(statement, 2, high)
+            var rows: [[OpaquePointer?]] = []
+            while sqlite3_step(statement) == SQLITE_ROW {
+                rows.append((0..<count).map { sqlite3_value_dup(sqlite3_column_value(statement, $0)) })
+            }
+            return rows
+        }
+        func write(_ row: [OpaquePointer?], _ statement: OpaquePointer?) {
+            for (index, value) in row.enumerated() { sqlite3_bind_value(statement, Int32(index + 1), value) }
+            check(sqlite3_step(statement), db, "insert")
+            sqlite3_reset(statement)
+        }
+        func free(_ rows: [[OpaquePointer?]]) { for row in rows { for value in row { sqlite3_value_free(value) } } }
+
+        let voucherColumns = columns("voucher"), postingColumns = columns("posting"), balanceColumns = columns("month_balance")
+        let voucherInsert = insert("voucher", voucherColumns), postingInsert = insert("posting", postingColumns)
+        let balanceInsert = insert("month_balance", balanceColumns)
+        defer { sqlite3_finalize(voucherInsert); sqlite3_finalize(postingInsert); sqlite3_finalize(balanceInsert) }
+        var maxID: OpaquePointer?
+        check(sqlite3_prepare_v2(source, "SELECT coalesce(max(id), 0) FROM voucher", -1, &maxID, nil), source, "max id")
+        check(sqlite3_step(maxID), source, "max id")
+        let last = sqlite3_column_int64(maxID, 0)
+        sqlite3_finalize(maxID)
+
+        var total = measure { check(sqlite3_exec(db, "BEGIN IMMEDIATE", nil, nil, nil), db, "begin") }
+        var (vouchers, postings) = (0, 0)
+        var low: Int64 = 1
+        while low <= last {
+            let high = low + 9_999
+            let voucherRows = read("SELECT * FROM voucher WHERE id BETWEEN ? AND ? ORDER BY id", voucherColumns, from: low, to: high)
+            let postingRows = read(
+                "SELECT * FROM posting WHERE voucher_id BETWEEN ? AND ? ORDER BY voucher_id, line_no", postingColumns, from: low, to: high)
+            // In the import's order: each voucher, then its postings.
+            let chunk = measure {
+                var next = 0
+                for voucher in voucherRows {
+                    write(voucher, voucherInsert)
+                    let id = sqlite3_value_int64(voucher[0])
+                    while next < postingRows.count && sqlite3_value_int64(postingRows[next][0]) == id {
+                        write(postingRows[next], postingInsert)
+                        next += 1
+                    }
+                }
+                precondition(next == postingRows.count, "every posting follows its voucher")
+            }
+            total.wall += chunk.wall
+            total.cpu += chunk.cpu
+            vouchers += voucherRows.count
+            postings += postingRows.count
+            free(voucherRows)
+            free(postingRows)
+            low = high + 1
+        }
+        let balances = read("SELECT * FROM month_balance WHERE studio_id BETWEEN ? AND ?", balanceColumns, from: .min, to: .max)
+        let end = measure {
+            for row in balances { write(row, balanceInsert) }
+            check(sqlite3_exec(db, "COMMIT", nil, nil, nil), db, "commit")
+        }
+        free(balances)
+        total.wall += end.wall
+        total.cpu += end.cpu
+        return (total, vouchers, postings)
+    }
+
     /// A trial balance the naive way: GROUP BY over the ledger's postings.
     static func groupBy(path: String, studioID: Int?) throws -> Timing {
         var db: OpaquePointer?

@@ -12,6 +12,8 @@
 //   beside the same figures the CLI's way)
 //   ledger-bench verify-only DATABASE [--runs N] [--full-chains]   (verify alone on an existing ledger, for
 //   profiling; --full-chains: every voucher through the full check, as before the fast chain lane)
+//   ledger-bench import-only [--studios N] [--vouchers M] [--dir PATH] [--runs N]   (the import stage
+//   alone, beside the raw-SQLite baseline, run after run: the loop to profile)
 //   ledger-bench peers [--scale 10000|100000|1000000] [--dir PATH]   (the same books in hledger,
 //   ledger and beancount beside ours, each a whole process with its peak memory; every account
 //   total compared, a mismatch exits 1)
@@ -62,6 +64,7 @@ struct Options {
             case "check-only": mode = "check-only"; database = iterator.next() ?? ""
             case "verify-only": mode = "verify-only"; database = iterator.next() ?? ""
             case "packages-only": mode = "packages-only"
+            case "import-only": mode = "import-only"
             case "peers": mode = "peers"
             case "--scale": scale = Int(iterator.next() ?? "") ?? scale
             default:
@@ -185,6 +188,11 @@ if options.mode == "serve-only" {
 
 if options.mode == "peers" {
     try Bench(options: options, clock: clock).peers(scale: options.scale)
+    exit(0)
+}
+
+if options.mode == "import-only" {
+    try Bench(options: options, clock: clock).importOnly()
     exit(0)
 }
 

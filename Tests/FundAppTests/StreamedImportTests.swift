@@ -112,6 +112,44 @@ struct StreamedImportTests {
         #expect(try Self.dump(streamed) == (try Self.dump(whole)))
     }
 
+    /// Rows go in through one prepared single-row INSERT per table, stepped through the C API
+    /// (`RowInsert`). A row SQLite itself refuses — here a trigger the test plants, refusing
+    /// the posting of 1,234.56 — must fail the whole import with SQLite's message and leave
+    /// every table as it was; the same file without that voucher then imports, and `verify` is
+    /// clean.
+    @Test(arguments: ["S1", "C1"])
+    func rowSQLiteRefusesFailsTheWholeImport(_ studio: String) throws {
+        let app = try Self.app()
+        let fen = 123_456
+        try app.store.unsafeExecuteForTesting("""
+            CREATE TRIGGER test_refuses_posting BEFORE INSERT ON posting WHEN NEW.amount_fen = \(fen)
+            BEGIN SELECT RAISE(ABORT, 'test trigger refuses this posting'); END
+            """)
+        var text = Self.file(count: 200)
+        let refused = "2026-10-27,记,500,被拒的凭证,500102,补助资金,\(Self.money(fen)),,1,银行转账,某供应商,李会计,王主管\n"
+            + "2026-10-27,记,500,被拒的凭证,100201,补助资金,,\(Self.money(fen)),,,,,\n"
+        text += refused + "2026-10-28,记,501,之后的凭证,500102,补助资金,1.00,,1,银行转账,某供应商,李会计,王主管\n"
+            + "2026-10-28,记,501,之后的凭证,100201,补助资金,,1.00,,,,,\n"
+        let url = try Self.write(text)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let before = try Self.dump(app)
+        let messages = errors { _ = try app.books.importVouchers(csvFile: url.path, file: "f.csv", studio: studio) }
+        #expect(messages.contains { $0.contains("test trigger refuses this posting") }, "\(messages)")
+        #expect(try Self.dump(app) == before, "nothing written")
+        // The whole-file path the same.
+        let wholeMessages = errors { _ = try app.books.importVouchers(csv: Data(text.utf8), file: "f.csv", studio: studio) }
+        #expect(wholeMessages.contains { $0.contains("test trigger refuses this posting") }, "\(wholeMessages)")
+        #expect(try Self.dump(app) == before, "nothing written")
+        // Without the refused voucher the file imports, through the same session code.
+        let accepted = try Self.write(text.replacingOccurrences(of: refused, with: ""))
+        defer { try? FileManager.default.removeItem(at: accepted) }
+        let result = try app.books.importVouchers(csvFile: accepted.path, file: "f.csv", studio: studio)
+        #expect(result.vouchers == 201)
+        #expect(try Self.dump(app)["voucher"]!.count == before["voucher"]!.count + 201)
+        try app.store.unsafeExecuteForTesting("DROP TRIGGER test_refuses_posting")
+        #expect(try app.admin.verify().isClean)
+    }
+
     static let refusedFiles: [(name: String, text: String)] = [
         ("bad first voucher", file(count: 300, bad: [0])),
         ("bad middle voucher", file(count: 300, bad: [150])),

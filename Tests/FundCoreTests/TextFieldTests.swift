@@ -70,6 +70,31 @@ struct TextFieldTests {
         #expect(PersonName.normalized("周丽\u{0}").unicodeScalars.contains("\u{0}"))
     }
 
+    @Test("the shortcut for names already normal (ASCII, CJK ideographs) answers as the full normalisation does")
+    func alreadyNormalShortcut() {
+        // The shortcut's ranges and their neighbours: CJK Unified Ideographs U+4E00–U+9FFF,
+        // the Extension A block and the compatibility ideographs just outside (U+F900 decomposes
+        // under NFC), full-width forms, the ideographic space, combining marks, control bytes.
+        let pieces: [String] = [
+            "李", "会", "计", "\u{4E00}", "\u{9FFF}", "\u{3400}", "\u{4DBF}", "\u{F900}", "\u{FA10}", "Ｚ", "\u{3000}", " ", "  ",
+            "a", "Z", "0", "-", "~", "\u{7F}", "\u{1F}", "\u{301}", "e\u{301}", "\u{E9}", "\u{A0}", "\t", "·", "\u{2F00}",
+        ]
+        var random = SystemRandomNumberGenerator()
+        var names = pieces + ["", " 李会计", "李会计 ", "李 会计", "李  会计", "Wang Li", "Wang  Li"]
+        for _ in 0..<20_000 {
+            names.append((0..<Int.random(in: 1...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined())
+        }
+        var shortcuts = 0
+        for name in names {
+            if PersonName.isAlreadyNormal(name) { shortcuts += 1 }
+            #expect(PersonName.normalized(name) == PersonName.normalizedFully(name), "\(name.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        // The shortcut is taken, and not for everything.
+        #expect(shortcuts > 1_000 && shortcuts < names.count - 1_000)
+        #expect(PersonName.isAlreadyNormal("李会计") && PersonName.isAlreadyNormal("Wang Li"))
+        #expect(!PersonName.isAlreadyNormal("\u{F900}") && !PersonName.isAlreadyNormal("李 ") && !PersonName.isAlreadyNormal("Ｚ"))
+    }
+
     @Test("the same person however written")
     func samePerson() {
         #expect(PersonName.samePerson("周丽", "周丽 "))
