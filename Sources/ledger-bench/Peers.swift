@@ -28,6 +28,7 @@ extension Bench {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         print("ledger-bench peers: \(studios) studios × \(vouchers) vouchers, in \(directory.path)")
         let (app, path, lines, importTiming) = try makeBooks(in: directory, studios: studios, vouchers: vouchers)
+        let importPeakMB = peakMemoryMB()
         let baseline = try RawSQLiteBaseline.insert(rows: lines, path: directory.appendingPathComponent("baseline.sqlite").path)
         try app.admin.checkpoint()
         let floor = try RawSQLiteBaseline.sameRows(ledger: path, path: directory.appendingPathComponent("floor.sqlite").path)
@@ -115,7 +116,8 @@ extension Bench {
         // wall, since its chains run on every core (CPU beside it is the work done).
         let importShare = Double(lines) / importTiming.cpu / (Double(lines) / baseline.cpu) * 100
         table.append([
-            "our import (\(lines) postings, in process)", format(importTiming.wall, 2), format(importTiming.cpu, 2), "—",
+            "our import (\(lines) postings, in process)", format(importTiming.wall, 2), format(importTiming.cpu, 2),
+            format(importPeakMB, 1) + " (VmHWM after the import)",
             format(importShare, 1) + " % of raw SQLite by CPU (" + format(baseline.cpu, 2) + " s; "
                 + format(baseline.wall / importTiming.wall * 100, 1) + " % by wall)",
             "target ≥ 50 % (CPU)",
