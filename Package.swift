@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "FundRulesTests", dependencies: ["FundRules", "FundCore", "FundTestSupport"]),
         .testTarget(
             name: "FundStoreTests",
-            dependencies: ["FundStore", "FundCore", "FundTestSupport", "FundApp"]),
+            dependencies: ["FundStore", "FundCore", "FundTestSupport", "FundApp", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "FundAppTests",
             dependencies: ["FundApp", "FundExchange", "FundCore", "FundTestSupport"]),

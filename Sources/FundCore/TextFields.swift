@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Free text that enters the books: what may be in it, and how people's names are compared.
 ///
@@ -120,10 +119,10 @@ public enum PersonName {
     /// "Hant-Hans" is available (it is in swift-corelibs-foundation on Linux). For comparison
     /// only: the stored name keeps the characters as written.
     public static func comparisonKey(_ name: String) -> String {
+        // Only names a record could hold are remembered (the web desk's forms pass anything).
+        guard name.utf8.count <= 4 * Limits.nameLengthMax else { return freshComparisonKey(name) }
         if let key = knownKeys.withLock({ $0[name] }) { return key }
-        let folded = normalized(name).lowercased()
-        let key = folded.utf8.allSatisfy({ $0 < 0x80 }) ? folded
-            : folded.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? folded
+        let key = freshComparisonKey(name)
         knownKeys.withLock { keys in
             if keys.count >= knownKeysMax { keys.removeAll(keepingCapacity: true) }
             keys[name] = key
@@ -131,11 +130,18 @@ public enum PersonName {
         return key
     }
 
+    /// `comparisonKey` worked out afresh (the tests compare the two).
+    static func freshComparisonKey(_ name: String) -> String {
+        let folded = normalized(name).lowercased()
+        if folded.utf8.allSatisfy({ $0 < 0x80 }) { return folded }
+        return folded.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? folded
+    }
+
     /// The keys of names seen lately. A book names a handful of people thousands of times (制单,
     /// 审核 on every voucher of an import), and the ICU transform cost more than posting the
     /// voucher; the key depends on the name alone, so remembering it changes no answer.
-    private static let knownKeys = Mutex<[String: String]>([:])
-    private static let knownKeysMax = 4096
+    private static let knownKeys = LockedDictionary()
+    static let knownKeysMax = 4096
 
     /// Whether two non-empty names name the same person as a reader sees them.
     public static func samePerson(_ first: String, _ second: String) -> Bool {
@@ -167,5 +173,18 @@ public enum PersonName {
             previousSpace = space
         }
         return !previousSpace || name.isEmpty
+    }
+}
+
+/// A dictionary behind a lock (`NSLock`: `Synchronization.Mutex` needs macOS 15, and the
+/// package builds for macOS 14).
+final class LockedDictionary: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: String] = [:]
+
+    func withLock<Result>(_ body: (inout [String: String]) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&entries)
     }
 }

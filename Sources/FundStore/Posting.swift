@@ -82,8 +82,12 @@ final class PostingSession {
     let keepsPosted: Bool
     var summary = PostedSummary()
     /// The id the next voucher gets: what SQLite would give a row inserted without one (one
-    /// past the largest id), assigned here so that rows can wait in `pendingVouchers`.
+    /// past the largest id), assigned here so that the voucher's postings can name it.
     var nextVoucherID: Int64
+    /// Set when writing a voucher failed part-way (a row refused, a turnover overflowing): the
+    /// rows written so far and the turnover in memory no longer agree, so the session posts
+    /// nothing more and `flush` refuses, and the caller's transaction rolls back.
+    private(set) var failed = false
     let voucherInsert: RowInsert
     let postingInsert: RowInsert
 
@@ -116,6 +120,7 @@ final class PostingSession {
     /// Validates and appends one voucher. `original` is the voucher a red reversal reverses.
     @discardableResult
     func post(_ given: VoucherDraft, kind: VoucherKind, original: (id: Int64, voucher: PostedVoucher)? = nil) throws -> PostedVoucher {
+        try checkNotFailed()
         let state = try state(for: given.studio)
         var draft = given
         if case .reversal = kind {
@@ -191,6 +196,21 @@ final class PostingSession {
     /// Inserts the voucher's rows (the voucher first, so its postings' references hold) and
     /// adds its lines to the month turnover.
     private func queue(_ voucher: PostedVoucher, linkID: Int64?, studioID: Int64) throws {
+        do {
+            try write(voucher, linkID: linkID, studioID: studioID)
+        } catch {
+            failed = true
+            throw error
+        }
+    }
+
+    private func checkNotFailed() throws {
+        if failed {
+            throw DatabaseError(resultCode: .SQLITE_ABORT, message: "an earlier voucher of this posting session failed to be written")
+        }
+    }
+
+    private func write(_ voucher: PostedVoucher, linkID: Int64?, studioID: Int64) throws {
         let voucherID = nextVoucherID
         let period = voucher.ref.period.key
         let draft = voucher.draft
@@ -239,6 +259,7 @@ final class PostingSession {
 
     /// Adds this session's turnover to the materialised month balances.
     func flush() throws {
+        try checkNotFailed()
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO month_balance (studio_id, fund, account, period, debit_fen, credit_fen)
@@ -272,6 +293,12 @@ struct PostedSummary {
 /// One prepared single-row `INSERT INTO table (columns) VALUES (?, …)`, kept for a session,
 /// its values bound and the statement stepped straight through the SQLite C API.
 ///
+/// Stepping past GRDB skips its per-statement bookkeeping: transaction observers and
+/// `ValueObservation` would not see these inserts (the ledger registers none), and GRDB's
+/// refusal to run a statement once SQLite has rolled the transaction back by itself (after a
+/// disk-full or I/O error) is made here: `insert` refuses outside a transaction, so a row can
+/// never be committed on its own.
+///
 /// Going through GRDB's `execute` for every row (its per-statement bookkeeping) or building
 /// `StatementArguments` (every value boxed in an existential and copied twice) cost more than
 /// SQLite's own work for the row; multi-row `VALUES (…), (…)` statements, tried before, cost
@@ -302,6 +329,10 @@ final class RowInsert {
     func insert(_ db: Database) throws {
         precondition(bound == columnCount, "an INSERT gets one value per column")
         bound = 0
+        guard db.isInsideTransaction else {
+            sqlite3_clear_bindings(statement.sqliteStatement)
+            throw DatabaseError(resultCode: .SQLITE_ABORT, message: "Transaction was aborted", sql: sql)
+        }
         let sqliteStatement = statement.sqliteStatement
         let code = sqlite3_step(sqliteStatement)
         if code != SQLITE_DONE {

@@ -32,6 +32,7 @@ extension Bench {
         let baseline = try RawSQLiteBaseline.insert(rows: lines, path: directory.appendingPathComponent("baseline.sqlite").path)
         try app.admin.checkpoint()
         let floor = try RawSQLiteBaseline.sameRows(ledger: path, path: directory.appendingPathComponent("floor.sqlite").path)
+        precondition(floor.postings == lines, "the floor re-inserts every posting the import wrote")
 
         // Every studio exported and joined into one file per format.
         var journal = ""

@@ -1,20 +1,6 @@
 import Foundation
 import Testing
-
-/// A small seeded generator (SplitMix64), so that a failing run's kill times can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import FundTestSupport
 
 /// `kill -9` at random moments of a large import and of an audit package: the ledger must come
 /// out whole every time — `verify` clean, the import all there or not at all — and take the

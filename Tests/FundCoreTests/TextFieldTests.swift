@@ -1,4 +1,5 @@
 import Foundation
+import FundTestSupport
 import Testing
 
 @testable import FundCore
@@ -79,7 +80,7 @@ struct TextFieldTests {
             "李", "会", "计", "\u{4E00}", "\u{9FFF}", "\u{3400}", "\u{4DBF}", "\u{F900}", "\u{FA10}", "Ｚ", "\u{3000}", " ", "  ",
             "a", "Z", "0", "-", "~", "\u{7F}", "\u{1F}", "\u{301}", "e\u{301}", "\u{E9}", "\u{A0}", "\t", "·", "\u{2F00}",
         ]
-        var random = SystemRandomNumberGenerator()
+        var random = SeededGenerator(seed: 20261205)
         var names = pieces + ["", " 李会计", "李会计 ", "李 会计", "李  会计", "Wang Li", "Wang  Li"]
         for _ in 0..<20_000 {
             names.append((0..<Int.random(in: 1...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined())
@@ -93,6 +94,24 @@ struct TextFieldTests {
         #expect(shortcuts > 1_000 && shortcuts < names.count - 1_000)
         #expect(PersonName.isAlreadyNormal("李会计") && PersonName.isAlreadyNormal("Wang Li"))
         #expect(!PersonName.isAlreadyNormal("\u{F900}") && !PersonName.isAlreadyNormal("李 ") && !PersonName.isAlreadyNormal("Ｚ"))
+    }
+
+    @Test("a remembered comparison key is the key worked out afresh, before and after the memory is cleared")
+    func rememberedComparisonKeys() {
+        var random = SeededGenerator(seed: 17)
+        let pieces = ["周", "麗", "丽", "Ｚ", "z", "Z", " ", "\u{3000}", "e\u{301}", "\u{E9}", "張", "张", "a"]
+        // More distinct names than the memory keeps, so it is cleared at least once on the way.
+        var names: [String] = []
+        for index in 0..<(PersonName.knownKeysMax + 500) {
+            names.append((0..<Int.random(in: 1...4, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined() + "\(index)")
+        }
+        for name in names + names.shuffled(using: &random) {
+            #expect(PersonName.comparisonKey(name) == PersonName.freshComparisonKey(name), "\(name)")
+        }
+        // A name longer than any record holds is answered, not remembered.
+        let long = String(repeating: "麗", count: 2_000)
+        #expect(PersonName.comparisonKey(long) == PersonName.freshComparisonKey(long))
+        if PersonName.foldsTraditionalChinese { #expect(PersonName.samePerson("周麗", "周丽 ")) }
     }
 
     @Test("the same person however written")
@@ -144,3 +163,4 @@ struct VoucherDateRuleTests {
         try VoucherDateRule(today: Self.today, recognized: nil).check(CalendarDate(year: 2000, month: 1, day: 1)!)
     }
 }
+
