@@ -175,7 +175,7 @@ final class PostingSession {
         let voucher = PostedVoucher(
             ref: ref, draft: draft, kind: kind, postedBy: stamp.user, postedAt: stamp.at, sequence: sequence,
             previousHash: previous, hash: hash)
-        try queue(voucher, linkID: try linkID(kind, original: original), studioID: state.id)
+        try insert(voucher, linkID: try linkID(kind, original: original), studioID: state.id)
         state.nextNumber[counterKey] = number + 1
         state.headSequence = sequence
         state.headHash = hash
@@ -195,9 +195,9 @@ final class PostingSession {
 
     /// Inserts the voucher's rows (the voucher first, so its postings' references hold) and
     /// adds its lines to the month turnover.
-    private func queue(_ voucher: PostedVoucher, linkID: Int64?, studioID: Int64) throws {
+    private func insert(_ voucher: PostedVoucher, linkID: Int64?, studioID: Int64) throws {
         do {
-            try write(voucher, linkID: linkID, studioID: studioID)
+            try insertRows(voucher, linkID: linkID, studioID: studioID)
         } catch {
             failed = true
             throw error
@@ -210,7 +210,7 @@ final class PostingSession {
         }
     }
 
-    private func write(_ voucher: PostedVoucher, linkID: Int64?, studioID: Int64) throws {
+    private func insertRows(_ voucher: PostedVoucher, linkID: Int64?, studioID: Int64) throws {
         let voucherID = nextVoucherID
         let period = voucher.ref.period.key
         let draft = voucher.draft
